@@ -1,0 +1,50 @@
+/** @module model/realm — a tenant: its own issuer, keys, users, clients and settings. */
+
+export type SigningAlg = 'ES256' | 'RS256';
+
+export interface RealmSettings {
+  /** Seconds a permission ticket stays redeemable. */
+  ticketLifetime: number;
+  /** Seconds an RPT is valid. */
+  rptLifetime: number;
+  /** Seconds an access token (PAT, user token) is valid. */
+  accessTokenLifetime: number;
+  /** Seconds a refresh token is valid. */
+  refreshTokenLifetime: number;
+  /** Seconds a persisted claims token (PCT) is valid. */
+  pctLifetime: number;
+  /** Seconds an authorization code is valid. */
+  codeLifetime: number;
+  /** Seconds an owner session (authenticate / login) is valid. */
+  sessionLifetime: number;
+  /** When true, a denied UMA grant records an access request for the owner and answers `request_submitted`. */
+  accessRequests: boolean;
+  /** Seconds a client should wait between polls after `request_submitted`. */
+  pollInterval: number;
+  /** Algorithm that signs tokens unless a client overrides it. */
+  signingAlg: SigningAlg;
+}
+
+export interface Realm {
+  /** URL segment and identifier, e.g. `demo`. Immutable. */
+  id: string;
+  displayName: string;
+  settings: RealmSettings;
+  createdAt: number;
+}
+
+export const DEFAULT_REALM_SETTINGS: RealmSettings = {
+  ticketLifetime: 300,
+  rptLifetime: 300,
+  accessTokenLifetime: 300,
+  refreshTokenLifetime: 1800,
+  pctLifetime: 2_592_000,
+  codeLifetime: 60,
+  sessionLifetime: 3600,
+  accessRequests: false,
+  pollInterval: 5,
+  signingAlg: 'ES256',
+};
+
+/** Realm ids are URL segments: lower-case letters, digits, `-` and `_`, 1–64 characters. */
+export const REALM_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;

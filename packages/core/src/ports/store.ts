@@ -1,0 +1,154 @@
+/**
+ * @module ports/store
+ * The storage ports, one interface per aggregate. Every store implementation (SQLite, PostgreSQL) passes
+ * the one shared suite in packages/store/test/store-suite.ts. All times are seconds since the epoch.
+ * Every lookup is scoped by realm; resources and policies also by owner. Nothing is looked up by name
+ * except a user at sign-in.
+ */
+import type { AccessRequest, AccessRequestStatus } from '../model/access-request.ts';
+import type { Client } from '../model/client.ts';
+import type { SigningKey } from '../model/key.ts';
+import type { Policy } from '../model/policy.ts';
+import type { Realm } from '../model/realm.ts';
+import type { Resource } from '../model/resource.ts';
+import type { Session } from '../model/session.ts';
+import type { Ticket } from '../model/ticket.ts';
+import type { TokenRecord } from '../model/token.ts';
+import type { User } from '../model/user.ts';
+
+export interface RealmStore {
+  /** null when absent. */
+  get(id: string): Promise<Realm | null>;
+  /** Throws `conflict` when the id exists. */
+  create(realm: Realm): Promise<void>;
+  /** Replaces display name and settings. Returns false when absent. */
+  update(realm: Realm): Promise<boolean>;
+  /** Ordered by id. */
+  list(): Promise<Realm[]>;
+}
+
+export interface KeyStore {
+  /** All keys of the realm that are not retired, oldest first. */
+  list(realm: string): Promise<SigningKey[]>;
+  insert(key: SigningKey): Promise<void>;
+}
+
+export interface UserStore {
+  get(realm: string, id: string): Promise<User | null>;
+  /** Exact, case-sensitive match. For sign-in and for resolving policy subjects. */
+  findByUsername(realm: string, username: string): Promise<User | null>;
+  /** Throws `conflict` when the username exists in the realm. */
+  create(user: User): Promise<void>;
+  /** Ordered by username. */
+  list(realm: string): Promise<User[]>;
+}
+
+export interface ClientStore {
+  get(realm: string, clientId: string): Promise<Client | null>;
+  /** Throws `conflict` when the client id exists in the realm. */
+  create(client: Client): Promise<void>;
+  /** Ordered by client id. */
+  list(realm: string): Promise<Client[]>;
+}
+
+export interface ResourceStore {
+  insert(resource: Resource): Promise<void>;
+  /** The resource when it exists in the realm AND belongs to the owner; null otherwise (no leak). */
+  get(realm: string, owner: string, id: string): Promise<Resource | null>;
+  /** The resources of one owner among `ids`; unknown or foreign ids are simply absent. Any order. */
+  getMany(realm: string, owner: string, ids: string[]): Promise<Resource[]>;
+  /** Full replacement of the mutable fields, matched by (realm, owner, id). Returns false when absent. */
+  update(resource: Resource): Promise<boolean>;
+  /** Deletes the resource and its policy. Returns false when absent. */
+  delete(realm: string, owner: string, id: string): Promise<boolean>;
+  /** Ids of the owner's resources, optionally only those of one resource server, oldest first. */
+  listIds(realm: string, owner: string, resourceServer?: string): Promise<string[]>;
+}
+
+export interface PolicyStore {
+  get(realm: string, owner: string, id: string): Promise<Policy | null>;
+  /** The owner's policies for these resource ids; absent ones are omitted. */
+  getMany(realm: string, owner: string, ids: string[]): Promise<Policy[]>;
+  /** Inserts a new policy. Returns false (and writes nothing) when one exists for that id. */
+  create(policy: Policy): Promise<boolean>;
+  /**
+   * Replaces the permissions when the stored revision equals `expectedRev` (or unconditionally when
+   * `expectedRev` is null). Returns 'updated', 'missing' or 'stale'.
+   */
+  update(policy: Policy, expectedRev: string | null): Promise<'updated' | 'missing' | 'stale'>;
+  /** Returns false when absent. */
+  delete(realm: string, owner: string, id: string): Promise<boolean>;
+  /** The owner's policies ordered by id. */
+  list(realm: string, owner: string): Promise<Policy[]>;
+}
+
+export interface TicketStore {
+  insert(ticket: Ticket): Promise<void>;
+  /**
+   * Atomically removes and returns the ticket with this hash. Exactly one of any number of concurrent
+   * callers (across processes) receives it; the others receive null. Returns null when the ticket is
+   * unknown, already consumed or expired at `now` (an expired ticket is removed too).
+   */
+  consume(realm: string, hash: string, now: number): Promise<Ticket | null>;
+  /** Deletes tickets that expired before `now`; returns how many. */
+  purgeExpired(now: number): Promise<number>;
+}
+
+export interface TokenStore {
+  insert(token: TokenRecord): Promise<void>;
+  /** The record, revoked or expired ones included (the caller decides). */
+  get(realm: string, id: string): Promise<TokenRecord | null>;
+  /**
+   * Atomically removes and returns an unrevoked record of this kind (codes, refresh tokens). Exactly one
+   * concurrent caller receives it. Null when unknown, revoked, of another kind, or expired at `now`.
+   */
+  consume(realm: string, id: string, kind: TokenRecord['kind'], now: number): Promise<TokenRecord | null>;
+  /** Marks one record revoked. Returns false when absent. */
+  revoke(realm: string, id: string): Promise<boolean>;
+  /** Marks every record of the grant revoked; returns how many changed. */
+  revokeGrant(realm: string, grantId: string): Promise<number>;
+  /** Deletes records that expired before `now`; returns how many. */
+  purgeExpired(now: number): Promise<number>;
+}
+
+export interface SessionStore {
+  insert(session: Session): Promise<void>;
+  /** Null when unknown or expired at `now`. */
+  get(realm: string, hash: string, now: number): Promise<Session | null>;
+  delete(realm: string, hash: string): Promise<boolean>;
+}
+
+export interface AccessRequestStore {
+  /**
+   * Records a pending request, or refreshes the pending one of the same (realm, owner, resource,
+   * requester, client) with the union of scopes. Never creates a duplicate. Returns the stored request.
+   */
+  upsertPending(request: AccessRequest): Promise<AccessRequest>;
+  get(realm: string, owner: string, id: string): Promise<AccessRequest | null>;
+  /** The owner's requests with this status (all when undefined), newest first. */
+  list(realm: string, owner: string, status?: AccessRequestStatus): Promise<AccessRequest[]>;
+  /** Sets the status when the request is pending. Returns false when absent or no longer pending. */
+  answer(realm: string, owner: string, id: string, status: 'approved' | 'denied', now: number): Promise<boolean>;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  realms: RealmStore;
+  keys: KeyStore;
+  users: UserStore;
+  clients: ClientStore;
+  resources: ResourceStore;
+  policies: PolicyStore;
+  tickets: TicketStore;
+  tokens: TokenStore;
+  sessions: SessionStore;
+  accessRequests: AccessRequestStore;
+  /**
+   * Runs `fn` in one database transaction with stores bound to it; commits when it resolves, rolls back
+   * when it throws. Keep it short: on SQLite it holds the only connection.
+   */
+  transaction<T>(fn: (tx: Omit<Store, 'transaction' | 'close' | 'ping'>) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,14 @@
+/** @module services/ports — everything a core service may touch, passed explicitly. */
+import type { Clock, Digest, PasswordHasher, Random, Signer } from '../ports/crypto.ts';
+import type { Store } from '../ports/store.ts';
+
+export interface Ports {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  digest: Digest;
+  passwords: PasswordHasher;
+  signer: Signer;
+  /** `{baseUrl}/realms/{realm}`. */
+  issuer(realm: string): string;
+}

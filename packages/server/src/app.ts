@@ -1,0 +1,68 @@
+/**
+ * @module app
+ * The Fastify application: body parsers, error rendering and the route table, one line per endpoint
+ * module. Endpoint modules parse, call a core service and render; they hold no domain rules.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import { fail } from '@steward/core';
+import type { Deps } from './deps.ts';
+import { Form } from './http/form.ts';
+import { renderError } from './http/render-error.ts';
+import { discoveryRoutes } from './endpoints/discovery.ts';
+import { jwksRoutes } from './endpoints/jwks.ts';
+import { tokenRoutes } from './endpoints/token.ts';
+import { authorizeRoutes } from './endpoints/authorize.ts';
+import { userinfoRoutes } from './endpoints/userinfo.ts';
+import { revocationRoutes } from './endpoints/revocation.ts';
+import { resourceSetRoutes } from './endpoints/resource-set.ts';
+import { permissionRoutes } from './endpoints/permission.ts';
+import { introspectionRoutes } from './endpoints/introspection.ts';
+import { claimsRoutes } from './endpoints/claims.ts';
+import { ownerAuthenticateRoutes } from './endpoints/owner-authenticate.ts';
+import { ownerPolicyRoutes } from './endpoints/owner-policies.ts';
+import { healthRoutes } from './endpoints/health.ts';
+
+export interface AppOptions {
+  /** Log level for the request logger; `silent` in tests. */
+  logLevel?: string;
+}
+
+export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: options.logLevel ?? deps.config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', `req.headers["${deps.config.sessionHeader.toLowerCase()}"]`, 'req.headers["x-openam-password"]'],
+    },
+    bodyLimit: deps.config.bodyLimit,
+    trustProxy: false,
+    genReqId: (req) => {
+      const id = req.headers['x-request-id'];
+      return typeof id === 'string' && /^[\w.-]{1,128}$/.test(id) ? id : deps.random.uuid();
+    },
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 512 },
+  });
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, new Form(body as string));
+  });
+  await app.register(cookie);
+
+  app.setErrorHandler((err, request, reply) => renderError(err, request, reply));
+  app.setNotFoundHandler((request, reply) => renderError(fail('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`), request, reply));
+
+  healthRoutes(app, deps);
+  discoveryRoutes(app, deps);
+  jwksRoutes(app, deps);
+  tokenRoutes(app, deps);
+  authorizeRoutes(app, deps);
+  userinfoRoutes(app, deps);
+  revocationRoutes(app, deps);
+  resourceSetRoutes(app, deps);
+  permissionRoutes(app, deps);
+  introspectionRoutes(app, deps);
+  claimsRoutes(app, deps);
+  ownerAuthenticateRoutes(app, deps);
+  ownerPolicyRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,106 @@
+/**
+ * @module config/load
+ * Reads configuration from the defaults, an optional JSON file and `STEWARD_*` variables, validates
+ * every value and fails with a message that names the exact key.
+ */
+import { readFileSync } from 'node:fs';
+import { CONFIG_KEYS, type ConfigKey } from './defaults.ts';
+
+export interface Config {
+  port: number;
+  host: string;
+  baseUrl: string;
+  databaseUrl: string;
+  demo: boolean;
+  sessionHeader: string;
+  bodyLimit: number;
+  logLevel: string;
+  configFile: string | null;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function parseValue(def: ConfigKey, raw: unknown, source: string): unknown {
+  const where = `${source} ${source === 'environment variable' ? def.env : def.key}`;
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  switch (def.type) {
+    case 'port': {
+      const n = typeof text === 'number' ? text : /^\d+$/.test(String(text)) ? Number(text) : NaN;
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${where} must be a port number 0–65535, got ${JSON.stringify(raw)}`);
+      return n;
+    }
+    case 'integer': {
+      const n = typeof text === 'number' ? text : /^\d+$/.test(String(text)) ? Number(text) : NaN;
+      if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigError(`${where} must be a positive integer, got ${JSON.stringify(raw)}`);
+      return n;
+    }
+    case 'boolean': {
+      if (typeof text === 'boolean') return text;
+      if (['1', 'true', 'yes', 'on'].includes(String(text).toLowerCase())) return true;
+      if (['0', 'false', 'no', 'off'].includes(String(text).toLowerCase())) return false;
+      throw new ConfigError(`${where} must be a boolean (1/0, true/false), got ${JSON.stringify(raw)}`);
+    }
+    case 'host':
+    case 'string':
+    case 'path': {
+      if (typeof text !== 'string' || text === '') throw new ConfigError(`${where} must be a non-empty string`);
+      if (def.key === 'logLevel' && !LOG_LEVELS.includes(text)) throw new ConfigError(`${where} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);
+      if (def.key === 'sessionHeader' && !/^[A-Za-z0-9_-]+$/.test(text)) throw new ConfigError(`${where} must be a header name`);
+      return text;
+    }
+    case 'url': {
+      let u: URL;
+      try {
+        u = new URL(String(text));
+      } catch {
+        throw new ConfigError(`${where} must be an absolute http(s) URL, got ${JSON.stringify(raw)}`);
+      }
+      if (!['http:', 'https:'].includes(u.protocol) || u.search || u.hash || u.username) {
+        throw new ConfigError(`${where} must be an http(s) URL without query, fragment or credentials, got ${JSON.stringify(raw)}`);
+      }
+      return String(text).replace(/\/+$/, '');
+    }
+    case 'database-url': {
+      const s = String(text);
+      if (/^sqlite:.+/.test(s) || /^postgres(ql)?:\/\/.+/.test(s)) return s;
+      throw new ConfigError(`${where} must be sqlite:PATH or postgres://…, got ${JSON.stringify(raw)}`);
+    }
+  }
+}
+
+/** Builds the configuration from `env` (default `process.env`) and optional overrides (tests). */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const known = new Set<string>(CONFIG_KEYS.map((k) => k.env));
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('STEWARD_') && !known.has(name) && !name.startsWith('STEWARD_TEST_')) {
+      throw new ConfigError(`unknown environment variable ${name} (known: ${[...known].join(', ')})`);
+    }
+  }
+  let file: Record<string, unknown> = {};
+  const configFile = env.STEWARD_CONFIG ?? overrides.configFile ?? null;
+  if (configFile) {
+    try {
+      file = JSON.parse(readFileSync(configFile, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`environment variable STEWARD_CONFIG: cannot read JSON from ${configFile}: ${(e as Error).message}`);
+    }
+    if (typeof file !== 'object' || file === null || Array.isArray(file)) throw new ConfigError(`config file ${configFile} must hold a JSON object`);
+    const keys = new Set<string>(CONFIG_KEYS.map((k) => k.key));
+    for (const k of Object.keys(file)) if (!keys.has(k) || k === 'configFile') throw new ConfigError(`config file member ${k} is unknown`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const def of CONFIG_KEYS) {
+    let value: unknown = def.default;
+    if (def.key in file) value = parseValue(def, file[def.key], 'config file member');
+    const fromEnv = env[def.env];
+    if (fromEnv !== undefined) value = parseValue(def, fromEnv, 'environment variable');
+    if (def.key in overrides) value = (overrides as Record<string, unknown>)[def.key];
+    out[def.key] = value;
+  }
+  if (out.baseUrl === null) out.baseUrl = `http://127.0.0.1:${out.port}`;
+  return out as unknown as Config;
+}

@@ -1,0 +1,32 @@
+/** @module crypto/node-crypto — the core's Random, Digest, Clock and PasswordHasher ports on Node's crypto and argon2id. */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import type { Clock, Digest, PasswordHasher, Random } from '@steward/core';
+
+export const random: Random = {
+  token: () => randomBytes(32).toString('base64url'),
+  uuid: () => randomUUID(),
+};
+
+export const digest: Digest = {
+  sha256: (value) => createHash('sha256').update(value).digest('hex'),
+  equal(a, b) {
+    const x = createHash('sha256').update(a).digest();
+    const y = createHash('sha256').update(b).digest();
+    return timingSafeEqual(x, y) && a.length === b.length;
+  },
+};
+
+export const systemClock: Clock = { now: () => Math.floor(Date.now() / 1000) };
+
+/** argon2id at OWASP's minimum (m = 19 MiB, t = 2, p = 1). */
+export const passwords: PasswordHasher = {
+  hash: (password) => argonHash(password, { memoryCost: 19456, timeCost: 2, parallelism: 1 }),
+  async verify(hash, password) {
+    try {
+      return await argonVerify(hash, password);
+    } catch {
+      return false;
+    }
+  },
+};

@@ -1,0 +1,58 @@
+/**
+ * @module endpoints/discovery
+ * Authorization server metadata (RFC 8414), OpenID Provider metadata and the UMA 2.0 discovery
+ * document (UMA Grant §2, Fed Authz §2), served both appended to the issuer (OIDC/UMA style) and
+ * inserted before the issuer path (RFC 8414 §3).
+ */
+import type { FastifyInstance } from 'fastify';
+import { UMA_GRANT_TYPE } from '@steward/core';
+import type { Deps } from '../deps.ts';
+import { loadRealm } from '../http/realm.ts';
+
+export const CLAIM_TOKEN_FORMATS = ['http://openid.net/specs/openid-connect-core-1_0.html#IDToken', 'urn:ietf:params:oauth:token-type:id_token'];
+
+export function realmMetadata(deps: Deps, realm: string): Record<string, unknown> {
+  const issuer = deps.issuer(realm);
+  const oidc = `${issuer}/protocol/openid-connect`;
+  return {
+    issuer,
+    authorization_endpoint: `${oidc}/auth`,
+    token_endpoint: `${oidc}/token`,
+    introspection_endpoint: `${oidc}/token/introspect`,
+    revocation_endpoint: `${oidc}/revoke`,
+    userinfo_endpoint: `${oidc}/userinfo`,
+    end_session_endpoint: `${oidc}/logout`,
+    jwks_uri: `${oidc}/certs`,
+    resource_registration_endpoint: `${issuer}/authz/protection/resource_set`,
+    permission_endpoint: `${issuer}/authz/protection/permission`,
+    policy_endpoint: `${deps.config.baseUrl}/json/realms/root/realms/${realm}/users/{user}/uma/policies`,
+    claims_interaction_endpoint: `${issuer}/uma/claims`,
+    grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token', 'password', UMA_GRANT_TYPE],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['ES256', 'RS256'],
+    scopes_supported: ['openid', 'profile', 'email', 'uma_protection'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'preferred_username', 'email'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'bearer'],
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    code_challenge_methods_supported: ['S256'],
+    uma_profiles_supported: CLAIM_TOKEN_FORMATS,
+  };
+}
+
+const NO_CACHE = 'no-cache, must-revalidate, no-transform, no-store';
+
+export function discoveryRoutes(app: FastifyInstance, deps: Deps): void {
+  const serve = (path: string) =>
+    app.get<{ Params: { realm: string } }>(path, async (request, reply) => {
+      const realm = await loadRealm(deps, request.params.realm);
+      reply.header('cache-control', NO_CACHE).header('access-control-allow-origin', '*');
+      return realmMetadata(deps, realm.id);
+    });
+  for (const doc of ['uma2-configuration', 'openid-configuration', 'oauth-authorization-server']) {
+    serve(`/realms/:realm/.well-known/${doc}`);
+    serve(`/.well-known/${doc}/realms/:realm`);
+  }
+}

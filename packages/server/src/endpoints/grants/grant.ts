@@ -1,0 +1,23 @@
+/** @module endpoints/grants/grant — what a grant module provides to the token endpoint's registry. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Client, GrantType, Realm } from '@steward/core';
+import type { Deps } from '../../deps.ts';
+import type { Form } from '../../http/form.ts';
+
+export interface GrantContext {
+  deps: Deps;
+  realm: Realm;
+  /** The authenticated client (already checked to be allowed this grant type). */
+  client: Client;
+  form: Form;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+export interface Grant {
+  grantType: GrantType;
+  /** Parameters of this grant that must not be repeated. */
+  parameters: readonly string[];
+  /** Returns the success body (200); throws a StewardError otherwise. */
+  handle(ctx: GrantContext): Promise<Record<string, unknown>>;
+}

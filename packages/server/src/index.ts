@@ -1,0 +1,6 @@
+/** @module @steward/server — the HTTP server. */
+export { createSteward, startSteward, type Steward } from './steward.ts';
+export { loadConfig, ConfigError, type Config } from './config/load.ts';
+export { createRealm, addUser, addClient, type ClientInput } from './realms/create-realm.ts';
+export { seedDemoRealm, DEMO_PASSWORD } from './realms/demo.ts';
+export type { Deps } from './deps.ts';

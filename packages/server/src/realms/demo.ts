@@ -1,0 +1,48 @@
+/**
+ * @module realms/demo
+ * The `demo` realm of the README's walk-through, created on first start of an empty database unless
+ * `STEWARD_DEMO=0`. Passwords and secrets are the published demo values: never use it in production.
+ */
+import { UMA_GRANT_TYPE } from '@steward/core';
+import type { Deps } from '../deps.ts';
+import { addClient, addUser, createRealm } from './create-realm.ts';
+
+export const DEMO_PASSWORD = 'Ch4ng31t';
+
+export async function seedDemoRealm(deps: Deps): Promise<void> {
+  await createRealm(deps, {
+    id: 'demo',
+    displayName: 'Steward demo',
+    // RS256 so Keycloak's client libraries work out of the box; access requests recorded for owners.
+    settings: { signingAlg: 'RS256', accessRequests: true },
+  });
+  for (const username of ['alice', 'bob', 'chris', 'dave']) {
+    await addUser(deps, 'demo', { username, password: DEMO_PASSWORD, email: `${username}@example.com` });
+  }
+  await addUser(deps, 'demo', { username: 'amAdmin', password: DEMO_PASSWORD, admin: true });
+  const base = deps.config.baseUrl;
+  await addClient(deps, 'demo', {
+    clientId: 'photoz-rs',
+    secret: 'photoz-rs-secret',
+    name: 'Photoz resource server',
+    grantTypes: ['authorization_code', 'client_credentials', 'password', 'refresh_token'],
+    redirectUris: [`${base}/demo/rs/callback`, 'http://127.0.0.1:3000/callback'],
+  });
+  await addClient(deps, 'demo', {
+    clientId: 'photoz-client',
+    secret: 'photoz-client-secret',
+    name: 'Photoz client',
+    grantTypes: [UMA_GRANT_TYPE, 'authorization_code', 'password', 'refresh_token'],
+    redirectUris: [`${base}/demo/client/callback`, 'http://127.0.0.1:3001/callback'],
+    claimsRedirectUris: [`${base}/demo/client/claims-callback`, 'http://127.0.0.1:3001/claims-callback'],
+    umaScopes: ['download'],
+  });
+}
+
+/** Seeds the demo realm when enabled and the database holds no realm at all. */
+export async function seedDemoIfEmpty(deps: Deps): Promise<boolean> {
+  if (!deps.config.demo) return false;
+  if ((await deps.store.realms.list()).length > 0) return false;
+  await seedDemoRealm(deps);
+  return true;
+}
