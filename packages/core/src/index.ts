@@ -16,3 +16,4 @@ export type * from './ports/crypto.ts';
 export type * from './services/ports.ts';
 export * from './services/issue-tokens.ts';
 export * from './services/verify-token.ts';
+export * from './services/authenticate-user.ts';

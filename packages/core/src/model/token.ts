@@ -1,5 +1,5 @@
 /** @module model/token — the record kept for every issued token, so introspection and revocation are exact. */
-import type { Permission } from './permission.ts';
+import type { GrantedPermission } from './permission.ts';
 
 /**
  * `access`: a JWT access token (PAT or user token); `rpt`: a JWT RPT; `refresh`, `pct`, `code`: opaque
@@ -27,7 +27,7 @@ export interface TokenData {
   /** Space-separated OAuth scope (access tokens, refresh tokens, codes). */
   scope?: string;
   /** RPT permissions (RPTs, and refresh tokens that refresh an RPT). */
-  permissions?: Permission[];
+  permissions?: GrantedPermission[];
   /** Authorization code: redirect_uri, PKCE challenge, nonce. */
   redirectUri?: string;
   codeChallenge?: string;

@@ -5,7 +5,7 @@
  * code) are 256-bit random strings stored only as SHA-256.
  */
 import type { Client } from '../model/client.ts';
-import type { Permission } from '../model/permission.ts';
+import type { GrantedPermission, Permission } from '../model/permission.ts';
 import type { Realm, SigningAlg } from '../model/realm.ts';
 import type { TokenData, TokenKind, TokenRecord } from '../model/token.ts';
 import type { Ports } from './ports.ts';
@@ -22,8 +22,8 @@ export interface IssuedJwt {
 }
 
 /** Wire form of permissions inside an RPT and in introspection (Fed Authz §5.1.1). */
-export function wirePermissions(permissions: Permission[]): Array<{ resource_id: string; resource_scopes: string[] }> {
-  return permissions.map((p) => ({ resource_id: p.resourceId, resource_scopes: p.scopes }));
+export function wirePermissions(permissions: Array<Permission & { exp?: number }>): Array<{ resource_id: string; resource_scopes: string[]; exp?: number }> {
+  return permissions.map((p) => (p.exp === undefined ? { resource_id: p.resourceId, resource_scopes: p.scopes } : { resource_id: p.resourceId, resource_scopes: p.scopes, exp: p.exp }));
 }
 
 interface JwtInput {
@@ -94,7 +94,7 @@ export function issueAccessToken(
 /** A requesting party token carrying `permissions` (never `scope`, Fed Authz §5.1.1). */
 export function issueRpt(
   ports: Ports,
-  input: { realm: Realm; client: Client; subject: string; permissions: Permission[]; grantId: string; deferRecord?: boolean },
+  input: { realm: Realm; client: Client; subject: string; permissions: GrantedPermission[]; grantId: string; deferRecord?: boolean },
 ): Promise<IssuedJwt> {
   return issueJwt(ports, {
     realm: input.realm,
