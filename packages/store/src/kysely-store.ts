@@ -1,0 +1,86 @@
+/**
+ * @module kysely-store
+ * The Store: one Kysely instance, the aggregate stores bound to it, and `transaction` handing `fn`
+ * the same stores bound to a Kysely transaction.
+ */
+import type { Store } from '@steward/core';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+import { KyselyAccessRequestStore } from './stores/access-requests.ts';
+import { KyselyClientStore } from './stores/clients.ts';
+import { KyselyKeyStore } from './stores/keys.ts';
+import { KyselyPolicyStore } from './stores/policies.ts';
+import { KyselyRealmStore } from './stores/realms.ts';
+import { KyselyResourceStore } from './stores/resources.ts';
+import { KyselySessionStore } from './stores/sessions.ts';
+import { KyselyTicketStore } from './stores/tickets.ts';
+import { KyselyTokenStore } from './stores/tokens.ts';
+import { KyselyUserStore } from './stores/users.ts';
+
+export type Dialect = Store['dialect'];
+export type BoundStores = Omit<Store, 'transaction' | 'close' | 'ping'>;
+
+/** The aggregate stores over one executor (the database or a transaction). */
+export function bindStores(db: Kysely<Database>, dialect: Dialect): BoundStores {
+  return {
+    dialect,
+    realms: new KyselyRealmStore(db),
+    keys: new KyselyKeyStore(db),
+    users: new KyselyUserStore(db),
+    clients: new KyselyClientStore(db),
+    resources: new KyselyResourceStore(db),
+    policies: new KyselyPolicyStore(db),
+    tickets: new KyselyTicketStore(db),
+    tokens: new KyselyTokenStore(db),
+    sessions: new KyselySessionStore(db),
+    accessRequests: new KyselyAccessRequestStore(db),
+  };
+}
+
+export class KyselyStore implements Store {
+  readonly dialect: Dialect;
+  readonly realms: Store['realms'];
+  readonly keys: Store['keys'];
+  readonly users: Store['users'];
+  readonly clients: Store['clients'];
+  readonly resources: Store['resources'];
+  readonly policies: Store['policies'];
+  readonly tickets: Store['tickets'];
+  readonly tokens: Store['tokens'];
+  readonly sessions: Store['sessions'];
+  readonly accessRequests: Store['accessRequests'];
+  readonly #db: Kysely<Database>;
+  #closed: Promise<void> | null = null;
+
+  constructor(db: Kysely<Database>, dialect: Dialect) {
+    this.#db = db;
+    const stores = bindStores(db, dialect);
+    this.dialect = dialect;
+    this.realms = stores.realms;
+    this.keys = stores.keys;
+    this.users = stores.users;
+    this.clients = stores.clients;
+    this.resources = stores.resources;
+    this.policies = stores.policies;
+    this.tickets = stores.tickets;
+    this.tokens = stores.tokens;
+    this.sessions = stores.sessions;
+    this.accessRequests = stores.accessRequests;
+  }
+
+  /** Commits when `fn` resolves, rolls back when it throws (the error propagates unchanged). */
+  transaction<T>(fn: (tx: BoundStores) => Promise<T>): Promise<T> {
+    return this.#db.transaction().execute((trx) => fn(bindStores(trx, this.dialect)));
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.#db);
+  }
+
+  /** Idempotent. */
+  close(): Promise<void> {
+    this.#closed ??= this.#db.destroy();
+    return this.#closed;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * @module migrate
+ * Runs the versioned migrations with Kysely's Migrator (which takes a lock, so concurrent starts on
+ * PostgreSQL apply each migration once) and reports their state.
+ */
+import type { Kysely } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import { connect } from './connect.ts';
+import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationProvider } from './migrations/index.ts';
+import type { Database } from './schema.ts';
+
+export interface MigrationState {
+  name: string;
+  applied: boolean;
+  /** When it was applied; null while pending. */
+  executedAt: Date | null;
+}
+
+function migrator(db: Kysely<Database>): Migrator {
+  return new Migrator({
+    db,
+    provider: migrationProvider,
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+  });
+}
+
+/** Applies every pending migration; returns the names applied now. Throws when one fails. */
+export async function applyMigrations(db: Kysely<Database>): Promise<string[]> {
+  const { error, results = [] } = await migrator(db).migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'setup';
+    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Opens the database at `url`, applies every pending migration, closes it; returns the names applied. */
+export async function migrateToLatest(url: string): Promise<string[]> {
+  const { db } = connect(url, { poolSize: 1 });
+  try {
+    return await applyMigrations(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Every known migration in order, with whether and when the database at `url` applied it. */
+export async function migrationStatus(url: string): Promise<MigrationState[]> {
+  const { db } = connect(url, { poolSize: 1 });
+  try {
+    const migrations = await migrator(db).getMigrations();
+    return migrations.map((m) => ({ name: m.name, applied: m.executedAt !== undefined, executedAt: m.executedAt ?? null }));
+  } finally {
+    await db.destroy();
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * @module migrations
+ * The versioned migrations, listed explicitly (no filesystem scanning) so they bundle and run the same
+ * everywhere. Names sort in the order they apply; never rename or edit one that has shipped — add the next.
+ */
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import * as initial from './0001-initial.ts';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return MIGRATIONS;
+  },
+};
+
+/** Kysely's bookkeeping tables, named for Steward. */
+export const MIGRATION_TABLE = 'steward_migration';
+export const MIGRATION_LOCK_TABLE = 'steward_migration_lock';

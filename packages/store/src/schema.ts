@@ -1,0 +1,132 @@
+/**
+ * @module schema
+ * Row types of the tables, as Kysely sees them. Times are integer seconds; flags are 0/1 integers;
+ * lists and objects are JSON text. Column names are snake_case; the stores map them to the model.
+ */
+
+export interface RealmRow {
+  id: string;
+  display_name: string;
+  settings: string;
+  created_at: number;
+}
+
+export interface KeyRow {
+  realm: string;
+  kid: string;
+  alg: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_at: number;
+  active_from: number;
+  retired_at: number | null;
+}
+
+export interface UserRow {
+  realm: string;
+  id: string;
+  username: string;
+  email: string | null;
+  password_hash: string;
+  admin: number;
+  disabled: number;
+  created_at: number;
+}
+
+export interface ClientRow {
+  realm: string;
+  client_id: string;
+  secret_hash: string | null;
+  name: string;
+  grant_types: string;
+  redirect_uris: string;
+  claims_redirect_uris: string;
+  uma_scopes: string;
+  signing_alg: string | null;
+  rpt_refresh_tokens: number;
+  disabled: number;
+  created_at: number;
+}
+
+export interface ResourceRow {
+  realm: string;
+  id: string;
+  owner: string;
+  resource_server: string;
+  name: string | null;
+  type: string | null;
+  icon_uri: string | null;
+  description: string | null;
+  scopes: string;
+  extra: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PolicyRow {
+  realm: string;
+  id: string;
+  owner: string;
+  rev: string;
+  permissions: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TicketRow {
+  realm: string;
+  hash: string;
+  owner: string;
+  resource_server: string;
+  permissions: string;
+  claims: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface TokenRow {
+  realm: string;
+  id: string;
+  kind: string;
+  client_id: string;
+  subject: string;
+  grant_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked: number;
+  data: string;
+}
+
+export interface SessionRow {
+  realm: string;
+  hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface AccessRequestRow {
+  realm: string;
+  id: string;
+  owner: string;
+  resource_id: string;
+  requester: string;
+  client_id: string;
+  scopes: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Database {
+  realms: RealmRow;
+  keys: KeyRow;
+  users: UserRow;
+  clients: ClientRow;
+  resources: ResourceRow;
+  policies: PolicyRow;
+  tickets: TicketRow;
+  tokens: TokenRow;
+  sessions: SessionRow;
+  access_requests: AccessRequestRow;
+}

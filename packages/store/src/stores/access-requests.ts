@@ -1,0 +1,136 @@
+/** @module stores/access-requests — AccessRequestStore on Kysely, with a race-free upsert of the pending request. */
+import type { AccessRequest, AccessRequestStatus, AccessRequestStore } from '@steward/core';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { affected, conflict, fromJson, isUniqueViolation, toJson } from '../codec.ts';
+import type { AccessRequestRow, Database } from '../schema.ts';
+
+/** Rounds of insert-or-merge before giving up; each lost round means another writer made progress. */
+const MAX_ROUNDS = 20;
+
+/** The pending-request key, matched against the partial unique index `access_requests_pending_uq`. */
+const PENDING_KEY = ['realm', 'owner', 'resource_id', 'requester', 'client_id'] as const;
+const IS_PENDING = sql<boolean>`status = 'pending'`;
+
+export class KyselyAccessRequestStore implements AccessRequestStore {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  /**
+   * Inserts the request as pending unless a pending one of the same key exists; then merges the scopes
+   * into that one with a compare-and-set on its scopes, retrying when a concurrent writer got there
+   * first. Needs no transaction, so it is safe across processes on both dialects. The stored request
+   * keeps its id and createdAt; its updatedAt becomes `request.updatedAt`.
+   */
+  async upsertPending(request: AccessRequest): Promise<AccessRequest> {
+    const scopes = union([], request.scopes);
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      if (await this.#tryInsert({ ...request, scopes })) return { ...request, scopes, status: 'pending' };
+      const existing = await this.#db
+        .selectFrom('access_requests')
+        .selectAll()
+        .where('realm', '=', request.realm)
+        .where('owner', '=', request.owner)
+        .where('resource_id', '=', request.resourceId)
+        .where('requester', '=', request.requester)
+        .where('client_id', '=', request.clientId)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (!existing) continue; // answered in between: a new pending request may now be inserted
+      const merged = toJson(union(fromJson<string[]>(existing.scopes), scopes));
+      const result = await this.#db
+        .updateTable('access_requests')
+        .set({ scopes: merged, updated_at: request.updatedAt })
+        .where('realm', '=', existing.realm)
+        .where('id', '=', existing.id)
+        .where('status', '=', 'pending')
+        .where('scopes', '=', existing.scopes)
+        .executeTakeFirst();
+      if (affected(result.numUpdatedRows) > 0) {
+        return toRequest({ ...existing, scopes: merged, updated_at: request.updatedAt });
+      }
+    }
+    throw new Error(`access request upsert did not settle after ${MAX_ROUNDS} rounds`);
+  }
+
+  async get(realm: string, owner: string, id: string): Promise<AccessRequest | null> {
+    const row = await this.#db
+      .selectFrom('access_requests')
+      .selectAll()
+      .where('realm', '=', realm)
+      .where('owner', '=', owner)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toRequest(row) : null;
+  }
+
+  /** Newest first by createdAt, then by id descending. */
+  async list(realm: string, owner: string, status?: AccessRequestStatus): Promise<AccessRequest[]> {
+    let query = this.#db.selectFrom('access_requests').selectAll().where('realm', '=', realm).where('owner', '=', owner);
+    if (status !== undefined) query = query.where('status', '=', status);
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+    return rows.map(toRequest);
+  }
+
+  /** Also sets updatedAt to `now`. */
+  async answer(realm: string, owner: string, id: string, status: 'approved' | 'denied', now: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('access_requests')
+      .set({ status, updated_at: now })
+      .where('realm', '=', realm)
+      .where('owner', '=', owner)
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return affected(result.numUpdatedRows) > 0;
+  }
+
+  /** True when inserted; false when a pending request of the same key exists. */
+  async #tryInsert(request: AccessRequest): Promise<boolean> {
+    try {
+      const result = await this.#db
+        .insertInto('access_requests')
+        .values({
+          realm: request.realm,
+          id: request.id,
+          owner: request.owner,
+          resource_id: request.resourceId,
+          requester: request.requester,
+          client_id: request.clientId,
+          scopes: toJson(request.scopes),
+          status: 'pending',
+          created_at: request.createdAt,
+          updated_at: request.updatedAt,
+        })
+        .onConflict((oc) => oc.columns(PENDING_KEY).where(IS_PENDING).doNothing())
+        .executeTakeFirst();
+      return affected(result.numInsertedOrUpdatedRows) > 0;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`access request ${request.id}`);
+      throw error;
+    }
+  }
+}
+
+/** `base` followed by the members of `more` it lacks, without duplicates. */
+function union(base: string[], more: string[]): string[] {
+  return [...new Set([...base, ...more])];
+}
+
+function toRequest(row: AccessRequestRow): AccessRequest {
+  return {
+    realm: row.realm,
+    id: row.id,
+    owner: row.owner,
+    resourceId: row.resource_id,
+    requester: row.requester,
+    clientId: row.client_id,
+    scopes: fromJson<string[]>(row.scopes),
+    status: row.status as AccessRequestStatus,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}

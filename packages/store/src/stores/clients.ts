@@ -1,0 +1,68 @@
+/** @module stores/clients — ClientStore on Kysely. */
+import type { Client, ClientStore, GrantType, SigningAlg } from '@steward/core';
+import type { Kysely } from 'kysely';
+import { byKey, fromFlag, fromJson, insertOrConflict, toFlag, toJson } from '../codec.ts';
+import type { ClientRow, Database } from '../schema.ts';
+
+export class KyselyClientStore implements ClientStore {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async get(realm: string, clientId: string): Promise<Client | null> {
+    const row = await this.#db
+      .selectFrom('clients')
+      .selectAll()
+      .where('realm', '=', realm)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return row ? toClient(row) : null;
+  }
+
+  async create(client: Client): Promise<void> {
+    await insertOrConflict(`client ${client.clientId}`, () =>
+      this.#db
+        .insertInto('clients')
+        .values({
+          realm: client.realm,
+          client_id: client.clientId,
+          secret_hash: client.secretHash,
+          name: client.name,
+          grant_types: toJson(client.grantTypes),
+          redirect_uris: toJson(client.redirectUris),
+          claims_redirect_uris: toJson(client.claimsRedirectUris),
+          uma_scopes: toJson(client.umaScopes),
+          signing_alg: client.signingAlg,
+          rpt_refresh_tokens: toFlag(client.rptRefreshTokens),
+          disabled: toFlag(client.disabled),
+          created_at: client.createdAt,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst(),
+    );
+  }
+
+  async list(realm: string): Promise<Client[]> {
+    const rows = await this.#db.selectFrom('clients').selectAll().where('realm', '=', realm).orderBy('client_id').execute();
+    return byKey(rows.map(toClient), (c) => c.clientId);
+  }
+}
+
+function toClient(row: ClientRow): Client {
+  return {
+    realm: row.realm,
+    clientId: row.client_id,
+    secretHash: row.secret_hash,
+    name: row.name,
+    grantTypes: fromJson<GrantType[]>(row.grant_types),
+    redirectUris: fromJson<string[]>(row.redirect_uris),
+    claimsRedirectUris: fromJson<string[]>(row.claims_redirect_uris),
+    umaScopes: fromJson<string[]>(row.uma_scopes),
+    signingAlg: row.signing_alg as SigningAlg | null,
+    rptRefreshTokens: fromFlag(row.rpt_refresh_tokens),
+    disabled: fromFlag(row.disabled),
+    createdAt: Number(row.created_at),
+  };
+}

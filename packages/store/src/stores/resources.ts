@@ -1,0 +1,119 @@
+/** @module stores/resources — ResourceStore on Kysely; every lookup is scoped by realm and owner. */
+import type { Resource, ResourceStore } from '@steward/core';
+import type { Kysely } from 'kysely';
+import { affected, fromJson, insertOrConflict, toJson } from '../codec.ts';
+import type { Database, ResourceRow } from '../schema.ts';
+
+export class KyselyResourceStore implements ResourceStore {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  /** Throws `conflict` when the id exists in the realm. */
+  async insert(resource: Resource): Promise<void> {
+    await insertOrConflict(`resource ${resource.id}`, () =>
+      this.#db
+        .insertInto('resources')
+        .values({
+          realm: resource.realm,
+          id: resource.id,
+          owner: resource.owner,
+          resource_server: resource.resourceServer,
+          ...mutableColumns(resource),
+          created_at: resource.createdAt,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst(),
+    );
+  }
+
+  async get(realm: string, owner: string, id: string): Promise<Resource | null> {
+    const row = await this.#db
+      .selectFrom('resources')
+      .selectAll()
+      .where('realm', '=', realm)
+      .where('owner', '=', owner)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toResource(row) : null;
+  }
+
+  async getMany(realm: string, owner: string, ids: string[]): Promise<Resource[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('resources')
+      .selectAll()
+      .where('realm', '=', realm)
+      .where('owner', '=', owner)
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    return rows.map(toResource);
+  }
+
+  /** Replaces name, type, icon URI, description, scopes, extra and updatedAt. */
+  async update(resource: Resource): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('resources')
+      .set(mutableColumns(resource))
+      .where('realm', '=', resource.realm)
+      .where('owner', '=', resource.owner)
+      .where('id', '=', resource.id)
+      .executeTakeFirst();
+    return affected(result.numUpdatedRows) > 0;
+  }
+
+  /** Deletes the resource and the owner's policy for it, atomically (inside the caller's transaction if any). */
+  async delete(realm: string, owner: string, id: string): Promise<boolean> {
+    const run = async (db: Kysely<Database>): Promise<boolean> => {
+      const result = await db
+        .deleteFrom('resources')
+        .where('realm', '=', realm)
+        .where('owner', '=', owner)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (affected(result.numDeletedRows) === 0) return false;
+      await db.deleteFrom('policies').where('realm', '=', realm).where('owner', '=', owner).where('id', '=', id).execute();
+      return true;
+    };
+    return this.#db.isTransaction ? run(this.#db) : this.#db.transaction().execute(run);
+  }
+
+  /** Oldest first; resources created in the same second are ordered by id. */
+  async listIds(realm: string, owner: string, resourceServer?: string): Promise<string[]> {
+    let query = this.#db.selectFrom('resources').select('id').where('realm', '=', realm).where('owner', '=', owner);
+    if (resourceServer !== undefined) query = query.where('resource_server', '=', resourceServer);
+    const rows = await query.orderBy('created_at').orderBy('id').execute();
+    return rows.map((r) => r.id);
+  }
+}
+
+function mutableColumns(resource: Resource) {
+  return {
+    name: resource.name,
+    type: resource.type,
+    icon_uri: resource.iconUri,
+    description: resource.description,
+    scopes: toJson(resource.scopes),
+    extra: toJson(resource.extra),
+    updated_at: resource.updatedAt,
+  };
+}
+
+function toResource(row: ResourceRow): Resource {
+  return {
+    realm: row.realm,
+    id: row.id,
+    owner: row.owner,
+    resourceServer: row.resource_server,
+    name: row.name,
+    type: row.type,
+    iconUri: row.icon_uri,
+    description: row.description,
+    scopes: fromJson<string[]>(row.scopes),
+    extra: fromJson<Record<string, unknown>>(row.extra),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}

@@ -1,0 +1,66 @@
+/** @module stores/tickets — TicketStore on Kysely; consume is one DELETE … RETURNING. */
+import type { Permission, Ticket, TicketStore } from '@steward/core';
+import type { Kysely } from 'kysely';
+import { affected, fromJson, insertOrConflict, toJson } from '../codec.ts';
+import type { Database, TicketRow } from '../schema.ts';
+
+export class KyselyTicketStore implements TicketStore {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async insert(ticket: Ticket): Promise<void> {
+    await insertOrConflict('ticket', () =>
+      this.#db
+        .insertInto('tickets')
+        .values({
+          realm: ticket.realm,
+          hash: ticket.hash,
+          owner: ticket.owner,
+          resource_server: ticket.resourceServer,
+          permissions: toJson(ticket.permissions),
+          claims: toJson(ticket.claims),
+          created_at: ticket.createdAt,
+          expires_at: ticket.expiresAt,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst(),
+    );
+  }
+
+  /**
+   * One statement removes the row, so the database hands it to exactly one caller. A ticket is expired
+   * at `now` when `expiresAt <= now`; an expired one is removed all the same and null returned.
+   */
+  async consume(realm: string, hash: string, now: number): Promise<Ticket | null> {
+    const row = await this.#db
+      .deleteFrom('tickets')
+      .where('realm', '=', realm)
+      .where('hash', '=', hash)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row || Number(row.expires_at) <= now) return null;
+    return toTicket(row);
+  }
+
+  /** Deletes tickets with `expiresAt < now`, in every realm. */
+  async purgeExpired(now: number): Promise<number> {
+    const result = await this.#db.deleteFrom('tickets').where('expires_at', '<', now).executeTakeFirst();
+    return affected(result.numDeletedRows);
+  }
+}
+
+function toTicket(row: TicketRow): Ticket {
+  return {
+    realm: row.realm,
+    hash: row.hash,
+    owner: row.owner,
+    resourceServer: row.resource_server,
+    permissions: fromJson<Permission[]>(row.permissions),
+    claims: fromJson<Record<string, unknown>>(row.claims),
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+  };
+}

@@ -1,0 +1,104 @@
+/** @module stores/tokens — TokenStore on Kysely; consume is one DELETE … RETURNING. */
+import type { TokenData, TokenKind, TokenRecord, TokenStore } from '@steward/core';
+import type { Kysely } from 'kysely';
+import { affected, fromFlag, fromJson, insertOrConflict, toFlag, toJson } from '../codec.ts';
+import type { Database, TokenRow } from '../schema.ts';
+
+export class KyselyTokenStore implements TokenStore {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async insert(token: TokenRecord): Promise<void> {
+    await insertOrConflict('token', () =>
+      this.#db
+        .insertInto('tokens')
+        .values({
+          realm: token.realm,
+          id: token.id,
+          kind: token.kind,
+          client_id: token.clientId,
+          subject: token.subject,
+          grant_id: token.grantId,
+          created_at: token.createdAt,
+          expires_at: token.expiresAt,
+          revoked: toFlag(token.revoked),
+          data: toJson(token.data),
+        })
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst(),
+    );
+  }
+
+  async get(realm: string, id: string): Promise<TokenRecord | null> {
+    const row = await this.#db
+      .selectFrom('tokens')
+      .selectAll()
+      .where('realm', '=', realm)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toToken(row) : null;
+  }
+
+  /**
+   * One statement removes an unrevoked record of this kind, so exactly one caller receives it. A revoked
+   * record or one of another kind is left in place; an expired one (`expiresAt <= now`) is removed and
+   * null returned.
+   */
+  async consume(realm: string, id: string, kind: TokenKind, now: number): Promise<TokenRecord | null> {
+    const row = await this.#db
+      .deleteFrom('tokens')
+      .where('realm', '=', realm)
+      .where('id', '=', id)
+      .where('kind', '=', kind)
+      .where('revoked', '=', 0)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row || Number(row.expires_at) <= now) return null;
+    return toToken(row);
+  }
+
+  async revoke(realm: string, id: string): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('tokens')
+      .set({ revoked: 1 })
+      .where('realm', '=', realm)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return affected(result.numUpdatedRows) > 0;
+  }
+
+  async revokeGrant(realm: string, grantId: string): Promise<number> {
+    const result = await this.#db
+      .updateTable('tokens')
+      .set({ revoked: 1 })
+      .where('realm', '=', realm)
+      .where('grant_id', '=', grantId)
+      .where('revoked', '=', 0)
+      .executeTakeFirst();
+    return affected(result.numUpdatedRows);
+  }
+
+  /** Deletes records with `expiresAt < now`, in every realm. */
+  async purgeExpired(now: number): Promise<number> {
+    const result = await this.#db.deleteFrom('tokens').where('expires_at', '<', now).executeTakeFirst();
+    return affected(result.numDeletedRows);
+  }
+}
+
+function toToken(row: TokenRow): TokenRecord {
+  return {
+    realm: row.realm,
+    id: row.id,
+    kind: row.kind as TokenKind,
+    clientId: row.client_id,
+    subject: row.subject,
+    grantId: row.grant_id,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    revoked: fromFlag(row.revoked),
+    data: fromJson<TokenData>(row.data),
+  };
+}

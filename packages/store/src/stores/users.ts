@@ -1,0 +1,71 @@
+/** @module stores/users — UserStore on Kysely. */
+import type { User, UserStore } from '@steward/core';
+import type { Kysely } from 'kysely';
+import { byKey, fromFlag, insertOrConflict, toFlag } from '../codec.ts';
+import type { Database, UserRow } from '../schema.ts';
+
+export class KyselyUserStore implements UserStore {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async get(realm: string, id: string): Promise<User | null> {
+    const row = await this.#db
+      .selectFrom('users')
+      .selectAll()
+      .where('realm', '=', realm)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  async findByUsername(realm: string, username: string): Promise<User | null> {
+    const row = await this.#db
+      .selectFrom('users')
+      .selectAll()
+      .where('realm', '=', realm)
+      .where('username', '=', username)
+      .executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  /** Throws `conflict` when the id or the username exists in the realm. */
+  async create(user: User): Promise<void> {
+    await insertOrConflict(`user ${user.username}`, () =>
+      this.#db
+        .insertInto('users')
+        .values({
+          realm: user.realm,
+          id: user.id,
+          username: user.username,
+          email: user.email,
+          password_hash: user.passwordHash,
+          admin: toFlag(user.admin),
+          disabled: toFlag(user.disabled),
+          created_at: user.createdAt,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst(),
+    );
+  }
+
+  async list(realm: string): Promise<User[]> {
+    const rows = await this.#db.selectFrom('users').selectAll().where('realm', '=', realm).orderBy('username').execute();
+    return byKey(rows.map(toUser), (u) => u.username);
+  }
+}
+
+function toUser(row: UserRow): User {
+  return {
+    realm: row.realm,
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    passwordHash: row.password_hash,
+    admin: fromFlag(row.admin),
+    disabled: fromFlag(row.disabled),
+    createdAt: Number(row.created_at),
+  };
+}
