@@ -3,7 +3,7 @@
  * The `demo` realm of the README's walk-through, created on first start of an empty database unless
  * `STEWARD_DEMO=0`. Passwords and secrets are the published demo values: never use it in production.
  */
-import { UMA_GRANT_TYPE } from '@steward/core';
+import { StewardError, UMA_GRANT_TYPE } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { addClient, addUser, createRealm } from './create-realm.ts';
 
@@ -43,6 +43,12 @@ export async function seedDemoRealm(deps: Deps): Promise<void> {
 export async function seedDemoIfEmpty(deps: Deps): Promise<boolean> {
   if (!deps.config.demo) return false;
   if ((await deps.store.realms.list()).length > 0) return false;
-  await seedDemoRealm(deps);
+  try {
+    await seedDemoRealm(deps);
+  } catch (e) {
+    // Another node seeding the same empty database at the same moment won the race.
+    if (e instanceof StewardError && e.code === 'conflict') return false;
+    throw e;
+  }
   return true;
 }
