@@ -1,0 +1,124 @@
+/**
+ * @module bench/run
+ * Side-by-side benchmark, one run, same machine: Steward's RPT issuance and RPT introspection against
+ * oidc-provider's client_credentials and introspection. Each server runs alone on CPU 0 (taskset,
+ * when available); this process generates load from CPU 1. Prints a Markdown table of requests per
+ * second and the ratios, and writes bench/results/latest.json.
+ *
+ *   npm run bench                 # 2 rounds of 10 s per scenario
+ *   BENCH_SECONDS=5 BENCH_ROUNDS=1 npm run bench
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { setupStewardScenario } from './steward-scenario.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && cpus().length > 1;
+
+if (hasTaskset && !process.env.BENCH_PINNED) {
+  // Re-run this script pinned to CPU 1 so the load generator does not share the server's core.
+  const res = spawnSync('taskset', ['-c', '1', process.execPath, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } });
+  process.exit(res.status ?? 1);
+}
+
+function startServer(script: string, args: string[]): Promise<ChildProcess> {
+  const cmd = hasTaskset ? 'taskset' : process.execPath;
+  const argv = hasTaskset ? ['-c', '0', process.execPath, script, ...args] : [script, ...args];
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ready')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+export interface Load {
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** A fresh body per request (e.g. a new ticket). */
+  nextBody?: () => string;
+  amount?: number;
+}
+
+export async function measure(load: Load): Promise<{ rps: number; p50: number; p99: number; errors: number; non2xx: number }> {
+  const result = await autocannon({
+    url: load.url,
+    connections: CONNECTIONS,
+    ...(load.amount ? { amount: load.amount } : { duration: SECONDS }),
+    method: 'POST',
+    headers: load.headers,
+    ...(load.nextBody ? { requests: [{ method: 'POST', setupRequest: (req: any) => ({ ...req, body: load.nextBody!() }) }] } : { body: load.body }),
+  });
+  const seconds = result.duration;
+  return { rps: Math.round(result.requests.total / seconds), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+}
+
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+const FORM = 'application/x-www-form-urlencoded';
+
+async function peerRound(): Promise<Record<string, Awaited<ReturnType<typeof measure>>>> {
+  const port = 3400;
+  const child = await startServer(new URL('./peer-oidc-provider.ts', import.meta.url).pathname, [String(port)]);
+  try {
+    const auth = basic('bench', 'bench-secret-bench-secret-bench-secret');
+    const tokenUrl = `http://127.0.0.1:${port}/token`;
+    const tok: any = await (await fetch(tokenUrl, { method: 'POST', headers: { authorization: auth, 'content-type': FORM }, body: 'grant_type=client_credentials&scope=api%3Aread' })).json();
+    const clientCredentials = await measure({ url: tokenUrl, headers: { authorization: auth, 'content-type': FORM }, body: 'grant_type=client_credentials&scope=api%3Aread' });
+    const introspection = await measure({ url: `${tokenUrl}/introspection`, headers: { authorization: auth, 'content-type': FORM }, body: `token=${tok.access_token}` });
+    return { clientCredentials, introspection };
+  } finally {
+    await stop(child);
+  }
+}
+
+async function stewardRound(): Promise<Record<string, Awaited<ReturnType<typeof measure>>>> {
+  const port = 3401;
+  const dir = mkdtempSync(join(tmpdir(), 'steward-bench-'));
+  const child = await startServer(new URL('./serve-steward.ts', import.meta.url).pathname, [String(port), join(dir, 'bench.db')]);
+  try {
+    const s = await setupStewardScenario(`http://127.0.0.1:${port}`, SECONDS * 2_500);
+    const rptIssuance = await measure({ url: s.tokenUrl, headers: { authorization: s.clientAuth, 'content-type': FORM }, nextBody: s.nextGrantBody, amount: s.tickets });
+    const introspection = await measure({ url: s.introspectUrl, headers: { authorization: `Bearer ${s.pat}`, 'content-type': FORM }, body: `token=${await s.oneRpt()}` });
+    return { rptIssuance, introspection };
+  } finally {
+    await stop(child);
+  }
+}
+
+const rounds: Array<{ peer: Awaited<ReturnType<typeof peerRound>>; steward: Awaited<ReturnType<typeof stewardRound>> }> = [];
+for (let i = 0; i < ROUNDS; i++) {
+  const peer = await peerRound();
+  const steward = await stewardRound();
+  rounds.push({ peer, steward });
+}
+
+const lines = [
+  `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${CONNECTIONS} connections, ${SECONDS} s per scenario${hasTaskset ? ', server on CPU 0, load on CPU 1' : ''}`,
+  '',
+  '| round | oidc-provider client_credentials | Steward RPT issuance | ratio | oidc-provider introspection | Steward introspection | ratio |',
+  '|---|---|---|---|---|---|---|',
+];
+rounds.forEach((r, i) => {
+  const a = r.peer.clientCredentials!, b = r.steward.rptIssuance!, c = r.peer.introspection!, d = r.steward.introspection!;
+  lines.push(`| ${i + 1} | ${a.rps} req/s (p99 ${a.p99} ms) | ${b.rps} req/s (p99 ${b.p99} ms${b.non2xx ? `, ${b.non2xx} non-2xx` : ''}) | **${(b.rps / a.rps).toFixed(2)}×** | ${c.rps} req/s | ${d.rps} req/s${d.non2xx ? ` (${d.non2xx} non-2xx)` : ''} | **${(d.rps / c.rps).toFixed(2)}×** |`);
+});
+process.stdout.write(`${lines.join('\n')}\n`);
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: SECONDS, connections: CONNECTIONS, rounds }, null, 2));

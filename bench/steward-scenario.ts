@@ -1,0 +1,57 @@
+/**
+ * @module bench/steward-scenario
+ * Prepares the RPT-issuance scenario over HTTP, as a real deployment would see it: a PAT obtained by
+ * the resource server, one registered resource, the owner's policy sharing `view` with the requesting
+ * party, the requesting party's ID token (the pushed claim token) and a pool of fresh permission
+ * tickets, one per grant to be measured.
+ */
+const FORM = 'application/x-www-form-urlencoded';
+const ID_TOKEN_FORMAT = 'urn:ietf:params:oauth:token-type:id_token';
+const UMA = 'urn:ietf:params:oauth:grant-type:uma-ticket';
+
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
+async function call(url: string, init: RequestInit, expected: number): Promise<any> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  if (res.status !== expected) throw new Error(`${init.method ?? 'GET'} ${url} → ${res.status} ${text}`);
+  return text ? JSON.parse(text) : {};
+}
+
+export async function setupStewardScenario(base: string, wanted: number) {
+  const realm = `${base}/realms/bench`;
+  const tokenUrl = `${realm}/protocol/openid-connect/token`;
+  const rsAuth = basic('rs', 'rs-secret-rs-secret-rs-secret');
+  const clientAuth = basic('app', 'app-secret-app-secret-app-secret');
+  const pat = (await call(tokenUrl, { method: 'POST', headers: { authorization: rsAuth, 'content-type': FORM }, body: 'grant_type=password&username=owner&password=owner-password&scope=uma_protection' }, 200)).access_token as string;
+  const resource = await call(`${realm}/authz/protection/resource_set`, { method: 'POST', headers: { authorization: `Bearer ${pat}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench account', resource_scopes: ['view', 'pay'] }) }, 201);
+  const sso = (await call(`${base}/json/realms/root/realms/bench/authenticate`, { method: 'POST', headers: { 'x-openam-username': 'owner', 'x-openam-password': 'owner-password' } }, 200)).tokenId as string;
+  await call(`${base}/json/realms/root/realms/bench/users/owner/uma/policies/${resource._id}`, {
+    method: 'PUT',
+    headers: { iPlanetDirectoryPro: sso, 'content-type': 'application/json', 'if-none-match': '*' },
+    body: JSON.stringify({ policyId: resource._id, permissions: [{ subject: 'party', scopes: ['view'] }] }),
+  }, 201);
+  const idToken = (await call(tokenUrl, { method: 'POST', headers: { authorization: clientAuth, 'content-type': FORM }, body: 'grant_type=password&username=party&password=party-password&scope=openid' }, 200)).id_token as string;
+
+  const permissionBody = JSON.stringify({ resource_id: resource._id, resource_scopes: ['view'] });
+  const newTicket = async () => (await call(`${realm}/authz/protection/permission`, { method: 'POST', headers: { authorization: `Bearer ${pat}`, 'content-type': 'application/json' }, body: permissionBody }, 201)).ticket as string;
+  const pool: string[] = [];
+  const workers = Array.from({ length: 32 }, async () => {
+    while (pool.length < wanted) pool.push(await newTicket());
+  });
+  await Promise.all(workers);
+  const grantBody = (ticket: string) => new URLSearchParams({ grant_type: UMA, ticket, claim_token: idToken, claim_token_format: ID_TOKEN_FORMAT }).toString();
+  let next = 0;
+  return {
+    tokenUrl,
+    introspectUrl: `${tokenUrl}/introspect`,
+    clientAuth,
+    pat,
+    tickets: pool.length,
+    nextGrantBody: () => grantBody(pool[next++ % pool.length]!),
+    async oneRpt(): Promise<string> {
+      const res = await call(tokenUrl, { method: 'POST', headers: { authorization: clientAuth, 'content-type': FORM }, body: grantBody(await newTicket()) }, 200);
+      return res.access_token as string;
+    },
+  };
+}
