@@ -67,3 +67,10 @@ describe('configuration', () => {
     assert.equal(committed, renderConfigDocs());
   });
 });
+
+describe('generated docs', () => {
+  it('keeps docs/errors.md generated from the error list', async () => {
+    const { renderErrorDocs } = await import('../../tools/gen-errors-docs.ts');
+    assert.equal(readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8'), renderErrorDocs());
+  });
+});
