@@ -17,3 +17,4 @@ export type * from './services/ports.ts';
 export * from './services/issue-tokens.ts';
 export * from './services/verify-token.ts';
 export * from './services/authenticate-user.ts';
+export * from './services/owner-policies.ts';

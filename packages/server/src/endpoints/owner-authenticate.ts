@@ -1,5 +1,83 @@
-/** @module endpoints/owner-authenticate — (to be written). */
-import type { FastifyInstance } from 'fastify';
+/**
+ * @module endpoints/owner-authenticate
+ * AM-style sign-in for the owner APIs (seed 002): `POST …/authenticate` with `X-OpenAM-Username` and
+ * `X-OpenAM-Password` answers a session `tokenId`; `POST …/sessions?_action=logout` ends it. Errors are
+ * CREST JSON.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { closeSession, fail, openSession, resolveSession, verifyPassword } from '@steward/core';
 import type { Deps } from '../deps.ts';
+import { sessionTokenOf } from '../http/owner-session.ts';
+import { loadRealm } from '../http/realm.ts';
 
-export function ownerAuthenticateRoutes(_app: FastifyInstance, _deps: Deps): void {}
+const BASE = '/json/realms/root/realms/:realm';
+const crest = { errorStyle: 'crest' } as const;
+
+type RealmRequest = FastifyRequest<{ Params: { realm: string }; Querystring: Record<string, string | string[] | undefined> }>;
+
+/** A credential header, decoded from RFC 2047 `=?UTF-8?B?…?=` when AM clients send non-ASCII names. */
+function credentialHeader(request: FastifyRequest, name: string): string | null {
+  const value = request.headers[name];
+  if (typeof value !== 'string' || value === '') return null;
+  const encoded = /^=\?UTF-8\?B\?([A-Za-z0-9+/]*={0,2})\?=$/i.exec(value);
+  const decoded = encoded ? Buffer.from(encoded[1]!, 'base64').toString('utf8') : value;
+  // No user name or password holds control characters (and PostgreSQL text refuses NUL).
+  return /[\u0000-\u001f\u007f]/.test(decoded) ? null : decoded;
+}
+
+function authenticationFailed(): Error {
+  return fail('login_required', 'Authentication Failed');
+}
+
+export function ownerAuthenticateRoutes(app: FastifyInstance, deps: Deps): void {
+  // AM clients send `Content-Type: application/json` with no body at all: in this scope any body is
+  // accepted (within the size limit) and ignored, instead of failing as empty JSON.
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
+
+    scope.post(`${BASE}/authenticate`, { config: crest }, async (request: RealmRequest, reply: FastifyReply) => {
+      const realm = await loadRealm(deps, request.params.realm);
+      const username = credentialHeader(request, 'x-openam-username');
+      const password = credentialHeader(request, 'x-openam-password');
+      if (username === null || password === null) throw authenticationFailed();
+      const user = await verifyPassword(deps, realm.id, username, password);
+      if (!user) throw authenticationFailed();
+      const lifetime = realm.settings.sessionLifetime;
+      const { token } = await openSession(deps, realm.id, user.id, lifetime);
+      reply
+        .header('cache-control', 'no-store')
+        .header('pragma', 'no-cache')
+        .setCookie(deps.config.sessionHeader, token, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: deps.config.baseUrl.startsWith('https:'),
+          maxAge: lifetime,
+        });
+      return { tokenId: token, successUrl: `/realms/${realm.id}/account/`, realm: `/${realm.id}` };
+    });
+
+    scope.post(`${BASE}/sessions`, { config: crest }, async (request: RealmRequest, reply: FastifyReply) => {
+      const realm = await loadRealm(deps, request.params.realm);
+      const action = request.query._action;
+      if (action !== 'logout') throw fail('invalid_request', `Action ${typeof action === 'string' ? `'${action.slice(0, 64)}' ` : ''}is not supported; use _action=logout`);
+      const token = sessionTokenOf(deps, request);
+      if (!token) throw fail('login_required', 'Access Denied');
+      const user = await resolveSession(deps, realm.id, token);
+      if (!user) throw fail('login_required', 'Access Denied');
+      await closeSession(deps, realm.id, token);
+      reply.header('cache-control', 'no-store').clearCookie(deps.config.sessionHeader, { path: '/' });
+      return { result: 'Successfully logged out' };
+    });
+
+    scope.route({
+      method: ['GET', 'PUT', 'DELETE', 'PATCH'],
+      url: `${BASE}/authenticate`,
+      config: crest,
+      handler: async () => {
+        throw fail('unsupported_method_type', 'Method not allowed: authenticate accepts POST only');
+      },
+    });
+  });
+}

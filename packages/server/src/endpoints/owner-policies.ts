@@ -1,5 +1,96 @@
-/** @module endpoints/owner-policies — (to be written). */
-import type { FastifyInstance } from 'fastify';
+/**
+ * @module endpoints/owner-policies
+ * The owner's UMA policies in AM's CREST shape (seed 002):
+ * `/json/realms/root/realms/{realm}/users/{user}/uma/policies/{policyId}` with GET, PUT (create with
+ * `If-None-Match: *`, update with `If-Match`, either without) and DELETE. Errors are CREST JSON.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { deletePolicy, fail, readPolicy, resolvePolicyOwner, sharePolicy, type PolicyAction, type PolicyWriteMode, type User } from '@steward/core';
 import type { Deps } from '../deps.ts';
+import { requireOwnerUser } from '../http/owner-session.ts';
+import { loadRealm } from '../http/realm.ts';
+import { parsePolicyBody, policyRepresentation } from '../wire/policy.ts';
 
-export function ownerPolicyRoutes(_app: FastifyInstance, _deps: Deps): void {}
+const URL = '/json/realms/root/realms/:realm/users/:user/uma/policies/:policyId';
+const crest = { errorStyle: 'crest' } as const;
+
+type PolicyRequest = FastifyRequest<{ Params: { realm: string; user: string; policyId: string } }>;
+
+function singleHeader(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value.trim() : undefined;
+}
+
+/** CREST preconditions: `If-None-Match: *` creates, `If-Match: *|rev` updates, neither creates or updates. */
+function writeMode(request: FastifyRequest): { mode: PolicyWriteMode; expectedRev: string | null } {
+  const ifMatch = singleHeader(request, 'if-match');
+  const ifNoneMatch = singleHeader(request, 'if-none-match');
+  if (ifMatch !== undefined && ifNoneMatch !== undefined) throw fail('invalid_request', 'Send If-Match or If-None-Match, not both.');
+  if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch !== '*') throw fail('invalid_request', 'If-None-Match must be * when creating a policy.');
+    return { mode: 'create', expectedRev: null };
+  }
+  if (ifMatch === undefined) return { mode: 'upsert', expectedRev: null };
+  if (ifMatch === '*') return { mode: 'update', expectedRev: null };
+  const quoted = /^(?:W\/)?"([^"]*)"$/.exec(ifMatch);
+  const rev = quoted ? quoted[1]! : ifMatch;
+  if (rev === '' || rev.length > 128) throw fail('invalid_request', 'If-Match must be * or a policy revision.');
+  return { mode: 'update', expectedRev: rev };
+}
+
+/** The JSON body of a PUT: other media types are 415, a missing body 400. */
+function jsonBody(request: FastifyRequest): unknown {
+  const type = request.headers['content-type'];
+  if (type === undefined && request.body === undefined) throw fail('invalid_request', 'A JSON body is required.');
+  const mime = (type ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mime !== 'application/json') throw fail('unsupported_media_type', 'Content-Type must be application/json.');
+  return request.body;
+}
+
+async function caller(deps: Deps, request: PolicyRequest, action: PolicyAction): Promise<{ realm: string; owner: User }> {
+  const realm = await loadRealm(deps, request.params.realm);
+  const actor = await requireOwnerUser(deps, realm, request);
+  const owner = await resolvePolicyOwner(deps, { realm: realm.id, actor, username: request.params.user, action, policyId: request.params.policyId });
+  return { realm: realm.id, owner };
+}
+
+function noStore(reply: FastifyReply, rev?: string): FastifyReply {
+  reply.header('cache-control', 'no-store');
+  if (rev !== undefined) reply.header('etag', `"${rev}"`);
+  return reply;
+}
+
+export function ownerPolicyRoutes(app: FastifyInstance, deps: Deps): void {
+  app.get(URL, { config: crest }, async (request: PolicyRequest, reply) => {
+    const { realm, owner } = await caller(deps, request, 'read');
+    const view = await readPolicy(deps, { realm, owner, resourceId: request.params.policyId });
+    noStore(reply, view.policy.rev);
+    return policyRepresentation(view);
+  });
+
+  app.put(URL, { config: crest }, async (request: PolicyRequest, reply) => {
+    const { realm, owner } = await caller(deps, request, 'write');
+    const { mode, expectedRev } = writeMode(request);
+    const body = parsePolicyBody(jsonBody(request));
+    const result = await sharePolicy(deps, { realm, owner, resourceId: request.params.policyId, body, mode, expectedRev });
+    noStore(reply, result.policy.rev);
+    if (result.created) return reply.code(201).send({ _id: result.policy.id, _rev: result.policy.rev });
+    return policyRepresentation(result);
+  });
+
+  app.delete(URL, { config: crest }, async (request: PolicyRequest, reply) => {
+    const { realm, owner } = await caller(deps, request, 'delete');
+    await deletePolicy(deps, { realm, owner, resourceId: request.params.policyId });
+    noStore(reply);
+    return {};
+  });
+
+  app.route({
+    method: ['POST', 'PATCH', 'OPTIONS'],
+    url: URL,
+    config: crest,
+    handler: async (request) => {
+      throw fail('unsupported_method_type', `Method ${request.method} is not supported on a UMA policy.`);
+    },
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * @module http/owner-session
+ * Who is calling an owner API: the session token of `authenticate` (in the header named by
+ * `sessionHeader`, or a cookie of that name), or an OAuth access token of the user's own
+ * (`Authorization: Bearer`). The first credential present decides; a bad one is never retried with
+ * another.
+ */
+import type { FastifyRequest } from 'fastify';
+import { fail, resolveSession, verifyJwt, type Realm, type StewardError, type User } from '@steward/core';
+import type { Deps } from '../deps.ts';
+import { bearerToken } from './bearer.ts';
+
+function accessDenied(): StewardError {
+  return fail('login_required', 'Access Denied');
+}
+
+/** The session token the request carries in the session header or cookie, or null. */
+export function sessionTokenOf(deps: Deps, request: FastifyRequest): string | null {
+  const name = deps.config.sessionHeader;
+  const header = request.headers[name.toLowerCase()];
+  if (typeof header === 'string' && header !== '') return header.trim();
+  if (Array.isArray(header)) return '';
+  const cookie = request.cookies?.[name];
+  return typeof cookie === 'string' && cookie !== '' ? cookie : null;
+}
+
+/** The signed-in user of the request, or a 401 (`login_required`, "Access Denied"). */
+export async function requireOwnerUser(deps: Deps, realm: Realm, request: FastifyRequest): Promise<User> {
+  const session = sessionTokenOf(deps, request);
+  if (session !== null) {
+    const user = await resolveSession(deps, realm.id, session);
+    if (!user) throw accessDenied();
+    return user;
+  }
+  const token = bearerToken(request);
+  if (!token) throw accessDenied();
+  const active = await verifyJwt(deps, realm.id, token);
+  // Only an access token speaks for a user; an RPT is the requesting party's, not the owner's.
+  if (!active || active.record.kind !== 'access') throw accessDenied();
+  const user = await deps.store.users.get(realm.id, active.record.subject);
+  if (!user || user.disabled) throw accessDenied();
+  return user;
+}
