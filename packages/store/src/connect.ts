@@ -20,6 +20,12 @@ export interface ConnectOptions {
 export interface Connection {
   db: Kysely<Database>;
   dialect: 'sqlite' | 'postgres';
+  /**
+   * For a SQLite file, its absolute path: connections to one file within a process must not hold
+   * transactions at the same time (better-sqlite3 waits for a lock synchronously, blocking the very
+   * event loop the holder needs), so callers serialize such work on this key. Null otherwise.
+   */
+  fileKey: string | null;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -31,7 +37,8 @@ const PG_NUMERIC = 1700;
 export function connect(url: string, options: ConnectOptions = {}): Connection {
   const target = parseDatabaseUrl(url);
   if (target.dialect === 'sqlite') {
-    return { db: new Kysely<Database>({ dialect: sqliteDialect(target.filename) }), dialect: 'sqlite' };
+    const fileKey = target.filename === ':memory:' ? null : target.filename;
+    return { db: new Kysely<Database>({ dialect: sqliteDialect(target.filename) }), dialect: 'sqlite', fileKey };
   }
   const pool = new pg.Pool({
     connectionString: target.connectionString,
@@ -41,7 +48,7 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
   // An idle client may fail (server restart, terminated backend); the pool drops it. Without a
   // listener the 'error' event would crash the process.
   pool.on('error', () => {});
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', fileKey: null };
 }
 
 function sqliteDialect(filename: string): ImmediateSqliteDialect {

@@ -22,10 +22,10 @@ export interface OpenStoreOptions {
  * unreachable (the store is closed again first).
  */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
-  const { db, dialect } = connect(url, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
-  const store = new KyselyStore(db, dialect);
+  const connection = connect(url, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
+  const store = new KyselyStore(connection.db, connection.dialect);
   try {
-    if (options.migrate ?? true) await applyMigrations(db);
+    if (options.migrate ?? true) await applyMigrations(connection);
     else await store.ping();
   } catch (error) {
     await store.close();

@@ -1,11 +1,13 @@
 /**
  * @module migrate
- * Runs the versioned migrations with Kysely's Migrator (which takes a lock, so concurrent starts on
- * PostgreSQL apply each migration once) and reports their state.
+ * Runs the versioned migrations with Kysely's Migrator and reports their state. Concurrent starts
+ * apply each migration once: PostgreSQL through Kysely's lock, SQLite through the write lock of the
+ * migration transaction (other processes) and a per-file queue (this process).
  */
 import type { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { connect } from './connect.ts';
+import type { Connection } from './connect.ts';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
@@ -15,6 +17,9 @@ export interface MigrationState {
   /** When it was applied; null while pending. */
   executedAt: Date | null;
 }
+
+/** The tail of the migration queue of each SQLite file migrated by this process. */
+const fileQueues = new Map<string, Promise<unknown>>();
 
 function migrator(db: Kysely<Database>): Migrator {
   return new Migrator({
@@ -26,7 +31,19 @@ function migrator(db: Kysely<Database>): Migrator {
 }
 
 /** Applies every pending migration; returns the names applied now. Throws when one fails. */
-export async function applyMigrations(db: Kysely<Database>): Promise<string[]> {
+export function applyMigrations(connection: Connection): Promise<string[]> {
+  const key = connection.fileKey;
+  if (key === null) return migrate(connection.db);
+  const run = (fileQueues.get(key) ?? Promise.resolve()).then(() => migrate(connection.db));
+  const tail = run.catch(() => {});
+  fileQueues.set(key, tail);
+  void tail.then(() => {
+    if (fileQueues.get(key) === tail) fileQueues.delete(key);
+  });
+  return run;
+}
+
+async function migrate(db: Kysely<Database>): Promise<string[]> {
   const { error, results = [] } = await migrator(db).migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'setup';
@@ -39,11 +56,11 @@ export async function applyMigrations(db: Kysely<Database>): Promise<string[]> {
 
 /** Opens the database at `url`, applies every pending migration, closes it; returns the names applied. */
 export async function migrateToLatest(url: string): Promise<string[]> {
-  const { db } = connect(url, { poolSize: 1 });
+  const connection = connect(url, { poolSize: 1 });
   try {
-    return await applyMigrations(db);
+    return await applyMigrations(connection);
   } finally {
-    await db.destroy();
+    await connection.db.destroy();
   }
 }
 

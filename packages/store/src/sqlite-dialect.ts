@@ -1,15 +1,24 @@
 /**
  * @module sqlite-dialect
- * Kysely's SQLite dialect with write transactions: `BEGIN IMMEDIATE` takes the write lock up front, so
- * two processes sharing one file wait on `busy_timeout` instead of failing with SQLITE_BUSY when a
- * deferred transaction would have to upgrade its read lock.
+ * Kysely's SQLite dialect, adjusted for several processes sharing one file:
+ * - transactions begin with `BEGIN IMMEDIATE`, taking the write lock up front, so a second process
+ *   waits on `busy_timeout` instead of failing with SQLITE_BUSY when a deferred transaction would
+ *   have to upgrade its read lock;
+ * - migrations run in such a transaction (SQLite's DDL is transactional; Kysely assumes not), so the
+ *   write lock is the migration lock and concurrent starts apply each migration once.
  */
-import { CompiledQuery, SqliteDialect, SqliteDriver } from 'kysely';
-import type { DatabaseConnection, Driver, SqliteDialectConfig } from 'kysely';
+import { CompiledQuery, SqliteAdapter, SqliteDialect, SqliteDriver } from 'kysely';
+import type { DatabaseConnection, DialectAdapter, Driver, SqliteDialectConfig } from 'kysely';
 
 class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
   }
 }
 
@@ -23,5 +32,9 @@ export class ImmediateSqliteDialect extends SqliteDialect {
 
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.#config);
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
   }
 }

@@ -1,5 +1,76 @@
-/** @module endpoints/introspection — (to be written). */
-import type { FastifyInstance } from 'fastify';
+/**
+ * @module endpoints/introspection
+ * Token introspection (RFC 7662, Fed Authz §5) at `/realms/{realm}/protocol/openid-connect/token/introspect`.
+ * The caller is a resource server with a PAT, or a confidential client. An active RPT answers with the
+ * permissions on the caller's resources and never `scope`; anything not active answers `{"active":false}`.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { fail, introspectToken, wirePermissions, type Introspection } from '@steward/core';
 import type { Deps } from '../deps.ts';
+import { requirePat } from '../http/bearer.ts';
+import { authenticateClient } from '../http/client-auth.ts';
+import { Form, formOf } from '../http/form.ts';
+import { loadRealm } from '../http/realm.ts';
 
-export function introspectionRoutes(_app: FastifyInstance, _deps: Deps): void {}
+const URL_PATH = '/realms/:realm/protocol/openid-connect/token/introspect';
+
+/** Basic credentials or a posted `client_id` mean client authentication; anything else is the PAT path. */
+function authenticatesAsClient(request: FastifyRequest, form: Form): boolean {
+  const header = request.headers.authorization;
+  return header ? /^basic\s/i.test(header) : form.has('client_id');
+}
+
+/** The RFC 7662 §2.2 response for an active token. */
+function activeToWire(issuer: string, result: Extract<Introspection, { active: true }>): Record<string, unknown> {
+  const { record, claims, permissions } = result;
+  const body: Record<string, unknown> = { active: true };
+  if (record.kind === 'rpt' && permissions) body.permissions = wirePermissions(permissions);
+  else if (typeof record.data.scope === 'string') body.scope = record.data.scope;
+  body.client_id = record.clientId;
+  body.sub = record.subject;
+  body.exp = record.expiresAt;
+  body.iat = record.createdAt;
+  if (claims) {
+    body.jti = record.id;
+    body.iss = issuer;
+    body.aud = claims.aud ?? record.clientId;
+    body.azp = claims.azp ?? record.clientId;
+    body.token_type = 'Bearer';
+    if (typeof claims.preferred_username === 'string') body.username = claims.preferred_username;
+  }
+  return body;
+}
+
+export function introspectionRoutes(app: FastifyInstance, deps: Deps): void {
+  app.post<{ Params: { realm: string } }>(URL_PATH, async function introspect(request, reply) {
+    const realm = await loadRealm(deps, request.params.realm);
+    // Authenticate before complaining about the body: an anonymous caller learns nothing but 401.
+    const posted = request.body instanceof Form ? request.body : new Form('');
+    let caller: string;
+    if (authenticatesAsClient(request, posted)) {
+      const client = await authenticateClient(deps, realm, request, reply, posted);
+      if (client.secretHash === null) throw fail('invalid_client', 'Public clients may not introspect tokens');
+      caller = client.clientId;
+    } else {
+      // No credentials at all get the Protection API's bare Bearer challenge (401).
+      caller = (await requirePat(deps, realm, request, reply)).resourceServer;
+    }
+    const form = formOf(request.body);
+    form.rejectDuplicates(['token_type_hint']);
+    const token = form.get('token');
+    if (token === undefined) throw fail('invalid_request', 'token is required');
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    const result = await introspectToken(deps, { realm: realm.id, token, caller });
+    return result.active ? activeToWire(deps.issuer(realm.id), result) : { active: false };
+  });
+
+  app.route<{ Params: { realm: string } }>({
+    method: ['GET', 'PUT', 'DELETE', 'PATCH'],
+    url: URL_PATH,
+    handler: async (request, reply) => {
+      await loadRealm(deps, request.params.realm);
+      reply.header('allow', 'POST');
+      throw fail('invalid_request', 'The introspection endpoint accepts POST only');
+    },
+  });
+}

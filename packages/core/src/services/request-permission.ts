@@ -1,0 +1,64 @@
+/**
+ * @module services/request-permission
+ * The permission endpoint's use case (Fed Authz §4): checks the requested permissions against the
+ * owner's resources registered by this resource server and issues ONE permission ticket for them.
+ */
+import { fail } from '../errors.ts';
+import type { Permission } from '../model/permission.ts';
+import type { Realm } from '../model/realm.ts';
+import type { Ticket } from '../model/ticket.ts';
+import type { Ports } from './ports.ts';
+
+export interface PermissionRequest {
+  realm: Realm;
+  /** The PAT's subject. */
+  owner: string;
+  /** The PAT's client. */
+  resourceServer: string;
+  /** At least one; the same resource may appear more than once (merged). Scopes may be empty. */
+  permissions: Permission[];
+}
+
+/** Merges permissions naming the same resource; scopes keep their first-seen order, without duplicates. */
+export function mergePermissions(permissions: Permission[]): Permission[] {
+  const byResource = new Map<string, Set<string>>();
+  for (const p of permissions) {
+    let scopes = byResource.get(p.resourceId);
+    if (!scopes) byResource.set(p.resourceId, (scopes = new Set()));
+    for (const s of p.scopes) scopes.add(s);
+  }
+  return [...byResource].map(([resourceId, scopes]) => ({ resourceId, scopes: [...scopes] }));
+}
+
+/**
+ * Issues a ticket for the permissions. Throws `invalid_resource_id` when a resource is not the owner's at
+ * this resource server, `invalid_scope` when a scope is not registered on its resource. Returns the
+ * ticket string (only its SHA-256 is stored) and the stored record.
+ */
+export async function requestPermission(ports: Ports, input: PermissionRequest): Promise<{ ticket: string; record: Ticket }> {
+  if (input.permissions.length === 0) throw fail('invalid_request', 'At least one permission is required');
+  const permissions = mergePermissions(input.permissions);
+  const lookup = permissions.map((p) => p.resourceId).filter((id) => id.length <= 256 && !id.includes('\u0000'));
+  const resources = await ports.store.resources.getMany(input.realm.id, input.owner, lookup);
+  const ours = new Map(resources.filter((r) => r.resourceServer === input.resourceServer).map((r) => [r.id, r]));
+  for (const p of permissions) {
+    const resource = ours.get(p.resourceId);
+    if (!resource) throw fail('invalid_resource_id', `Unknown resource_id ${p.resourceId.slice(0, 64)}`);
+    const unknown = p.scopes.find((s) => !resource.scopes.includes(s));
+    if (unknown !== undefined) throw fail('invalid_scope', `Scope ${unknown.slice(0, 64)} is not registered for resource ${p.resourceId}`);
+  }
+  const now = ports.clock.now();
+  const ticket = ports.random.token();
+  const record: Ticket = {
+    realm: input.realm.id,
+    hash: ports.digest.sha256(ticket),
+    owner: input.owner,
+    resourceServer: input.resourceServer,
+    permissions,
+    claims: {},
+    createdAt: now,
+    expiresAt: now + input.realm.settings.ticketLifetime,
+  };
+  await ports.store.tickets.insert(record);
+  return { ticket, record };
+}

@@ -1,0 +1,77 @@
+/**
+ * @module services/resources
+ * Resource registration (Fed Authz §3): create, read, replace, delete and list the resources a resource
+ * server registers for one owner. Every call is scoped by (realm, owner, resource server): a resource of
+ * another owner or of another resource server is indistinguishable from a missing one.
+ */
+import { fail } from '../errors.ts';
+import type { Resource } from '../model/resource.ts';
+import type { Ports } from './ports.ts';
+
+/** Who calls the Protection API: the PAT's subject (owner) and client (resource server). */
+export interface ProtectionCaller {
+  realm: string;
+  owner: string;
+  resourceServer: string;
+}
+
+/** The registrable part of a resource: what a create or a full replacement carries. */
+export interface ResourceDescription {
+  name: string | null;
+  type: string | null;
+  iconUri: string | null;
+  description: string | null;
+  /** `resource_scopes`: at least one. */
+  scopes: string[];
+  /** Members kept verbatim (internationalized `name#fr`, `description#en-US`). */
+  extra: Record<string, unknown>;
+}
+
+function normalized(description: ResourceDescription): ResourceDescription {
+  const scopes = [...new Set(description.scopes)];
+  if (scopes.length === 0) throw fail('invalid_request', 'resource_scopes must name at least one scope');
+  return { ...description, scopes };
+}
+
+/** Registers a new resource; protection of it begins now. */
+export async function registerResource(ports: Ports, caller: ProtectionCaller, description: ResourceDescription): Promise<Resource> {
+  const now = ports.clock.now();
+  const resource: Resource = {
+    realm: caller.realm,
+    id: ports.random.uuid(),
+    owner: caller.owner,
+    resourceServer: caller.resourceServer,
+    ...normalized(description),
+    createdAt: now,
+    updatedAt: now,
+  };
+  await ports.store.resources.insert(resource);
+  return resource;
+}
+
+/** The caller's resource, or `not_found`. */
+export async function readResource(ports: Ports, caller: ProtectionCaller, id: string): Promise<Resource> {
+  // Ids are UUIDs we chose; anything else cannot name a resource (and NUL would upset PostgreSQL).
+  const resource = id.length <= 256 && !id.includes('\u0000') ? await ports.store.resources.get(caller.realm, caller.owner, id) : null;
+  if (!resource || resource.resourceServer !== caller.resourceServer) throw fail('not_found', 'Resource not found');
+  return resource;
+}
+
+/** Replaces the whole description: optional members left out are dropped (Fed Authz §3.2.3). */
+export async function updateResource(ports: Ports, caller: ProtectionCaller, id: string, description: ResourceDescription): Promise<Resource> {
+  const current = await readResource(ports, caller, id);
+  const resource: Resource = { ...current, ...normalized(description), updatedAt: ports.clock.now() };
+  if (!(await ports.store.resources.update(resource))) throw fail('not_found', 'Resource not found');
+  return resource;
+}
+
+/** Deletes the resource and its policy; protection of it ends now. */
+export async function deleteResource(ports: Ports, caller: ProtectionCaller, id: string): Promise<void> {
+  await readResource(ports, caller, id);
+  if (!(await ports.store.resources.delete(caller.realm, caller.owner, id))) throw fail('not_found', 'Resource not found');
+}
+
+/** Ids of the owner's resources registered by this resource server, oldest first. */
+export function listResources(ports: Ports, caller: ProtectionCaller): Promise<string[]> {
+  return ports.store.resources.listIds(caller.realm, caller.owner, caller.resourceServer);
+}

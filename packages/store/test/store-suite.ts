@@ -1,0 +1,52 @@
+/**
+ * @module test/store-suite
+ * The one suite every Store implementation passes: each port method's contract (round trips of every
+ * field, nulls, ordering, owner scoping, conflicts, revisions, expiry, revocation, upserts,
+ * transactions) and the single-use races. Each test gets a fresh store from `makeStore`.
+ *
+ *   storeSuite('sqlite', async () => ({ store, cleanup, openAnother }))
+ */
+import { afterEach, beforeEach, describe } from 'node:test';
+import type { Store } from '@steward/core';
+import { accessRequestTests } from './suite/access-requests.ts';
+import { concurrencyTests } from './suite/concurrency.ts';
+import type { StoreHandle } from './suite/fixtures.ts';
+import { identityTests } from './suite/identity.ts';
+import { ownershipTests } from './suite/ownership.ts';
+import { singleUseTests } from './suite/single-use.ts';
+import { transactionTests } from './suite/transactions.ts';
+
+export type { StoreHandle } from './suite/fixtures.ts';
+
+/**
+ * Declares the suite under `describe(name)`. `makeStore` must return a store on an empty database;
+ * when the handle also has `openAnother`, the races run across two independent stores as well.
+ */
+export function storeSuite(name: string, makeStore: () => Promise<StoreHandle>): void {
+  describe(name, () => {
+    let current: StoreHandle | null = null;
+
+    beforeEach(async () => {
+      current = await makeStore();
+    });
+
+    afterEach(async () => {
+      const handle = current;
+      current = null;
+      await handle?.cleanup();
+    });
+
+    const handle = (): StoreHandle => {
+      if (!current) throw new Error('no store: storeSuite tests run between beforeEach and afterEach');
+      return current;
+    };
+    const store = (): Store => handle().store;
+
+    identityTests(store);
+    ownershipTests(store);
+    singleUseTests(store);
+    accessRequestTests(store);
+    transactionTests(store);
+    concurrencyTests(handle);
+  });
+}

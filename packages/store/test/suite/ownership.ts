@@ -1,0 +1,183 @@
+/** @module test/suite/ownership — resources and policies, always scoped by realm and owner. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Store } from '@steward/core';
+import { assertConflict, policy, resource, sorted, T } from './fixtures.ts';
+
+export function ownershipTests(s: () => Store): void {
+  describe('resources', () => {
+    it('round-trips every field, with and without the optional ones', async () => {
+      const full = resource('r1', 'alice');
+      const bare = resource('r1', 'alice', { name: null, type: null, iconUri: null, description: null, scopes: [], extra: {} });
+      await s().resources.insert(full);
+      await s().resources.insert(bare);
+      assert.deepEqual(await s().resources.get('r1', 'alice', full.id), full);
+      assert.deepEqual(await s().resources.get('r1', 'alice', bare.id), bare);
+    });
+
+    it('is null for another owner, another realm or an unknown id', async () => {
+      const r = resource('r1', 'alice');
+      await s().resources.insert(r);
+      assert.equal(await s().resources.get('r1', 'mallory', r.id), null);
+      assert.equal(await s().resources.get('r2', 'alice', r.id), null);
+      assert.equal(await s().resources.get('r1', 'alice', 'nope'), null);
+    });
+
+    it('rejects a duplicate id in the realm with conflict', async () => {
+      const r = resource('r1', 'alice');
+      await s().resources.insert(r);
+      await assertConflict(s().resources.insert({ ...r, owner: 'bob' }));
+      assert.deepEqual(await s().resources.get('r1', 'alice', r.id), r);
+    });
+
+    it('getMany returns only the owner’s resources among the ids', async () => {
+      const a = resource('r1', 'alice');
+      const b = resource('r1', 'alice');
+      const foreign = resource('r1', 'bob');
+      for (const r of [a, b, foreign]) await s().resources.insert(r);
+      const got = await s().resources.getMany('r1', 'alice', [b.id, foreign.id, 'nope', a.id, a.id]);
+      assert.deepEqual(sorted(got.map((r) => r.id)), sorted([a.id, b.id]));
+      assert.deepEqual(got.find((r) => r.id === a.id), a);
+      assert.deepEqual(await s().resources.getMany('r1', 'alice', []), []);
+      assert.deepEqual(await s().resources.getMany('r2', 'alice', [a.id]), []);
+    });
+
+    it('update replaces the mutable fields and keeps id, owner, resource server and createdAt', async () => {
+      const r = resource('r1', 'alice');
+      await s().resources.insert(r);
+      const changed = {
+        ...r,
+        name: null,
+        type: null,
+        iconUri: null,
+        description: 'Now described',
+        scopes: ['view'],
+        extra: { 'description#de': 'Beschreibung' },
+        updatedAt: T + 99,
+      };
+      assert.equal(await s().resources.update(changed), true);
+      assert.deepEqual(await s().resources.get('r1', 'alice', r.id), changed);
+      assert.equal(await s().resources.update({ ...changed, resourceServer: 'other', createdAt: 1 }), true);
+      assert.deepEqual(await s().resources.get('r1', 'alice', r.id), changed);
+    });
+
+    it('update is false for another owner or an unknown id, and changes nothing', async () => {
+      const r = resource('r1', 'alice');
+      await s().resources.insert(r);
+      assert.equal(await s().resources.update({ ...r, owner: 'mallory', name: 'stolen' }), false);
+      assert.equal(await s().resources.update({ ...r, id: 'nope' }), false);
+      assert.deepEqual(await s().resources.get('r1', 'alice', r.id), r);
+    });
+
+    it('delete removes the resource and its policy, and is false when absent', async () => {
+      const r = resource('r1', 'alice');
+      await s().resources.insert(r);
+      await s().policies.create(policy('r1', 'alice', r.id));
+      assert.equal(await s().resources.delete('r1', 'alice', r.id), true);
+      assert.equal(await s().resources.get('r1', 'alice', r.id), null);
+      assert.equal(await s().policies.get('r1', 'alice', r.id), null);
+      assert.equal(await s().resources.delete('r1', 'alice', r.id), false);
+    });
+
+    it('delete by another owner is false and leaves resource and policy in place', async () => {
+      const r = resource('r1', 'alice');
+      const p = policy('r1', 'alice', r.id);
+      await s().resources.insert(r);
+      await s().policies.create(p);
+      assert.equal(await s().resources.delete('r1', 'mallory', r.id), false);
+      assert.equal(await s().resources.delete('r2', 'alice', r.id), false);
+      assert.deepEqual(await s().resources.get('r1', 'alice', r.id), r);
+      assert.deepEqual(await s().policies.get('r1', 'alice', r.id), p);
+    });
+
+    it('listIds lists the owner’s ids oldest first, optionally of one resource server', async () => {
+      const third = resource('r1', 'alice', { id: 'c', createdAt: T + 20, resourceServer: 'photoz' });
+      const first = resource('r1', 'alice', { id: 'z', createdAt: T, resourceServer: 'docs' });
+      const second = resource('r1', 'alice', { id: 'a', createdAt: T + 10, resourceServer: 'photoz' });
+      for (const r of [third, first, second]) await s().resources.insert(r);
+      await s().resources.insert(resource('r1', 'bob', { createdAt: T - 1 }));
+      await s().resources.insert(resource('r2', 'alice', { createdAt: T - 1 }));
+      assert.deepEqual(await s().resources.listIds('r1', 'alice'), ['z', 'a', 'c']);
+      assert.deepEqual(await s().resources.listIds('r1', 'alice', 'photoz'), ['a', 'c']);
+      assert.deepEqual(await s().resources.listIds('r1', 'alice', 'none'), []);
+      assert.deepEqual(await s().resources.listIds('r1', 'carol'), []);
+    });
+  });
+
+  describe('policies', () => {
+    it('round-trips every field; create is false and writes nothing when the id exists', async () => {
+      const p = policy('r1', 'alice', 'res-1');
+      assert.equal(await s().policies.create(p), true);
+      assert.deepEqual(await s().policies.get('r1', 'alice', 'res-1'), p);
+      assert.equal(await s().policies.create({ ...p, rev: 'other', permissions: [] }), false);
+      assert.equal(await s().policies.create({ ...p, owner: 'bob' }), false);
+      assert.deepEqual(await s().policies.get('r1', 'alice', 'res-1'), p);
+      assert.equal(await s().policies.create({ ...p, realm: 'r2' }), true);
+    });
+
+    it('is null for another owner, another realm or an unknown id', async () => {
+      const p = policy('r1', 'alice', 'res-1', { permissions: [] });
+      await s().policies.create(p);
+      assert.deepEqual(await s().policies.get('r1', 'alice', 'res-1'), p);
+      assert.equal(await s().policies.get('r1', 'mallory', 'res-1'), null);
+      assert.equal(await s().policies.get('r2', 'alice', 'res-1'), null);
+      assert.equal(await s().policies.get('r1', 'alice', 'nope'), null);
+    });
+
+    it('getMany returns the owner’s policies among the ids', async () => {
+      for (const [owner, id] of [['alice', 'a'], ['alice', 'b'], ['bob', 'c']]) await s().policies.create(policy('r1', owner!, id!));
+      const got = await s().policies.getMany('r1', 'alice', ['b', 'c', 'x', 'a']);
+      assert.deepEqual(sorted(got.map((p) => p.id)), ['a', 'b']);
+      assert.deepEqual(await s().policies.getMany('r1', 'alice', []), []);
+    });
+
+    it('update with the current revision writes permissions, rev and updatedAt', async () => {
+      const p = policy('r1', 'alice', 'res-1');
+      await s().policies.create(p);
+      const next = { ...p, rev: 'rev-2', permissions: [{ subject: 'carol', scopes: ['print'] }], updatedAt: T + 50 };
+      assert.equal(await s().policies.update(next, p.rev), 'updated');
+      assert.deepEqual(await s().policies.get('r1', 'alice', 'res-1'), next);
+    });
+
+    it('update with an old revision is stale and changes nothing', async () => {
+      const p = policy('r1', 'alice', 'res-1');
+      await s().policies.create(p);
+      assert.equal(await s().policies.update({ ...p, rev: 'rev-2', permissions: [] }, 'rev-0'), 'stale');
+      assert.deepEqual(await s().policies.get('r1', 'alice', 'res-1'), p);
+    });
+
+    it('update without an expected revision is unconditional', async () => {
+      const p = policy('r1', 'alice', 'res-1');
+      await s().policies.create(p);
+      const next = { ...p, rev: 'rev-9', permissions: [], updatedAt: T + 9 };
+      assert.equal(await s().policies.update(next, null), 'updated');
+      assert.deepEqual(await s().policies.get('r1', 'alice', 'res-1'), next);
+    });
+
+    it('update of an absent policy, or another owner’s, is missing', async () => {
+      const p = policy('r1', 'alice', 'res-1');
+      await s().policies.create(p);
+      assert.equal(await s().policies.update(policy('r1', 'alice', 'nope'), null), 'missing');
+      assert.equal(await s().policies.update(policy('r1', 'alice', 'nope'), 'any'), 'missing');
+      assert.equal(await s().policies.update({ ...p, owner: 'mallory', permissions: [] }, p.rev), 'missing');
+      assert.equal(await s().policies.update({ ...p, owner: 'mallory', permissions: [] }, null), 'missing');
+      assert.deepEqual(await s().policies.get('r1', 'alice', 'res-1'), p);
+    });
+
+    it('delete is true once, false when absent or another owner’s', async () => {
+      await s().policies.create(policy('r1', 'alice', 'res-1'));
+      assert.equal(await s().policies.delete('r1', 'mallory', 'res-1'), false);
+      assert.equal(await s().policies.delete('r1', 'alice', 'res-1'), true);
+      assert.equal(await s().policies.delete('r1', 'alice', 'res-1'), false);
+      assert.equal(await s().policies.get('r1', 'alice', 'res-1'), null);
+    });
+
+    it('lists the owner’s policies ordered by id', async () => {
+      for (const id of ['m', 'B', 'a', 'z']) await s().policies.create(policy('r1', 'alice', id));
+      await s().policies.create(policy('r1', 'bob', 'b'));
+      await s().policies.create(policy('r2', 'alice', 'c'));
+      assert.deepEqual((await s().policies.list('r1', 'alice')).map((p) => p.id), ['B', 'a', 'm', 'z']);
+      assert.deepEqual(await s().policies.list('r1', 'carol'), []);
+    });
+  });
+}
