@@ -18,3 +18,6 @@ export * from './services/issue-tokens.ts';
 export * from './services/verify-token.ts';
 export * from './services/authenticate-user.ts';
 export * from './services/owner-policies.ts';
+export * from './services/resources.ts';
+export * from './services/request-permission.ts';
+export * from './services/introspect-token.ts';
