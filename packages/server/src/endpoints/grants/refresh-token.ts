@@ -1,11 +1,13 @@
-/** @module endpoints/grants/refresh-token — (to be written). */
-import { fail } from '@steward/core';
+/** @module endpoints/grants/refresh-token — `grant_type=refresh_token` (RFC 6749 §6; UMA Grant §3.6 for RPTs), with rotation. */
+import { fail, redeemRefreshToken, tokenResponseBody } from '@steward/core';
 import type { Grant } from './grant.ts';
 
 export const refreshTokenGrant: Grant = {
   grantType: 'refresh_token',
-  parameters: [],
-  async handle() {
-    throw fail('unsupported_grant_type', 'Not implemented yet');
+  parameters: ['refresh_token'],
+  async handle({ deps, realm, client, form }) {
+    const refreshToken = form.get('refresh_token');
+    if (refreshToken === undefined) throw fail('invalid_request', 'refresh_token is required');
+    return tokenResponseBody(await redeemRefreshToken(deps, { realm, client, refreshToken, scope: form.get('scope') }));
   },
 };
