@@ -5,11 +5,9 @@
  * inserted before the issuer path (RFC 8414 §3).
  */
 import type { FastifyInstance } from 'fastify';
-import { UMA_GRANT_TYPE } from '@steward/core';
+import { CLAIM_TOKEN_FORMATS, UMA_GRANT_TYPE } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { loadRealm } from '../http/realm.ts';
-
-export const CLAIM_TOKEN_FORMATS = ['http://openid.net/specs/openid-connect-core-1_0.html#IDToken', 'urn:ietf:params:oauth:token-type:id_token'];
 
 export function realmMetadata(deps: Deps, realm: string): Record<string, unknown> {
   const issuer = deps.issuer(realm);
@@ -38,7 +36,7 @@ export function realmMetadata(deps: Deps, realm: string): Record<string, unknown
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'bearer'],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     code_challenge_methods_supported: ['S256'],
-    uma_profiles_supported: CLAIM_TOKEN_FORMATS,
+    uma_profiles_supported: [...CLAIM_TOKEN_FORMATS],
   };
 }
 

@@ -1,0 +1,197 @@
+/**
+ * @module services/uma-grant
+ * The UMA grant (`urn:ietf:params:oauth:grant-type:uma-ticket`, UMA Grant §3.3.1–§3.3.6): redeem a
+ * permission ticket, identify the requesting party, assess the request, and issue an RPT — or answer
+ * `need_info` / `request_submitted` with a successor ticket, or `request_denied`.
+ */
+import { fail, type StewardError } from '../errors.ts';
+import type { Client } from '../model/client.ts';
+import type { GrantedPermission } from '../model/permission.ts';
+import type { Realm } from '../model/realm.ts';
+import type { Ticket } from '../model/ticket.ts';
+import type { TokenRecord } from '../model/token.ts';
+import { checkRequestedScopes, decide, mergeGrantedPermissions, type RequestingParty } from '../decision/decide.ts';
+import { distinct, splitScope } from '../decision/scopes.ts';
+import { claimsInteractionUri, isClaimTokenFormat, requiredClaims, userFromIdToken } from './claim-token.ts';
+import { issueOpaque, issueRpt } from './issue-tokens.ts';
+import { claimsOf, newPct, partyFromPct, partyFromTicket } from './pct.ts';
+import type { Ports } from './ports.ts';
+import { presentedRpt, recheckOldRpt } from './rpt-upgrade.ts';
+
+/** The grant's parameters as received (absent ones undefined). */
+export interface UmaGrantRequest {
+  realm: Realm;
+  /** The authenticated client, already allowed the UMA grant. */
+  client: Client;
+  ticket?: string | undefined;
+  rpt?: string | undefined;
+  pct?: string | undefined;
+  claimToken?: string | undefined;
+  claimTokenFormat?: string | undefined;
+  scope?: string | undefined;
+}
+
+export interface UmaGrantResult {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken?: string;
+  pct?: string;
+  /** Present only when an `rpt` was presented: true when all its permissions were kept. */
+  upgraded?: boolean;
+}
+
+/** Runs the UMA grant. Throws a StewardError for every refusal. */
+export async function umaGrant(ports: Ports, req: UmaGrantRequest): Promise<UmaGrantResult> {
+  // Syntax first: a malformed request does not spend the ticket.
+  if (req.ticket === undefined) throw fail('invalid_request', 'ticket is required');
+  if ((req.claimToken === undefined) !== (req.claimTokenFormat === undefined)) {
+    throw fail('invalid_request', 'claim_token and claim_token_format must be sent together');
+  }
+  const { realm, client } = req;
+  const ticket = req.ticket.length > 512 ? null : await ports.store.tickets.consume(realm.id, ports.digest.sha256(req.ticket), ports.clock.now());
+  if (!ticket) throw fail('invalid_grant', 'The permission ticket is unknown, expired or already used');
+  // From here on the ticket is spent whatever happens (UMA Grant §5.5).
+
+  const old = req.rpt === undefined ? null : await presentedRpt(ports, realm.id, client, req.rpt);
+  const fromPct = req.pct === undefined ? null : await partyFromPct(ports, realm.id, client, req.pct);
+
+  let party: RequestingParty | null = null;
+  if (req.claimToken !== undefined) {
+    if (!isClaimTokenFormat(req.claimTokenFormat!)) throw await needInfo(ports, realm, ticket, ticket.claims, 'Unsupported claim_token_format');
+    const user = await userFromIdToken(ports, realm.id, client.clientId, req.claimToken);
+    if (!user) throw await needInfo(ports, realm, ticket, ticket.claims, 'The claim token is invalid, expired or not issued to this client');
+    party = { kind: 'user', subject: user.id, username: user.username };
+  }
+  party ??= fromPct ?? (await partyFromTicket(ports, realm.id, ticket, client)) ?? { kind: 'client', subject: client.clientId };
+
+  const ticketIds = distinct(ticket.permissions.map((p) => p.resourceId));
+  const oldIds = (old?.data.permissions ?? []).filter((p) => p.owner === ticket.owner).map((p) => p.resourceId);
+  const resources = await ports.store.resources.getMany(realm.id, ticket.owner, distinct([...ticketIds, ...oldIds]));
+  const wanted = new Set(ticketIds);
+  const ticketResources = resources.filter((r) => wanted.has(r.id));
+  if (ticketResources.length === 0) throw fail('invalid_grant', 'The resources of the permission ticket no longer exist');
+
+  const clientRequested = splitScope(req.scope);
+  checkRequestedScopes(clientRequested, ticketResources, client.umaScopes);
+
+  // The owner gets her own resources whatever her policies say: no need to read them.
+  const policies = party.subject === ticket.owner ? [] : await ports.store.policies.getMany(realm.id, ticket.owner, resources.map((r) => r.id));
+  const decision = decide({
+    owner: ticket.owner,
+    permissions: ticket.permissions,
+    resources: ticketResources,
+    policies,
+    party,
+    clientRegistered: client.umaScopes,
+    clientRequested,
+    accessRequests: realm.settings.accessRequests,
+  });
+
+  switch (decision.kind) {
+    case 'need_info':
+      throw await needInfo(ports, realm, ticket, ticket.claims, 'Claims identifying the requesting party are needed');
+    case 'request_submitted':
+      throw await requestSubmitted(ports, realm, client, ticket, party, decision.requests);
+    case 'deny':
+      throw fail('request_denied', 'The requesting party is not authorized for these permissions');
+    case 'permit':
+      break;
+  }
+
+  let permissions = decision.permissions;
+  let upgraded: boolean | undefined;
+  if (old) {
+    const recheck = await recheckOldRpt(ports, { realm: realm.id, old, party, owner: ticket.owner, resources, policies });
+    permissions = mergeGrantedPermissions(recheck.kept, permissions);
+    upgraded = recheck.complete;
+  }
+  return issue(ports, { realm, client, party, permissions, old, pct: fromPct && fromPct.subject === party.subject ? req.pct : undefined, upgraded });
+}
+
+/** Writes a successor ticket (same owner and permissions, fresh expiry) and returns its string. */
+async function successorTicket(ports: Ports, realm: Realm, ticket: Ticket, claims: Record<string, unknown>): Promise<string> {
+  const token = ports.random.token();
+  const now = ports.clock.now();
+  await ports.store.tickets.insert({ ...ticket, hash: ports.digest.sha256(token), claims, createdAt: now, expiresAt: now + realm.settings.ticketLifetime });
+  return token;
+}
+
+async function needInfo(ports: Ports, realm: Realm, ticket: Ticket, claims: Record<string, unknown>, description: string): Promise<StewardError> {
+  const issuer = ports.issuer(realm.id);
+  return fail('need_info', description, {
+    ticket: await successorTicket(ports, realm, ticket, claims),
+    required_claims: requiredClaims(issuer),
+    redirect_user: claimsInteractionUri(issuer),
+  });
+}
+
+/** Records one pending access request per resource for the owner, and rotates the ticket. */
+async function requestSubmitted(ports: Ports, realm: Realm, client: Client, ticket: Ticket, party: RequestingParty, requests: GrantedPermission[]): Promise<StewardError> {
+  const now = ports.clock.now();
+  // Not in one transaction: the upsert resolves races by retrying, which a PostgreSQL transaction forbids.
+  for (const r of requests) {
+    await ports.store.accessRequests.upsertPending({
+      realm: realm.id,
+      id: ports.random.uuid(),
+      owner: ticket.owner,
+      resourceId: r.resourceId,
+      requester: party.subject,
+      clientId: client.clientId,
+      scopes: r.scopes,
+      status: 'pending',
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+  // The successor remembers who asked, so polling with it alone is enough.
+  const claims = party.kind === 'user' ? { ...ticket.claims, ...claimsOf(party, client.clientId) } : ticket.claims;
+  return fail('request_submitted', 'The resource owner has been asked to approve this request', {
+    ticket: await successorTicket(ports, realm, ticket, claims),
+    interval: realm.settings.pollInterval,
+  });
+}
+
+/** Signs the RPT and writes it, its refresh token and a PCT (user parties only), revoking an upgraded RPT. */
+async function issue(
+  ports: Ports,
+  input: { realm: Realm; client: Client; party: RequestingParty; permissions: GrantedPermission[]; old: TokenRecord | null; pct: string | undefined; upgraded: boolean | undefined },
+): Promise<UmaGrantResult> {
+  const { realm, client, party, permissions } = input;
+  const grantId = ports.random.uuid();
+  const rpt = await issueRpt(ports, { realm, client, subject: party.subject, permissions, grantId, deferRecord: true });
+  const records: TokenRecord[] = [rpt.record];
+  const result: UmaGrantResult = { accessToken: rpt.token, expiresIn: rpt.expiresIn };
+  if (party.kind === 'user') {
+    if (client.rptRefreshTokens) {
+      const refresh = await issueOpaque(ports, {
+        realm: realm.id,
+        kind: 'refresh',
+        clientId: client.clientId,
+        subject: party.subject,
+        grantId,
+        lifetime: realm.settings.refreshTokenLifetime,
+        data: { permissions },
+        deferRecord: true,
+      });
+      records.push(refresh.record);
+      result.refreshToken = refresh.token;
+    }
+    if (input.pct !== undefined) result.pct = input.pct;
+    else {
+      const pct = await newPct(ports, realm, client, party);
+      records.push(pct.record);
+      result.pct = pct.token;
+    }
+  }
+  if (input.upgraded !== undefined) result.upgraded = input.upgraded;
+  const old = input.old;
+  if (records.length === 1 && !old) await ports.store.tokens.insert(rpt.record);
+  else {
+    await ports.store.transaction(async (tx) => {
+      for (const r of records) await tx.tokens.insert(r);
+      // A new RPT string is always issued, so the old one is revoked (UMA Grant §3.3.5.1).
+      if (old) await tx.tokens.revoke(realm.id, old.id);
+    });
+  }
+  return result;
+}
