@@ -60,13 +60,14 @@ for (const dialect of dialects) {
     });
 
     it('refuses a wrong password, an unknown user and missing headers with the same 401', async () => {
-      for (const headers of [
+      const attempts: Array<Record<string, string>> = [
         { 'x-openam-username': 'alice', 'x-openam-password': 'wrong' },
         { 'x-openam-username': 'mallory', 'x-openam-password': DEMO.password },
         { 'x-openam-username': 'alice' },
         { 'x-openam-password': DEMO.password },
         {},
-      ]) {
+      ];
+      for (const headers of attempts) {
         const res = await request(steward.app, 'POST', AUTHENTICATE, { headers });
         assertCrest(res, 401, 'Unauthorized', 'Authentication Failed');
         assert.equal(res.headers['set-cookie'], undefined);
@@ -84,6 +85,10 @@ for (const dialect of dialects) {
     it('answers 404 in CREST for an unknown realm and 405 for other methods', async () => {
       const res = await request(steward.app, 'POST', '/json/realms/root/realms/nowhere/authenticate', { headers: { 'x-openam-username': 'alice', 'x-openam-password': DEMO.password } });
       assertCrest(res, 404, 'Not Found');
+      for (const realm of ['de%00mo', 'DEMO', 'x'.repeat(65)]) {
+        const odd = await request(steward.app, 'POST', `/json/realms/root/realms/${realm}/authenticate`, { headers: { 'x-openam-username': 'alice', 'x-openam-password': DEMO.password } });
+        assertCrest(odd, 404, 'Not Found');
+      }
       assertCrest(await request(steward.app, 'GET', AUTHENTICATE), 405, 'Method Not Allowed');
     });
 

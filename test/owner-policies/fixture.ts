@@ -4,7 +4,6 @@
  * user, obtain a user's own OAuth access token, and the policy URL.
  */
 import assert from 'node:assert/strict';
-import { issueAccessToken, type Resource } from '@steward/core';
 import { basic, bearer, DEMO, postForm, request, type Reply } from '../helpers/http.ts';
 import type { TestSteward } from '../helpers/steward.ts';
 
@@ -36,61 +35,38 @@ export async function userId(steward: TestSteward, username: string): Promise<st
   return user.id;
 }
 
-/** A PAT for `username` from photoz-rs, when the password grant is available; null otherwise. */
-async function pat(steward: TestSteward, username: string): Promise<string | null> {
+/** A PAT of `username` for photoz-rs (password grant, scope uma_protection). */
+async function pat(steward: TestSteward, username: string): Promise<string> {
   const res = await postForm(steward.app, DEMO.token, { grant_type: 'password', username, password: DEMO.password, scope: 'uma_protection' }, { authorization: basic(DEMO.rs.id, DEMO.rs.secret) });
-  return res.status === 200 && typeof res.json?.access_token === 'string' ? res.json.access_token : null;
+  assert.equal(res.status, 200, res.body);
+  return res.json.access_token;
 }
 
-/**
- * Registers a resource of `username` at photoz-rs: through the Protection API when it answers,
- * otherwise straight into the store.
- */
+/** Registers a resource of `username` with the Protection API (photoz-rs); returns its id. */
 export async function registerResource(
   steward: TestSteward,
   username: string,
   description: { name?: string; scopes: string[] } = { name: 'Photo Album', scopes: ['view', 'comment', 'download'] },
 ): Promise<string> {
-  const token = await pat(steward, username);
-  if (token) {
-    const body: Record<string, unknown> = { resource_scopes: description.scopes };
-    if (description.name !== undefined) body.name = description.name;
-    const res = await request(steward.app, 'POST', DEMO.resourceSet, { body, headers: { authorization: bearer(token) } });
-    if (res.status === 201 && typeof res.json?._id === 'string') return res.json._id;
-  }
-  const now = Math.floor(Date.now() / 1000);
-  const resource: Resource = {
-    realm: DEMO.realm,
-    id: steward.deps.random.uuid(),
-    owner: await userId(steward, username),
-    resourceServer: DEMO.rs.id,
-    name: description.name ?? null,
-    type: null,
-    iconUri: null,
-    description: null,
-    scopes: description.scopes,
-    extra: {},
-    createdAt: now,
-    updatedAt: now,
-  };
-  await steward.deps.store.resources.insert(resource);
-  return resource.id;
+  const body: Record<string, unknown> = { resource_scopes: description.scopes };
+  if (description.name !== undefined) body.name = description.name;
+  const res = await request(steward.app, 'POST', DEMO.resourceSet, { body, headers: { authorization: bearer(await pat(steward, username)) } });
+  assert.equal(res.status, 201, res.body);
+  return res.json._id;
 }
 
-/** An OAuth access token of `username` for photoz-client (password grant, or issued directly when it has not landed). */
+/** An OAuth access token of `username` for photoz-client (password grant). */
 export async function userAccessToken(steward: TestSteward, username: string): Promise<string> {
   const res = await postForm(steward.app, DEMO.token, { grant_type: 'password', username, password: DEMO.password, scope: 'openid' }, { authorization: basic(DEMO.client.id, DEMO.client.secret) });
-  if (res.status === 200 && typeof res.json?.access_token === 'string') return res.json.access_token;
-  return clientAccessToken(steward, DEMO.client.id, await userId(steward, username));
+  assert.equal(res.status, 200, res.body);
+  return res.json.access_token;
 }
 
-/** An access token issued to `clientId` for `subject` (a user id, or the client itself). */
-export async function clientAccessToken(steward: TestSteward, clientId: string, subject: string): Promise<string> {
-  const realm = await steward.deps.store.realms.get(DEMO.realm);
-  const client = await steward.deps.store.clients.get(DEMO.realm, clientId);
-  assert.ok(realm && client);
-  const issued = await issueAccessToken(steward.deps, { realm, client, subject, scope: 'openid', grantId: steward.deps.random.uuid() });
-  return issued.token;
+/** An access token photoz-rs obtains for itself (client_credentials): its subject is no user. */
+export async function clientAccessToken(steward: TestSteward): Promise<string> {
+  const res = await postForm(steward.app, DEMO.token, { grant_type: 'client_credentials' }, { authorization: basic(DEMO.rs.id, DEMO.rs.secret) });
+  assert.equal(res.status, 200, res.body);
+  return res.json.access_token;
 }
 
 /** Asserts a CREST error body with the exact status, reason and (when given) message. */

@@ -1,5 +1,5 @@
 /** @module http/realm — resolves the `{realm}` URL segment to a realm, with a short per-process cache. */
-import { fail, type Realm } from '@steward/core';
+import { fail, REALM_ID_PATTERN, type Realm } from '@steward/core';
 import type { Deps } from '../deps.ts';
 
 const CACHE_SECONDS = 5;
@@ -14,7 +14,8 @@ export async function loadRealm(deps: Deps, id: string): Promise<Realm> {
   let realm: Realm | null;
   if (hit && now - hit.at < CACHE_SECONDS) realm = hit.realm;
   else {
-    realm = id.length <= 64 ? await deps.store.realms.get(id) : null;
+    // Only a well-formed id can name a realm (and PostgreSQL refuses NUL in text).
+    realm = REALM_ID_PATTERN.test(id) ? await deps.store.realms.get(id) : null;
     if (byId.size > 1000) byId.clear();
     byId.set(id, { at: now, realm });
   }
