@@ -1,10 +1,9 @@
 /**
  * @module test/protection-api/fixture
  * PATs and a second resource server for the Protection API tests. PATs come from the password grant
- * (photoz-rs for alice or bob, scope uma_protection); until that grant exists they are minted directly.
+ * (photoz-rs for alice or bob, scope uma_protection).
  */
 import assert from 'node:assert/strict';
-import { issueAccessToken } from '@steward/core';
 import { addClient } from '@steward/server';
 import { basic, bearer, DEMO, postForm, request, type Reply } from '../helpers/http.ts';
 import type { TestSteward } from '../helpers/steward.ts';
@@ -14,14 +13,8 @@ export const OTHER_RS = { id: 'other-rs', secret: 'other-rs-secret-0123456789' }
 /** An access token for `username` at `client`, with `scope`. */
 export async function tokenFor(s: TestSteward, username: string, scope = 'uma_protection', client: { id: string; secret: string } = DEMO.rs): Promise<string> {
   const res = await postForm(s.app, DEMO.token, { grant_type: 'password', username, password: DEMO.password, scope }, { authorization: basic(client.id, client.secret) });
-  if (res.status === 200) return res.json.access_token;
-  assert.equal(res.json?.error, 'unsupported_grant_type', `password grant failed: ${res.body}`);
-  const realm = await s.deps.store.realms.get('demo');
-  const registered = await s.deps.store.clients.get('demo', client.id);
-  const user = await s.deps.store.users.findByUsername('demo', username);
-  assert.ok(realm && registered && user);
-  const issued = await issueAccessToken(s.deps, { realm, client: registered, subject: user.id, scope, grantId: s.deps.random.uuid(), username });
-  return issued.token;
+  assert.equal(res.status, 200, `password grant failed: ${res.body}`);
+  return res.json.access_token;
 }
 
 /** Registers a second confidential resource server in the demo realm. */
