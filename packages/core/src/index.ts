@@ -34,3 +34,7 @@ export * from './services/claim-token.ts';
 export * from './services/pct.ts';
 export * from './services/rpt-upgrade.ts';
 export * from './services/uma-grant.ts';
+export * from './services/pkce.ts';
+export * from './services/authorization-request.ts';
+export * from './services/authorization-code.ts';
+export * from './services/browser-session.ts';
