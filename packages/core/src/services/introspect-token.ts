@@ -16,6 +16,7 @@ export interface IntrospectionInput {
   caller: string;
 }
 
+/** The outcome: inactive, or the live record with what the caller may see of it. */
 export type Introspection =
   | { active: false }
   | {
@@ -34,6 +35,7 @@ function looksLikeJwt(token: string): boolean {
   return token.split('.').length === 3;
 }
 
+/** Resolves `token` for `caller`; never throws for a bad token, it is simply inactive. */
 export async function introspectToken(ports: Ports, input: IntrospectionInput): Promise<Introspection> {
   const { realm, token, caller } = input;
   if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return INACTIVE;

@@ -41,6 +41,7 @@ function activeToWire(issuer: string, result: Extract<Introspection, { active: t
   return body;
 }
 
+/** `POST …/token/introspect`; other methods answer `invalid_request` like the token endpoint. */
 export function introspectionRoutes(app: FastifyInstance, deps: Deps): void {
   app.post<{ Params: { realm: string } }>(URL_PATH, async function introspect(request, reply) {
     const realm = await loadRealm(deps, request.params.realm);

@@ -13,6 +13,7 @@ import { jsonBody } from '../wire/resource.ts';
 
 const URL_PATH = '/realms/:realm/authz/protection/permission';
 
+/** `POST …/authz/protection/permission`; other methods answer 405. */
 export function permissionRoutes(app: FastifyInstance, deps: Deps): void {
   app.post<{ Params: { realm: string } }>(URL_PATH, async function permission(request, reply) {
     const realm = await loadRealm(deps, request.params.realm);

@@ -33,6 +33,7 @@ function notAllowed(deps: Deps, allow: string) {
   };
 }
 
+/** Registers the collection and item routes, including the 405 answers for unsupported methods. */
 export function resourceSetRoutes(app: FastifyInstance, deps: Deps): void {
   // The spec writes the collection as `rreguri/`: serve it with and without the trailing slash.
   for (const url of [COLLECTION, `${COLLECTION}/`]) {

@@ -21,6 +21,7 @@ export function jsonBody(contentType: string | undefined, body: unknown): unknow
   return body;
 }
 
+/** A JSON object (not an array, not null). */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
