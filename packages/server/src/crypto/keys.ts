@@ -31,12 +31,20 @@ interface RealmKeys {
 
 /** How long a process trusts its cached key list before reading it again (seconds). */
 const KEY_CACHE_SECONDS = 10;
+/** How long a verified token string is remembered, and how many are (signature checks are the hot path). */
+const VERIFIED_CACHE_SECONDS = 30;
+const VERIFIED_CACHE_SIZE = 10_000;
 
 export class KeyRing implements Signer {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #issuer: (realm: string) => string;
   readonly #cache = new Map<string, Promise<RealmKeys>>();
+  /**
+   * Exact token strings whose signature this process verified recently, with their claims. A hit
+   * skips only the signature check: callers still read the token's record (revocation, expiry).
+   */
+  readonly #verified = new Map<string, { at: number; claims: Record<string, unknown> }>();
 
   constructor(store: Store, clock: Clock, issuer: (realm: string) => string) {
     this.#store = store;
@@ -93,6 +101,27 @@ export class KeyRing implements Signer {
 
   async verify(realm: string, jwt: string): Promise<Record<string, unknown> | null> {
     if (typeof jwt !== 'string' || jwt.length > 16384 || jwt.split('.').length !== 3) return null;
+    const cacheKey = `${realm}\u0000${jwt}`;
+    const now = this.#clock.now();
+    const hit = this.#verified.get(cacheKey);
+    if (hit && now - hit.at < VERIFIED_CACHE_SECONDS) return { ...hit.claims };
+    const claims = await this.#verifySignature(realm, jwt);
+    if (claims) {
+      if (this.#verified.size >= VERIFIED_CACHE_SIZE) {
+        // Drop the oldest tenth: Map iteration order is insertion order.
+        let n = VERIFIED_CACHE_SIZE / 10;
+        for (const key of this.#verified.keys()) {
+          this.#verified.delete(key);
+          if (--n <= 0) break;
+        }
+      }
+      this.#verified.set(cacheKey, { at: now, claims });
+      return { ...claims };
+    }
+    return null;
+  }
+
+  async #verifySignature(realm: string, jwt: string): Promise<Record<string, unknown> | null> {
     let kid: unknown;
     try {
       kid = decodeProtectedHeader(jwt).kid;
