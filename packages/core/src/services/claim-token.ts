@@ -11,6 +11,7 @@ import type { Ports } from './ports.ts';
 /** Claim token formats Steward accepts (and lists as `uma_profiles_supported` in discovery). */
 export const CLAIM_TOKEN_FORMATS: readonly string[] = ['http://openid.net/specs/openid-connect-core-1_0.html#IDToken', 'urn:ietf:params:oauth:token-type:id_token'];
 
+/** True for a claim_token_format Steward understands. */
 export function isClaimTokenFormat(format: string): boolean {
   return CLAIM_TOKEN_FORMATS.includes(format);
 }

@@ -21,6 +21,7 @@ export interface PartyClaims {
   client_id?: string;
 }
 
+/** The claims kept for a user party; `clientId` binds them to one client (successor tickets). */
 export function claimsOf(party: RequestingParty & { kind: 'user' }, clientId?: string): PartyClaims {
   const claims: PartyClaims = { sub: party.subject, preferred_username: party.username };
   if (clientId !== undefined) claims.client_id = clientId;
