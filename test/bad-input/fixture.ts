@@ -32,7 +32,7 @@ export async function raw(app: FastifyInstance, method: Method, url: string, opt
   } catch {
     json = undefined;
   }
-  return { status: res.statusCode, headers: res.headers, body: res.body, json };
+  return { status: res.statusCode, headers: res.headers as Reply['headers'], body: res.body, json };
 }
 
 /** A form body built from pairs, so parameters can repeat in any order. */
@@ -95,14 +95,14 @@ export function assertErrorPage(res: Reply, status: number): void {
 }
 
 /** The token response of the password grant as `username` through `client`. */
-export async function passwordTokens(s: TestSteward, username: string, scope: string, client: { id: string; secret: string }, realm = DEMO.realm): Promise<Record<string, any>> {
+export async function passwordTokens(s: TestSteward, username: string, scope: string, client: { id: string; secret: string }, realm: string = DEMO.realm): Promise<Record<string, any>> {
   const res = await postForm(s.app, `/realms/${realm}/protocol/openid-connect/token`, { grant_type: 'password', username, password: DEMO.password, scope }, { authorization: basic(client.id, client.secret) });
   assert.equal(res.status, 200, `password grant failed: ${res.body}`);
   return res.json;
 }
 
 /** A PAT of `username` at photoz-rs (or `client`) in `realm`. */
-export async function patFor(s: TestSteward, username: string, client: { id: string; secret: string } = DEMO.rs, realm = DEMO.realm): Promise<string> {
+export async function patFor(s: TestSteward, username: string, client: { id: string; secret: string } = DEMO.rs, realm: string = DEMO.realm): Promise<string> {
   return (await passwordTokens(s, username, 'uma_protection', client, realm)).access_token;
 }
 
@@ -133,7 +133,7 @@ export async function forgeries(genuine: string): Promise<Array<[string, string]
   const [h, p, sig] = genuine.split('.') as [string, string, string];
   const rsa = await generateKeyPair('RS256');
   const ec = await generateKeyPair('ES256');
-  const signWith = (key: CryptoKey, protectedHeader: Record<string, unknown>, claims: Record<string, unknown>) =>
+  const signWith = (key: Parameters<CompactSign['sign']>[0], protectedHeader: Record<string, unknown>, claims: Record<string, unknown>) =>
     new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader(protectedHeader as { alg: string }).sign(key);
   return [
     ['alg none, no signature', `${part({ ...header, alg: 'none' })}.${p}.`],

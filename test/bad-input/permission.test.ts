@@ -10,7 +10,7 @@ import { addClient } from '@steward/server';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { DEMO, request, type Reply } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
-import { assertOAuth, createElsewhere, ELSEWHERE, forgeries, LONG, OVERSIZE, patFor, raw, type Method } from './fixture.ts';
+import { assertOAuth, createElsewhere, ELSEWHERE, forgeries, LONG, patFor, raw, type Method } from './fixture.ts';
 
 const OTHER_RS = { id: 'other-rs', secret: 'other-rs-secret-0123456789' };
 const MISSING = '0b5f4a5e-8a8c-4c4e-9d7e-3f1e2d3c4b5a';
@@ -37,7 +37,7 @@ for (const dialect of dialects) {
     });
     after(async () => s?.close());
 
-    const post = (pat: string | null, contentType: string | null, payload?: string, url = DEMO.permission, method: Method = 'POST') =>
+    const post = (pat: string | null, contentType: string | null, payload?: string, url: string = DEMO.permission, method: Method = 'POST') =>
       raw(s.app, method, url, { headers: { ...(pat !== null ? { authorization: `Bearer ${pat}` } : {}), ...(contentType ? { 'content-type': contentType } : {}) }, ...(payload !== undefined ? { payload } : {}) });
     const json = (pat: string, body: unknown) => post(pat, 'application/json', JSON.stringify(body));
     const good = () => ({ resource_id: id, resource_scopes: ['view'] });
