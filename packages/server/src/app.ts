@@ -9,6 +9,7 @@ import { fail } from '@steward/core';
 import type { Deps } from './deps.ts';
 import { Form } from './http/form.ts';
 import { renderError } from './http/render-error.ts';
+import { collectRoutes } from './http/route-docs.ts';
 import { discoveryRoutes } from './endpoints/discovery.ts';
 import { jwksRoutes } from './endpoints/jwks.ts';
 import { tokenRoutes } from './endpoints/token.ts';
@@ -51,6 +52,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   app.setErrorHandler((err, request, reply) => renderError(err, request, reply));
   app.setNotFoundHandler((request, reply) => renderError(fail('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`), request, reply));
 
+  collectRoutes(app);
   healthRoutes(app, deps);
   discoveryRoutes(app, deps);
   jwksRoutes(app, deps);

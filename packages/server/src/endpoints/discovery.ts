@@ -8,6 +8,27 @@ import type { FastifyInstance } from 'fastify';
 import { CLAIM_TOKEN_FORMATS, UMA_GRANT_TYPE } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { loadRealm } from '../http/realm.ts';
+import type { RouteDocs } from '../http/route-docs.ts';
+import { RealmMetadataSchema } from '../wire/metadata.ts';
+
+/** One entry per document name; each is served at two paths with the same body. */
+function metadataDocs(doc: string, summary: string, operationId: string): RouteDocs {
+  return {
+    summary,
+    description: `The realm's metadata, identical under all three document names. Served appended to the issuer (\`/realms/{realm}/.well-known/${doc}\`) and in the RFC 8414 §3 inserted form (\`/.well-known/${doc}/realms/{realm}\`). Not cached (\`Cache-Control: no-store\`); CORS open (\`Access-Control-Allow-Origin: *\`).`,
+    tags: ['Discovery'],
+    operationId,
+    auth: 'none',
+    responses: { '200': { description: 'The metadata document.', schema: RealmMetadataSchema } },
+    errors: ['not_found'],
+  };
+}
+
+const DOCS: Record<string, RouteDocs> = {
+  'uma2-configuration': metadataDocs('uma2-configuration', 'UMA 2.0 discovery', 'umaConfiguration'),
+  'openid-configuration': metadataDocs('openid-configuration', 'OpenID Provider metadata', 'openidConfiguration'),
+  'oauth-authorization-server': metadataDocs('oauth-authorization-server', 'OAuth authorization server metadata', 'oauthAuthorizationServer'),
+};
 
 export function realmMetadata(deps: Deps, realm: string): Record<string, unknown> {
   const issuer = deps.issuer(realm);
@@ -43,14 +64,14 @@ export function realmMetadata(deps: Deps, realm: string): Record<string, unknown
 const NO_CACHE = 'no-cache, must-revalidate, no-transform, no-store';
 
 export function discoveryRoutes(app: FastifyInstance, deps: Deps): void {
-  const serve = (path: string) =>
-    app.get<{ Params: { realm: string } }>(path, async (request, reply) => {
+  const serve = (path: string, docs: RouteDocs | undefined) =>
+    app.get<{ Params: { realm: string } }>(path, { config: { docs } }, async (request, reply) => {
       const realm = await loadRealm(deps, request.params.realm);
       reply.header('cache-control', NO_CACHE).header('access-control-allow-origin', '*');
       return realmMetadata(deps, realm.id);
     });
   for (const doc of ['uma2-configuration', 'openid-configuration', 'oauth-authorization-server']) {
-    serve(`/realms/:realm/.well-known/${doc}`);
-    serve(`/.well-known/${doc}/realms/:realm`);
+    serve(`/realms/:realm/.well-known/${doc}`, DOCS[doc]);
+    serve(`/.well-known/${doc}/realms/:realm`, DOCS[doc]);
   }
 }

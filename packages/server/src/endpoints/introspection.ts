@@ -11,6 +11,30 @@ import { requirePat } from '../http/bearer.ts';
 import { authenticateClient } from '../http/client-auth.ts';
 import { Form, formOf } from '../http/form.ts';
 import { loadRealm } from '../http/realm.ts';
+import type { RouteDocs } from '../http/route-docs.ts';
+import { IntrospectionRequestSchema, IntrospectionResponseSchema } from '../wire/token.ts';
+
+const DOCS: RouteDocs = {
+  summary: 'Introspect a token',
+  description:
+    'Token introspection (RFC 7662, Fed Authz §5). The caller is a resource server with a PAT, or a confidential client (Basic or posted credentials; public clients are `invalid_client`). The caller is authenticated before the body is read. An RPT is active for the caller only through its unexpired permissions on the caller\'s resources, which it lists (never `scope`); refresh tokens and PCTs only for the client they were issued to. Anything not active answers `{"active":false}`.',
+  tags: ['Protection API'],
+  operationId: 'introspect',
+  auth: ['PAT', 'client'],
+  body: { contentType: 'application/x-www-form-urlencoded', schema: IntrospectionRequestSchema },
+  responses: { '200': { description: 'The token\'s state (`Cache-Control: no-store`).', schema: IntrospectionResponseSchema } },
+  errors: ['invalid_request', 'invalid_client', 'invalid_token', 'insufficient_scope', 'not_found'],
+};
+
+const OTHER_METHODS_DOCS: RouteDocs = {
+  summary: 'The introspection endpoint accepts POST only (`Allow: POST`)',
+  tags: ['Protection API'],
+  operationId: 'introspectOtherMethods',
+  auth: 'none',
+  refusesMethod: true,
+  responses: {},
+  errors: ['invalid_request', 'not_found'],
+};
 
 const URL_PATH = '/realms/:realm/protocol/openid-connect/token/introspect';
 
@@ -43,7 +67,7 @@ function activeToWire(issuer: string, result: Extract<Introspection, { active: t
 
 /** `POST …/token/introspect`; other methods answer `invalid_request` like the token endpoint. */
 export function introspectionRoutes(app: FastifyInstance, deps: Deps): void {
-  app.post<{ Params: { realm: string } }>(URL_PATH, async function introspect(request, reply) {
+  app.post<{ Params: { realm: string } }>(URL_PATH, { config: { docs: DOCS } }, async function introspect(request, reply) {
     const realm = await loadRealm(deps, request.params.realm);
     // Authenticate before complaining about the body: an anonymous caller learns nothing but 401.
     const posted = request.body instanceof Form ? request.body : new Form('');
@@ -68,6 +92,7 @@ export function introspectionRoutes(app: FastifyInstance, deps: Deps): void {
   app.route<{ Params: { realm: string } }>({
     method: ['GET', 'PUT', 'DELETE', 'PATCH'],
     url: URL_PATH,
+    config: { docs: OTHER_METHODS_DOCS },
     handler: async (request, reply) => {
       await loadRealm(deps, request.params.realm);
       reply.header('allow', 'POST');

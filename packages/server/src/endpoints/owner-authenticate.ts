@@ -9,6 +9,44 @@ import { closeSession, fail, openSession, resolveSession, verifyPassword } from 
 import type { Deps } from '../deps.ts';
 import { sessionTokenOf } from '../http/owner-session.ts';
 import { loadRealm } from '../http/realm.ts';
+import type { RouteDocs } from '../http/route-docs.ts';
+import { AuthenticatedSchema, LoggedOutSchema, LogoutQuerySchema } from '../wire/owner.ts';
+
+const DOCS = {
+  authenticate: {
+    summary: 'Owner sign-in',
+    description:
+      'AM-style sign-in (seed 002): the user name and password travel in headers, and the answer carries a session token for the owner APIs, also set as an HttpOnly cookie (named like the session header). Any request body is ignored. A wrong or missing credential is 401 `Authentication Failed`.',
+    tags: ['Owner API'],
+    operationId: 'ownerAuthenticate',
+    auth: 'none',
+    headers: {
+      'X-OpenAM-Username': { description: 'The user name; non-ASCII as RFC 2047 `=?UTF-8?B?…?=`.', required: true },
+      'X-OpenAM-Password': { description: 'The password; non-ASCII as RFC 2047 `=?UTF-8?B?…?=`.', required: true },
+    },
+    responses: { '200': { description: 'Signed in (`Cache-Control: no-store`).', schema: AuthenticatedSchema, headers: { 'Set-Cookie': 'the session cookie' } } },
+    errors: ['login_required', 'not_found'],
+  },
+  logout: {
+    summary: 'Owner sign-out',
+    description: 'Ends the session the request carries (header or cookie) and clears the cookie.',
+    tags: ['Owner API'],
+    operationId: 'ownerLogout',
+    auth: 'owner-session',
+    query: LogoutQuerySchema,
+    responses: { '200': { description: 'Signed out.', schema: LoggedOutSchema } },
+    errors: ['invalid_request', 'login_required', 'not_found'],
+  },
+  otherMethods: {
+    summary: 'Sign-in accepts POST only',
+    tags: ['Owner API'],
+    operationId: 'ownerAuthenticateOtherMethods',
+    auth: 'none',
+    refusesMethod: true,
+    responses: {},
+    errors: ['unsupported_method_type'],
+  },
+} satisfies Record<string, RouteDocs>;
 
 const BASE = '/json/realms/root/realms/:realm';
 const crest = { errorStyle: 'crest' } as const;
@@ -36,7 +74,7 @@ export function ownerAuthenticateRoutes(app: FastifyInstance, deps: Deps): void 
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
 
-    scope.post(`${BASE}/authenticate`, { config: crest }, async (request: RealmRequest, reply: FastifyReply) => {
+    scope.post(`${BASE}/authenticate`, { config: { ...crest, docs: DOCS.authenticate } }, async (request: RealmRequest, reply: FastifyReply) => {
       const realm = await loadRealm(deps, request.params.realm);
       const username = credentialHeader(request, 'x-openam-username');
       const password = credentialHeader(request, 'x-openam-password');
@@ -58,7 +96,7 @@ export function ownerAuthenticateRoutes(app: FastifyInstance, deps: Deps): void 
       return { tokenId: token, successUrl: `/realms/${realm.id}/account/`, realm: `/${realm.id}` };
     });
 
-    scope.post(`${BASE}/sessions`, { config: crest }, async (request: RealmRequest, reply: FastifyReply) => {
+    scope.post(`${BASE}/sessions`, { config: { ...crest, docs: DOCS.logout } }, async (request: RealmRequest, reply: FastifyReply) => {
       const realm = await loadRealm(deps, request.params.realm);
       const action = request.query._action;
       if (action !== 'logout') throw fail('invalid_request', `Action ${typeof action === 'string' ? `'${action.slice(0, 64)}' ` : ''}is not supported; use _action=logout`);
@@ -74,7 +112,7 @@ export function ownerAuthenticateRoutes(app: FastifyInstance, deps: Deps): void 
     scope.route({
       method: ['GET', 'PUT', 'DELETE', 'PATCH'],
       url: `${BASE}/authenticate`,
-      config: crest,
+      config: { ...crest, docs: DOCS.otherMethods },
       handler: async () => {
         throw fail('unsupported_method_type', 'Method not allowed: authenticate accepts POST only');
       },

@@ -9,7 +9,67 @@ import { deletePolicy, fail, readPolicy, resolvePolicyOwner, sharePolicy, type P
 import type { Deps } from '../deps.ts';
 import { requireOwnerUser } from '../http/owner-session.ts';
 import { loadRealm } from '../http/realm.ts';
+import type { RouteDocs } from '../http/route-docs.ts';
+import { EmptyObjectSchema, PolicyBodyDocSchema, PolicyCreatedSchema, PolicyDocSchema } from '../wire/owner.ts';
 import { parsePolicyBody, policyRepresentation } from '../wire/policy.ts';
+
+const PARAMS = {
+  user: 'The owner\'s user name. Only the owner herself may write; a realm administrator may read and delete.',
+  policyId: 'The id of the resource the policy protects. A resource that is not the owner\'s, or has no policy, is `not_found`.',
+};
+const ACCESS_ERRORS = ['login_required', 'forbidden', 'not_found'] as const;
+const ETAG = { ETag: 'the policy revision `_rev`, quoted' };
+
+const DOCS = {
+  read: {
+    summary: 'Read a UMA policy',
+    tags: ['Owner API'],
+    operationId: 'readPolicy',
+    auth: ['owner-session', 'bearer'],
+    params: PARAMS,
+    responses: { '200': { description: 'The policy.', schema: PolicyDocSchema, headers: ETAG } },
+    errors: ACCESS_ERRORS,
+  },
+  write: {
+    summary: 'Create or update a UMA policy',
+    description:
+      'Shares scopes of one of the owner\'s resources with users of the realm or clients (`client:{clientId}`). `If-None-Match: *` only creates (412 when a policy exists); `If-Match: *` or a revision only updates (412 on a stale revision, 404 when none exists); neither creates or replaces. Scopes must be registered for the resource; subjects must exist and not be the owner.',
+    tags: ['Owner API'],
+    operationId: 'writePolicy',
+    auth: ['owner-session', 'bearer'],
+    params: PARAMS,
+    headers: {
+      'If-None-Match': { description: '`*`: create only.' },
+      'If-Match': { description: '`*` or a revision (`_rev`, quoted or not): update only. Not together with If-None-Match.' },
+    },
+    body: { contentType: 'application/json', schema: PolicyBodyDocSchema },
+    responses: {
+      '200': { description: 'Updated: the policy.', schema: PolicyDocSchema, headers: ETAG },
+      '201': { description: 'Created.', schema: PolicyCreatedSchema, headers: ETAG },
+    },
+    errors: ['invalid_request', 'unsupported_media_type', 'precondition_failed', ...ACCESS_ERRORS],
+  },
+  delete: {
+    summary: 'Delete a UMA policy',
+    description: 'Stops sharing the resource; the resource itself stays registered.',
+    tags: ['Owner API'],
+    operationId: 'deletePolicy',
+    auth: ['owner-session', 'bearer'],
+    params: PARAMS,
+    responses: { '200': { description: 'Deleted: `{}`.', schema: EmptyObjectSchema } },
+    errors: ACCESS_ERRORS,
+  },
+  otherMethods: {
+    summary: 'Unsupported method on a UMA policy',
+    tags: ['Owner API'],
+    operationId: 'policyOtherMethods',
+    auth: 'none',
+    params: PARAMS,
+    refusesMethod: true,
+    responses: {},
+    errors: ['unsupported_method_type'],
+  },
+} satisfies Record<string, RouteDocs>;
 
 const URL = '/json/realms/root/realms/:realm/users/:user/uma/policies/:policyId';
 const crest = { errorStyle: 'crest' } as const;
@@ -61,14 +121,14 @@ function noStore(reply: FastifyReply, rev?: string): FastifyReply {
 }
 
 export function ownerPolicyRoutes(app: FastifyInstance, deps: Deps): void {
-  app.get(URL, { config: crest }, async (request: PolicyRequest, reply) => {
+  app.get(URL, { config: { ...crest, docs: DOCS.read } }, async (request: PolicyRequest, reply) => {
     const { realm, owner } = await caller(deps, request, 'read');
     const view = await readPolicy(deps, { realm, owner, resourceId: request.params.policyId });
     noStore(reply, view.policy.rev);
     return policyRepresentation(view);
   });
 
-  app.put(URL, { config: crest }, async (request: PolicyRequest, reply) => {
+  app.put(URL, { config: { ...crest, docs: DOCS.write } }, async (request: PolicyRequest, reply) => {
     const { realm, owner } = await caller(deps, request, 'write');
     const { mode, expectedRev } = writeMode(request);
     const body = parsePolicyBody(jsonBody(request));
@@ -78,7 +138,7 @@ export function ownerPolicyRoutes(app: FastifyInstance, deps: Deps): void {
     return policyRepresentation(result);
   });
 
-  app.delete(URL, { config: crest }, async (request: PolicyRequest, reply) => {
+  app.delete(URL, { config: { ...crest, docs: DOCS.delete } }, async (request: PolicyRequest, reply) => {
     const { realm, owner } = await caller(deps, request, 'delete');
     await deletePolicy(deps, { realm, owner, resourceId: request.params.policyId });
     noStore(reply);
@@ -88,7 +148,7 @@ export function ownerPolicyRoutes(app: FastifyInstance, deps: Deps): void {
   app.route({
     method: ['POST', 'PATCH', 'OPTIONS'],
     url: URL,
-    config: crest,
+    config: { ...crest, docs: DOCS.otherMethods },
     handler: async (request) => {
       throw fail('unsupported_method_type', `Method ${request.method} is not supported on a UMA policy.`);
     },

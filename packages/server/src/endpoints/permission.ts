@@ -10,12 +10,36 @@ import { requirePat } from '../http/bearer.ts';
 import { loadRealm } from '../http/realm.ts';
 import { parsePermissionRequest } from '../wire/permission.ts';
 import { jsonBody } from '../wire/resource.ts';
+import type { RouteDocs } from '../http/route-docs.ts';
+import { PermissionRequestSchema, TicketSchema } from '../wire/protection.ts';
+
+const DOCS: RouteDocs = {
+  summary: 'Request a permission ticket',
+  description:
+    'A resource server, with the owner\'s PAT, asks for one permission ticket naming the resources and scopes a client tried to use (Fed Authz §4), and returns it to the client in its UMA challenge. Every resource must be the PAT owner\'s, registered by the calling resource server; every scope registered for its resource.',
+  tags: ['Protection API'],
+  operationId: 'requestPermission',
+  auth: 'PAT',
+  body: { contentType: 'application/json', schema: PermissionRequestSchema },
+  responses: { '201': { description: 'The ticket (`Cache-Control: no-store`).', schema: TicketSchema } },
+  errors: ['invalid_request', 'invalid_resource_id', 'invalid_scope', 'invalid_token', 'insufficient_scope', 'not_found'],
+};
+
+const OTHER_METHODS_DOCS: RouteDocs = {
+  summary: 'The permission endpoint accepts POST only (`Allow: POST`)',
+  tags: ['Protection API'],
+  operationId: 'permissionOtherMethods',
+  auth: 'none',
+  refusesMethod: true,
+  responses: {},
+  errors: ['unsupported_method_type', 'not_found'],
+};
 
 const URL_PATH = '/realms/:realm/authz/protection/permission';
 
 /** `POST …/authz/protection/permission`; other methods answer 405. */
 export function permissionRoutes(app: FastifyInstance, deps: Deps): void {
-  app.post<{ Params: { realm: string } }>(URL_PATH, async function permission(request, reply) {
+  app.post<{ Params: { realm: string } }>(URL_PATH, { config: { docs: DOCS } }, async function permission(request, reply) {
     const realm = await loadRealm(deps, request.params.realm);
     const pat = await requirePat(deps, realm, request, reply);
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
@@ -27,6 +51,7 @@ export function permissionRoutes(app: FastifyInstance, deps: Deps): void {
   app.route<{ Params: { realm: string } }>({
     method: ['GET', 'PUT', 'DELETE', 'PATCH'],
     url: URL_PATH,
+    config: { docs: OTHER_METHODS_DOCS },
     handler: async (request, reply) => {
       await loadRealm(deps, request.params.realm);
       reply.header('allow', 'POST');

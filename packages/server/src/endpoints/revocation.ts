@@ -5,9 +5,33 @@ import type { Deps } from '../deps.ts';
 import { authenticateClient } from '../http/client-auth.ts';
 import { formOf } from '../http/form.ts';
 import { loadRealm } from '../http/realm.ts';
+import type { RouteDocs } from '../http/route-docs.ts';
+import { RevocationRequestSchema } from '../wire/token.ts';
+
+const DOCS: RouteDocs = {
+  summary: 'Revoke a token',
+  description:
+    'Revokes a token issued to the calling client (RFC 7009, UMA Grant §3.7): an access token, an RPT or a PCT alone; a refresh token with its whole grant. Unknown and already revoked tokens answer 200 as well. A token of another client is `unauthorized_client` and is not revoked.',
+  tags: ['OAuth and UMA tokens'],
+  operationId: 'revoke',
+  auth: 'client',
+  body: { contentType: 'application/x-www-form-urlencoded', schema: RevocationRequestSchema },
+  responses: { '200': { description: 'Revoked, or nothing to revoke. Empty body.' } },
+  errors: ['invalid_request', 'invalid_client', 'unauthorized_client', 'unsupported_token_type', 'not_found'],
+};
+
+const OTHER_METHODS_DOCS: RouteDocs = {
+  summary: 'The revocation endpoint accepts POST only',
+  tags: ['OAuth and UMA tokens'],
+  operationId: 'revokeOtherMethods',
+  auth: 'none',
+  refusesMethod: true,
+  responses: {},
+  errors: ['invalid_request'],
+};
 
 export function revocationRoutes(app: FastifyInstance, deps: Deps): void {
-  app.post<{ Params: { realm: string } }>('/realms/:realm/protocol/openid-connect/revoke', async function revoke(request, reply) {
+  app.post<{ Params: { realm: string } }>('/realms/:realm/protocol/openid-connect/revoke', { config: { docs: DOCS } }, async function revoke(request, reply) {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     const realm = await loadRealm(deps, request.params.realm);
     const form = formOf(request.body);
@@ -22,6 +46,7 @@ export function revocationRoutes(app: FastifyInstance, deps: Deps): void {
   app.route({
     method: ['GET', 'PUT', 'DELETE', 'PATCH'],
     url: '/realms/:realm/protocol/openid-connect/revoke',
+    config: { docs: OTHER_METHODS_DOCS },
     handler: async () => {
       throw fail('invalid_request', 'The revocation endpoint accepts POST only');
     },

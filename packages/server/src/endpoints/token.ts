@@ -4,15 +4,45 @@
  * grant never edits this file.
  */
 import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
 import { fail } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { authenticateClient } from '../http/client-auth.ts';
 import { formOf } from '../http/form.ts';
 import { loadRealm } from '../http/realm.ts';
+import type { RouteDocs } from '../http/route-docs.ts';
+import { RptResponseSchema, TokenRequestSchema, TokenResponseSchema } from '../wire/token.ts';
 import { GRANTS } from './grants/index.ts';
 
+const DOCS: RouteDocs = {
+  summary: 'Token endpoint',
+  description:
+    'Issues tokens for every grant (RFC 6749 §3.2): `client_credentials`, `password`, `refresh_token`, `authorization_code`, and the UMA grant `urn:ietf:params:oauth:grant-type:uma-ticket`, which trades a permission ticket for an RPT (UMA Grant §3.3). The client must be allowed the grant type. The UMA grant refuses with `need_info` (new `ticket`, `required_claims`, `redirect_user`), `request_submitted` (new `ticket`, `interval`: the owner has been asked; poll with the new ticket) or `request_denied`. `invalid_client` carries a `WWW-Authenticate: Basic` challenge when the client used the Authorization header.',
+  tags: ['OAuth and UMA tokens'],
+  operationId: 'token',
+  auth: 'client',
+  body: { contentType: 'application/x-www-form-urlencoded', schema: TokenRequestSchema },
+  responses: {
+    '200': {
+      description: 'The tokens (`Cache-Control: no-store`): a token response, or an RPT response for the UMA grant.',
+      schema: Type.Union([TokenResponseSchema, RptResponseSchema]),
+    },
+  },
+  errors: ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'need_info', 'request_denied', 'request_submitted', 'not_found'],
+};
+
+const OTHER_METHODS_DOCS: RouteDocs = {
+  summary: 'The token endpoint accepts POST only',
+  tags: ['OAuth and UMA tokens'],
+  operationId: 'tokenOtherMethods',
+  auth: 'none',
+  refusesMethod: true,
+  responses: {},
+  errors: ['invalid_request'],
+};
+
 export function tokenRoutes(app: FastifyInstance, deps: Deps): void {
-  app.post<{ Params: { realm: string } }>('/realms/:realm/protocol/openid-connect/token', async function token(request, reply) {
+  app.post<{ Params: { realm: string } }>('/realms/:realm/protocol/openid-connect/token', { config: { docs: DOCS } }, async function token(request, reply) {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     const realm = await loadRealm(deps, request.params.realm);
     const form = formOf(request.body);
@@ -28,6 +58,7 @@ export function tokenRoutes(app: FastifyInstance, deps: Deps): void {
   app.route({
     method: ['GET', 'PUT', 'DELETE', 'PATCH'],
     url: '/realms/:realm/protocol/openid-connect/token',
+    config: { docs: OTHER_METHODS_DOCS },
     handler: async () => {
       throw fail('invalid_request', 'The token endpoint accepts POST only');
     },

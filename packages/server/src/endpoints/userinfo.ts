@@ -4,6 +4,19 @@ import { StewardError, userinfoClaims } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { requireBearer } from '../http/bearer.ts';
 import { loadRealm } from '../http/realm.ts';
+import type { RouteDocs } from '../http/route-docs.ts';
+import { UserinfoSchema } from '../wire/token.ts';
+
+const DOCS: RouteDocs = {
+  summary: 'UserInfo',
+  description:
+    'Claims about the user an access token was issued for (OIDC Core §5.3); GET and POST behave alike. The token needs scope `openid`; `email` only with scope `email`. A client\'s own token or an RPT is `invalid_token`. Failures carry a `WWW-Authenticate: Bearer` challenge naming the error.',
+  tags: ['OAuth and UMA tokens'],
+  operationId: 'userinfo',
+  auth: 'bearer',
+  responses: { '200': { description: 'The user\'s claims (`Cache-Control: no-store`).', schema: UserinfoSchema } },
+  errors: ['invalid_token', 'insufficient_scope', 'not_found'],
+};
 
 export function userinfoRoutes(app: FastifyInstance, deps: Deps): void {
   async function userinfo(request: FastifyRequest<{ Params: { realm: string } }>, reply: FastifyReply) {
@@ -22,6 +35,6 @@ export function userinfoRoutes(app: FastifyInstance, deps: Deps): void {
       throw e;
     }
   }
-  app.get<{ Params: { realm: string } }>('/realms/:realm/protocol/openid-connect/userinfo', userinfo);
-  app.post<{ Params: { realm: string } }>('/realms/:realm/protocol/openid-connect/userinfo', userinfo);
+  app.get<{ Params: { realm: string } }>('/realms/:realm/protocol/openid-connect/userinfo', { config: { docs: DOCS } }, userinfo);
+  app.post<{ Params: { realm: string } }>('/realms/:realm/protocol/openid-connect/userinfo', { config: { docs: DOCS } }, userinfo);
 }
