@@ -95,7 +95,13 @@ export interface TicketStore {
 }
 
 export interface TokenStore {
+  /** Throws `conflict` when a record with the same (realm, id) exists. */
   insert(token: TokenRecord): Promise<void>;
+  /**
+   * Inserts all records with one statement: all are written or none (throws `conflict` when any
+   * (realm, id) exists). What one answer issues together (RPT, refresh token, PCT) goes in one call.
+   */
+  insertMany(tokens: TokenRecord[]): Promise<void>;
   /** The record, revoked or expired ones included (the caller decides). */
   get(realm: string, id: string): Promise<TokenRecord | null>;
   /**

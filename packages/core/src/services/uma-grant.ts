@@ -185,12 +185,12 @@ async function issue(
   }
   if (input.upgraded !== undefined) result.upgraded = input.upgraded;
   const old = input.old;
-  if (records.length === 1 && !old) await ports.store.tokens.insert(rpt.record);
+  if (!old) await ports.store.tokens.insertMany(records);
   else {
     await ports.store.transaction(async (tx) => {
-      for (const r of records) await tx.tokens.insert(r);
+      await tx.tokens.insertMany(records);
       // A new RPT string is always issued, so the old one is revoked (UMA Grant §3.3.5.1).
-      if (old) await tx.tokens.revoke(realm.id, old.id);
+      await tx.tokens.revoke(realm.id, old.id);
     });
   }
   return result;

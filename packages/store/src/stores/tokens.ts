@@ -1,8 +1,23 @@
 /** @module stores/tokens — TokenStore on Kysely; consume is one DELETE … RETURNING. */
 import type { TokenData, TokenKind, TokenRecord, TokenStore } from '@steward/core';
 import type { Kysely } from 'kysely';
-import { affected, fromFlag, fromJson, insertOrConflict, toFlag, toJson } from '../codec.ts';
+import { affected, conflict, fromFlag, fromJson, insertOrConflict, isUniqueViolation, toFlag, toJson } from '../codec.ts';
 import type { Database, TokenRow } from '../schema.ts';
+
+function toRow(token: TokenRecord) {
+  return {
+    realm: token.realm,
+    id: token.id,
+    kind: token.kind,
+    client_id: token.clientId,
+    subject: token.subject,
+    grant_id: token.grantId,
+    created_at: token.createdAt,
+    expires_at: token.expiresAt,
+    revoked: toFlag(token.revoked),
+    data: toJson(token.data),
+  };
+}
 
 export class KyselyTokenStore implements TokenStore {
   readonly #db: Kysely<Database>;
@@ -15,21 +30,21 @@ export class KyselyTokenStore implements TokenStore {
     await insertOrConflict('token', () =>
       this.#db
         .insertInto('tokens')
-        .values({
-          realm: token.realm,
-          id: token.id,
-          kind: token.kind,
-          client_id: token.clientId,
-          subject: token.subject,
-          grant_id: token.grantId,
-          created_at: token.createdAt,
-          expires_at: token.expiresAt,
-          revoked: toFlag(token.revoked),
-          data: toJson(token.data),
-        })
+        .values(toRow(token))
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst(),
     );
+  }
+
+  async insertMany(tokens: TokenRecord[]): Promise<void> {
+    if (tokens.length === 0) return;
+    // No ON CONFLICT here: a unique violation aborts the whole statement, so it is all or nothing.
+    try {
+      await this.#db.insertInto('tokens').values(tokens.map(toRow)).execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('token');
+      throw error;
+    }
   }
 
   async get(realm: string, id: string): Promise<TokenRecord | null> {

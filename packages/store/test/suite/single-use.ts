@@ -70,6 +70,18 @@ export function singleUseTests(s: () => Store): void {
       await s().tokens.insert({ ...t, realm: 'r2' });
     });
 
+    it('insertMany writes all records, or none when one of them exists', async () => {
+      const a = token('r1');
+      const b = token('r1', { kind: 'refresh' });
+      await s().tokens.insertMany([a, b]);
+      assert.deepEqual(await s().tokens.get('r1', a.id), a);
+      assert.deepEqual(await s().tokens.get('r1', b.id), b);
+      const c = token('r1', { kind: 'pct' });
+      await assertConflict(s().tokens.insertMany([c, { ...a, kind: 'access' }]));
+      assert.equal(await s().tokens.get('r1', c.id), null, 'nothing of a failed batch is written');
+      await s().tokens.insertMany([]);
+    });
+
     it('consume returns the record of that kind once, then null, and it is gone', async () => {
       const code = token('r1', { kind: 'code', data: { redirectUri: 'https://app/cb', codeChallenge: 'abc', codeChallengeMethod: 'S256' } });
       await s().tokens.insert(code);
