@@ -49,7 +49,7 @@ export const JSON_TYPE = { 'content-type': 'application/json' } as const;
 const LEAKS: RegExp[] = [
   /\bat [\w$.<>]+ \(/,
   /\n\s+at /,
-  /(?:file:\/\/|\/(?:work|home|usr|tmp|src)\/|node_modules|\.ts:\d+)/,
+  /(?:file:\/\/|node_modules|(?:\/[\w.-]+)+\.(?:ts|js|mjs|cjs)\b|\.ts:\d+)/,
   /\b(?:SELECT|INSERT INTO|DELETE FROM|UPDATE \w+ SET)\b/,
   /\b(?:SQLITE_\w+|sqlite3?|postgres(?:ql)?|kysely|violates|syntax error at|invalid byte sequence|duplicate key)\b/i,
   /\b(?:TypeError|ReferenceError|RangeError|FST_\w+)\b/,
