@@ -102,6 +102,8 @@ export function replyProblems(route: RouteEntry, reply: Reply): string[] {
   if (!docs) return [`${at}: undocumented route`];
   const documented = docs.responses[String(reply.status)];
   if (documented) {
+    const type = documented.contentType ?? (documented.schema ? 'application/json' : undefined);
+    if (type && !String(reply.headers['content-type']).startsWith(type)) return [`${at}: content type ${reply.headers['content-type']} is not the documented ${type}`];
     if (!documented.schema) return [];
     if (reply.json === undefined) return [`${at}: body is not JSON: ${reply.body.slice(0, 200)}`];
     const errors = [...Value.Errors(documented.schema, reply.json)].map((e) => `${e.instancePath || '/'} ${e.message}`);

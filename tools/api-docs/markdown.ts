@@ -113,14 +113,16 @@ function entry(group: RouteEntry[], docs: RouteDocs, ids: Map<RouteEntry, string
   if (params.length) {
     out.push('**Path parameters**', '', '| name | meaning |', '|---|---|', ...params.map((p) => `| \`${p}\` | ${cell(docs.params?.[p] ?? DEFAULT_PARAM_DOCS[p] ?? '')} |`), '');
   }
-  if (docs.query) out.push('**Query parameters**', '', ...fieldTable(plain(docs.query)), '');
+  if (docs.query) out.push(`**Query parameters**${docs.queryMethods ? ` (${docs.queryMethods.join(', ')})` : ''}`, '', ...fieldTable(plain(docs.query)), '');
   if (docs.headers) {
     out.push('**Request headers**', '', '| name | required | meaning |', '|---|---|---|');
     for (const [name, h] of Object.entries(docs.headers)) out.push(`| \`${name}\` | ${h.required ? 'yes' : 'no'} | ${cell(h.description)} |`);
     out.push('');
   }
-  if (docs.body) {
-    out.push(`**Body** (\`${docs.body.contentType}\`${docs.body.required === false ? ', optional' : ''})${docs.body.description ? `: ${docs.body.description}` : ''}`, '');
+  if (docs.body && group.some((r) => r.method !== 'GET')) {
+    const methods = group.filter((r) => r.method !== 'GET').map((r) => r.method);
+    const only = methods.length < group.length ? `${methods.join(', ')}: ` : '';
+    out.push(`**Body** (${only}\`${docs.body.contentType}\`${docs.body.required === false ? ', optional' : ''})${docs.body.description ? `: ${docs.body.description}` : ''}`, '');
     out.push(...schemaBlock(plain(docs.body.schema)));
   }
   out.push('**Responses**', '', '| status | meaning | body |', '|---|---|---|');

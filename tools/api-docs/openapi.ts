@@ -135,7 +135,7 @@ function operation(route: RouteEntry, docs: RouteDocs, operationId: string, comp
     description: docs.params?.[name] ?? DEFAULT_PARAM_DOCS[name] ?? '',
     schema: { type: 'string' },
   }));
-  if (docs.query) {
+  if (docs.query && (!docs.queryMethods || docs.queryMethods.includes(route.method))) {
     const query = plain(docs.query) as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, schema] of Object.entries(query.properties ?? {})) {
       const { description, ...rest } = schema;
@@ -165,7 +165,7 @@ function operation(route: RouteEntry, docs: RouteDocs, operationId: string, comp
     'x-steward-auth': [...authList(docs)],
     ...(security.length > 0 ? { security } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(docs.body
+    ...(docs.body && route.method !== 'GET'
       ? {
           requestBody: {
             required: docs.body.required ?? true,

@@ -26,6 +26,7 @@ import { STATUS, toStewardError } from '../http/render-error.ts';
 import { consentPage } from '../pages/consent.ts';
 import { noStore, sendPage } from '../pages/html.ts';
 import { errorPage, signedOutPage } from '../pages/message.ts';
+import { AUTHORIZE_DOCS, AUTHORIZE_SUBMIT_DOCS, LOGOUT_DOCS } from '../wire/authorize.ts';
 
 const AUTH_URL = '/realms/:realm/protocol/openid-connect/auth';
 const LOGOUT_URL = '/realms/:realm/protocol/openid-connect/logout';
@@ -233,12 +234,14 @@ export function authorizeRoutes(app: FastifyInstance, deps: Deps): void {
   app.route<{ Params: { realm: string } }>({
     method: 'GET',
     url: AUTH_URL,
+    config: { docs: AUTHORIZE_DOCS },
     errorHandler: pageErrorHandler,
     handler: async (request, reply) => showRequest(deps, await loadRealm(deps, request.params.realm), queryForm(request), request, reply),
   });
   app.route<{ Params: { realm: string } }>({
     method: 'POST',
     url: AUTH_URL,
+    config: { docs: AUTHORIZE_SUBMIT_DOCS },
     errorHandler: pageErrorHandler,
     handler: async (request, reply) => {
       const realm = await loadRealm(deps, request.params.realm);
@@ -250,6 +253,7 @@ export function authorizeRoutes(app: FastifyInstance, deps: Deps): void {
   app.route<{ Params: { realm: string } }>({
     method: ['GET', 'POST'],
     url: LOGOUT_URL,
+    config: { docs: LOGOUT_DOCS },
     errorHandler: pageErrorHandler,
     handler: (request, reply) => logout(deps, request, reply),
   });

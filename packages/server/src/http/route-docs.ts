@@ -62,7 +62,10 @@ export interface RouteDocs {
   params?: Record<string, string>;
   /** An object schema whose properties are the query parameters. */
   query?: JsonSchema;
+  /** Methods that read `query`, when the route has several and not all do. */
+  queryMethods?: readonly string[];
   headers?: Record<string, DocHeader>;
+  /** The request body (documented for methods other than GET). */
   body?: { contentType: 'application/json' | 'application/x-www-form-urlencoded'; schema: JsonSchema; required?: boolean; description?: string };
   /** Successful (and other non-error) answers by HTTP status. */
   responses: Record<string, DocResponse>;
