@@ -114,6 +114,17 @@ for (const dialect of dialects) {
       assertNeedInfo(await w.grant({ ticket: t2, pct: first.json.pct }), t2);
     });
 
+    it('treats a PCT whose user no longer exists as absent', async () => {
+      const pct = 'pct-of-a-user-who-is-gone';
+      const now = s.deps.clock.now();
+      await s.deps.store.tokens.insert({
+        realm: 'demo', id: s.deps.digest.sha256(pct), kind: 'pct', clientId: DEMO.client.id, subject: 'gone-user-id', grantId: 'g-gone',
+        createdAt: now, expiresAt: now + 3600, revoked: false, data: { claims: { sub: 'gone-user-id', preferred_username: 'bob' } },
+      });
+      const { t } = await sharedTicket();
+      assertNeedInfo(await w.grant({ ticket: t, pct }), t);
+    });
+
     it('answers request_submitted, records one pending request however often asked, and grants once the owner approves', async () => {
       const r = await w.resource('alice', ['view', 'print']);
       const t = await w.ticket('alice', [[r, ['view', 'print']]]);

@@ -43,20 +43,21 @@ export async function partyFromPct(ports: Ports, realm: string, client: Client, 
   if (!record || record.kind !== 'pct') return null;
   if (record.clientId !== client.clientId) throw fail('invalid_grant', 'The pct was issued to another client');
   if (record.revoked || record.expiresAt <= ports.clock.now()) return null;
-  return userParty(record.data.claims);
+  const party = userParty(record.data.claims);
+  if (!party) return null;
+  // Persisted claims speak for a user only while that user exists and is enabled.
+  const user = await ports.store.users.get(realm, party.subject);
+  return user && !user.disabled ? { kind: 'user', subject: user.id, username: user.username } : null;
 }
 
 /**
  * The party identified by the claims a ticket gathered (claims interaction, or a previous grant
- * attempt). Claims gathered for another client are ignored. Looks the user up only when the claims
- * hold a subject without a username.
+ * attempt). Claims gathered for another client are ignored. The user must still exist and be enabled.
  */
 export async function partyFromTicket(ports: Ports, realm: string, ticket: Ticket, client: Client): Promise<RequestingParty | null> {
   const claims = ticket.claims;
   if (typeof claims.sub !== 'string') return null;
   if (claims.client_id !== undefined && claims.client_id !== client.clientId) return null;
-  const party = userParty(claims);
-  if (party) return party;
   const user = await ports.store.users.get(realm, claims.sub);
   return user && !user.disabled ? { kind: 'user', subject: user.id, username: user.username } : null;
 }
