@@ -4,6 +4,7 @@
  * sharing docs are one entry), a table of contents, and the named schemas at the end.
  */
 import { API_TAGS, type ApiTag, type RouteAuth, type RouteDocs, type RouteEntry } from '../../packages/server/src/http/route-docs.ts';
+import { CrestErrorSchema, OAuthErrorSchema } from '../../packages/server/src/wire/errors.ts';
 import { authList, DEFAULT_PARAM_DOCS, errorFormat, errorGroups, openApiPath, operationIds, pathParams, plain, type ApiDocOptions } from './openapi.ts';
 
 type Json = Record<string, any>;
@@ -134,7 +135,9 @@ function entry(group: RouteEntry[], docs: RouteDocs, ids: Map<RouteEntry, string
   out.push('');
   const errors = errorGroups(docs);
   if (errors.length) {
-    out.push(`**Errors** (${errorFormat(first)})`, '', '| status | codes |', '|---|---|', ...errors.map((e) => `| ${e.status} | ${codes(e.codes)} |`), '');
+    const format = errorFormat(first);
+    const link = format === 'OAuth JSON' ? ': [`OAuthError`](#schema-oautherror)' : format === 'CREST JSON' ? ': [`CrestError`](#schema-cresterror)' : '';
+    out.push(`**Errors** (${format}${link})`, '', '| status | codes |', '|---|---|', ...errors.map((e) => `| ${e.status} | ${codes(e.codes)} |`), '');
   }
   return out;
 }
@@ -146,6 +149,7 @@ export function renderApiMarkdown(routes: readonly RouteEntry[], options: ApiDoc
   const toc: string[] = [];
   const body: string[] = [];
   const named = new Map<string, Json>();
+  collectNamed([plain(OAuthErrorSchema), plain(CrestErrorSchema)], named);
   for (const tag of Object.keys(API_TAGS) as ApiTag[]) {
     const inTag = routes.filter((r) => r.docs?.tags[0] === tag);
     if (inTag.length === 0) continue;

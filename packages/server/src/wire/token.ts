@@ -58,10 +58,11 @@ export const UmaTicketGrantSchema = grantForm('UmaTicketGrant', UMA_GRANT_TYPE, 
   scope: Type.Optional(Type.String({ description: 'Space-separated resource scopes to ask for; each must be offered by a resource of the ticket and registered for the client.' })),
 });
 
-export const TokenRequestSchema = Type.Union(
-  [ClientCredentialsGrantSchema, PasswordGrantSchema, RefreshTokenGrantSchema, AuthorizationCodeGrantSchema, UmaTicketGrantSchema],
-  { description: 'One form per `grant_type`. A repeated parameter is `invalid_request`.' },
-);
+/** Exactly one form per `grant_type` (a JSON Schema `oneOf`: the `grant_type` constants exclude each other). */
+export const TokenRequestSchema = {
+  oneOf: [ClientCredentialsGrantSchema, PasswordGrantSchema, RefreshTokenGrantSchema, AuthorizationCodeGrantSchema, UmaTicketGrantSchema],
+  description: 'One form per `grant_type`. A repeated parameter is `invalid_request`.',
+} as const;
 
 export const TokenResponseSchema = Type.Object(
   {
