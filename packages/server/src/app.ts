@@ -8,7 +8,7 @@ import cookie from '@fastify/cookie';
 import { fail } from '@steward/core';
 import type { Deps } from './deps.ts';
 import { Form } from './http/form.ts';
-import { renderError } from './http/render-error.ts';
+import { renderError, styleForUrl } from './http/render-error.ts';
 import { collectRoutes } from './http/route-docs.ts';
 import { discoveryRoutes } from './endpoints/discovery.ts';
 import { jwksRoutes } from './endpoints/jwks.ts';
@@ -42,6 +42,13 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
       return typeof id === 'string' && /^[\w.-]{1,128}$/.test(id) ? id : deps.random.uuid();
     },
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 512 },
+    // A path the router cannot take (a broken percent escape, a segment over 512 characters) names
+    // nothing: answer in the documented error shape, never echoing the path.
+    frameworkErrors: (error, request, reply) => {
+      const code = (error as { code?: string }).code;
+      const problem = code === 'FST_ERR_MAX_PARAM_LENGTH' ? fail('not_found', 'Not found') : fail('invalid_request', 'Malformed request URL');
+      return renderError(problem, request, reply, styleForUrl(request.url));
+    },
   });
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -50,7 +57,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(cookie);
 
   app.setErrorHandler((err, request, reply) => renderError(err, request, reply));
-  app.setNotFoundHandler((request, reply) => renderError(fail('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`), request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    renderError(fail('not_found', `No route for ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}`), request, reply, styleForUrl(request.url)),
+  );
 
   collectRoutes(app);
   healthRoutes(app, deps);

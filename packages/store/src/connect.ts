@@ -48,7 +48,31 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
   // An idle client may fail (server restart, terminated backend); the pool drops it. Without a
   // listener the 'error' event would crash the process.
   pool.on('error', () => {});
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', fileKey: null };
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: nulSafe(pool) }) }), dialect: 'postgres', fileKey: null };
+}
+
+/**
+ * PostgreSQL text cannot hold NUL (U+0000) and refuses a query whose parameter contains one. SQLite
+ * stores it and simply finds no match. So that a hostile `client_id=a%00` is an unknown client on both
+ * stores (and never a 500), NUL in a string parameter is sent as U+FFFD, which no stored id contains.
+ */
+function nulSafe(pool: pg.Pool): pg.Pool {
+  const clean = (v: unknown) => (typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v);
+  return new Proxy(pool, {
+    get(target, prop, receiver) {
+      if (prop !== 'connect') return Reflect.get(target, prop, receiver);
+      return async () => {
+        const client = await target.connect();
+        return new Proxy(client, {
+          get(c, p, r) {
+            if (p !== 'query') return Reflect.get(c, p, r);
+            return (text: unknown, values?: unknown[], ...rest: unknown[]) =>
+              (c.query as (...a: unknown[]) => unknown)(text, Array.isArray(values) ? values.map(clean) : values, ...rest);
+          },
+        });
+      };
+    },
+  });
 }
 
 function sqliteDialect(filename: string): ImmediateSqliteDialect {

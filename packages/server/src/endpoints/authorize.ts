@@ -17,7 +17,7 @@ import {
   type AuthorizationRequest,
   type BrowserSession,
   type Realm,
-  type StewardError,
+  StewardError,
 } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { Form, formOf } from '../http/form.ts';
@@ -200,8 +200,10 @@ async function submit(deps: Deps, realm: Realm, form: Form, action: string, requ
 
 /** Browser endpoints answer every error with a page (status from the central table), never JSON. */
 function pageErrorHandler(this: FastifyInstance, err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const error = toStewardError(err);
+  let error = toStewardError(err);
   if (error.code === 'server_error') request.log.error({ err }, 'unexpected error');
+  // A browser form that is not a form is a malformed request, as on the other protocol endpoints.
+  if (error.code === 'unsupported_media_type') error = new StewardError('invalid_request', 'The form must be sent as application/x-www-form-urlencoded');
   return showError(reply, error);
 }
 

@@ -49,7 +49,7 @@ export function permissionRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.route<{ Params: { realm: string } }>({
-    method: ['GET', 'PUT', 'DELETE', 'PATCH'],
+    method: ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
     url: URL_PATH,
     config: { docs: OTHER_METHODS_DOCS },
     handler: async (request, reply) => {

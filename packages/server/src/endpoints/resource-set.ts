@@ -118,7 +118,7 @@ export function resourceSetRoutes(app: FastifyInstance, deps: Deps): void {
       return listResources(deps, await callerOf(deps, request, reply));
     });
 
-    app.route<RealmParams>({ method: ['PUT', 'DELETE', 'PATCH'], url, config: { docs: DOCS.otherMethods }, handler: notAllowed(deps, 'GET, POST') });
+    app.route<RealmParams>({ method: ['PUT', 'DELETE', 'PATCH', 'OPTIONS'], url, config: { docs: DOCS.otherMethods }, handler: notAllowed(deps, 'GET, POST') });
   }
 
   app.get<ItemParams>(ITEM, { config: { docs: DOCS.read } }, async function readOne(request, reply) {
@@ -139,5 +139,5 @@ export function resourceSetRoutes(app: FastifyInstance, deps: Deps): void {
     return reply.code(204).send();
   });
 
-  app.route<ItemParams>({ method: ['PATCH', 'POST'], url: ITEM, config: { docs: DOCS.otherMethods }, handler: notAllowed(deps, 'GET, PUT, DELETE') });
+  app.route<ItemParams>({ method: ['PATCH', 'POST', 'OPTIONS'], url: ITEM, config: { docs: DOCS.otherMethods }, handler: notAllowed(deps, 'GET, PUT, DELETE') });
 }

@@ -59,9 +59,14 @@ export function toStewardError(err: unknown): StewardError {
   return new StewardError('server_error', 'Internal server error');
 }
 
-export function renderError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/** The error style of a request that matched no route: CREST under the owner APIs' `/json/`, else OAuth. */
+export function styleForUrl(url: string): ErrorStyle {
+  return url.startsWith('/json/') ? 'crest' : 'oauth';
+}
+
+export function renderError(err: unknown, request: FastifyRequest, reply: FastifyReply, styleOverride?: ErrorStyle): FastifyReply {
   let error = toStewardError(err);
-  const style = reply.routeOptions.config?.errorStyle ?? 'oauth';
+  const style = styleOverride ?? reply.routeOptions?.config?.errorStyle ?? 'oauth';
   // OAuth has no media-type error: a protocol endpoint answers a wrong content type as a malformed request.
   if (style === 'oauth' && error.code === 'unsupported_media_type') error = new StewardError('invalid_request', error.description);
   const status = STATUS[error.code];

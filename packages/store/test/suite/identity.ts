@@ -5,6 +5,22 @@ import type { Store } from '@steward/core';
 import { assertConflict, client, key, realm, T, user } from './fixtures.ts';
 
 export function identityTests(s: () => Store): void {
+  describe('hostile strings', () => {
+    it('a NUL byte in a looked-up id or name finds nothing, on every dialect, and never throws', async () => {
+      const r = realm();
+      await s().realms.create(r);
+      const nul = 'a\u0000b';
+      assert.equal(await s().realms.get(nul), null);
+      assert.equal(await s().users.findByUsername(r.id, nul), null);
+      assert.equal(await s().users.get(nul, nul), null);
+      assert.equal(await s().clients.get(r.id, nul), null);
+      assert.equal(await s().tokens.get(r.id, nul), null);
+      assert.equal(await s().tickets.consume(r.id, nul, 0), null);
+      assert.equal(await s().sessions.get(r.id, nul, 0), null);
+      assert.deepEqual(await s().resources.getMany(r.id, nul, [nul]), []);
+    });
+  });
+
   describe('realms', () => {
     it('round-trips every field and answers null for an unknown id', async () => {
       const r = realm();
