@@ -261,7 +261,7 @@ for (const dialect of dialects) {
       const allowed = await call('POST', AUTH, auth, { form: { ...params, action: 'allow', csrf, username: 'alice', password: DEMO.password }, headers: { cookie: `steward_csrf_demo=${csrf}` } });
       assert.equal(allowed.status, 303, allowed.body);
       assert.match(String(allowed.headers.location), /^http:\/\/127\.0\.0\.1:3001\/callback\?code=/);
-      await call('POST', AUTH, auth, { body: 'x', headers: { 'content-type': 'text/plain' } });
+      assert.equal((await call('POST', AUTH, auth, { body: 'x', headers: { 'content-type': 'text/plain' } })).status, 400);
 
       const back = { client_id: DEMO.client.id, post_logout_redirect_uri: 'http://127.0.0.1:3001/callback', state: 's' };
       await call('GET', LOGOUT, logout);

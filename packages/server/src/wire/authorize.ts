@@ -62,7 +62,7 @@ export const AUTHORIZE_SUBMIT_DOCS: RouteDocs = {
     '302': { description: 'Without `action`: an error for the client, as for GET.', headers: { Location: 'the redirect URI with the error' } },
     '303': { description: 'The answer for the client.', headers: { Location: 'the redirect URI with `code`, or with `error`', 'Set-Cookie': 'the session cookie, after signing in' } },
   },
-  errors: ['invalid_request', 'login_required', 'forbidden', 'unsupported_media_type', 'not_found'],
+  errors: ['invalid_request', 'login_required', 'forbidden', 'not_found'],
   errorFormat: 'html',
 };
 
