@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { loadRealm } from '../http/realm.ts';
+import { CLAIMS_DOCS } from '../wire/claims.ts';
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Claims gathering</title></head>
@@ -14,7 +15,7 @@ const PAGE = `<!doctype html>
 `;
 
 export function claimsRoutes(app: FastifyInstance, deps: Deps): void {
-  app.get<{ Params: { realm: string } }>('/realms/:realm/uma/claims', async (request, reply) => {
+  app.get<{ Params: { realm: string } }>('/realms/:realm/uma/claims', { config: { docs: CLAIMS_DOCS } }, async (request, reply) => {
     await loadRealm(deps, request.params.realm);
     // A page, not a protocol error: the user's browser shows it as is.
     return reply.code(501).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(PAGE);
