@@ -8,7 +8,7 @@ import type { SigningAlg } from '../model/realm.ts';
 export interface Random {
   /** A 256-bit random string, base64url: tickets, codes, refresh tokens, PCTs, sessions. */
   token(): string;
-  /** A random UUID: resource ids, user ids, jti. */
+  /** A unique id that sorts by creation time (UUID v7): resource ids, user ids, jti, grant ids. */
   uuid(): string;
 }
 

@@ -3,9 +3,21 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { Clock, Digest, PasswordHasher, Random } from '@steward/core';
 
+/**
+ * A version 7 UUID (RFC 9562): 48 bits of milliseconds, then 74 random bits (taken from Node's pooled
+ * v4 generator). Ids that grow with time keep database index inserts at the right edge of the B-tree,
+ * which roughly halves the write cost of a token record; the price is that an id reveals when it was
+ * made, which tokens (`iat`) and resources (`created`) do not hide anyway.
+ */
+export function uuidv7(now = Date.now()): string {
+  const t = now.toString(16).padStart(12, '0');
+  const r = randomUUID();
+  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${r.slice(15, 18)}-${r.slice(19, 23)}-${r.slice(24)}`;
+}
+
 export const random: Random = {
   token: () => randomBytes(32).toString('base64url'),
-  uuid: () => randomUUID(),
+  uuid: () => uuidv7(),
 };
 
 export const digest: Digest = {
