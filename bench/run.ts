@@ -95,8 +95,9 @@ async function stewardRound(): Promise<Record<string, Awaited<ReturnType<typeof 
   try {
     const s = await setupStewardScenario(`http://127.0.0.1:${port}`, SECONDS * 2_500);
     const rptIssuance = await measure({ url: s.tokenUrl, headers: { authorization: s.clientAuth, 'content-type': FORM }, nextBody: s.nextGrantBody, amount: s.tickets });
+    const rptForClient = await measure({ url: s.tokenUrl, headers: { authorization: s.clientAuth, 'content-type': FORM }, nextBody: s.nextClientGrantBody, amount: s.tickets });
     const introspection = await measure({ url: s.introspectUrl, headers: { authorization: `Bearer ${s.pat}`, 'content-type': FORM }, body: `token=${await s.oneRpt()}` });
-    return { rptIssuance, introspection };
+    return { rptIssuance, rptForClient, introspection };
   } finally {
     await stop(child);
   }
@@ -112,12 +113,13 @@ for (let i = 0; i < ROUNDS; i++) {
 const lines = [
   `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${CONNECTIONS} connections, ${SECONDS} s per scenario${hasTaskset ? ', server on CPU 0, load on CPU 1' : ''}`,
   '',
-  '| round | oidc-provider client_credentials | Steward RPT issuance | ratio | oidc-provider introspection | Steward introspection | ratio |',
-  '|---|---|---|---|---|---|---|',
+  '| round | oidc-provider client_credentials | Steward RPT issuance (user, pushed ID token) | ratio | Steward RPT issuance (client as requesting party) | ratio | oidc-provider introspection | Steward introspection | ratio |',
+  '|---|---|---|---|---|---|---|---|---|',
 ];
 rounds.forEach((r, i) => {
-  const a = r.peer.clientCredentials!, b = r.steward.rptIssuance!, c = r.peer.introspection!, d = r.steward.introspection!;
-  lines.push(`| ${i + 1} | ${a.rps} req/s (p99 ${a.p99} ms) | ${b.rps} req/s (p99 ${b.p99} ms${b.non2xx ? `, ${b.non2xx} non-2xx` : ''}) | **${(b.rps / a.rps).toFixed(2)}×** | ${c.rps} req/s | ${d.rps} req/s${d.non2xx ? ` (${d.non2xx} non-2xx)` : ''} | **${(d.rps / c.rps).toFixed(2)}×** |`);
+  const a = r.peer.clientCredentials!, b = r.steward.rptIssuance!, e = r.steward.rptForClient!, c = r.peer.introspection!, d = r.steward.introspection!;
+  const cell = (m: typeof a) => `${m.rps} req/s (p99 ${m.p99} ms${m.non2xx ? `, ${m.non2xx} non-2xx` : ''})`;
+  lines.push(`| ${i + 1} | ${cell(a)} | ${cell(b)} | **${(b.rps / a.rps).toFixed(2)}×** | ${cell(e)} | **${(e.rps / a.rps).toFixed(2)}×** | ${cell(c)} | ${cell(d)} | **${(d.rps / c.rps).toFixed(2)}×** |`);
 });
 process.stdout.write(`${lines.join('\n')}\n`);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

@@ -31,17 +31,31 @@ export async function setupStewardScenario(base: string, wanted: number) {
     headers: { iPlanetDirectoryPro: sso, 'content-type': 'application/json', 'if-none-match': '*' },
     body: JSON.stringify({ policyId: resource._id, permissions: [{ subject: 'party', scopes: ['view'] }] }),
   }, 201);
+  // A second resource shared with the client itself: the grant without claims (one token record).
+  const own = await call(`${realm}/authz/protection/resource_set`, { method: 'POST', headers: { authorization: `Bearer ${pat}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench feed', resource_scopes: ['read'] }) }, 201);
+  await call(`${base}/json/realms/root/realms/bench/users/owner/uma/policies/${own._id}`, {
+    method: 'PUT',
+    headers: { iPlanetDirectoryPro: sso, 'content-type': 'application/json', 'if-none-match': '*' },
+    body: JSON.stringify({ policyId: own._id, permissions: [{ subject: 'client:app', scopes: ['read'] }] }),
+  }, 201);
   const idToken = (await call(tokenUrl, { method: 'POST', headers: { authorization: clientAuth, 'content-type': FORM }, body: 'grant_type=password&username=party&password=party-password&scope=openid' }, 200)).id_token as string;
 
   const permissionBody = JSON.stringify({ resource_id: resource._id, resource_scopes: ['view'] });
-  const newTicket = async () => (await call(`${realm}/authz/protection/permission`, { method: 'POST', headers: { authorization: `Bearer ${pat}`, 'content-type': 'application/json' }, body: permissionBody }, 201)).ticket as string;
+  const ownBody = JSON.stringify({ resource_id: own._id, resource_scopes: ['read'] });
+  const ticketFor = async (body: string) => (await call(`${realm}/authz/protection/permission`, { method: 'POST', headers: { authorization: `Bearer ${pat}`, 'content-type': 'application/json' }, body }, 201)).ticket as string;
+  const newTicket = () => ticketFor(permissionBody);
+  const fill = async (pool: string[], body: string) => {
+    await Promise.all(Array.from({ length: 32 }, async () => {
+      while (pool.length < wanted) pool.push(await ticketFor(body));
+    }));
+  };
   const pool: string[] = [];
-  const workers = Array.from({ length: 32 }, async () => {
-    while (pool.length < wanted) pool.push(await newTicket());
-  });
-  await Promise.all(workers);
+  const clientPool: string[] = [];
+  await fill(pool, permissionBody);
+  await fill(clientPool, ownBody);
   const grantBody = (ticket: string) => new URLSearchParams({ grant_type: UMA, ticket, claim_token: idToken, claim_token_format: ID_TOKEN_FORMAT }).toString();
   let next = 0;
+  let nextClient = 0;
   return {
     tokenUrl,
     introspectUrl: `${tokenUrl}/introspect`,
@@ -49,6 +63,8 @@ export async function setupStewardScenario(base: string, wanted: number) {
     pat,
     tickets: pool.length,
     nextGrantBody: () => grantBody(pool[next++ % pool.length]!),
+    /** The client as requesting party: no claim token, so no refresh token and no PCT. */
+    nextClientGrantBody: () => new URLSearchParams({ grant_type: UMA, ticket: clientPool[nextClient++ % clientPool.length]! }).toString(),
     async oneRpt(): Promise<string> {
       const res = await call(tokenUrl, { method: 'POST', headers: { authorization: clientAuth, 'content-type': FORM }, body: grantBody(await newTicket()) }, 200);
       return res.access_token as string;

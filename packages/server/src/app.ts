@@ -29,6 +29,9 @@ export interface AppOptions {
   logLevel?: string;
 }
 
+const requestIdPrefix = Math.floor(Math.random() * 0xffffffff).toString(36);
+let requestCounter = 0;
+
 export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -39,7 +42,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     trustProxy: false,
     genReqId: (req) => {
       const id = req.headers['x-request-id'];
-      return typeof id === 'string' && /^[\w.-]{1,128}$/.test(id) ? id : deps.random.uuid();
+      // A cheap process-unique id when the caller sent none (request ids are for logs, not security).
+      return typeof id === 'string' && /^[\w.-]{1,128}$/.test(id) ? id : `${requestIdPrefix}-${(++requestCounter).toString(36)}`;
     },
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 512 },
     // A path the router cannot take (a broken percent escape, a segment over 512 characters) names

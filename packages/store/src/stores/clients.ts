@@ -3,6 +3,7 @@ import type { Client, ClientStore, GrantType, SigningAlg } from '@steward/core';
 import type { Kysely } from 'kysely';
 import { byKey, fromFlag, fromJson, insertOrConflict, toFlag, toJson } from '../codec.ts';
 import type { ClientRow, Database } from '../schema.ts';
+import { firstRow } from '../prepared.ts';
 
 export class KyselyClientStore implements ClientStore {
   readonly #db: Kysely<Database>;
@@ -12,12 +13,9 @@ export class KyselyClientStore implements ClientStore {
   }
 
   async get(realm: string, clientId: string): Promise<Client | null> {
-    const row = await this.#db
-      .selectFrom('clients')
-      .selectAll()
-      .where('realm', '=', realm)
-      .where('client_id', '=', clientId)
-      .executeTakeFirst();
+    const row = await firstRow(this.#db, 'clients.get', [realm, clientId], () =>
+      this.#db.selectFrom('clients').selectAll().where('realm', '=', realm).where('client_id', '=', clientId),
+    );
     return row ? toClient(row) : null;
   }
 

@@ -3,6 +3,7 @@ import type { Permission, Ticket, TicketStore } from '@steward/core';
 import type { Kysely } from 'kysely';
 import { affected, fromJson, insertOrConflict, toJson } from '../codec.ts';
 import type { Database, TicketRow } from '../schema.ts';
+import { firstRow } from '../prepared.ts';
 
 export class KyselyTicketStore implements TicketStore {
   readonly #db: Kysely<Database>;
@@ -35,12 +36,9 @@ export class KyselyTicketStore implements TicketStore {
    * at `now` when `expiresAt <= now`; an expired one is removed all the same and null returned.
    */
   async consume(realm: string, hash: string, now: number): Promise<Ticket | null> {
-    const row = await this.#db
-      .deleteFrom('tickets')
-      .where('realm', '=', realm)
-      .where('hash', '=', hash)
-      .returningAll()
-      .executeTakeFirst();
+    const row = await firstRow(this.#db, 'tickets.consume', [realm, hash], () =>
+      this.#db.deleteFrom('tickets').where('realm', '=', realm).where('hash', '=', hash).returningAll(),
+    );
     if (!row || Number(row.expires_at) <= now) return null;
     return toTicket(row);
   }

@@ -3,6 +3,7 @@ import type { TokenData, TokenKind, TokenRecord, TokenStore } from '@steward/cor
 import type { Kysely } from 'kysely';
 import { affected, conflict, fromFlag, fromJson, insertOrConflict, isUniqueViolation, toFlag, toJson } from '../codec.ts';
 import type { Database, TokenRow } from '../schema.ts';
+import { firstRow } from '../prepared.ts';
 
 function toRow(token: TokenRecord) {
   return {
@@ -48,12 +49,9 @@ export class KyselyTokenStore implements TokenStore {
   }
 
   async get(realm: string, id: string): Promise<TokenRecord | null> {
-    const row = await this.#db
-      .selectFrom('tokens')
-      .selectAll()
-      .where('realm', '=', realm)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await firstRow(this.#db, 'tokens.get', [realm, id], () =>
+      this.#db.selectFrom('tokens').selectAll().where('realm', '=', realm).where('id', '=', id),
+    );
     return row ? toToken(row) : null;
   }
 
@@ -63,14 +61,9 @@ export class KyselyTokenStore implements TokenStore {
    * null returned.
    */
   async consume(realm: string, id: string, kind: TokenKind, now: number): Promise<TokenRecord | null> {
-    const row = await this.#db
-      .deleteFrom('tokens')
-      .where('realm', '=', realm)
-      .where('id', '=', id)
-      .where('kind', '=', kind)
-      .where('revoked', '=', 0)
-      .returningAll()
-      .executeTakeFirst();
+    const row = await firstRow(this.#db, 'tokens.consume', [realm, id, kind, 0], () =>
+      this.#db.deleteFrom('tokens').where('realm', '=', realm).where('id', '=', id).where('kind', '=', kind).where('revoked', '=', 0).returningAll(),
+    );
     if (!row || Number(row.expires_at) <= now) return null;
     return toToken(row);
   }

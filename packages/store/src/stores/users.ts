@@ -3,6 +3,7 @@ import type { User, UserStore } from '@steward/core';
 import type { Kysely } from 'kysely';
 import { byKey, fromFlag, insertOrConflict, toFlag } from '../codec.ts';
 import type { Database, UserRow } from '../schema.ts';
+import { firstRow } from '../prepared.ts';
 
 export class KyselyUserStore implements UserStore {
   readonly #db: Kysely<Database>;
@@ -12,12 +13,9 @@ export class KyselyUserStore implements UserStore {
   }
 
   async get(realm: string, id: string): Promise<User | null> {
-    const row = await this.#db
-      .selectFrom('users')
-      .selectAll()
-      .where('realm', '=', realm)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await firstRow(this.#db, 'users.get', [realm, id], () =>
+      this.#db.selectFrom('users').selectAll().where('realm', '=', realm).where('id', '=', id),
+    );
     return row ? toUser(row) : null;
   }
 
