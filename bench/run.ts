@@ -67,7 +67,8 @@ export async function measure(load: Load): Promise<{ rps: number; p50: number; p
     ...(load.nextBody ? { requests: [{ method: 'POST', setupRequest: (req: any) => ({ ...req, body: load.nextBody!() }) }] } : { body: load.body }),
   });
   const seconds = result.duration;
-  return { rps: Math.round(result.requests.total / seconds), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+  // Only successful answers count: a refused request (e.g. a reused ticket) is cheaper than a grant.
+  return { rps: Math.round((result.requests.total - result.non2xx) / seconds), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
 }
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
@@ -93,9 +94,9 @@ async function stewardRound(): Promise<Record<string, Awaited<ReturnType<typeof 
   const dir = mkdtempSync(join(tmpdir(), 'steward-bench-'));
   const child = await startServer(new URL('./serve-steward.ts', import.meta.url).pathname, [String(port), join(dir, 'bench.db')]);
   try {
-    const s = await setupStewardScenario(`http://127.0.0.1:${port}`, SECONDS * 2_500);
-    const rptIssuance = await measure({ url: s.tokenUrl, headers: { authorization: s.clientAuth, 'content-type': FORM }, nextBody: s.nextGrantBody, amount: s.tickets });
-    const rptForClient = await measure({ url: s.tokenUrl, headers: { authorization: s.clientAuth, 'content-type': FORM }, nextBody: s.nextClientGrantBody, amount: s.tickets });
+    const s = await setupStewardScenario(`http://127.0.0.1:${port}`, SECONDS * 3_000);
+    const rptIssuance = await measure({ url: s.tokenUrl, headers: { authorization: s.clientAuth, 'content-type': FORM }, nextBody: s.nextGrantBody });
+    const rptForClient = await measure({ url: s.tokenUrl, headers: { authorization: s.clientAuth, 'content-type': FORM }, nextBody: s.nextClientGrantBody });
     const introspection = await measure({ url: s.introspectUrl, headers: { authorization: `Bearer ${s.pat}`, 'content-type': FORM }, body: `token=${await s.oneRpt()}` });
     return { rptIssuance, rptForClient, introspection };
   } finally {
