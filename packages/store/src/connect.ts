@@ -86,6 +86,9 @@ function sqliteDialect(filename: string): ImmediateSqliteDialect {
       // commit on the token endpoint; the WAL is truncated back after each checkpoint.
       sqlite.pragma('wal_autocheckpoint = 10000');
       sqlite.pragma('journal_size_limit = 67108864');
+      // A 64 MB page cache and memory-mapped reads keep the hot B-tree pages of tokens and tickets in memory.
+      sqlite.pragma('cache_size = -65536');
+      sqlite.pragma('mmap_size = 268435456');
       sqlite.pragma('foreign_keys = ON');
       sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
       return withStatementCache(sqlite);
