@@ -13,6 +13,7 @@ import { Form, formOf } from '../http/form.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { IntrospectionRequestSchema, IntrospectionResponseSchema } from '../wire/token.ts';
+import { refuseOtherMethods } from '../http/post-only.ts';
 
 const DOCS: RouteDocs = {
   summary: 'Introspect a token',
@@ -24,16 +25,6 @@ const DOCS: RouteDocs = {
   body: { contentType: 'application/x-www-form-urlencoded', schema: IntrospectionRequestSchema },
   responses: { '200': { description: 'The token\'s state (`Cache-Control: no-store`).', schema: IntrospectionResponseSchema } },
   errors: ['invalid_request', 'invalid_client', 'invalid_token', 'insufficient_scope', 'not_found'],
-};
-
-const OTHER_METHODS_DOCS: RouteDocs = {
-  summary: 'The introspection endpoint accepts POST only (`Allow: POST`)',
-  tags: ['Protection API'],
-  operationId: 'introspectOtherMethods',
-  auth: 'none',
-  refusesMethod: true,
-  responses: {},
-  errors: ['invalid_request', 'not_found'],
 };
 
 const URL_PATH = '/realms/:realm/protocol/openid-connect/token/introspect';
@@ -89,14 +80,5 @@ export function introspectionRoutes(app: FastifyInstance, deps: Deps): void {
     return result.active ? activeToWire(deps.issuer(realm.id), result) : { active: false };
   });
 
-  app.route<{ Params: { realm: string } }>({
-    method: ['GET', 'PUT', 'DELETE', 'PATCH'],
-    url: URL_PATH,
-    config: { docs: OTHER_METHODS_DOCS },
-    handler: async (request, reply) => {
-      await loadRealm(deps, request.params.realm);
-      reply.header('allow', 'POST');
-      throw fail('invalid_request', 'The introspection endpoint accepts POST only');
-    },
-  });
+  refuseOtherMethods(app, deps, { url: URL_PATH, name: 'introspection endpoint', code: 'invalid_request', tag: 'Protection API', operationId: 'introspectOtherMethods' });
 }

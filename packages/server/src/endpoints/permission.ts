@@ -4,7 +4,7 @@
  * naming the permissions a client tried to use. 201 `{ticket}`.
  */
 import type { FastifyInstance } from 'fastify';
-import { fail, requestPermission } from '@steward/core';
+import { requestPermission } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { requirePat } from '../http/bearer.ts';
 import { loadRealm } from '../http/realm.ts';
@@ -12,6 +12,7 @@ import { parsePermissionRequest } from '../wire/permission.ts';
 import { jsonBody } from '../wire/resource.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { PermissionRequestSchema, TicketSchema } from '../wire/protection.ts';
+import { refuseOtherMethods } from '../http/post-only.ts';
 
 const DOCS: RouteDocs = {
   summary: 'Request a permission ticket',
@@ -23,16 +24,6 @@ const DOCS: RouteDocs = {
   body: { contentType: 'application/json', schema: PermissionRequestSchema },
   responses: { '201': { description: 'The ticket (`Cache-Control: no-store`).', schema: TicketSchema } },
   errors: ['invalid_request', 'invalid_resource_id', 'invalid_scope', 'invalid_token', 'insufficient_scope', 'not_found'],
-};
-
-const OTHER_METHODS_DOCS: RouteDocs = {
-  summary: 'The permission endpoint accepts POST only (`Allow: POST`)',
-  tags: ['Protection API'],
-  operationId: 'permissionOtherMethods',
-  auth: 'none',
-  refusesMethod: true,
-  responses: {},
-  errors: ['unsupported_method_type', 'not_found'],
 };
 
 const URL_PATH = '/realms/:realm/authz/protection/permission';
@@ -48,14 +39,5 @@ export function permissionRoutes(app: FastifyInstance, deps: Deps): void {
     return reply.code(201).send({ ticket });
   });
 
-  app.route<{ Params: { realm: string } }>({
-    method: ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
-    url: URL_PATH,
-    config: { docs: OTHER_METHODS_DOCS },
-    handler: async (request, reply) => {
-      await loadRealm(deps, request.params.realm);
-      reply.header('allow', 'POST');
-      throw fail('unsupported_method_type', 'The permission endpoint accepts POST only');
-    },
-  });
+  refuseOtherMethods(app, deps, { url: URL_PATH, name: 'permission endpoint', code: 'unsupported_method_type', tag: 'Protection API', operationId: 'permissionOtherMethods' });
 }

@@ -7,6 +7,7 @@ import { formOf } from '../http/form.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { RevocationRequestSchema } from '../wire/token.ts';
+import { refuseOtherMethods } from '../http/post-only.ts';
 
 const DOCS: RouteDocs = {
   summary: 'Revoke a token',
@@ -18,16 +19,6 @@ const DOCS: RouteDocs = {
   body: { contentType: 'application/x-www-form-urlencoded', schema: RevocationRequestSchema },
   responses: { '200': { description: 'Revoked, or nothing to revoke. Empty body.' } },
   errors: ['invalid_request', 'invalid_client', 'unauthorized_client', 'unsupported_token_type', 'not_found'],
-};
-
-const OTHER_METHODS_DOCS: RouteDocs = {
-  summary: 'The revocation endpoint accepts POST only',
-  tags: ['OAuth and UMA tokens'],
-  operationId: 'revokeOtherMethods',
-  auth: 'none',
-  refusesMethod: true,
-  responses: {},
-  errors: ['invalid_request'],
 };
 
 export function revocationRoutes(app: FastifyInstance, deps: Deps): void {
@@ -43,12 +34,5 @@ export function revocationRoutes(app: FastifyInstance, deps: Deps): void {
     // RFC 7009 §2.2: 200 whether or not there was anything to revoke; the body is empty.
     return reply.send();
   });
-  app.route({
-    method: ['GET', 'PUT', 'DELETE', 'PATCH'],
-    url: '/realms/:realm/protocol/openid-connect/revoke',
-    config: { docs: OTHER_METHODS_DOCS },
-    handler: async () => {
-      throw fail('invalid_request', 'The revocation endpoint accepts POST only');
-    },
-  });
+  refuseOtherMethods(app, deps, { url: '/realms/:realm/protocol/openid-connect/revoke', name: 'revocation endpoint', code: 'invalid_request', tag: 'OAuth and UMA tokens', operationId: 'revokeOtherMethods' });
 }

@@ -13,6 +13,7 @@ import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { RptResponseSchema, TokenRequestSchema, TokenResponseSchema } from '../wire/token.ts';
 import { GRANTS } from './grants/index.ts';
+import { refuseOtherMethods } from '../http/post-only.ts';
 
 const DOCS: RouteDocs = {
   summary: 'Token endpoint',
@@ -31,16 +32,6 @@ const DOCS: RouteDocs = {
   errors: ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'need_info', 'request_denied', 'request_submitted', 'not_found'],
 };
 
-const OTHER_METHODS_DOCS: RouteDocs = {
-  summary: 'The token endpoint accepts POST only',
-  tags: ['OAuth and UMA tokens'],
-  operationId: 'tokenOtherMethods',
-  auth: 'none',
-  refusesMethod: true,
-  responses: {},
-  errors: ['invalid_request'],
-};
-
 export function tokenRoutes(app: FastifyInstance, deps: Deps): void {
   app.post<{ Params: { realm: string } }>('/realms/:realm/protocol/openid-connect/token', { config: { docs: DOCS } }, async function token(request, reply) {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
@@ -55,12 +46,5 @@ export function tokenRoutes(app: FastifyInstance, deps: Deps): void {
     if (!client.grantTypes.includes(grant.grantType)) throw fail('unauthorized_client', `Client is not allowed the ${grantType} grant`);
     return grant.handle({ deps, realm, client, form, request, reply });
   });
-  app.route({
-    method: ['GET', 'PUT', 'DELETE', 'PATCH'],
-    url: '/realms/:realm/protocol/openid-connect/token',
-    config: { docs: OTHER_METHODS_DOCS },
-    handler: async () => {
-      throw fail('invalid_request', 'The token endpoint accepts POST only');
-    },
-  });
+  refuseOtherMethods(app, deps, { url: '/realms/:realm/protocol/openid-connect/token', name: 'token endpoint', code: 'invalid_request', tag: 'OAuth and UMA tokens', operationId: 'tokenOtherMethods' });
 }
