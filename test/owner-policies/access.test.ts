@@ -46,6 +46,8 @@ for (const dialect of dialects) {
       ]) {
         assertCrest(await get('alice', album, headers), 401, 'Unauthorized', 'Access Denied');
       }
+      // A token of the owner without the sharing scope does not speak for her on the owner APIs.
+      assertCrest(await get('alice', album, { authorization: bearer(await userAccessToken(steward, 'alice', 'openid profile')) }), 401, 'Unauthorized');
       // A client acting for itself is no user.
       const clientToken = await clientAccessToken(steward);
       assertCrest(await get('alice', album, { authorization: bearer(clientToken) }), 401, 'Unauthorized');

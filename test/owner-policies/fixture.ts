@@ -55,9 +55,9 @@ export async function registerResource(
   return res.json._id;
 }
 
-/** An OAuth access token of `username` for photoz-client (password grant). */
-export async function userAccessToken(steward: TestSteward, username: string): Promise<string> {
-  const res = await postForm(steward.app, DEMO.token, { grant_type: 'password', username, password: DEMO.password, scope: 'openid' }, { authorization: basic(DEMO.client.id, DEMO.client.secret) });
+/** An OAuth access token of `username` for photoz-client (password grant) with the owner APIs' `sharing` scope. */
+export async function userAccessToken(steward: TestSteward, username: string, scope = 'openid sharing'): Promise<string> {
+  const res = await postForm(steward.app, DEMO.token, { grant_type: 'password', username, password: DEMO.password, scope }, { authorization: basic(DEMO.client.id, DEMO.client.secret) });
   assert.equal(res.status, 200, res.body);
   return res.json.access_token;
 }

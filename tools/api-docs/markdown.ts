@@ -12,7 +12,7 @@ type Json = Record<string, any>;
 const AUTH_TEXT: Record<RouteAuth, (o: ApiDocOptions) => string> = {
   none: () => 'none',
   PAT: () => 'PAT (`Authorization: Bearer`, an access token with scope `uma_protection`)',
-  bearer: () => 'the user\'s access token (`Authorization: Bearer`)',
+  bearer: () => 'the user\'s access token (`Authorization: Bearer`; scope `openid` for userinfo, `sharing` for the owner APIs)',
   client: () => 'client authentication (`client_secret_basic`, `client_secret_post`, or a public client\'s `client_id`)',
   'owner-session': (o) => `owner session token (the \`${o.sessionHeader}\` header, or the cookie of that name, from *Owner sign-in*)`,
   browser: () => 'the browser\'s session cookie (signing in is part of the page)',

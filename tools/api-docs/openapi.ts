@@ -109,7 +109,7 @@ function securitySchemes(options: ApiDocOptions): Json {
       bearerFormat: 'JWT',
       description: 'Protection API access token (PAT): an access token with scope `uma_protection`, issued to the resource server for the resource owner (password, authorization_code or client_credentials grant).',
     },
-    accessToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token issued to the user (userinfo needs scope `openid`). RPTs are not accepted.' },
+    accessToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token issued to the user: userinfo needs scope `openid`, the owner APIs need scope `sharing`. RPTs are not accepted.' },
     clientBasic: {
       type: 'http',
       scheme: 'basic',

@@ -10,9 +10,10 @@ import { isPublicClient, type Client } from '../model/client.ts';
 import type { Realm } from '../model/realm.ts';
 import { CODE_CHALLENGE_PATTERN, PKCE_METHOD } from './pkce.ts';
 import type { Ports } from './ports.ts';
+import { TOKEN_SCOPES } from './token-scope.ts';
 
 /** Scopes a client may ask for at the authorization endpoint. */
-export const AUTHORIZATION_SCOPES: readonly string[] = ['openid', 'profile', 'email', 'uma_protection'];
+export const AUTHORIZATION_SCOPES: readonly string[] = TOKEN_SCOPES;
 
 /** Granted when the request names no scope (RFC 6749 §3.3 lets the server pick a default). */
 export const DEFAULT_AUTHORIZATION_SCOPES: readonly string[] = ['profile', 'email'];

@@ -1,8 +1,14 @@
 /** @module services/token-scope — the OAuth scopes a client may ask for at the token endpoint, and narrowing on refresh. */
 import { fail } from '../errors.ts';
 
+/**
+ * The scope that lets an access token act on the owner APIs (share, unshare) for its user. A PAT or a
+ * token for sign-in only must not: sharing is the owner's own decision.
+ */
+export const OWNER_API_SCOPE = 'sharing';
+
 /** Scopes the token endpoint grants outside the UMA grant (OIDC Core §5.4, UMA Fed Authz §1.3). */
-export const TOKEN_SCOPES: readonly string[] = ['openid', 'profile', 'email', 'uma_protection'];
+export const TOKEN_SCOPES: readonly string[] = ['openid', 'profile', 'email', 'uma_protection', OWNER_API_SCOPE];
 
 /** Scope of a client_credentials token when the request names none: a PAT for the client's own resources. */
 export const CLIENT_CREDENTIALS_DEFAULT_SCOPE = 'uma_protection';

@@ -5,7 +5,7 @@
  * inserted before the issuer path (RFC 8414 §3).
  */
 import type { FastifyInstance } from 'fastify';
-import { CLAIM_TOKEN_FORMATS, UMA_GRANT_TYPE } from '@steward/core';
+import { CLAIM_TOKEN_FORMATS, TOKEN_SCOPES, UMA_GRANT_TYPE } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
@@ -51,7 +51,7 @@ export function realmMetadata(deps: Deps, realm: string): Record<string, unknown
     response_modes_supported: ['query'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['ES256', 'RS256'],
-    scopes_supported: ['openid', 'profile', 'email', 'uma_protection'],
+    scopes_supported: [...TOKEN_SCOPES],
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'preferred_username', 'email'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'bearer'],

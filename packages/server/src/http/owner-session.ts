@@ -1,12 +1,12 @@
 /**
  * @module http/owner-session
  * Who is calling an owner API: the session token of `authenticate` (in the header named by
- * `sessionHeader`, or a cookie of that name), or an OAuth access token of the user's own
- * (`Authorization: Bearer`). The first credential present decides; a bad one is never retried with
+ * `sessionHeader`, or a cookie of that name), or an OAuth access token of the user's own with the
+ * `sharing` scope (`Authorization: Bearer`). The first credential present decides; a bad one is never retried with
  * another.
  */
 import type { FastifyRequest } from 'fastify';
-import { fail, resolveSession, verifyJwt, type Realm, type StewardError, type User } from '@steward/core';
+import { fail, hasScope, OWNER_API_SCOPE, resolveSession, verifyJwt, type Realm, type StewardError, type User } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { bearerToken } from './bearer.ts';
 
@@ -35,8 +35,9 @@ export async function requireOwnerUser(deps: Deps, realm: Realm, request: Fastif
   const token = bearerToken(request);
   if (!token) throw accessDenied();
   const active = await verifyJwt(deps, realm.id, token);
-  // Only an access token speaks for a user; an RPT is the requesting party's, not the owner's.
-  if (!active || active.record.kind !== 'access') throw accessDenied();
+  // Only an access token speaks for a user (an RPT is the requesting party's, not the owner's), and
+  // only one the user granted the sharing scope: a resource server's PAT or a sign-in token must not.
+  if (!active || active.record.kind !== 'access' || !hasScope(active.record.data.scope, OWNER_API_SCOPE)) throw accessDenied();
   const user = await deps.store.users.get(realm.id, active.record.subject);
   if (!user || user.disabled) throw accessDenied();
   return user;

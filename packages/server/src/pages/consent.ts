@@ -11,6 +11,7 @@ const SCOPE_TEXT: Record<string, string> = {
   profile: 'See your username',
   email: 'See your email address',
   uma_protection: 'Protect your resources: register them and ask for permission tickets on your behalf',
+  sharing: 'Manage your sharing: share your resources with others and revoke it',
 };
 
 /** A human description of a scope (unknown scopes are shown as themselves). */
