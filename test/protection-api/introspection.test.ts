@@ -50,7 +50,7 @@ for (const dialect of dialects) {
       for (const [label, headers, params] of [
         ['a PAT', () => auth(pat), {}],
         ['client_secret_basic', () => ({ authorization: basic(DEMO.rs.id, DEMO.rs.secret) }), {}],
-        ['client_secret_post', () => ({}), { client_id: OTHER_RS.id, client_secret: OTHER_RS.secret }],
+        ['client_secret_post', () => ({}), { client_id: DEMO.rs.id, client_secret: DEMO.rs.secret }],
       ] as const) {
         it(`answers a PAT with the standard response, the caller using ${label}`, async () => {
           const res = await introspect({ token: pat, ...params }, headers());
@@ -73,6 +73,13 @@ for (const dialect of dialects) {
           });
         });
       }
+
+      it('answers an access token only to the client it was issued to', async () => {
+        const res = await introspect({ token: pat, client_id: OTHER_RS.id, client_secret: OTHER_RS.secret }, {});
+        assert.equal(res.status, 200, res.body);
+        assert.deepEqual(res.json, { active: false });
+        assert.deepEqual((await introspect({ token: pat }, auth(otherPat))).json, { active: false });
+      });
 
       it('ignores token_type_hint when it names another type', async () => {
         const res = await introspect({ token: pat, token_type_hint: 'refresh_token' }, auth(pat));

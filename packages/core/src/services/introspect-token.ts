@@ -45,7 +45,8 @@ export async function introspectToken(ports: Ports, input: IntrospectionInput): 
     const active = await verifyJwt(ports, realm, token);
     if (!active) return INACTIVE;
     const { record, claims } = active;
-    if (record.kind === 'access') return { active: true, record, claims, permissions: null };
+    // An access token is for the client it was issued to (its `aud`): only that client learns about it.
+    if (record.kind === 'access') return record.clientId === caller ? { active: true, record, claims, permissions: null } : INACTIVE;
     if (record.kind !== 'rpt') return INACTIVE;
     const permissions = (record.data.permissions ?? []).filter((p) => p.resourceServer === caller && (p.exp === undefined || p.exp > now));
     return permissions.length > 0 ? { active: true, record, claims, permissions } : INACTIVE;
