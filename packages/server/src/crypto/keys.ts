@@ -44,12 +44,15 @@ const KEY_CACHE_SECONDS = 10;
 /** How long a verified token string is remembered, and how many are (signature checks are the hot path). */
 const VERIFIED_CACHE_SECONDS = 30;
 const VERIFIED_CACHE_SIZE = 10_000;
+/** Least time between two reloads of a realm's keys caused by an unknown `kid` (seconds). */
+const FORCED_RELOAD_SECONDS = 5;
 
 export class KeyRing implements Signer {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #issuer: (realm: string) => string;
   readonly #cache = new Map<string, Promise<RealmKeys>>();
+  readonly #forcedAt = new Map<string, number>();
   /**
    * Exact token strings whose signature this process verified recently, with their claims. A hit
    * skips only the signature check: callers still read the token's record (revocation, expiry).
@@ -83,6 +86,18 @@ export class KeyRing implements Signer {
     this.#cache.set(realm, next);
     next.catch(() => this.#cache.delete(realm));
     return next;
+  }
+
+  /**
+   * An unknown `kid` may be a key another node just created, so the key list is read again, but at
+   * most once every few seconds per realm: anyone can send a token with an invented `kid`.
+   */
+  #mayReload(realm: string): boolean {
+    const now = this.#clock.now();
+    const last = this.#forcedAt.get(realm);
+    if (last !== undefined && now - last < FORCED_RELOAD_SECONDS) return false;
+    this.#forcedAt.set(realm, now);
+    return true;
   }
 
   /** Forget cached keys (after a rotation in this process). */
@@ -141,7 +156,7 @@ export class KeyRing implements Signer {
     }
     if (typeof header !== 'object' || header === null || typeof header.kid !== 'string') return null;
     let key = (await this.keys(realm)).byKid.get(header.kid);
-    if (!key) key = (await this.keys(realm, true)).byKid.get(header.kid);
+    if (!key && this.#mayReload(realm)) key = (await this.keys(realm, true)).byKid.get(header.kid);
     // The key decides the algorithm; a header naming another one (`none`, HS256…) is refused.
     if (!key || header.alg !== key.record.alg) return null;
     try {
