@@ -37,6 +37,10 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     logger: {
       level: options.logLevel ?? deps.config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', `req.headers["${deps.config.sessionHeader.toLowerCase()}"]`, 'req.headers["x-openam-password"]'],
+      serializers: {
+        // The path only: query strings carry codes, states and ID token hints, which never go to logs.
+        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.split('?')[0], id: req.id }),
+      },
     },
     bodyLimit: deps.config.bodyLimit,
     trustProxy: false,
