@@ -8,6 +8,7 @@ import cookie from '@fastify/cookie';
 import { fail } from '@steward/core';
 import type { Deps } from './deps.ts';
 import { Form } from './http/form.ts';
+import { firstRepeatedMember } from './http/json.ts';
 import { renderError, styleForUrl } from './http/render-error.ts';
 import { collectRoutes } from './http/route-docs.ts';
 import { discoveryRoutes } from './endpoints/discovery.ts';
@@ -61,6 +62,13 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, new Form(body as string));
+  });
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const repeated = firstRepeatedMember(body as string);
+    if (repeated !== null) return done(fail('invalid_request', `Member ${repeated.slice(0, 64)} is repeated`), undefined);
+    return parseJson(request, body as string, done);
   });
   await app.register(cookie);
 
