@@ -30,5 +30,28 @@ for (const dialect of dialects) {
       assert.ok(res.statusCode < 500, res.body);
       assert.ok(await currentSession(s.deps, DEMO.realm, token), 'a bare GET from another site signed alice out');
     });
+
+    it('keeps the session against a cross-site GET naming a registered way back, and a cross-site POST without the form token', async () => {
+      const alice = await s.deps.store.users.findByUsername(DEMO.realm, 'alice');
+      assert.ok(alice);
+      const { token } = await openSession(s.deps, DEMO.realm, alice.id, 3600);
+      const back = new URLSearchParams({ client_id: DEMO.rs.id, post_logout_redirect_uri: 'http://127.0.0.1:3000/callback', state: 'x' });
+      const get = await s.app.inject({
+        method: 'GET',
+        url: `/realms/demo/protocol/openid-connect/logout?${back}`,
+        headers: { cookie: `steward_session_demo=${token}`, 'sec-fetch-site': 'cross-site' },
+      });
+      assert.ok(get.statusCode < 500, get.body);
+      assert.equal(get.headers.location, undefined, 'redirected without proof');
+      assert.ok(await currentSession(s.deps, DEMO.realm, token), 'a cross-site GET with a way back signed alice out');
+      const post = await s.app.inject({
+        method: 'POST',
+        url: '/realms/demo/protocol/openid-connect/logout',
+        headers: { cookie: `steward_session_demo=${token}`, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' },
+        payload: back.toString(),
+      });
+      assert.equal(post.statusCode, 403, post.body);
+      assert.ok(await currentSession(s.deps, DEMO.realm, token), 'a cross-site POST signed alice out');
+    });
   });
 }

@@ -25,6 +25,7 @@ import { loadRealm } from '../http/realm.ts';
 import { STATUS, toStewardError } from '../http/render-error.ts';
 import { consentPage } from '../pages/consent.ts';
 import { noStore, sendPage } from '../pages/html.ts';
+import { logoutConfirmPage } from '../pages/logout.ts';
 import { errorPage, signedOutPage } from '../pages/message.ts';
 import { AUTHORIZE_DOCS, AUTHORIZE_SUBMIT_DOCS, LOGOUT_DOCS } from '../wire/authorize.ts';
 
@@ -42,8 +43,18 @@ export function sessionCookieName(realm: string): string {
   return `steward_session_${realm}`;
 }
 
-function csrfCookieName(realm: string): string {
-  return `steward_csrf_${realm}`;
+/** A double-submit CSRF cookie: its name and the one path it is sent to. */
+interface CsrfCookie {
+  name: string;
+  path: string;
+}
+
+function authCsrf(realm: Realm): CsrfCookie {
+  return { name: `steward_csrf_${realm.id}`, path: `/realms/${realm.id}/protocol/openid-connect/auth` };
+}
+
+function logoutCsrf(realm: Realm): CsrfCookie {
+  return { name: `steward_logout_csrf_${realm.id}`, path: `/realms/${realm.id}/protocol/openid-connect/logout` };
 }
 
 const CSRF_TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -121,13 +132,20 @@ function cookieOptions(deps: Deps) {
   return { httpOnly: true, secure: deps.config.baseUrl.startsWith('https:'), path: '/' } as const;
 }
 
-/** The CSRF token of this browser for the realm: the cookie's when well formed, else a new one. */
-function csrfToken(deps: Deps, realm: Realm, request: FastifyRequest, reply: FastifyReply): string {
-  const existing = request.cookies[csrfCookieName(realm.id)];
+/** This browser's CSRF token for a form: the cookie's when well formed, else a new one (HttpOnly, SameSite=Strict, its path only). */
+function csrfToken(deps: Deps, csrf: CsrfCookie, request: FastifyRequest, reply: FastifyReply): string {
+  const existing = request.cookies[csrf.name];
   if (existing && CSRF_TOKEN.test(existing)) return existing;
   const token = deps.random.token();
-  reply.setCookie(csrfCookieName(realm.id), token, { ...cookieOptions(deps), sameSite: 'strict', path: `/realms/${realm.id}/protocol/openid-connect/auth` });
+  reply.setCookie(csrf.name, token, { ...cookieOptions(deps), sameSite: 'strict', path: csrf.path });
   return token;
+}
+
+/** The cookie's token when the form's `csrf` field matches it (constant time), else null. */
+function checkedCsrf(deps: Deps, csrf: CsrfCookie, request: FastifyRequest, form: Form): string | null {
+  const cookie = request.cookies[csrf.name];
+  const field = form.get('csrf');
+  return cookie && field && deps.digest.equal(cookie, field) ? cookie : null;
 }
 
 function showConsent(
@@ -159,14 +177,13 @@ async function showRequest(deps: Deps, realm: Realm, form: Form, request: Fastif
     return showError(reply, check.error);
   }
   const session = await currentSession(deps, realm.id, request.cookies[sessionCookieName(realm.id)]);
-  return showConsent(reply, realm, check.request, values, { csrf: csrfToken(deps, realm, request, reply), session });
+  return showConsent(reply, realm, check.request, values, { csrf: csrfToken(deps, authCsrf(realm), request, reply), session });
 }
 
 /** The form was submitted: check CSRF, validate again, then sign in and answer the client. */
 async function submit(deps: Deps, realm: Realm, form: Form, action: string, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const cookie = request.cookies[csrfCookieName(realm.id)];
-  const field = form.get('csrf');
-  if (!cookie || !field || !deps.digest.equal(cookie, field)) {
+  const cookie = checkedCsrf(deps, authCsrf(realm), request, form);
+  if (!cookie) {
     return showError(reply, fail('forbidden', 'The form could not be verified (missing or stale security token). Reload the page and try again.'));
   }
   const { params, values } = readParams(form);
@@ -207,29 +224,65 @@ function pageErrorHandler(this: FastifyInstance, err: FastifyError, request: Fas
   return showError(reply, error);
 }
 
+type Claims = Record<string, unknown>;
+
+/** The claims of an ID token this realm issued (expired allowed: RP-Initiated Logout §2), else null. */
+async function idTokenClaims(deps: Deps, realm: Realm, hint: string | undefined): Promise<Claims | null> {
+  if (hint === undefined || hint.length > 8192) return null;
+  const claims = await deps.signer.verify(realm.id, hint);
+  return claims && claims.typ === 'ID' && typeof claims.sub === 'string' ? claims : null;
+}
+
+/** The client a logout names: `client_id`, or the ID token's `azp` (or sole `aud`); undefined when the two disagree. */
+function logoutClientId(clientId: string | undefined, claims: Claims | null): string | undefined {
+  if (!claims) return clientId;
+  const audiences = (Array.isArray(claims.aud) ? claims.aud : [claims.aud]).filter((a): a is string => typeof a === 'string');
+  const azp = typeof claims.azp === 'string' ? claims.azp : undefined;
+  if (clientId === undefined) return azp ?? (audiences.length === 1 ? audiences[0] : undefined);
+  return (azp !== undefined ? azp === clientId : audiences.length === 0 || audiences.includes(clientId)) ? clientId : undefined;
+}
+
+/** `uri` when it is exactly one of the client's registered redirect URIs, else undefined. */
+async function postLogoutRedirect(deps: Deps, realm: Realm, clientId: string | undefined, uri: string | undefined): Promise<string | undefined> {
+  if (uri === undefined || clientId === undefined || clientId.length > 255) return undefined;
+  const client = await deps.store.clients.get(realm.id, clientId);
+  return client && !client.disabled && client.redirectUris.includes(uri) ? uri : undefined;
+}
+
+/**
+ * RP-initiated logout. The session ends only with proof the user wants it (RP-Initiated Logout §2): an
+ * ID token hint of the signed-in user, or the confirmation form posted back with its CSRF token.
+ * Anything else (a cross-site GET, an `<img>`) gets the confirmation page and leaves the session alone.
+ */
 async function logout(deps: Deps, request: Req, reply: FastifyReply): Promise<FastifyReply> {
   const realm = await loadRealm(deps, request.params.realm);
-  const form = request.method === 'POST' ? (request.body === undefined || request.body === null ? new Form('') : formOf(request.body)) : queryForm(request);
-  const clientId = form.get('client_id');
+  const post = request.method === 'POST';
+  const form = post ? (request.body === undefined || request.body === null ? new Form('') : formOf(request.body)) : queryForm(request);
+  const clientIdParam = form.get('client_id');
   const postLogoutUri = form.get('post_logout_redirect_uri');
   const state = form.get('state');
-  const hint = form.get('id_token_hint');
+  const claims = await idTokenClaims(deps, realm, form.get('id_token_hint'));
 
-  const token = request.cookies[sessionCookieName(realm.id)];
-  if (token) await closeSession(deps, realm.id, token);
-  reply.clearCookie(sessionCookieName(realm.id), cookieOptions(deps));
-
-  if (postLogoutUri !== undefined) {
-    // The client is the one named, or the audience of the ID token hint; both must agree when both are sent.
-    const claims = hint !== undefined && hint.length <= 8192 ? await deps.signer.verify(realm.id, hint) : null;
-    const hinted = claims && typeof claims.azp === 'string' ? claims.azp : undefined;
-    const id = clientId ?? hinted;
-    const client = id !== undefined && id.length <= 255 && (hinted === undefined || hinted === id) ? await deps.store.clients.get(realm.id, id) : null;
-    if (client && !client.disabled && client.redirectUris.includes(postLogoutUri)) {
-      return redirect(reply, request.method === 'POST' ? 303 : 302, withQuery(postLogoutUri, { state }));
-    }
+  const sessionToken = request.cookies[sessionCookieName(realm.id)];
+  const session = await currentSession(deps, realm.id, sessionToken);
+  const clientId = logoutClientId(clientIdParam, claims);
+  const target = await postLogoutRedirect(deps, realm, clientId, postLogoutUri);
+  // Without a live session a hint has nobody to mismatch: it still names the client to go back to.
+  const hinted = claims !== null && (session === null || claims.sub === session.user.id);
+  if (hinted || (post && checkedCsrf(deps, logoutCsrf(realm), request, form))) {
+    if (sessionToken) await closeSession(deps, realm.id, sessionToken);
+    reply.clearCookie(sessionCookieName(realm.id), cookieOptions(deps));
+    if (target) return redirect(reply, post ? 303 : 302, state === undefined ? target : withQuery(target, { state }));
+    return sendPage(reply, 200, signedOutPage(realm.displayName));
   }
-  return sendPage(reply, 200, signedOutPage(realm.displayName));
+  if (post) return showError(reply, fail('forbidden', 'The sign-out form could not be verified (missing or stale security token). Nothing was changed; go back and try again.'));
+  const page = logoutConfirmPage({
+    realmName: realm.displayName,
+    signedInAs: session?.user.username ?? null,
+    // Only a validated way back travels in the form; the POST checks it again all the same.
+    hidden: { ...(target ? { client_id: clientId, post_logout_redirect_uri: target, state } : {}), csrf: csrfToken(deps, logoutCsrf(realm), request, reply) },
+  });
+  return sendPage(reply, 200, page, { formActionSources: target ? formActionSource(target) : [] });
 }
 
 export function authorizeRoutes(app: FastifyInstance, deps: Deps): void {

@@ -4,7 +4,7 @@
  * username and password when the browser is not signed in, and offers Allow and Deny. Every
  * authorization parameter travels back in hidden fields and is validated again on submission.
  */
-import { html, layout, type Html } from './html.ts';
+import { hiddenInputs, html, layout, type Html } from './html.ts';
 
 const SCOPE_TEXT: Record<string, string> = {
   openid: 'Confirm who you are (sign you in to the application)',
@@ -35,9 +35,7 @@ export interface ConsentPage {
 }
 
 export function consentPage(page: ConsentPage): Html {
-  const hidden = Object.entries(page.hidden)
-    .filter((e): e is [string, string] => e[1] !== undefined)
-    .map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">\n`);
+  const hidden = hiddenInputs(page.hidden);
   const signIn = page.signedInAs === null
     ? html`<label for="username">Username</label>
 <input type="text" id="username" name="username" value="${page.username ?? ''}" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus>

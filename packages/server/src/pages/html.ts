@@ -38,6 +38,13 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
   return new Html(out);
 }
 
+/** Hidden inputs of a form, one a line, escaped; undefined values are left out. */
+export function hiddenInputs(fields: Record<string, string | undefined>): Html[] {
+  return Object.entries(fields)
+    .filter((e): e is [string, string] => e[1] !== undefined)
+    .map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">\n`);
+}
+
 const CSS = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;background:#eef1f5}
@@ -51,7 +58,7 @@ input[type=text],input[type=password]{width:100%;padding:.6rem;font:inherit;bord
 input:focus,button:focus{outline:3px solid #7aa7ff;outline-offset:1px}
 .actions{display:flex;gap:.75rem;margin-top:1.25rem}
 button{flex:1;padding:.7rem;font:inherit;font-weight:600;border-radius:.3rem;border:1px solid #2456c7;cursor:pointer}
-button.allow{background:#2456c7;color:#fff}
+button.allow,button.primary{background:#2456c7;color:#fff}
 button.deny{background:#fff;color:#2456c7}
 .error{background:#fdecec;border:1px solid #e0a0a0;color:#8a1c1c;padding:.6rem .8rem;border-radius:.3rem}
 .muted{color:#5b6475;font-size:.9rem}

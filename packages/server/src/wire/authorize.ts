@@ -66,28 +66,38 @@ export const AUTHORIZE_SUBMIT_DOCS: RouteDocs = {
   errorFormat: 'html',
 };
 
-export const LogoutParamsSchema = Type.Object({
+const LOGOUT_PARAMS = {
   client_id: Type.Optional(Type.String({ description: 'The client whose `post_logout_redirect_uri` is meant.' })),
-  id_token_hint: Type.Optional(Type.String({ description: 'An ID token of the realm; its `azp` names the client (must agree with `client_id`).' })),
-  post_logout_redirect_uri: Type.Optional(Type.String({ description: 'Followed only when it is a registered redirect URI of the client.' })),
+  id_token_hint: Type.Optional(Type.String({ description: 'An ID token this realm issued (expired ones too): proof that the signed-in user\'s client asks for the logout when its `sub` is that user. Its `azp` (or sole `aud`) names the client and must agree with `client_id`.' })),
+  post_logout_redirect_uri: Type.Optional(Type.String({ description: 'Followed only when it is exactly a registered redirect URI of the client.' })),
   state: Type.Optional(Type.String({ description: 'Added to the redirect.' })),
-});
+};
+
+export const LogoutParamsSchema = Type.Object(LOGOUT_PARAMS);
+
+export const LogoutFormSchema = Type.Object(
+  {
+    ...LOGOUT_PARAMS,
+    csrf: Type.Optional(Type.String({ description: 'The confirmation page\'s hidden token, matched against its cookie (`steward_logout_csrf_<realm>`, HttpOnly, SameSite=Strict, this path only).' })),
+  },
+  { description: 'The parameters as for GET (the confirmation page sends `client_id`, `post_logout_redirect_uri` and `state` back as hidden fields; they are validated again), and the page\'s CSRF token.' },
+);
 
 export const LOGOUT_DOCS: RouteDocs = {
   summary: 'Logout',
   description:
-    'RP-initiated logout (OIDC RP-Initiated Logout 1.0): ends the browser\'s session in the realm and clears its cookie, then redirects to `post_logout_redirect_uri` when the named client registered it, or shows a signed-out page. GET takes the parameters in the query, POST in an optional form body.',
+    'RP-initiated logout (OIDC RP-Initiated Logout 1.0 §2–§3). The browser\'s session in the realm ends, and its cookie is cleared, only with proof the user wants it: an `id_token_hint` whose `sub` is the signed-in user (or any valid hint when no one is signed in), or a POST of the confirmation page with its CSRF token. Then the browser goes back to `post_logout_redirect_uri` when it is exactly a registered redirect URI of the client named by `client_id` or the hint, or sees a signed-out page. Without proof (no hint, an invalid one, or one for another user) a GET shows a confirmation page ("Sign out of …?") and the session stays; a POST without a matching CSRF token is a 403 page and the session stays. GET takes the parameters in the query, POST in an optional form body. Pages carry the browser endpoints\' security headers (`Cache-Control: no-store`, `X-Frame-Options: DENY`, a strict Content-Security-Policy) and escape every value they show.',
   tags: ['Browser'],
   operationId: 'logout',
   auth: 'browser',
   query: LogoutParamsSchema,
   queryMethods: ['GET'],
-  body: { contentType: 'application/x-www-form-urlencoded', schema: LogoutParamsSchema, required: false },
+  body: { contentType: 'application/x-www-form-urlencoded', schema: LogoutFormSchema, required: false },
   responses: {
-    '200': { description: 'The signed-out page.', contentType: 'text/html' },
-    '302': { description: 'GET: back to the client.', headers: { Location: '`post_logout_redirect_uri` with `state`' } },
-    '303': { description: 'POST: back to the client.', headers: { Location: '`post_logout_redirect_uri` with `state`' } },
+    '200': { description: 'The signed-out page, or, without proof, the confirmation page (the session is kept).', contentType: 'text/html', headers: { 'Set-Cookie': 'signed out: the cleared session cookie; confirmation page: its CSRF cookie' } },
+    '302': { description: 'GET with a valid hint: back to the client.', headers: { Location: '`post_logout_redirect_uri` with `state`', 'Set-Cookie': 'the cleared session cookie' } },
+    '303': { description: 'POST with a valid hint or CSRF token: back to the client.', headers: { Location: '`post_logout_redirect_uri` with `state`', 'Set-Cookie': 'the cleared session cookie' } },
   },
-  errors: ['invalid_request', 'not_found'],
+  errors: ['invalid_request', 'forbidden', 'not_found'],
   errorFormat: 'html',
 };
