@@ -53,6 +53,17 @@ for (const dialect of dialects) {
       assert.equal((await record(jtiOf(first.access_token)))?.revoked, false, 'rotation alone revokes nothing');
     });
 
+    it('gives the rotated refresh token the expiry of the one it replaces, so the grant ends on time', async () => {
+      const { token } = await storedRefreshToken({ scope: 'profile' }, { lifetime: 5 });
+      const expiresAt = (await record(hashOf(token)))!.expiresAt;
+      const next = assertTokenResponse(await refreshGrant(steward, token), 'profile');
+      assert.equal((await record(hashOf(next.refresh_token)))?.expiresAt, expiresAt);
+      const rpt = await storedRefreshToken({ permissions: [{ resourceId: 'album-1', scopes: ['view'], owner: alice, resourceServer: RS.id }] }, { lifetime: 7 });
+      const rptExpiresAt = (await record(hashOf(rpt.token)))!.expiresAt;
+      const rptNext = assertTokenResponse(await refreshGrant(steward, rpt.token), undefined);
+      assert.equal((await record(hashOf(rptNext.refresh_token)))?.expiresAt, rptExpiresAt);
+    });
+
     it('treats a replayed refresh token as theft: invalid_grant and the whole grant revoked', async () => {
       const first = assertTokenResponse(await passwordGrant(steward, 'alice'), 'profile email');
       const second = assertTokenResponse(await refreshGrant(steward, first.refresh_token), 'profile email');

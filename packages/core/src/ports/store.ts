@@ -113,6 +113,14 @@ export interface TokenStore {
   revoke(realm: string, id: string): Promise<boolean>;
   /** Marks every record of the grant revoked; returns how many changed. */
   revokeGrant(realm: string, grantId: string): Promise<number>;
+  /**
+   * The unrevoked records of kind 'rpt' or 'refresh' in the realm, unexpired at `now` (`expiresAt > now`),
+   * whose `data.permissions` contain a permission with exactly this `resourceId`; any order. Records of
+   * other kinds, realms or resources never appear, whatever characters the id holds. For revoking what
+   * an owner stops sharing: it may scan every live token record of the realm, so call it once per
+   * policy change, never on a request path.
+   */
+  listLiveByResource(realm: string, resourceId: string, now: number): Promise<TokenRecord[]>;
   /** Deletes records that expired before `now`; returns how many. */
   purgeExpired(now: number): Promise<number>;
 }

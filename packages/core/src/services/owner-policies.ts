@@ -3,11 +3,14 @@
  * The resource owner's sharing policies (seed 002: ForgeRock AM's UMA policies): who may manage the
  * policies under a username, and creating, updating, reading and deleting the policy of one resource.
  * A policy's id is the id of the resource it protects; its subjects are usernames of the realm or
- * `client:{clientId}`.
+ * `client:{clientId}`. A write that takes scopes away revokes the RPT grants that hold them.
  */
+import { accessTo, type RequestingParty } from '../decision/decide.ts';
 import { fail, type StewardError } from '../errors.ts';
+import type { GrantedPermission } from '../model/permission.ts';
 import { CLIENT_SUBJECT_PREFIX, type Policy, type PolicyPermission } from '../model/policy.ts';
 import type { Resource } from '../model/resource.ts';
+import type { TokenRecord } from '../model/token.ts';
 import type { User } from '../model/user.ts';
 import type { Ports } from './ports.ts';
 
@@ -115,22 +118,82 @@ export async function sharePolicy(
   const policy: Policy = { realm, id: resourceId, owner: owner.id, rev: ports.random.uuid(), permissions, createdAt: now, updatedAt: now };
 
   if (input.mode !== 'update') {
-    if (await ports.store.policies.create(policy)) return { policy, resource, created: true };
+    if (await ports.store.policies.create(policy)) return revokeOnCreate(ports, { policy, resource, created: true });
     if (input.mode === 'create') throw fail('precondition_failed', `UMA Policy already exists, ${resourceId}`);
   }
   const existing = await ports.store.policies.get(realm, owner.id, resourceId);
   if (!existing) {
     // An upsert that lost a race with a delete: the policy is gone again, so this write creates it.
-    if (input.mode === 'upsert' && (await ports.store.policies.create(policy))) return { policy, resource, created: true };
+    if (input.mode === 'upsert' && (await ports.store.policies.create(policy))) return revokeOnCreate(ports, { policy, resource, created: true });
     throw policyNotFound(resourceId);
   }
   const expectedRev = input.mode === 'update' ? input.expectedRev : null;
   if (expectedRev !== null && existing.rev !== expectedRev) throw staleRevision();
   const updated: Policy = { ...policy, createdAt: existing.createdAt };
-  const outcome = await ports.store.policies.update(updated, expectedRev);
+  // The new policy and the revocations it implies are committed together.
+  const outcome = await ports.store.transaction(async (tx) => {
+    const written = await tx.policies.update(updated, expectedRev);
+    if (written === 'updated') await revokeWithdrawnGrants(tx, { realm, owner: owner.id, resourceId, now, access: (party) => accessTo(resource, updated, party) });
+    return written;
+  });
   if (outcome === 'missing') throw policyNotFound(resourceId);
   if (outcome === 'stale') throw staleRevision();
   return { policy: updated, resource, created: false };
+}
+
+/**
+ * Revokes what a newly created policy does not allow. Nothing should be live then (a deleted policy
+ * revoked its grants), but grants left from before that rule existed are caught here too.
+ */
+async function revokeOnCreate<T extends PolicyView>(ports: Ports, view: T): Promise<T> {
+  const { policy, resource } = view;
+  await revokeWithdrawnGrants(ports.store, { realm: policy.realm, owner: policy.owner, resourceId: resource.id, now: ports.clock.now(), access: (party) => accessTo(resource, policy, party) });
+  return view;
+}
+
+/** The stores revocation needs: the whole Store or one transaction's. */
+type RevocationStores = Pick<Ports['store'], 'tokens' | 'users'>;
+
+/**
+ * Revokes the grant (RPT, refresh token and their rotations) of every live RPT or RPT refresh token
+ * on the resource whose requesting party `access` no longer allows every scope it holds there. UMA Grant
+ * §3.6 forbids re-assessing on refresh, but §6.1 lets the AS revoke tokens when the owner's policy
+ * changes: this is what makes a withdrawn share stop working, refresh included. The owner's own tokens
+ * are never revoked. Cost: one scan of the realm's live RPT and refresh records (see
+ * TokenStore.listLiveByResource) per policy change.
+ */
+async function revokeWithdrawnGrants(
+  stores: RevocationStores,
+  input: { realm: string; owner: string; resourceId: string; now: number; access: (party: RequestingParty) => { allowed: string[]; mayAccess: boolean } },
+): Promise<void> {
+  const { realm, owner, resourceId, now } = input;
+  const revoked = new Set<string>();
+  const parties = new Map<string, RequestingParty | null>();
+  for (const record of await stores.tokens.listLiveByResource(realm, resourceId, now)) {
+    if (record.subject === owner || revoked.has(record.grantId)) continue;
+    const held = (record.data.permissions ?? []).filter((p) => p.resourceId === resourceId && p.owner === owner && (p.exp === undefined || p.exp > now));
+    if (held.length === 0) continue;
+    const key = `${record.clientId}\u0000${record.subject}`;
+    if (!parties.has(key)) parties.set(key, await partyOf(stores, realm, record));
+    const party = parties.get(key)!;
+    if (party && held.every((p) => stillAllowed(p, input.access(party)))) continue;
+    await stores.tokens.revokeGrant(realm, record.grantId);
+    revoked.add(record.grantId);
+  }
+}
+
+/** The requesting party of an RPT grant: the client itself when it is the subject (as at refresh), else the user; null when that user is gone. */
+async function partyOf(stores: RevocationStores, realm: string, record: TokenRecord): Promise<RequestingParty | null> {
+  if (record.subject === record.clientId) return { kind: 'client', subject: record.clientId };
+  const user = await stores.users.get(realm, record.subject);
+  return user ? { kind: 'user', subject: user.id, username: user.username } : null;
+}
+
+/** Every scope held is still allowed; a permission with no scopes needs access to the resource at all. */
+function stillAllowed(held: GrantedPermission, access: { allowed: string[]; mayAccess: boolean }): boolean {
+  if (held.scopes.length === 0) return access.mayAccess;
+  const allowed = new Set(access.allowed);
+  return held.scopes.every((s) => allowed.has(s));
 }
 
 function staleRevision(): StewardError {
@@ -145,7 +208,18 @@ export async function readPolicy(ports: Ports, input: { realm: string; owner: Us
   return { policy, resource };
 }
 
-/** Deletes the owner's policy for one of her resources, or 404. Sharing ends at once: grants read current policies. */
+/**
+ * Deletes the owner's policy for one of her resources, or 404. Sharing ends at once: new grants read
+ * current policies, and the RPT grants the policy had allowed others are revoked with it.
+ */
 export async function deletePolicy(ports: Ports, input: { realm: string; owner: User; resourceId: string }): Promise<void> {
-  if (!lookupable(input.resourceId) || !(await ports.store.policies.delete(input.realm, input.owner.id, input.resourceId))) throw policyNotFound(input.resourceId);
+  if (!lookupable(input.resourceId)) throw policyNotFound(input.resourceId);
+  const { realm, owner, resourceId } = input;
+  const now = ports.clock.now();
+  const deleted = await ports.store.transaction(async (tx) => {
+    if (!(await tx.policies.delete(realm, owner.id, resourceId))) return false;
+    await revokeWithdrawnGrants(tx, { realm, owner: owner.id, resourceId, now, access: () => ({ allowed: [], mayAccess: false }) });
+    return true;
+  });
+  if (!deleted) throw policyNotFound(resourceId);
 }

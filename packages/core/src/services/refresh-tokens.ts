@@ -2,8 +2,10 @@
  * @module services/refresh-tokens
  * The refresh_token grant (RFC 6749 §6) with rotation: each refresh token is redeemed once, by one
  * atomic consume, for a new one of the same grant. Presenting a rotated (or revoked) refresh token again
- * revokes the whole grant (RFC 9700 §4.14.2). A refresh token that carries permissions refreshes an RPT
- * without a new authorization assessment (UMA Grant §3.6).
+ * revokes the whole grant (RFC 9700 §4.14.2); the rotated token keeps its predecessor's expiry, so the
+ * grant ends when its first refresh token would have. A refresh token that carries permissions
+ * refreshes an RPT without a new authorization assessment (UMA Grant §3.6); an owner withdrawing the
+ * share revokes the grant instead (services/owner-policies).
  */
 import { fail } from '../errors.ts';
 import type { Client } from '../model/client.ts';
@@ -43,7 +45,8 @@ export async function redeemRefreshToken(
 
   // Everything that can refuse the request runs before the token is consumed.
   const next = held.data.permissions ? await prepareRpt(ports, realm, client, held, input.scope, now) : await prepareAccess(ports, realm, client, held, input.scope);
-  const refresh = await prepareRefreshToken(ports, { realm, client, subject: held.subject, grantId: held.grantId, data: { ...held.data } });
+  // The rotated token keeps the expiry of the one it replaces: the grant's lifetime is absolute.
+  const refresh = await prepareRefreshToken(ports, { realm, client, subject: held.subject, grantId: held.grantId, data: { ...held.data }, expiresAt: held.expiresAt });
 
   const redeemed = await ports.store.transaction(async (tx) => {
     const consumed = await tx.tokens.consume(realm.id, id, 'refresh', now);

@@ -36,12 +36,17 @@ export interface PreparedTokens {
   records: TokenRecord[];
 }
 
-/** A refresh token for the grant, not yet recorded. `data` is what a refresh will reissue. */
+/**
+ * A refresh token for the grant, not yet recorded. `data` is what a refresh will reissue. `expiresAt`
+ * (rotation) keeps the expiry of the refresh token it replaces, so a grant ends `refreshTokenLifetime`
+ * after it was made however often it is refreshed (RFC 9700 §4.14.2); without it the token gets the
+ * full lifetime.
+ */
 export async function prepareRefreshToken(
   ports: Ports,
-  input: { realm: Realm; client: Client; subject: string; grantId: string; data: TokenData },
+  input: { realm: Realm; client: Client; subject: string; grantId: string; data: TokenData; expiresAt?: number },
 ): Promise<{ token: string; record: TokenRecord }> {
-  return issueOpaque(ports, {
+  const issued = await issueOpaque(ports, {
     realm: input.realm.id,
     kind: 'refresh',
     clientId: input.client.clientId,
@@ -51,6 +56,8 @@ export async function prepareRefreshToken(
     data: input.data,
     deferRecord: true,
   });
+  if (input.expiresAt !== undefined) issued.record.expiresAt = Math.min(issued.record.expiresAt, input.expiresAt);
+  return issued;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** @module stores/tokens — TokenStore on Kysely; consume is one DELETE … RETURNING. */
 import type { TokenData, TokenKind, TokenRecord, TokenStore } from '@steward/core';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { affected, conflict, fromFlag, fromJson, insertOrConflict, isUniqueViolation, toFlag, toJson } from '../codec.ts';
 import type { Database, TokenRow } from '../schema.ts';
 import { firstRow } from '../prepared.ts';
@@ -89,11 +89,42 @@ export class KyselyTokenStore implements TokenStore {
     return affected(result.numUpdatedRows);
   }
 
+  /**
+   * A `data LIKE` match on the JSON text of the records narrows the rows, then each record's permissions
+   * are parsed and matched exactly (SQLite's LIKE ignores ASCII case, and the text could sit in another
+   * field). Cost: no index covers `data`, so this scans every live 'rpt' and 'refresh' record of the
+   * realm; it runs once per policy change, not per token request.
+   */
+  async listLiveByResource(realm: string, resourceId: string, now: number): Promise<TokenRecord[]> {
+    // The stored text is JSON.stringify output, so the id appears exactly as toJson encodes it.
+    const pattern = `%${escapeLike(`"resourceId":${toJson(resourceId)}`)}%`;
+    const rows = await this.#db
+      .selectFrom('tokens')
+      .selectAll()
+      .where('realm', '=', realm)
+      .where('kind', 'in', ['rpt', 'refresh'])
+      .where('revoked', '=', 0)
+      .where('expires_at', '>', now)
+      .where(sql<boolean>`${sql.ref('data')} LIKE ${pattern} ESCAPE '!'`)
+      .execute();
+    return rows.map(toToken).filter((token) => namesResource(token.data, resourceId));
+  }
+
   /** Deletes records with `expiresAt < now`, in every realm. */
   async purgeExpired(now: number): Promise<number> {
     const result = await this.#db.deleteFrom('tokens').where('expires_at', '<', now).executeTakeFirst();
     return affected(result.numDeletedRows);
   }
+}
+
+/** `value` as a LIKE pattern matching itself literally, with `!` as the escape character. */
+function escapeLike(value: string): string {
+  return value.replace(/[!%_]/g, (c) => `!${c}`);
+}
+
+function namesResource(data: TokenData, resourceId: string): boolean {
+  const permissions: unknown = data.permissions;
+  return Array.isArray(permissions) && permissions.some((p) => typeof p === 'object' && p !== null && (p as { resourceId?: unknown }).resourceId === resourceId);
 }
 
 function toToken(row: TokenRow): TokenRecord {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Store } from '@steward/core';
-import { assertConflict, session, T, ticket, token } from './fixtures.ts';
+import { assertConflict, session, sorted, T, ticket, token } from './fixtures.ts';
 
 export function singleUseTests(s: () => Store): void {
   describe('tickets', () => {
@@ -141,6 +141,44 @@ export function singleUseTests(s: () => Store): void {
       assert.equal((await s().tokens.get('r1', otherGrant.id))?.revoked, false);
       assert.equal((await s().tokens.get('r2', otherRealm.id))?.revoked, false);
       assert.equal(await s().tokens.consume('r1', b.id, 'refresh', T), null);
+    });
+
+    it('listLiveByResource lists the live RPT and refresh records naming exactly that resource id', async () => {
+      const grant = (resourceId: string, owner = 'alice-id') => ({ resourceId, scopes: ['view'], owner, resourceServer: 'photoz' });
+      const rpt = token('r1', { kind: 'rpt', data: { permissions: [grant('other'), grant('a_b%!c')] } });
+      const refresh = token('r1', { kind: 'refresh', grantId: rpt.grantId, data: { permissions: [grant('a_b%!c')] } });
+      const edge = token('r1', { kind: 'rpt', expiresAt: T + 1, data: { permissions: [grant('a_b%!c')] } });
+      const absent = [
+        token('r1', { kind: 'rpt', revoked: true, data: { permissions: [grant('a_b%!c')] } }),
+        token('r1', { kind: 'refresh', expiresAt: T, data: { permissions: [grant('a_b%!c')] } }),
+        token('r1', { kind: 'access', data: { scope: 'x', permissions: [grant('a_b%!c')] } }),
+        token('r1', { kind: 'pct', data: { permissions: [grant('a_b%!c')] } }),
+        token('r2', { kind: 'rpt', data: { permissions: [grant('a_b%!c')] } }),
+        // LIKE wildcards and the escape character in the id match only themselves; case counts.
+        token('r1', { kind: 'rpt', data: { permissions: [grant('aXbY!c')] } }),
+        token('r1', { kind: 'rpt', data: { permissions: [grant('a_b%!cd')] } }),
+        token('r1', { kind: 'rpt', data: { permissions: [grant('A_B%!C')] } }),
+        token('r1', { kind: 'rpt', data: { permissions: [grant('xa_b%!c')] } }),
+        // The id's JSON text outside `permissions` is not a permission.
+        token('r1', { kind: 'rpt', data: { permissions: [grant('other')], elsewhere: [{ resourceId: 'a_b%!c' }] } }),
+        token('r1', { kind: 'refresh', data: { scope: 'openid' } }),
+      ];
+      for (const t of [rpt, refresh, edge, ...absent]) await s().tokens.insert(t);
+      const listed = await s().tokens.listLiveByResource('r1', 'a_b%!c', T);
+      assert.deepEqual(sorted(listed.map((t) => t.id)), sorted([rpt.id, refresh.id, edge.id]));
+      assert.deepEqual(listed.find((t) => t.id === rpt.id), rpt, 'every field round-trips');
+      const later = await s().tokens.listLiveByResource('r1', 'a_b%!c', T + 1);
+      assert.deepEqual(sorted(later.map((t) => t.id)), sorted([rpt.id, refresh.id]), 'live means expiresAt > now');
+      assert.deepEqual(await s().tokens.listLiveByResource('r1', '%', T), []);
+      assert.deepEqual(await s().tokens.listLiveByResource('r1', 'nope', T), []);
+    });
+
+    it('listLiveByResource matches ids holding quotes, backslashes and non-ASCII characters', async () => {
+      const id = 'al"b\\u00e9m_%!\\\\ é✓';
+      const t = token('r1', { kind: 'rpt', data: { permissions: [{ resourceId: id, scopes: [], owner: 'alice-id', resourceServer: 'photoz' }] } });
+      await s().tokens.insert(t);
+      assert.deepEqual(await s().tokens.listLiveByResource('r1', id, T), [t]);
+      assert.deepEqual(await s().tokens.listLiveByResource('r1', 'al"bém_%!\\ é✓', T), []);
     });
 
     it('purgeExpired deletes records that expired before now and counts them', async () => {
