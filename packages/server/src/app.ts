@@ -15,6 +15,7 @@ import { discoveryRoutes } from './endpoints/discovery.ts';
 import { jwksRoutes } from './endpoints/jwks.ts';
 import { tokenRoutes } from './endpoints/token.ts';
 import { authorizeRoutes } from './endpoints/authorize.ts';
+import { logoutRoutes } from './endpoints/logout.ts';
 import { userinfoRoutes } from './endpoints/userinfo.ts';
 import { revocationRoutes } from './endpoints/revocation.ts';
 import { resourceSetRoutes } from './endpoints/resource-set.ts';
@@ -83,6 +84,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   jwksRoutes(app, deps);
   tokenRoutes(app, deps);
   authorizeRoutes(app, deps);
+  logoutRoutes(app, deps);
   userinfoRoutes(app, deps);
   revocationRoutes(app, deps);
   resourceSetRoutes(app, deps);
