@@ -22,15 +22,6 @@ export interface UmaRoute {
   scopes: string[];
 }
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    uma?: UmaRoute;
-  }
-  interface FastifyRequest {
-    uma?: GrantedPermission[];
-  }
-}
-
 /** The enforcement options: Steward, our client credentials, and the owner's PAT for a resource. */
 export interface EnforcementOptions {
   as: AuthorizationServer;
@@ -52,7 +43,7 @@ export async function protectRecords(app: FastifyInstance, options: EnforcementO
   };
 
   app.addHook('preHandler', async (request, reply) => {
-    const route = request.routeOptions.config.uma;
+    const route = (request.routeOptions.config as { uma?: UmaRoute }).uma;
     if (route === undefined) return;
     const resourceId = await route.resource(request);
     const metadata = await options.as.metadata();
@@ -62,7 +53,7 @@ export async function protectRecords(app: FastifyInstance, options: EnforcementO
       const permissions: GrantedPermission[] = a.status === 200 && a.json?.active === true && Array.isArray(a.json.permissions) ? a.json.permissions : [];
       const held = new Set(permissions.filter((p) => p.resource_id === resourceId).flatMap((p) => p.resource_scopes));
       if (route.scopes.every((s) => held.has(s))) {
-        request.uma = permissions;
+        (request as unknown as { uma: GrantedPermission[] }).uma = permissions;
         return;
       }
     }

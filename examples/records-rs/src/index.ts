@@ -37,6 +37,8 @@ export async function createRecordsServer(options: RecordsServerOptions): Promis
   const as = new AuthorizationServer(options);
   const pats: PatBook = new Map();
   const app = Fastify({ logger: { level: options.logLevel ?? 'silent' }, bodyLimit: 1024 * 1024 });
+  // A JSON-only API: other media types are 415, not a string the routes would misread.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler(renderError);
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` }));
 

@@ -3,7 +3,7 @@
  * The requesting party's API, `/records/{id}`: meta data (`meta`), content (`content`), print (`print`),
  * download (`download`) and transfer (`transfer`), each protected by UMA with the record's scope.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { notFound, RsError } from './errors.ts';
 import type { RecordStore, StoredRecord } from './store.ts';
 
@@ -18,34 +18,37 @@ export function recordRoutes(app: FastifyInstance, store: RecordStore): void {
   }
 
   /** The route's UMA declaration: the record's resource id, if the record offers the scope at all. */
-  const uma = (scope: string) => ({
-    scopes: [scope],
-    resource: (request: FastifyRequest): string => {
-      const record = recordOf(request);
-      if (!record.meta.scopes.includes(scope)) throw new RsError(404, 'not_found', `This record does not offer ${scope}.`);
-      return record.meta.resourceId;
-    },
-  });
+  const uma = (scope: string): RouteShorthandOptions => {
+    const rule = {
+      scopes: [scope],
+      resource: (request: FastifyRequest): string => {
+        const record = recordOf(request);
+        if (!record.meta.scopes.includes(scope)) throw new RsError(404, 'not_found', `This record does not offer ${scope}.`);
+        return record.meta.resourceId;
+      },
+    };
+    return { config: { uma: rule } } as RouteShorthandOptions;
+  };
 
-  app.get('/records/:id', { config: { uma: uma('meta') } }, async (request) => {
+  app.get('/records/:id', uma('meta'), async (request) => {
     const { meta } = recordOf(request);
     return { id: meta.id, name: meta.name, type: meta.type, owner: meta.owner, scopes: meta.scopes, updated: meta.updated };
   });
 
-  app.get('/records/:id/content', { config: { uma: uma('content') } }, async (request) => recordOf(request).content);
+  app.get('/records/:id/content', uma('content'), async (request) => recordOf(request).content);
 
-  app.post('/records/:id/print', { config: { uma: uma('print') } }, async (request) => {
+  app.post('/records/:id/print', uma('print'), async (request) => {
     const { meta } = recordOf(request);
     return { printed: meta.name, at: new Date().toISOString() };
   });
 
-  app.get('/records/:id/download', { config: { uma: uma('download') } }, async (request, reply) => {
+  app.get('/records/:id/download', uma('download'), async (request, reply) => {
     const record = recordOf(request);
     const filename = record.meta.name.replace(/[^A-Za-z0-9._-]+/g, '_');
     return reply.header('content-disposition', `attachment; filename="${filename}.json"`).send(record.content);
   });
 
-  app.post('/records/:id/transfer', { config: { uma: uma('transfer') } }, async (request) => {
+  app.post('/records/:id/transfer', uma('transfer'), async (request) => {
     const { meta } = recordOf(request);
     return { transferred: true, from: meta.name };
   });

@@ -102,7 +102,7 @@ for (const dialect of dialects) {
       assert.deepEqual(res.json().permissions, [{ subject: 'bob', scopes: ['content'] }]);
       const atSteward = await fetch(`${s.baseUrl}/json/realms/root/realms/demo/users/alice/uma/policies/${record.meta.resourceId}`, { headers: { iplanetdirectorypro: aliceSso } });
       assert.equal(atSteward.status, 200);
-      assert.deepEqual((await atSteward.json()).permissions, [{ subject: 'bob', scopes: ['content'] }]);
+      assert.deepEqual(((await atSteward.json()) as any).permissions, [{ subject: 'bob', scopes: ['content'] }]);
       const meta = (await rs.inject({ method: 'GET', url: `/manage/resources/${record.meta.id}`, headers: asAlice() })).json().meta;
       assert.equal(meta.state, 'shared');
       assert.equal(meta.discoverable, false);

@@ -47,7 +47,7 @@ export async function ssoToken(baseUrl: string, realm: string, user: string): Pr
     method: 'POST',
     headers: { 'x-openam-username': user, 'x-openam-password': PASSWORD },
   });
-  const json = await res.json();
+  const json: any = await res.json();
   assert.equal(res.status, 200, JSON.stringify(json));
   return json.tokenId;
 }
