@@ -1,0 +1,74 @@
+/**
+ * @module enforcer — the one decision both adapters use: a sufficient RPT passes; anything else gets a
+ * permission ticket and a `401` UMA challenge; an AS that cannot be reached or fails gets `403` + Warning.
+ */
+import { discoveryLoader } from './discovery.ts';
+import { AsUnavailable } from './http.ts';
+import { introspectionVerifier } from './introspection.ts';
+import { jwksVerifier } from './jwks.ts';
+import { clientCredentialsPat, suppliedPat, type PatSource } from './pat.ts';
+import { challenge, requestTicket, unreachable } from './ticket.ts';
+import type { UmaCheckInput, UmaCheckResult, UmaEnforcer, UmaEnforcerOptions } from './types.ts';
+import { findGrant, type VerifiedRpt } from './verified.ts';
+
+/** The RPT of an `Authorization: Bearer <token>` header (RFC 6750 §2.1), or undefined. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization ?? '');
+  return match?.[1];
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) throw new TypeError(`createUmaEnforcer: ${name} must be a non-negative number`);
+  return value;
+}
+
+/**
+ * Creates the enforcer. Needs either `pat` (the app supplies the owner's PAT per resource) or
+ * `clientId` + `clientSecret` (the resource server's own PAT by client_credentials).
+ */
+export function createUmaEnforcer(options: UmaEnforcerOptions): UmaEnforcer {
+  if (typeof options.issuer !== 'string' || !URL.canParse(options.issuer)) throw new TypeError('createUmaEnforcer: issuer must be a URL');
+  if (!options.pat && !(options.clientId && options.clientSecret)) throw new TypeError('createUmaEnforcer: give pat, or clientId and clientSecret');
+  const issuer = options.issuer;
+  const realm = options.realm ?? 'resource-server';
+  const defaultMode = options.verify ?? 'jwks';
+  const timeoutMs = nonNegative(options.timeoutMs, 3000, 'timeoutMs');
+  const toleranceSeconds = nonNegative(options.clockToleranceSeconds, 30, 'clockToleranceSeconds');
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const discovery = discoveryLoader(issuer, fetchImpl, timeoutMs);
+  const pat: PatSource = options.pat ? suppliedPat(options.pat) : clientCredentialsPat(options.clientId!, options.clientSecret!, discovery, fetchImpl, timeoutMs);
+  const common = { issuer, audience: options.audience, toleranceSeconds, timeoutMs, fetch: fetchImpl };
+  const viaJwks = jwksVerifier({ ...common, cooldownSeconds: nonNegative(options.jwksCooldownSeconds, 30, 'jwksCooldownSeconds') });
+  const viaIntrospection = introspectionVerifier({
+    ...common,
+    maxEntries: nonNegative(options.introspectionCache?.maxEntries, 1000, 'introspectionCache.maxEntries'),
+    ttlSeconds: nonNegative(options.introspectionCache?.ttlSeconds, 30, 'introspectionCache.ttlSeconds'),
+  });
+
+  async function check(input: UmaCheckInput): Promise<UmaCheckResult> {
+    const { resourceId, request } = input;
+    const scopes = [...new Set(input.scopes)];
+    try {
+      const doc = await discovery();
+      const rpt = bearerToken(input.authorization);
+      if (rpt !== undefined) {
+        const mode = input.verify ?? defaultMode;
+        const verified: VerifiedRpt | null = mode === 'introspection'
+          ? await viaIntrospection(rpt, doc, pat, { resourceId, request })
+          : await viaJwks(rpt, doc);
+        if (verified && findGrant(verified.permissions, resourceId, scopes, Date.now() / 1000, toleranceSeconds)) {
+          return { ok: true, grant: { rpt, ...verified, granted: { resourceId, scopes } } };
+        }
+      }
+      // Tokenless, invalid and insufficient alike: a ticket for exactly what this request needs.
+      const ticket = await requestTicket(doc, pat, { resourceId, scopes, request }, fetchImpl, timeoutMs);
+      return challenge(realm, issuer, ticket);
+    } catch (e) {
+      if (e instanceof AsUnavailable) return unreachable();
+      throw e;
+    }
+  }
+
+  return { check, issuer, realm };
+}

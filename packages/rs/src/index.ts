@@ -1,0 +1,17 @@
+/** @module @steward/rs — UMA 2.0 policy enforcement for resource servers: one core, a Fastify plugin and Express/Connect middleware. */
+export { createUmaEnforcer, bearerToken } from './enforcer.ts';
+export { umaFastify, type UmaFastifyOptions } from './fastify.ts';
+export { umaExpress, type UmaNodeRequest } from './express.ts';
+export { UNREACHABLE_WARNING } from './ticket.ts';
+export type {
+  UmaCheckInput,
+  UmaCheckResult,
+  UmaDenial,
+  UmaEnforcer,
+  UmaEnforcerOptions,
+  UmaGrant,
+  UmaPatContext,
+  UmaPermission,
+  UmaRule,
+  UmaVerifyMode,
+} from './types.ts';

@@ -1,0 +1,109 @@
+/** @module types — the public shapes of the resource-server kit: options, rules, grants and check results. */
+
+/** How an RPT is verified: locally against the AS's JWKS, or by asking the AS (token introspection). */
+export type UmaVerifyMode = 'jwks' | 'introspection';
+
+/** One permission of an RPT, in its wire form (UMA Fed Authz §5.1.1). */
+export interface UmaPermission {
+  resource_id: string;
+  resource_scopes: string[];
+  /** Expiry of this permission (NumericDate); the token's own `exp` still applies. */
+  exp?: number;
+  /** Not before (NumericDate). */
+  nbf?: number;
+}
+
+/** What a protected handler sees when the request carried a sufficient RPT. */
+export interface UmaGrant {
+  /** The RPT as presented. */
+  rpt: string;
+  /** The requesting party (`sub`) when the token or introspection names one. */
+  subject?: string;
+  /** The client the RPT was issued to (`azp`, or `client_id` from introspection). */
+  clientId?: string;
+  /** Every permission the RPT carries (introspection: those the AS shows this resource server). */
+  permissions: UmaPermission[];
+  /** The resource and scopes this request needed and was granted. */
+  granted: { resourceId: string; scopes: string[] };
+}
+
+/**
+ * Which resource and scopes a request needs. `resource` returns the AS's resource id (e.g. from a
+ * path parameter); `scopes` is fixed per route or picked from the request (e.g. an RPC body field).
+ */
+export interface UmaRule<Req> {
+  resource: (req: Req) => string | Promise<string>;
+  scopes: string[] | ((req: Req) => string[]);
+  /** Overrides the enforcer's verification mode for this rule. */
+  verify?: UmaVerifyMode;
+}
+
+/** What the app's PAT supplier is told. */
+export interface UmaPatContext {
+  /** The resource the PAT must be good for (its owner's resource). */
+  resourceId: string;
+  /** The framework request being checked. */
+  request: unknown;
+  /** Set when the AS refused this PAT (401): the supplier should return a fresh one. */
+  refused?: string;
+}
+
+/** Options of {@link createUmaEnforcer}. */
+export interface UmaEnforcerOptions {
+  /** The AS issuer; discovery is read from `{issuer}/.well-known/uma2-configuration`, once, then cached. */
+  issuer: string;
+  /** The `realm="…"` of the challenge. Default `resource-server`. */
+  realm?: string;
+  /** The resource server's client id, for a PAT by client_credentials (scope `uma_protection`). */
+  clientId?: string;
+  /** The resource server's client secret (sent with HTTP Basic). */
+  clientSecret?: string;
+  /** Or: the app supplies the owner's PAT for a resource (takes precedence over client credentials). */
+  pat?: (ctx: UmaPatContext) => string | Promise<string>;
+  /** Default verification mode: `jwks` (default) or `introspection`. */
+  verify?: UmaVerifyMode;
+  /** Allowed clock skew for `exp`/`nbf` (token and per-permission), seconds. Default 30. */
+  clockToleranceSeconds?: number;
+  /** When set, the RPT's `aud` must contain it. */
+  audience?: string;
+  /** Bounded LRU of active introspection answers. Default `{ maxEntries: 1000, ttlSeconds: 30 }`; `maxEntries: 0` disables it. */
+  introspectionCache?: { maxEntries?: number; ttlSeconds?: number };
+  /** Time limit of every call to the AS, milliseconds. Default 3000. */
+  timeoutMs?: number;
+  /** Least time between two JWKS fetches forced by an unknown `kid`, seconds. Default 30. */
+  jwksCooldownSeconds?: number;
+  /** The fetch implementation (default: the global `fetch`). */
+  fetch?: typeof fetch;
+}
+
+/** The input of {@link UmaEnforcer.check}. */
+export interface UmaCheckInput {
+  /** The request's `Authorization` header, if any. */
+  authorization?: string | undefined;
+  resourceId: string;
+  scopes: string[];
+  /** The framework request (passed to the PAT supplier). */
+  request?: unknown;
+  verify?: UmaVerifyMode;
+}
+
+/** A refusal ready to send: status, headers and a JSON body. */
+export interface UmaDenial {
+  ok: false;
+  /** 401 with a UMA challenge, or 403 when no ticket could be had (AS unreachable or failing). */
+  status: 401 | 403;
+  headers: Record<string, string>;
+  body: { error: string; error_description: string; ticket?: string; as_uri?: string };
+}
+
+/** The outcome of {@link UmaEnforcer.check}. */
+export type UmaCheckResult = { ok: true; grant: UmaGrant } | UmaDenial;
+
+/** The enforcement core shared by the Fastify plugin and the Express middleware. */
+export interface UmaEnforcer {
+  /** Decides one request: a grant, or the response to send (never throws for AS trouble). */
+  check(input: UmaCheckInput): Promise<UmaCheckResult>;
+  /** The resolved options (realm, issuer, default mode). */
+  readonly issuer: string;
+  readonly realm: string;
+}
