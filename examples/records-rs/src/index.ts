@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { AuthorizationServer } from './authorization-server.ts';
 import { publicConfiguration } from './configuration.ts';
 import { protectRecords } from './enforcement.ts';
-import { renderError, RsError } from './errors.ts';
+import { renderError } from './errors.ts';
 import { manageRoutes, type PatBook } from './manage.ts';
 import { recordRoutes } from './records.ts';
 import { RecordStore } from './store.ts';
@@ -43,14 +43,15 @@ export async function createRecordsServer(options: RecordsServerOptions): Promis
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` }));
 
   await protectRecords(app, {
-    as,
+    issuer: as.issuer,
     clientId: options.clientId,
     clientSecret: options.clientSecret,
     pat: ({ resourceId }) => {
       const owner = store.byResourceId(resourceId)?.meta.owner;
       const pat = owner === undefined ? undefined : pats.get(owner);
-      // The PATs live in memory only: after a restart the owner must use her application once.
-      if (pat === undefined) throw new RsError(503, 'owner_pat_missing', 'The owner has not used the service since it started; try again later.');
+      // The PATs live in memory only: after a restart the owner must use her application once
+      // (until then the kit answers 403, no ticket to be had).
+      if (pat === undefined) throw new Error('no PAT of the record owner');
       return pat;
     },
   });

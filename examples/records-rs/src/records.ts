@@ -27,7 +27,7 @@ export function recordRoutes(app: FastifyInstance, store: RecordStore): void {
         return record.meta.resourceId;
       },
     };
-    return { config: { uma: rule } } as RouteShorthandOptions;
+    return { config: { uma: rule } };
   };
 
   app.get('/records/:id', uma('meta'), async (request) => {
