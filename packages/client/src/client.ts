@@ -181,6 +181,7 @@ export function createUmaClient(options: UmaClientOptions): UmaClient {
     }
     let pollStart: number | undefined;
     let interval: number | undefined;
+    let slowDown = 0;
     let retriedNeedInfo = false;
     for (let attempt = 1; ; attempt++) {
       if (attempt > maxGrantAttempts) {
@@ -229,14 +230,14 @@ export function createUmaClient(options: UmaClientOptions): UmaClient {
         if (error === 'request_submitted') {
           if (newTicket === undefined) throw new UmaError('invalid_as_response', { asUri: asKey, status: answer.status, description: 'request_submitted without a new ticket' });
           const asked = answer.body['interval'];
-          if (typeof asked === 'number' && Number.isFinite(asked) && asked > 0) interval = Math.max(asked, interval ?? 0);
+          if (typeof asked === 'number' && Number.isFinite(asked) && asked > 0) interval = asked;
         } else {
           // RFC 8628 §3.5: slow_down adds 5 seconds to the interval for all later polls.
-          interval = (interval ?? DEFAULT_INTERVAL) + 5;
+          slowDown += 5;
         }
         if (newTicket !== undefined) ticket = newTicket;
         pollStart ??= now();
-        const wait = Math.min(Math.max(interval ?? DEFAULT_INTERVAL, 1) * 1000, maxPollIntervalMs);
+        const wait = Math.min((Math.max(interval ?? DEFAULT_INTERVAL, 1) + slowDown) * 1000, maxPollIntervalMs);
         if (now() + wait - pollStart > pollDeadlineMs) {
           throw new UmaError('timeout', { asUri: asKey, status: answer.status, description: `the resource owner did not decide within ${pollDeadlineMs} ms` });
         }
