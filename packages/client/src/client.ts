@@ -27,7 +27,12 @@ export interface UmaClientOptions {
   maxPollIntervalMs?: number;
   /** At most this many UMA grant requests (polls included) for one `fetch` call. Default 100. */
   maxGrantAttempts?: number;
-  /** Limits the authorization servers the client will use: a challenge naming another is returned as the plain 401. Default: any. */
+  /**
+   * The authorization servers (their `as_uri`) the client will use; a challenge naming another is
+   * returned as the plain 401. Required when `clientSecret` or `claimToken` is set: otherwise any
+   * resource server could name a server of its own and collect the secret and the user's claims.
+   * Without credentials it defaults to any server.
+   */
   trustedAs?: string[];
   /** The fetch used for everything. Default: the global fetch. */
   fetch?: typeof fetch;
@@ -100,6 +105,9 @@ export function createUmaClient(options: UmaClientOptions): UmaClient {
   const pollDeadlineMs = options.pollDeadlineMs ?? 60_000;
   const maxPollIntervalMs = options.maxPollIntervalMs ?? 30_000;
   const maxGrantAttempts = options.maxGrantAttempts ?? 100;
+  if (!options.trustedAs && (options.clientSecret !== undefined || options.claimToken !== undefined)) {
+    throw new TypeError('createUmaClient: trustedAs is required with clientSecret or claimToken (name the authorization servers the credentials may go to)');
+  }
   const trusted = options.trustedAs ? new Set(options.trustedAs.map(normalizeAsUri)) : null;
   const client = { clientId: options.clientId, clientSecret: options.clientSecret };
 

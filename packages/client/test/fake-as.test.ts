@@ -55,7 +55,7 @@ describe('client kit against a fake AS/RS', () => {
     issuer = () => url;
   });
 
-  const client = (extra: Partial<UmaClientOptions> = {}) => createUmaClient({ clientId: 'app', clientSecret: 's3cr:et', maxPollIntervalMs: 10, ...extra });
+  const client = (extra: Partial<UmaClientOptions> = {}) => createUmaClient({ clientId: 'app', clientSecret: 's3cr:et', maxPollIntervalMs: 10, trustedAs: [url], ...extra });
   const rejection = async (p: Promise<unknown>): Promise<UmaError> => {
     const e = await p.then(() => assert.fail('expected a rejection'), (x: unknown) => x);
     assert.ok(e instanceof UmaError, String(e));
@@ -91,6 +91,12 @@ describe('client kit against a fake AS/RS', () => {
       assert.equal(grants.length + discoveries, 0);
     });
   }
+
+  it('refuses to start with credentials but no trustedAs', () => {
+    assert.throws(() => createUmaClient({ clientId: 'app', clientSecret: 's' }), /trustedAs is required/);
+    assert.throws(() => createUmaClient({ clientId: 'app', claimToken: async () => null }), /trustedAs is required/);
+    createUmaClient({ clientId: 'public-app' });
+  });
 
   it('returns the 401 untouched when the challenge names an AS outside trustedAs', async () => {
     const res = await client({ trustedAs: ['https://as.example'] }).fetch(`${url}/r`);
@@ -190,13 +196,13 @@ describe('client kit against a fake AS/RS', () => {
     const goneUrl = gone.url;
     await gone.close();
     challenge = () => `UMA as_uri="${goneUrl}", ticket="t1"`;
-    const e = await rejection(client().fetch(`${url}/r`));
+    const e = await rejection(client({ trustedAs: [goneUrl] }).fetch(`${url}/r`));
     assert.equal(e.code, 'as_unreachable');
   });
 
   it('an AS that does not answer within timeoutMs → UmaError as_unreachable', async () => {
     challenge = () => `UMA as_uri="${silent.url}", ticket="t1"`;
-    const e = await rejection(client({ timeoutMs: 100 }).fetch(`${url}/r`));
+    const e = await rejection(client({ timeoutMs: 100, trustedAs: [silent.url] }).fetch(`${url}/r`));
     assert.equal(e.code, 'as_unreachable');
     assert.match(e.message, /100 ms/);
   });

@@ -76,6 +76,7 @@ for (const dialect of dialects) {
       for (const name of ['one', 'two', 'three', 'four']) await share(name);
       bobIdToken = (await passwordGrant(s.issuer, ['photoz-client', 'photoz-client-secret'], 'bob', 'openid')).id_token;
       rs = await startResourceServer(s.issuer, pat, resources);
+      uma = makeUma();
     });
     after(async () => {
       await rs?.close();
@@ -86,7 +87,10 @@ for (const dialect of dialects) {
     const rec = recordingFetch();
     let claimTokenCalls = 0;
     let claimTokenAvailable = true;
-    const uma = createUmaClient({
+    // Built once the server is up: trustedAs names its issuer.
+    let uma: ReturnType<typeof createUmaClient>;
+    const makeUma = () => createUmaClient({
+      trustedAs: [s.issuer],
       clientId: 'photoz-client',
       clientSecret: 'photoz-client-secret',
       claimToken: async () => {
@@ -171,6 +175,7 @@ for (const dialect of dialects) {
       const count = rec.grants.length;
       let shared: Promise<void> | undefined;
       const polling = createUmaClient({
+        trustedAs: [s.issuer],
         clientId: 'photoz-client',
         clientSecret: 'photoz-client-secret',
         claimToken: async () => ({ token: bobIdToken, format: ID_TOKEN }),
@@ -194,7 +199,7 @@ for (const dialect of dialects) {
 
     it('need_info without any claims: onNeedInfo gets redirect_user, then UmaError need_info', async () => {
       const seen: NeedInfo[] = [];
-      const anonymous = createUmaClient({ clientId: 'photoz-client', clientSecret: 'photoz-client-secret', onNeedInfo: (info) => void seen.push(info) });
+      const anonymous = createUmaClient({ trustedAs: [s.issuer], clientId: 'photoz-client', clientSecret: 'photoz-client-secret', onNeedInfo: (info) => void seen.push(info) });
       const err = await anonymous.fetch(`${rs.url}/photos/four`).then(
         () => assert.fail('expected need_info'),
         (e: unknown) => e,
@@ -209,7 +214,7 @@ for (const dialect of dialects) {
     });
 
     it('a wrong client secret is an UmaError invalid_client', async () => {
-      const bad = createUmaClient({ clientId: 'photoz-client', clientSecret: 'wrong', claimToken: async () => ({ token: bobIdToken, format: ID_TOKEN }) });
+      const bad = createUmaClient({ trustedAs: [s.issuer], clientId: 'photoz-client', clientSecret: 'wrong', claimToken: async () => ({ token: bobIdToken, format: ID_TOKEN }) });
       await assert.rejects(bad.fetch(`${rs.url}/photos/one`), (e: unknown) => e instanceof UmaError && e.code === 'invalid_client' && e.status === 401);
     });
   });
