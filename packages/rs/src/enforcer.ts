@@ -48,6 +48,9 @@ export function createUmaEnforcer(options: UmaEnforcerOptions): UmaEnforcer {
 
   async function check(input: UmaCheckInput): Promise<UmaCheckResult> {
     const { resourceId, request } = input;
+    // A rule that yields no resource id or non-string scopes is a bug of the app, not of the client.
+    if (typeof resourceId !== 'string' || resourceId === '') throw new TypeError('UMA rule: the resource id must be a non-empty string');
+    if (!Array.isArray(input.scopes) || !input.scopes.every((x) => typeof x === 'string' && x !== '')) throw new TypeError('UMA rule: scopes must be non-empty strings');
     const scopes = [...new Set(input.scopes)];
     try {
       const doc = await discovery();

@@ -6,7 +6,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UmaEnforcer, UmaGrant, UmaRule } from './types.ts';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /** The grant of a request that passed `umaExpress` (unset elsewhere). */

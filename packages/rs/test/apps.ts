@@ -23,6 +23,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The body parsed as JSON, or the raw text when it is not JSON (e.g. Express's HTML 404). */
+function parse(text: string): any {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return text;
+  }
+}
+
 function headersOf(authorization: string | undefined, body: unknown): Record<string, string> {
   const headers: Record<string, string> = {};
   if (authorization) headers.authorization = authorization;
@@ -53,7 +62,7 @@ export async function fastifyApp(enforcer: UmaEnforcer, verify?: UmaVerifyMode):
       const res = await app.inject({ method, url: path, headers: headersOf(authorization, options.body), ...(options.body !== undefined ? { payload: JSON.stringify(options.body) } : {}) });
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = String(v);
-      return { status: res.statusCode, headers, json: res.body ? JSON.parse(res.body) : undefined };
+      return { status: res.statusCode, headers, json: parse(res.body) };
     },
     close: () => app.close(),
   };
@@ -72,6 +81,9 @@ export async function expressApp(enforcer: UmaEnforcer, verify?: UmaVerifyMode):
   app.get('/albums/:id', umaExpress(enforcer, rule(['view'])), handler);
   app.post('/albums/:id/pay', umaExpress(enforcer, rule(['pay'])), handler);
   app.post('/rpc/:id', umaExpress(enforcer, rule((req) => [String(req.body?.action)])), handler);
+  app.get('/open', (_req, res) => {
+    res.json({ open: true });
+  });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -85,7 +97,7 @@ export async function expressApp(enforcer: UmaEnforcer, verify?: UmaVerifyMode):
         headers[k] = v;
       });
       const text = await res.text();
-      return { status: res.status, headers, json: text ? JSON.parse(text) : undefined };
+      return { status: res.status, headers, json: parse(text) };
     },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

@@ -71,6 +71,19 @@ for (const adapter of ADAPTERS) {
       assert.equal(app.seen.length, 0);
     });
 
+    it('leaves unprotected and unknown routes alone, without calling the AS', async () => {
+      const app = await protect(adapter, as);
+      try {
+        const open = await app.call('GET', '/open');
+        assert.equal(open.status, 200);
+        assert.deepEqual(open.json, { open: true });
+        assert.equal((await app.call('GET', '/nowhere')).status, 404);
+        assert.equal(as.calls.length, 0);
+      } finally {
+        await app.close();
+      }
+    });
+
     it('the default realm is resource-server', async () => {
       const enforcer = createUmaEnforcer({ issuer: as.issuer, clientId: 'rs', clientSecret: 'rs-secret', timeoutMs: 300 });
       const result = await enforcer.check({ resourceId: RESOURCE, scopes: ['view'] });
