@@ -5,19 +5,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { freshDatabaseUrl } from '../../packages/store/test/databases.ts';
+import { freePort } from '../helpers/steward.ts';
 
 const cli = new URL('../../packages/server/src/cli.ts', import.meta.url).pathname;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe('logs', () => {
   it('never contain passwords, client secrets, tokens, codes or ID token hints', async () => {

@@ -5,21 +5,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dialects, freshDatabaseUrl } from '../../packages/store/test/databases.ts';
+import { freePort } from '../helpers/steward.ts';
 
 const UMA = 'urn:ietf:params:oauth:grant-type:uma-ticket';
 const cli = new URL('../../packages/server/src/cli.ts', import.meta.url).pathname;
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitReady(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 150; i++) {
