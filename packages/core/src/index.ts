@@ -38,3 +38,5 @@ export * from './services/pkce.ts';
 export * from './services/authorization-request.ts';
 export * from './services/authorization-code.ts';
 export * from './services/browser-session.ts';
+export * from './decision/query-filter.ts';
+export * from './services/query-policies.ts';

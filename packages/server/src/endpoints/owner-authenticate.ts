@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { closeSession, fail, openSession, resolveSession, verifyPassword } from '@steward/core';
 import type { Deps } from '../deps.ts';
+import { apiVersionHook } from '../http/api-version.ts';
 import { sessionTokenOf } from '../http/owner-session.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
@@ -68,6 +69,8 @@ function authenticationFailed(): Error {
 }
 
 export function ownerAuthenticateRoutes(app: FastifyInstance, deps: Deps): void {
+  // The one API-version check of every `/json/` route (this module registers the first of them).
+  apiVersionHook(app);
   // AM clients send `Content-Type: application/json` with no body at all: in this scope any body is
   // accepted (within the size limit) and ignored, instead of failing as empty JSON.
   app.register(async (scope) => {

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { deletePolicy, fail, readPolicy, resolvePolicyOwner, sharePolicy, type PolicyAction, type PolicyWriteMode, type User } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { requireOwnerUser } from '../http/owner-session.ts';
+import { ownerPolicyQueryRoutes } from './owner-policy-query.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { EmptyObjectSchema, PolicyBodyDocSchema, PolicyCreatedSchema, PolicyDocSchema } from '../wire/owner.ts';
@@ -121,6 +122,7 @@ function noStore(reply: FastifyReply, rev?: string): FastifyReply {
 }
 
 export function ownerPolicyRoutes(app: FastifyInstance, deps: Deps): void {
+  ownerPolicyQueryRoutes(app, deps);
   app.get(URL, { config: { ...crest, docs: DOCS.read } }, async (request: PolicyRequest, reply) => {
     const { realm, owner } = await caller(deps, request, 'read');
     const view = await readPolicy(deps, { realm, owner, resourceId: request.params.policyId });

@@ -1,0 +1,134 @@
+/**
+ * @module endpoints/owner-policy-query
+ * Querying the owner's UMA policies in AM's CREST shape (seed 002, "Query UMA policies"):
+ * `GET /json/realms/root/realms/{realm}/users/{user}/uma/policies?_queryFilter=…` with `_sortKeys`,
+ * `_pageSize` and `_pagedResultsOffset`. Result items are the representation a read answers.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { fail, parsePolicyFilter, parsePolicySortKeys, queryPolicies, resolvePolicyQueryOwner, type PolicyQuery } from '@steward/core';
+import type { Deps } from '../deps.ts';
+import { Form } from '../http/form.ts';
+import { requireOwnerUser } from '../http/owner-session.ts';
+import { loadRealm } from '../http/realm.ts';
+import type { RouteDocs } from '../http/route-docs.ts';
+import { PolicyDocSchema } from '../wire/owner.ts';
+import { policyRepresentation } from '../wire/policy.ts';
+
+const URL = '/json/realms/root/realms/:realm/users/:user/uma/policies';
+const crest = { errorStyle: 'crest' } as const;
+
+/** The query parameters CREST defines that this route reads; any other starting with `_` is refused. */
+const PARAMETERS = ['_queryFilter', '_sortKeys', '_pageSize', '_pagedResultsOffset'] as const;
+type Parameter = (typeof PARAMETERS)[number];
+
+const PolicyQuerySchema = Type.Object({
+  _queryFilter: Type.String({
+    description:
+      '`true`, `false`, or `field eq "value"` expressions on `resourceServer` (the client id that registered the resource) and `permissions/subject`, combined with `and` and parentheses. Other fields or operators, and `or`, are `invalid_request` naming them.',
+  }),
+  _sortKeys: Type.Optional(Type.String({ description: 'Comma-separated `policyId` and `name`, each optionally prefixed with `+` (ascending, the default) or `-` (descending). Ties sort by `policyId`.' })),
+  _pageSize: Type.Optional(Type.String({ pattern: '^[0-9]+$', description: 'At most this many results; 0 (the default) returns all.' })),
+  _pagedResultsOffset: Type.Optional(Type.String({ pattern: '^[0-9]+$', description: 'Skip this many matches (default 0).' })),
+});
+
+const PolicyQueryResultSchema = Type.Object(
+  {
+    result: Type.Array(PolicyDocSchema),
+    resultCount: Type.Integer({ description: 'The number of items in `result`.' }),
+    pagedResultsCookie: Type.Null({ description: 'Always null: pages are addressed by `_pagedResultsOffset`.' }),
+    remainingPagedResults: Type.Integer({ description: 'How many matches follow this page.' }),
+  },
+  { $id: 'PolicyQueryResult', additionalProperties: false },
+);
+
+const API_VERSION = { 'Accept-API-Version': { description: '`resource=1.0` (optionally with `protocol=1.0`); another resource version is `invalid_request`.' } };
+
+const DOCS = {
+  query: {
+    summary: 'Query UMA policies',
+    description:
+      'The owner\'s policies that match `_queryFilter`, sorted and paged. The owner herself or a realm administrator may query. The parameters may also come as a form body (as `curl --data-urlencode` sends them).',
+    tags: ['Owner API'],
+    operationId: 'queryPolicies',
+    auth: ['owner-session', 'bearer'],
+    params: { user: 'The owner\'s user name. The owner herself and realm administrators may query; an unknown user is `not_found` (for an administrator).' },
+    query: PolicyQuerySchema,
+    headers: API_VERSION,
+    responses: { '200': { description: 'The matching policies.', schema: PolicyQueryResultSchema, headers: { 'Content-API-Version': 'the resource version that answered, `resource=1.0`' } } },
+    errors: ['invalid_request', 'login_required', 'forbidden', 'not_found'],
+  },
+  otherMethods: {
+    summary: 'Unsupported method on the UMA policies collection',
+    tags: ['Owner API'],
+    operationId: 'policyCollectionOtherMethods',
+    auth: 'none',
+    params: { user: 'The owner\'s user name.' },
+    refusesMethod: true,
+    responses: {},
+    errors: ['unsupported_method_type'],
+  },
+} satisfies Record<string, RouteDocs>;
+
+type QueryRequest = FastifyRequest<{ Params: { realm: string; user: string }; Querystring: Record<string, string | string[] | undefined> }>;
+
+/** The query parameters from the URL and, for clients that send them so, a form body; each at most once. */
+function parameters(request: QueryRequest): Map<string, string> {
+  const found = new Map<string, string>();
+  const add = (name: string, values: string[]) => {
+    if (values.length > 1 || found.has(name)) throw fail('invalid_request', `Parameter ${name.slice(0, 64)} is repeated`);
+    found.set(name, values[0] ?? '');
+  };
+  for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) add(name, Array.isArray(value) ? value : [value]);
+  if (request.body instanceof Form) for (const name of request.body.names()) add(name, request.body.all(name));
+  for (const name of found.keys()) {
+    if (name.startsWith('_') && !(PARAMETERS as readonly string[]).includes(name)) throw fail('invalid_request', `Unsupported query parameter ${name.slice(0, 64)}`);
+  }
+  return found;
+}
+
+function count(params: Map<string, string>, name: Parameter): number {
+  const value = params.get(name);
+  if (value === undefined) return 0;
+  if (!/^\d{1,9}$/.test(value)) throw fail('invalid_request', `${name} must be a non-negative integer`);
+  return Number(value);
+}
+
+/** The checked query of a request. */
+function policyQuery(params: Map<string, string>): PolicyQuery {
+  const filter = params.get('_queryFilter');
+  if (filter === undefined) throw fail('invalid_request', '_queryFilter is required (use _queryFilter=true for every policy)');
+  const sortKeys = params.get('_sortKeys');
+  return {
+    filter: parsePolicyFilter(filter),
+    sortKeys: sortKeys === undefined ? [] : parsePolicySortKeys(sortKeys),
+    pageSize: count(params, '_pageSize'),
+    offset: count(params, '_pagedResultsOffset'),
+  };
+}
+
+export function ownerPolicyQueryRoutes(app: FastifyInstance, deps: Deps): void {
+  app.get(URL, { config: { ...crest, docs: DOCS.query } }, async (request: QueryRequest, reply) => {
+    const realm = await loadRealm(deps, request.params.realm);
+    const actor = await requireOwnerUser(deps, realm, request);
+    const owner = await resolvePolicyQueryOwner(deps, { realm: realm.id, actor, username: request.params.user });
+    const query = policyQuery(parameters(request));
+    const page = await queryPolicies(deps, { realm: realm.id, owner, query });
+    reply.header('cache-control', 'no-store');
+    return {
+      result: page.result.map(policyRepresentation),
+      resultCount: page.result.length,
+      pagedResultsCookie: null,
+      remainingPagedResults: page.remaining,
+    };
+  });
+
+  app.route({
+    method: ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
+    url: URL,
+    config: { ...crest, docs: DOCS.otherMethods },
+    handler: async (request) => {
+      throw fail('unsupported_method_type', `Method ${request.method} is not supported on the UMA policies collection.`);
+    },
+  });
+}
