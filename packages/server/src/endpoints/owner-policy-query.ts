@@ -56,7 +56,7 @@ const DOCS = {
     query: PolicyQuerySchema,
     headers: API_VERSION,
     responses: { '200': { description: 'The matching policies.', schema: PolicyQueryResultSchema, headers: { 'Content-API-Version': 'the resource version that answered, `resource=1.0`' } } },
-    errors: ['invalid_request', 'login_required', 'forbidden', 'not_found'],
+    errors: ['invalid_request', 'payload_too_large', 'login_required', 'forbidden', 'not_found'],
   },
   otherMethods: {
     summary: 'Unsupported method on the UMA policies collection',
@@ -72,15 +72,35 @@ const DOCS = {
 
 type QueryRequest = FastifyRequest<{ Params: { realm: string; user: string }; Querystring: Record<string, string | string[] | undefined> }>;
 
+/** Largest form body a query reads. */
+const FORM_LIMIT = 16 * 1024;
+
+/**
+ * The form body of a GET, which Fastify does not parse: `curl --data-urlencode` without `-G` (as the
+ * seed's example is written) sends the query parameters so. Null when the request has none.
+ */
+async function getForm(request: QueryRequest): Promise<Form | null> {
+  const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request.raw) {
+    size += (chunk as Buffer).length;
+    if (size > FORM_LIMIT) throw fail('payload_too_large', 'Request body is too large');
+    chunks.push(chunk as Buffer);
+  }
+  return new Form(Buffer.concat(chunks).toString('utf8'));
+}
+
 /** The query parameters from the URL and, for clients that send them so, a form body; each at most once. */
-function parameters(request: QueryRequest): Map<string, string> {
+function parameters(request: QueryRequest, form: Form | null): Map<string, string> {
   const found = new Map<string, string>();
   const add = (name: string, values: string[]) => {
     if (values.length > 1 || found.has(name)) throw fail('invalid_request', `Parameter ${name.slice(0, 64)} is repeated`);
     found.set(name, values[0] ?? '');
   };
   for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) add(name, Array.isArray(value) ? value : [value]);
-  if (request.body instanceof Form) for (const name of request.body.names()) add(name, request.body.all(name));
+  if (form) for (const name of form.names()) add(name, form.all(name));
   for (const name of found.keys()) {
     if (name.startsWith('_') && !(PARAMETERS as readonly string[]).includes(name)) throw fail('invalid_request', `Unsupported query parameter ${name.slice(0, 64)}`);
   }
@@ -112,7 +132,7 @@ export function ownerPolicyQueryRoutes(app: FastifyInstance, deps: Deps): void {
     const realm = await loadRealm(deps, request.params.realm);
     const actor = await requireOwnerUser(deps, realm, request);
     const owner = await resolvePolicyQueryOwner(deps, { realm: realm.id, actor, username: request.params.user });
-    const query = policyQuery(parameters(request));
+    const query = policyQuery(parameters(request, await getForm(request)));
     const page = await queryPolicies(deps, { realm: realm.id, owner, query });
     reply.header('cache-control', 'no-store');
     return {
