@@ -67,10 +67,21 @@ export interface PolicyRow {
   realm: string;
   id: string;
   owner: string;
+  /** Null on a primary policy; the resource owner on a re-share. */
+  resource_owner: string | null;
   rev: string;
   permissions: string;
   created_at: number;
   updated_at: number;
+}
+
+/** One row per (policy, subject): which policies on a resource name a subject. */
+export interface PolicySubjectRow {
+  realm: string;
+  resource_id: string;
+  subject: string;
+  /** The policy's owner. */
+  owner: string;
 }
 
 export interface TicketRow {
@@ -125,6 +136,7 @@ export interface Database {
   clients: ClientRow;
   resources: ResourceRow;
   policies: PolicyRow;
+  policy_subjects: PolicySubjectRow;
   tickets: TicketRow;
   tokens: TokenRow;
   sessions: SessionRow;

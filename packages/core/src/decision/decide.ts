@@ -7,7 +7,7 @@
  */
 import { fail } from '../errors.ts';
 import type { GrantedPermission, Permission } from '../model/permission.ts';
-import { CLIENT_SUBJECT_PREFIX, type Policy } from '../model/policy.ts';
+import { CLIENT_SUBJECT_PREFIX, type Policy, type PolicyConditions } from '../model/policy.ts';
 import type { Resource } from '../model/resource.ts';
 import { difference, distinct, intersect, requestedScopes, union } from './scopes.ts';
 
@@ -56,6 +56,8 @@ export interface DecisionInput {
   clientRequested: readonly string[];
   /** Whether the realm records access requests for the owner instead of denying. */
   accessRequests: boolean;
+  /** Time, client and re-sharing context for policy conditions and nested policies. */
+  context?: EvaluationContext;
 }
 
 /** How a policy permission names this requesting party: a username, or `client:{clientId}`. */
@@ -69,25 +71,95 @@ function namesParty(subject: string, party: RequestingParty): boolean {
   return subject === policySubjectOf(party);
 }
 
-interface Access {
+/** What a decision knows besides the policies: the time, the asking client, and the realm's re-sharing switch. */
+export interface EvaluationContext {
+  /** Seconds since the epoch; without it an `Expiration` condition never holds. */
+  now?: number;
+  /** The client asking for the RPT; without it a `ClientId` condition never holds. */
+  clientId?: string;
+  /** Whether policies of requesting parties (re-shares) count; default true. */
+  resharing?: boolean;
+  /** Username of each re-sharing policy owner (user id → username), as loaded with the policies. */
+  sharers?: ReadonlyMap<string, string>;
+}
+
+/** Whether a permission's conditions all hold for this client at this time (no conditions: true). */
+export function conditionsHold(conditions: PolicyConditions | undefined, ctx: EvaluationContext): boolean {
+  if (!conditions) return true;
+  if (conditions.expiresAt !== undefined && (ctx.now === undefined || ctx.now >= conditions.expiresAt)) return false;
+  if (conditions.clientIds !== undefined && (ctx.clientId === undefined || !conditions.clientIds.includes(ctx.clientId))) return false;
+  return true;
+}
+
+export interface Access {
   /** Scopes of the resource the party may have (F, ⊆ D). */
   allowed: string[];
   /** The owner herself, or a policy names the party for this resource. */
   mayAccess: boolean;
+  /** When the allowed scopes stop holding (the earliest `Expiration` among them); absent: never. */
+  exp?: number;
 }
 
-/** What the party may have of one resource under the owner's policy. */
-export function accessTo(resource: Resource, policy: Policy | undefined, party: RequestingParty): Access {
-  if (party.subject === resource.owner) return { allowed: distinct(resource.scopes), mayAccess: true };
-  if (!policy || policy.owner !== resource.owner || policy.id !== resource.id) return { allowed: [], mayAccess: false };
-  let allowed: string[] = [];
-  let mayAccess = false;
-  for (const p of policy.permissions) {
-    if (!namesParty(p.subject, party)) continue;
-    mayAccess = true;
-    allowed = union(allowed, p.scopes);
+/** Scope → the time it stops being held (Infinity: never), and whether some policy names the party. */
+interface Held {
+  scopes: Map<string, number>;
+  mayAccess: boolean;
+}
+
+/** Re-shares may nest this deep below the primary policy; deeper ones grant nothing. */
+export const MAX_SHARING_DEPTH = 32;
+
+/**
+ * What `party` holds of the resource through `policies` (the owner's primary policy and re-shares of
+ * it, any order, other resources ignored). A re-share counts only up to what its owner holds, found
+ * the same way, so a broken chain grants nothing below the break. A loop is cut where it closes.
+ */
+function held(resource: Resource, policies: readonly Policy[], party: RequestingParty, ctx: EvaluationContext, visiting: Set<string>): Held {
+  if (party.subject === resource.owner) return { scopes: new Map(resource.scopes.map((s) => [s, Infinity])), mayAccess: true };
+  const result: Held = { scopes: new Map(), mayAccess: false };
+  if (visiting.size > MAX_SHARING_DEPTH) return result;
+  const key = `${party.kind}:${party.subject}`;
+  visiting.add(key);
+  for (const policy of policies) {
+    if (policy.id !== resource.id) continue;
+    const primary = policy.owner === resource.owner;
+    if (!primary && (ctx.resharing === false || (policy.resourceOwner ?? policy.owner) !== resource.owner)) continue;
+    const permissions = policy.permissions.filter((p) => namesParty(p.subject, party) && conditionsHold(p.conditions, ctx));
+    if (permissions.length === 0) continue;
+    let upstream: Held | null = null;
+    if (!primary) {
+      const username = ctx.sharers?.get(policy.owner);
+      if (username === undefined || visiting.has(`user:${policy.owner}`)) continue;
+      upstream = held(resource, policies, { kind: 'user', subject: policy.owner, username }, ctx, visiting);
+      if (!upstream.mayAccess) continue;
+    }
+    result.mayAccess = true;
+    for (const p of permissions) {
+      for (const s of p.scopes) {
+        if (!resource.scopes.includes(s)) continue;
+        const limit = upstream ? upstream.scopes.get(s) : Infinity;
+        if (limit === undefined) continue;
+        const until = Math.min(limit, p.conditions?.expiresAt ?? Infinity);
+        result.scopes.set(s, Math.max(result.scopes.get(s) ?? -Infinity, until));
+      }
+    }
   }
-  return { allowed: intersect(allowed, resource.scopes), mayAccess };
+  visiting.delete(key);
+  return result;
+}
+
+/**
+ * What the party may have of one resource under the owner's policy and, when the realm allows it,
+ * the re-shares of it (`policies` may hold one policy or all those loaded for the resource).
+ */
+export function accessTo(resource: Resource, policies: Policy | readonly Policy[] | undefined, party: RequestingParty, ctx: EvaluationContext = {}): Access {
+  const list = policies === undefined ? [] : Array.isArray(policies) ? (policies as readonly Policy[]) : [policies as Policy];
+  const h = held(resource, list, party, ctx, new Set());
+  const allowed = intersect([...h.scopes.keys()], resource.scopes);
+  const ends = allowed.map((s) => h.scopes.get(s)!).filter((t) => t !== Infinity);
+  const access: Access = { allowed, mayAccess: h.mayAccess };
+  if (ends.length > 0) access.exp = Math.min(...ends);
+  return access;
 }
 
 /** The ticket's permissions with repeated resources merged (union of scopes), in first-seen order. */
@@ -97,8 +169,14 @@ export function mergeTicketPermissions(permissions: readonly Permission[]): Map<
   return merged;
 }
 
-function policiesById(policies: readonly Policy[]): Map<string, Policy> {
-  return new Map(policies.map((p) => [p.id, p]));
+function policiesById(policies: readonly Policy[]): Map<string, Policy[]> {
+  const byId = new Map<string, Policy[]>();
+  for (const p of policies) {
+    const list = byId.get(p.id);
+    if (list) list.push(p);
+    else byId.set(p.id, [p]);
+  }
+  return byId;
 }
 
 /**
@@ -125,11 +203,11 @@ export function decide(input: DecisionInput): Decision {
     if (!resource) continue;
     // E, limited to what the resource still offers: a scope it dropped can be neither granted nor asked for.
     const requested = intersect(requestedScopes(ticketScopes, input.clientRegistered, input.clientRequested, resource.scopes), resource.scopes);
-    const { allowed, mayAccess } = accessTo(resource, policies.get(resourceId), input.party);
+    const { allowed, mayAccess, exp } = accessTo(resource, policies.get(resourceId), input.party, input.context);
     const scopes = intersect(requested, allowed);
     const base = { resourceId, owner: resource.owner, resourceServer: resource.resourceServer };
     // A ticket asking zero scopes asks whether the party may access the resource at all.
-    if (scopes.length > 0 || (ticketScopes.length === 0 && mayAccess)) granted.push({ ...base, scopes });
+    if (scopes.length > 0 || (ticketScopes.length === 0 && mayAccess)) granted.push(withExp({ ...base, scopes }, exp));
     const absent = difference(requested, scopes);
     if (absent.length > 0 || (requested.length === 0 && !mayAccess)) missing.push({ ...base, scopes: absent });
   }
@@ -139,9 +217,14 @@ export function decide(input: DecisionInput): Decision {
   return { kind: 'deny' };
 }
 
+/** The permission with `exp` set when its scopes stop holding (an `Expiration` condition). */
+function withExp(p: GrantedPermission, exp: number | undefined): GrantedPermission {
+  return exp === undefined ? p : { ...p, exp };
+}
+
 /** True when a policy of these resources shares with a user (so identifying one may help). */
 function namesUsers(policies: readonly Policy[], resources: Map<string, Resource>): boolean {
-  return policies.some((p) => resources.get(p.id)?.owner === p.owner && p.permissions.some((e) => !e.subject.startsWith(CLIENT_SUBJECT_PREFIX)));
+  return policies.some((p) => resources.get(p.id)?.owner === (p.resourceOwner ?? p.owner) && p.permissions.some((e) => !e.subject.startsWith(CLIENT_SUBJECT_PREFIX)));
 }
 
 /** Old RPT permissions re-checked against the current resources and policies. */
@@ -156,7 +239,7 @@ export interface Recheck {
  * a permission whose resource is gone or whose policy no longer names the party is dropped, scopes no
  * longer allowed are removed. `resources` and `policies` may belong to several owners.
  */
-export function recheckPermissions(old: readonly GrantedPermission[], resources: readonly Resource[], policies: readonly Policy[], party: RequestingParty): Recheck {
+export function recheckPermissions(old: readonly GrantedPermission[], resources: readonly Resource[], policies: readonly Policy[], party: RequestingParty, ctx?: EvaluationContext): Recheck {
   const byId = new Map(resources.map((r) => [r.id, r]));
   const policyOf = policiesById(policies);
   const kept: GrantedPermission[] = [];
@@ -167,12 +250,12 @@ export function recheckPermissions(old: readonly GrantedPermission[], resources:
       complete = false;
       continue;
     }
-    const { allowed, mayAccess } = accessTo(resource, policyOf.get(p.resourceId), party);
+    const { allowed, mayAccess, exp } = accessTo(resource, policyOf.get(p.resourceId), party, ctx);
     const wanted = distinct(p.scopes);
     const scopes = intersect(wanted, allowed);
     const keep = wanted.length === 0 ? mayAccess : scopes.length > 0;
     if (!keep || scopes.length < wanted.length) complete = false;
-    if (keep) kept.push({ resourceId: p.resourceId, scopes, owner: resource.owner, resourceServer: resource.resourceServer });
+    if (keep) kept.push(withExp({ resourceId: p.resourceId, scopes, owner: resource.owner, resourceServer: resource.resourceServer }, exp));
   }
   return { kept, complete };
 }
@@ -182,8 +265,11 @@ export function mergeGrantedPermissions(a: readonly GrantedPermission[], b: read
   const byId = new Map<string, GrantedPermission>();
   for (const p of [...a, ...b]) {
     const seen = byId.get(p.resourceId);
-    if (seen) seen.scopes = union(seen.scopes, p.scopes);
-    else byId.set(p.resourceId, { resourceId: p.resourceId, scopes: distinct(p.scopes), owner: p.owner, resourceServer: p.resourceServer });
+    if (seen) {
+      seen.scopes = union(seen.scopes, p.scopes);
+      // United scopes expire together: at the earliest expiry of either side.
+      if (p.exp !== undefined) seen.exp = seen.exp === undefined ? p.exp : Math.min(seen.exp, p.exp);
+    } else byId.set(p.resourceId, withExp({ resourceId: p.resourceId, scopes: distinct(p.scopes), owner: p.owner, resourceServer: p.resourceServer }, p.exp));
   }
   return [...byId.values()];
 }

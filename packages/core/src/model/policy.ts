@@ -7,13 +7,26 @@ export interface PolicyPermission {
    */
   subject: string;
   scopes: string[];
+  /** Restrictions on this permission (seed 002, "Restrict an UMA policy"); absent: none. */
+  conditions?: PolicyConditions;
+}
+
+/** The conditions AM calls `Expiration` and `ClientId`; all present ones must hold (AND). */
+export interface PolicyConditions {
+  /** Seconds since the epoch; from then on the permission grants nothing. */
+  expiresAt?: number;
+  /** Only these clients can obtain an RPT under the permission. */
+  clientIds?: string[];
 }
 
 export interface Policy {
   realm: string;
   /** Equals the resource id. */
   id: string;
+  /** The user whose policy this is: the resource owner, or a requesting party re-sharing it. */
   owner: string;
+  /** Set on a re-share only: the resource's owner (user id), who holds the primary policy. */
+  resourceOwner?: string;
   /** Opaque revision; changes on every write (CREST `_rev`). */
   rev: string;
   permissions: PolicyPermission[];

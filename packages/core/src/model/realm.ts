@@ -23,6 +23,8 @@ export interface RealmSettings {
   pollInterval: number;
   /** Algorithm that signs tokens unless a client overrides it. */
   signingAlg: SigningAlg;
+  /** When true, a requesting party may re-share the scopes they hold on a resource (nested policies). */
+  resharing: boolean;
 }
 
 export interface Realm {
@@ -44,6 +46,7 @@ export const DEFAULT_REALM_SETTINGS: RealmSettings = {
   accessRequests: false,
   pollInterval: 5,
   signingAlg: 'ES256',
+  resharing: true,
 };
 
 /** Realm ids are URL segments: lower-case letters, digits, `-` and `_`, 1–64 characters. */

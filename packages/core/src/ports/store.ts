@@ -59,17 +59,27 @@ export interface ResourceStore {
   getMany(realm: string, owner: string, ids: string[]): Promise<Resource[]>;
   /** Full replacement of the mutable fields, matched by (realm, owner, id). Returns false when absent. */
   update(resource: Resource): Promise<boolean>;
-  /** Deletes the resource and its policy. Returns false when absent. */
+  /** Deletes the resource and every policy on it (the owner's and re-shares of it). Returns false when absent. */
   delete(realm: string, owner: string, id: string): Promise<boolean>;
   /** Ids of the owner's resources, optionally only those of one resource server, oldest first. */
   listIds(realm: string, owner: string, resourceServer?: string): Promise<string[]>;
 }
 
+/**
+ * Policies are keyed by (realm, owner, id): the id is the resource's, the owner is the resource owner
+ * (primary policy) or a requesting party re-sharing it (`resourceOwner` set).
+ */
 export interface PolicyStore {
   get(realm: string, owner: string, id: string): Promise<Policy | null>;
+  /**
+   * The policies of any owner on resource `id` with a permission whose subject is exactly `subject`
+   * (case-sensitive), any order. Indexed: the cost depends on the policies naming the subject, not on
+   * how many policies the resource has.
+   */
+  listNaming(realm: string, id: string, subject: string): Promise<Policy[]>;
   /** The owner's policies for these resource ids; absent ones are omitted. */
   getMany(realm: string, owner: string, ids: string[]): Promise<Policy[]>;
-  /** Inserts a new policy. Returns false (and writes nothing) when one exists for that id. */
+  /** Inserts a new policy. Returns false (and writes nothing) when this owner has one for that id. */
   create(policy: Policy): Promise<boolean>;
   /**
    * Replaces the permissions when the stored revision equals `expectedRev` (or unconditionally when

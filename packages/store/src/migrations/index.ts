@@ -5,9 +5,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as initial from './0001-initial.ts';
+import * as policySharing from './0002-policy-sharing.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-policy-sharing': policySharing,
 };
 
 export const migrationProvider: MigrationProvider = {

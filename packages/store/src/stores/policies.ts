@@ -1,4 +1,10 @@
-/** @module stores/policies — PolicyStore on Kysely, with the revision check in the UPDATE itself. */
+/**
+ * @module stores/policies — PolicyStore on Kysely, with the revision check in the UPDATE itself.
+ * `policy_subjects` (who each policy names) is brought in line with the stored row after every write,
+ * without a transaction of its own (on SQLite a second connection of the same process would block on
+ * the write lock): each sync is idempotent and converges to the row, and a row the index misses only
+ * hides a share (fails closed), never grants one, because readers check the policy's permissions.
+ */
 import type { Policy, PolicyPermission, PolicyStore } from '@steward/core';
 import type { Kysely } from 'kysely';
 import { affected, byKey, fromJson, toJson } from '../codec.ts';
@@ -34,7 +40,19 @@ export class KyselyPolicyStore implements PolicyStore {
     return rows.map(toPolicy);
   }
 
-  /** False when a policy with this id exists in the realm (whoever owns it). */
+  async listNaming(realm: string, id: string, subject: string): Promise<Policy[]> {
+    const rows = await this.#db
+      .selectFrom('policy_subjects as s')
+      .innerJoin('policies as p', (j) => j.onRef('p.realm', '=', 's.realm').onRef('p.owner', '=', 's.owner').onRef('p.id', '=', 's.resource_id'))
+      .selectAll('p')
+      .where('s.realm', '=', realm)
+      .where('s.resource_id', '=', id)
+      .where('s.subject', '=', subject)
+      .execute();
+    return rows.map(toPolicy);
+  }
+
+  /** False when this owner already has a policy with this id in the realm. */
   async create(policy: Policy): Promise<boolean> {
     const result = await this.#db
       .insertInto('policies')
@@ -42,6 +60,7 @@ export class KyselyPolicyStore implements PolicyStore {
         realm: policy.realm,
         id: policy.id,
         owner: policy.owner,
+        resource_owner: policy.resourceOwner ?? null,
         rev: policy.rev,
         permissions: toJson(policy.permissions),
         created_at: policy.createdAt,
@@ -49,10 +68,12 @@ export class KyselyPolicyStore implements PolicyStore {
       })
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
-    return affected(result.numInsertedOrUpdatedRows) > 0;
+    if (affected(result.numInsertedOrUpdatedRows) === 0) return false;
+    await this.#syncSubjects(policy.realm, policy.owner, policy.id);
+    return true;
   }
 
-  /** Writes permissions, rev and updatedAt from `policy`; 'missing' also when another owner holds the id. */
+  /** Writes permissions, rev and updatedAt from `policy`, matched by (realm, owner, id). */
   async update(policy: Policy, expectedRev: string | null): Promise<'updated' | 'missing' | 'stale'> {
     let query = this.#db
       .updateTable('policies')
@@ -62,20 +83,37 @@ export class KyselyPolicyStore implements PolicyStore {
       .where('id', '=', policy.id);
     if (expectedRev !== null) query = query.where('rev', '=', expectedRev);
     const result = await query.executeTakeFirst();
-    if (affected(result.numUpdatedRows) > 0) return 'updated';
+    if (affected(result.numUpdatedRows) > 0) {
+      await this.#syncSubjects(policy.realm, policy.owner, policy.id);
+      return 'updated';
+    }
     if (expectedRev === null) return 'missing';
     const current = await this.get(policy.realm, policy.owner, policy.id);
     return current ? 'stale' : 'missing';
   }
 
   async delete(realm: string, owner: string, id: string): Promise<boolean> {
-    const result = await this.#db
-      .deleteFrom('policies')
-      .where('realm', '=', realm)
-      .where('owner', '=', owner)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const result = await this.#db.deleteFrom('policies').where('realm', '=', realm).where('owner', '=', owner).where('id', '=', id).executeTakeFirst();
+    await this.#syncSubjects(realm, owner, id);
     return affected(result.numDeletedRows) > 0;
+  }
+
+  /** Makes the policy's `policy_subjects` rows the distinct subjects of the stored row (none when it is gone). */
+  async #syncSubjects(realm: string, owner: string, id: string): Promise<void> {
+    const current = await this.get(realm, owner, id);
+    const subjects = [...new Set((current?.permissions ?? []).map((p) => p.subject))];
+    let stale = this.#db.deleteFrom('policy_subjects').where('realm', '=', realm).where('owner', '=', owner).where('resource_id', '=', id);
+    if (subjects.length > 0 && subjects.length <= 500) stale = stale.where('subject', 'not in', subjects);
+    else if (subjects.length > 500) {
+      // Too many to list in one statement: drop all and re-add below.
+      stale = stale.where('subject', 'is not', null);
+    }
+    await stale.execute();
+    // Chunked: SQLite limits the bound parameters of one statement.
+    for (let i = 0; i < subjects.length; i += 200) {
+      const values = subjects.slice(i, i + 200).map((subject) => ({ realm, resource_id: id, subject, owner }));
+      await this.#db.insertInto('policy_subjects').values(values).onConflict((oc) => oc.doNothing()).execute();
+    }
   }
 
   async list(realm: string, owner: string): Promise<Policy[]> {
@@ -91,7 +129,7 @@ export class KyselyPolicyStore implements PolicyStore {
 }
 
 function toPolicy(row: PolicyRow): Policy {
-  return {
+  const policy: Policy = {
     realm: row.realm,
     id: row.id,
     owner: row.owner,
@@ -100,4 +138,6 @@ function toPolicy(row: PolicyRow): Policy {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
+  if (row.resource_owner !== null) policy.resourceOwner = row.resource_owner;
+  return policy;
 }

@@ -64,7 +64,7 @@ export class KyselyResourceStore implements ResourceStore {
     return affected(result.numUpdatedRows) > 0;
   }
 
-  /** Deletes the resource and the owner's policy for it, atomically (inside the caller's transaction if any). */
+  /** Deletes the resource and every policy on it (the owner's and re-shares), atomically (inside the caller's transaction if any). */
   async delete(realm: string, owner: string, id: string): Promise<boolean> {
     const run = async (db: Kysely<Database>): Promise<boolean> => {
       const result = await db
@@ -74,7 +74,9 @@ export class KyselyResourceStore implements ResourceStore {
         .where('id', '=', id)
         .executeTakeFirst();
       if (affected(result.numDeletedRows) === 0) return false;
-      await db.deleteFrom('policies').where('realm', '=', realm).where('owner', '=', owner).where('id', '=', id).execute();
+      // Re-shares of the resource by requesting parties go with it.
+      await db.deleteFrom('policies').where('realm', '=', realm).where('id', '=', id).execute();
+      await db.deleteFrom('policy_subjects').where('realm', '=', realm).where('resource_id', '=', id).execute();
       return true;
     };
     return this.#db.isTransaction ? run(this.#db) : this.#db.transaction().execute(run);

@@ -105,14 +105,73 @@ export function ownershipTests(s: () => Store): void {
   });
 
   describe('policies', () => {
-    it('round-trips every field; create is false and writes nothing when the id exists', async () => {
+    it('round-trips every field; create is false and writes nothing when the owner has that id', async () => {
       const p = policy('r1', 'alice', 'res-1');
       assert.equal(await s().policies.create(p), true);
       assert.deepEqual(await s().policies.get('r1', 'alice', 'res-1'), p);
       assert.equal(await s().policies.create({ ...p, rev: 'other', permissions: [] }), false);
-      assert.equal(await s().policies.create({ ...p, owner: 'bob' }), false);
       assert.deepEqual(await s().policies.get('r1', 'alice', 'res-1'), p);
       assert.equal(await s().policies.create({ ...p, realm: 'r2' }), true);
+    });
+
+    it('a re-share is keyed by its own owner and round-trips resourceOwner', async () => {
+      const primary = policy('r1', 'alice', 'res-1');
+      const reshare = policy('r1', 'bob', 'res-1', { resourceOwner: 'alice', permissions: [{ subject: 'carol', scopes: ['view'], conditions: { expiresAt: T + 5, clientIds: ['app'] } }] });
+      assert.equal(await s().policies.create(primary), true);
+      assert.equal(await s().policies.create(reshare), true);
+      assert.equal(await s().policies.create({ ...reshare, rev: 'x' }), false);
+      assert.deepEqual(await s().policies.get('r1', 'bob', 'res-1'), reshare);
+      assert.deepEqual(await s().policies.get('r1', 'alice', 'res-1'), primary);
+      assert.deepEqual((await s().policies.list('r1', 'bob')).map((p) => p.id), ['res-1']);
+      assert.equal(await s().policies.delete('r1', 'alice', 'res-1'), true);
+      assert.deepEqual(await s().policies.get('r1', 'bob', 'res-1'), reshare);
+    });
+
+    it('listNaming finds the policies of any owner on a resource that name exactly a subject', async () => {
+      await s().policies.create(policy('r1', 'alice', 'res-1', { permissions: [{ subject: 'bob', scopes: ['view'] }, { subject: 'carol', scopes: ['view'] }] }));
+      await s().policies.create(policy('r1', 'bob', 'res-1', { resourceOwner: 'alice', permissions: [{ subject: 'carol', scopes: ['view'] }] }));
+      await s().policies.create(policy('r1', 'alice', 'res-2', { permissions: [{ subject: 'carol', scopes: ['view'] }] }));
+      await s().policies.create(policy('r2', 'alice', 'res-1', { permissions: [{ subject: 'carol', scopes: ['view'] }] }));
+      const owners = async (id: string, subject: string, realm = 'r1') => sorted((await s().policies.listNaming(realm, id, subject)).map((p) => p.owner));
+      assert.deepEqual(await owners('res-1', 'carol'), ['alice', 'bob']);
+      assert.deepEqual(await owners('res-1', 'bob'), ['alice']);
+      assert.deepEqual(await owners('res-1', 'Carol'), []);
+      assert.deepEqual(await owners('res-1', 'dave'), []);
+      assert.deepEqual(await owners('res-3', 'carol'), []);
+      assert.deepEqual(await owners('res-1', 'carol', 'r3'), []);
+      // Updates replace who is named; deletes forget it.
+      const p = (await s().policies.get('r1', 'alice', 'res-1'))!;
+      assert.equal(await s().policies.update({ ...p, rev: 'n', permissions: [{ subject: 'dave', scopes: ['view'] }] }, null), 'updated');
+      assert.deepEqual(await owners('res-1', 'carol'), ['bob']);
+      assert.deepEqual(await owners('res-1', 'dave'), ['alice']);
+      assert.equal(await s().policies.delete('r1', 'bob', 'res-1'), true);
+      assert.deepEqual(await owners('res-1', 'carol'), []);
+      // A stale update changes nothing, the index included.
+      assert.equal(await s().policies.update({ ...p, rev: 'm', permissions: [{ subject: 'erin', scopes: ['view'] }] }, 'old'), 'stale');
+      assert.deepEqual(await owners('res-1', 'erin'), []);
+    });
+
+    it('listNaming rolls back with the transaction that wrote it', async () => {
+      await assert.rejects(
+        s().transaction(async (tx) => {
+          await tx.policies.create(policy('r1', 'alice', 'res-1', { permissions: [{ subject: 'bob', scopes: ['view'] }] }));
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.deepEqual(await s().policies.listNaming('r1', 'res-1', 'bob'), []);
+      assert.equal(await s().policies.get('r1', 'alice', 'res-1'), null);
+    });
+
+    it('deleting a resource deletes every policy on it, re-shares included', async () => {
+      const r = resource('r1', 'alice');
+      await s().resources.insert(r);
+      await s().policies.create(policy('r1', 'alice', r.id));
+      await s().policies.create(policy('r1', 'bob', r.id, { resourceOwner: 'alice', permissions: [{ subject: 'carol', scopes: ['view'] }] }));
+      assert.equal(await s().resources.delete('r1', 'alice', r.id), true);
+      assert.equal(await s().policies.get('r1', 'bob', r.id), null);
+      assert.deepEqual(await s().policies.listNaming('r1', r.id, 'carol'), []);
+      assert.deepEqual(await s().policies.listNaming('r1', r.id, 'bob'), []);
     });
 
     it('is null for another owner, another realm or an unknown id', async () => {
