@@ -199,7 +199,6 @@ for (const dialect of dialects) {
       }
 
       for (const [name, url] of [
-        ['the policy collection (not served)', `${BASE}/users/alice/uma/policies`],
         ['pending requests (not served)', `${BASE}/users/alice/uma/pendingrequests`],
         ['an unknown path under /json', '/json/nothing/here'],
       ]) {

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { closeSession, fail, openSession, resolveSession, verifyPassword } from '@steward/core';
 import type { Deps } from '../deps.ts';
-import { apiVersionHook } from '../http/api-version.ts';
+import { acceptApiVersionDoc, apiVersionHook } from '../http/api-version.ts';
 import { sessionTokenOf } from '../http/owner-session.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
@@ -22,11 +22,12 @@ const DOCS = {
     operationId: 'ownerAuthenticate',
     auth: 'none',
     headers: {
+      ...acceptApiVersionDoc('authenticate'),
       'X-OpenAM-Username': { description: 'The user name; non-ASCII as RFC 2047 `=?UTF-8?B?…?=`.', required: true },
       'X-OpenAM-Password': { description: 'The password; non-ASCII as RFC 2047 `=?UTF-8?B?…?=`.', required: true },
     },
     responses: { '200': { description: 'Signed in (`Cache-Control: no-store`).', schema: AuthenticatedSchema, headers: { 'Set-Cookie': 'the session cookie' } } },
-    errors: ['login_required', 'not_found'],
+    errors: ['invalid_request', 'login_required', 'not_found'],
   },
   logout: {
     summary: 'Owner sign-out',
@@ -35,6 +36,7 @@ const DOCS = {
     operationId: 'ownerLogout',
     auth: 'owner-session',
     query: LogoutQuerySchema,
+    headers: acceptApiVersionDoc('sessions'),
     responses: { '200': { description: 'Signed out.', schema: LoggedOutSchema } },
     errors: ['invalid_request', 'login_required', 'not_found'],
   },

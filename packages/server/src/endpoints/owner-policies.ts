@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { deletePolicy, fail, readPolicy, resolvePolicyOwner, sharePolicy, type PolicyAction, type PolicyWriteMode, type User } from '@steward/core';
 import type { Deps } from '../deps.ts';
+import { acceptApiVersionDoc } from '../http/api-version.ts';
 import { requireOwnerUser } from '../http/owner-session.ts';
 import { ownerPolicyQueryRoutes } from './owner-policy-query.ts';
 import { loadRealm } from '../http/realm.ts';
@@ -28,8 +29,9 @@ const DOCS = {
     operationId: 'readPolicy',
     auth: ['owner-session', 'bearer'],
     params: PARAMS,
+    headers: acceptApiVersionDoc(),
     responses: { '200': { description: 'The policy.', schema: PolicyDocSchema, headers: ETAG } },
-    errors: ACCESS_ERRORS,
+    errors: ['invalid_request', ...ACCESS_ERRORS],
   },
   write: {
     summary: 'Create or update a UMA policy',
@@ -40,6 +42,7 @@ const DOCS = {
     auth: ['owner-session', 'bearer'],
     params: PARAMS,
     headers: {
+      ...acceptApiVersionDoc(),
       'If-None-Match': { description: '`*`: create only.' },
       'If-Match': { description: '`*` or a revision (`_rev`, quoted or not): update only. Not together with If-None-Match.' },
     },
@@ -57,8 +60,9 @@ const DOCS = {
     operationId: 'deletePolicy',
     auth: ['owner-session', 'bearer'],
     params: PARAMS,
+    headers: acceptApiVersionDoc(),
     responses: { '200': { description: 'Deleted: `{}`.', schema: EmptyObjectSchema } },
-    errors: ACCESS_ERRORS,
+    errors: ['invalid_request', ...ACCESS_ERRORS],
   },
   otherMethods: {
     summary: 'Unsupported method on a UMA policy',

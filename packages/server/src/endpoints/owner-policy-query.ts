@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { fail, parsePolicyFilter, parsePolicySortKeys, queryPolicies, resolvePolicyQueryOwner, type PolicyQuery } from '@steward/core';
 import type { Deps } from '../deps.ts';
+import { acceptApiVersionDoc } from '../http/api-version.ts';
 import { Form } from '../http/form.ts';
 import { requireOwnerUser } from '../http/owner-session.ts';
 import { loadRealm } from '../http/realm.ts';
@@ -42,7 +43,7 @@ const PolicyQueryResultSchema = Type.Object(
   { $id: 'PolicyQueryResult', additionalProperties: false },
 );
 
-const API_VERSION = { 'Accept-API-Version': { description: '`resource=1.0` (optionally with `protocol=1.0`); another resource version is `invalid_request`.' } };
+const API_VERSION = acceptApiVersionDoc();
 
 const DOCS = {
   query: {

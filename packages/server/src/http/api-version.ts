@@ -28,9 +28,19 @@ export const PROTOCOL_VERSIONS = ['1.0', '2.0', '2.1'] as const;
  */
 export const RESOURCE_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   authenticate: ['2.0', '2.1'],
-  sessions: ['2.0', '3.1'],
+  sessions: ['1.0', '2.0', '3.1'],
 };
 const DEFAULT_RESOURCE_VERSIONS = ['1.0'] as const;
+
+/** The `Accept-API-Version` entry of a route's docs (`headers`), for the route whose last segment is `segment`. */
+export function acceptApiVersionDoc(segment = ''): { 'Accept-API-Version': { description: string } } {
+  const offered = (RESOURCE_VERSIONS[segment] ?? DEFAULT_RESOURCE_VERSIONS).map((v) => `\`resource=${v}\``).join(' or ');
+  return {
+    'Accept-API-Version': {
+      description: `CREST versions: ${offered} (a lower minor of the same major is served by the newest), optionally with \`protocol=1.0\` or \`2.x\`; the resource version that answers is echoed in \`Content-API-Version\`. Another version, or a malformed header, is \`invalid_request\`.`,
+    },
+  };
+}
 
 function malformed(): Error {
   return fail('invalid_request', "Malformed Accept-API-Version header; expected for example 'resource=1.0, protocol=1.0'");
