@@ -169,12 +169,16 @@ for (const dialect of dialects) {
 
       it("bob on his own path: alice's resource is indistinguishable from a missing one", async () => {
         const masked = (res: Reply, resourceId: string) => JSON.parse(res.body.split(resourceId).join('<id>'));
+        // A resource not shared with Bob (one shared with him he may re-share).
+        const created = await request(s.app, 'POST', DEMO.resourceSet, { headers: { authorization: `Bearer ${await patFor(s, 'alice')}` }, body: { name: 'Diary', resource_scopes: ['view'] } });
+        assert.equal(created.status, 201, created.body);
+        const diary: string = created.json._id;
         for (const method of ['GET', 'PUT', 'DELETE'] as const) {
           const send2 = (forId: string) => send(method, policyUrl('bob', forId), { [SESSION]: bob, ...(method === 'PUT' ? json : {}) }, method === 'PUT' ? share(forId) : undefined);
-          const foreign = await send2(id);
+          const foreign = await send2(diary);
           const unknown = await send2(MISSING);
           assertCrest(foreign, 404);
-          assert.deepEqual(masked(foreign, id), masked(unknown, MISSING), method);
+          assert.deepEqual(masked(foreign, diary), masked(unknown, MISSING), method);
         }
       });
 

@@ -116,8 +116,11 @@ for (const dialect of dialects) {
     it("answers bob on his own URL with alice's resource id as not found", async () => {
       const message = `UMA Policy not found, ${album}`;
       assertCrest(await get('bob', album, session(bob)), 404, 'Not Found', message);
-      assertCrest(await request(steward.app, 'PUT', policyUrl('bob', album), { body: bobViewComment(album), headers: session(bob, { 'if-none-match': '*' }) }), 404, 'Not Found', message);
-      assertCrest(await request(steward.app, 'PUT', policyUrl('bob', album), { body: { policyId: album, permissions: [{ subject: 'chris', scopes: ['view'] }] }, headers: session(bob) }), 404, 'Not Found', message);
+      // Bob may re-share the album shared with him (resharing.test.ts), but not a resource not shared with him.
+      const diary = await registerResource(steward, 'alice', { name: 'Diary', scopes: ['view'] });
+      const diaryMessage = `UMA Policy not found, ${diary}`;
+      assertCrest(await request(steward.app, 'PUT', policyUrl('bob', diary), { body: { policyId: diary, permissions: [{ subject: 'chris', scopes: ['view'] }] }, headers: session(bob, { 'if-none-match': '*' }) }), 404, 'Not Found', diaryMessage);
+      assertCrest(await request(steward.app, 'PUT', policyUrl('bob', diary), { body: { policyId: diary, permissions: [{ subject: 'chris', scopes: ['view'] }] }, headers: session(bob) }), 404, 'Not Found', diaryMessage);
       assertCrest(await request(steward.app, 'DELETE', policyUrl('bob', album), { headers: session(bob) }), 404, 'Not Found', message);
       assert.deepEqual((await get('alice', album, session(alice))).json.permissions, [{ subject: 'bob', scopes: ['view', 'comment'] }]);
     });

@@ -40,3 +40,5 @@ export * from './services/authorization-code.ts';
 export * from './services/browser-session.ts';
 export * from './decision/query-filter.ts';
 export * from './services/query-policies.ts';
+export * from './services/policy-sharing.ts';
+export * from './services/authorization-policies.ts';

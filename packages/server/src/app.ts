@@ -24,6 +24,7 @@ import { introspectionRoutes } from './endpoints/introspection.ts';
 import { claimsRoutes } from './endpoints/claims.ts';
 import { ownerAuthenticateRoutes } from './endpoints/owner-authenticate.ts';
 import { ownerPolicyRoutes } from './endpoints/owner-policies.ts';
+import { ownerAuthorizationPolicyRoutes } from './endpoints/owner-authorization-policies.ts';
 import { healthRoutes } from './endpoints/health.ts';
 
 export interface AppOptions {
@@ -93,5 +94,6 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   claimsRoutes(app, deps);
   ownerAuthenticateRoutes(app, deps);
   ownerPolicyRoutes(app, deps);
+  ownerAuthorizationPolicyRoutes(app, deps);
   return app;
 }

@@ -75,8 +75,10 @@ function namesParty(subject: string, party: RequestingParty): boolean {
 export interface EvaluationContext {
   /** Seconds since the epoch; without it an `Expiration` condition never holds. */
   now?: number;
-  /** The client asking for the RPT; without it a `ClientId` condition never holds. */
+  /** The client asking for the RPT; without it a `ClientId` condition never holds (unless `anyClient`). */
   clientId?: string;
+  /** Skip `ClientId` conditions: what a sharer holds whatever client they use (checked when re-sharing). */
+  anyClient?: boolean;
   /** Whether policies of requesting parties (re-shares) count; default true. */
   resharing?: boolean;
   /** Username of each re-sharing policy owner (user id → username), as loaded with the policies. */
@@ -87,7 +89,7 @@ export interface EvaluationContext {
 export function conditionsHold(conditions: PolicyConditions | undefined, ctx: EvaluationContext): boolean {
   if (!conditions) return true;
   if (conditions.expiresAt !== undefined && (ctx.now === undefined || ctx.now >= conditions.expiresAt)) return false;
-  if (conditions.clientIds !== undefined && (ctx.clientId === undefined || !conditions.clientIds.includes(ctx.clientId))) return false;
+  if (conditions.clientIds !== undefined && !ctx.anyClient && (ctx.clientId === undefined || !conditions.clientIds.includes(ctx.clientId))) return false;
   return true;
 }
 

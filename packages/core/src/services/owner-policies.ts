@@ -3,15 +3,18 @@
  * The resource owner's sharing policies (seed 002: ForgeRock AM's UMA policies): who may manage the
  * policies under a username, and creating, updating, reading and deleting the policy of one resource.
  * A policy's id is the id of the resource it protects; its subjects are usernames of the realm or
- * `client:{clientId}`. A write that takes scopes away revokes the RPT grants that hold them.
+ * `client:{clientId}`. A requesting party may re-share what they hold: their policy on the owner's
+ * resource (services/policy-sharing). A write that takes scopes away revokes the RPT grants that hold
+ * them, down the chain of re-shares.
  */
-import { accessTo, type RequestingParty } from '../decision/decide.ts';
+import type { Access, RequestingParty } from '../decision/decide.ts';
 import { fail, type StewardError } from '../errors.ts';
 import type { GrantedPermission } from '../model/permission.ts';
 import { CLIENT_SUBJECT_PREFIX, type Policy, type PolicyPermission } from '../model/policy.ts';
 import type { Resource } from '../model/resource.ts';
 import type { TokenRecord } from '../model/token.ts';
 import type { User } from '../model/user.ts';
+import { checkReshare, currentAccess, resharedResource } from './policy-sharing.ts';
 import type { Ports } from './ports.ts';
 
 /** What the caller wants to do with the policies under a username. */
@@ -59,22 +62,26 @@ export async function resolvePolicyOwner(
   return owner;
 }
 
-/** The owner's resource with this id, or the policy 404 (a foreign resource looks missing). */
-async function ownResource(ports: Ports, realm: string, owner: User, id: string): Promise<Resource> {
-  const resource = lookupable(id) ? await ports.store.resources.get(realm, owner.id, id) : null;
-  if (!resource) throw policyNotFound(id);
-  return resource;
+/**
+ * Merges permissions naming the same subject and drops repeated scopes, keeping first-seen order. A
+ * subject repeated with different conditions is `invalid_request` (one subject, one set of conditions).
+ */
+export function mergePolicyPermissions(permissions: readonly PolicyPermission[]): PolicyPermission[] {
+  const merged = new Map<string, PolicyPermission>();
+  for (const p of permissions) {
+    const seen = merged.get(p.subject);
+    if (!seen) {
+      merged.set(p.subject, p.conditions ? { subject: p.subject, scopes: [...new Set(p.scopes)], conditions: p.conditions } : { subject: p.subject, scopes: [...new Set(p.scopes)] });
+      continue;
+    }
+    if (conditionsKey(seen) !== conditionsKey(p)) throw fail('invalid_request', `Invalid UMA policy permission. Subject '${p.subject.slice(0, 256)}' is repeated with different conditions.`);
+    seen.scopes = [...new Set([...seen.scopes, ...p.scopes])];
+  }
+  return [...merged.values()];
 }
 
-/** Merges permissions naming the same subject and drops repeated scopes, keeping first-seen order. */
-export function mergePolicyPermissions(permissions: readonly PolicyPermission[]): PolicyPermission[] {
-  const bySubject = new Map<string, Set<string>>();
-  for (const p of permissions) {
-    let scopes = bySubject.get(p.subject);
-    if (!scopes) bySubject.set(p.subject, (scopes = new Set()));
-    for (const s of p.scopes) scopes.add(s);
-  }
-  return [...bySubject].map(([subject, scopes]) => ({ subject, scopes: [...scopes] }));
+function conditionsKey(p: PolicyPermission): string {
+  return JSON.stringify([p.conditions?.expiresAt ?? null, p.conditions?.clientIds ? [...p.conditions.clientIds].sort() : null]);
 }
 
 async function subjectExists(ports: Ports, realm: string, subject: string): Promise<boolean> {
@@ -110,21 +117,24 @@ export async function sharePolicy(
 ): Promise<PolicyView & { created: boolean }> {
   const { realm, owner, resourceId } = input;
   if (input.body.policyId !== resourceId) throw fail('invalid_request', 'Policy ID does not match policy ID in the body.');
-  const resource = await ownResource(ports, realm, owner, resourceId);
+  const now = ports.clock.now();
+  const { resource, reshare } = await writableResource(ports, realm, owner, resourceId);
   const permissions = mergePolicyPermissions(input.body.permissions);
   await checkPermissions(ports, realm, owner, resource, permissions);
+  if (reshare) await checkReshare(ports.store, { realm, sharer: owner, resource, permissions, now });
 
-  const now = ports.clock.now();
   const policy: Policy = { realm, id: resourceId, owner: owner.id, rev: ports.random.uuid(), permissions, createdAt: now, updatedAt: now };
+  if (reshare) policy.resourceOwner = resource.owner;
+  const resharing = await resharingOn(ports, realm);
 
   if (input.mode !== 'update') {
-    if (await ports.store.policies.create(policy)) return revokeOnCreate(ports, { policy, resource, created: true });
+    if (await ports.store.policies.create(policy)) return revokeOnCreate(ports, { policy, resource, created: true }, resharing);
     if (input.mode === 'create') throw fail('precondition_failed', `UMA Policy already exists, ${resourceId}`);
   }
   const existing = await ports.store.policies.get(realm, owner.id, resourceId);
   if (!existing) {
     // An upsert that lost a race with a delete: the policy is gone again, so this write creates it.
-    if (input.mode === 'upsert' && (await ports.store.policies.create(policy))) return revokeOnCreate(ports, { policy, resource, created: true });
+    if (input.mode === 'upsert' && (await ports.store.policies.create(policy))) return revokeOnCreate(ports, { policy, resource, created: true }, resharing);
     throw policyNotFound(resourceId);
   }
   const expectedRev = input.mode === 'update' ? input.expectedRev : null;
@@ -133,7 +143,7 @@ export async function sharePolicy(
   // The new policy and the revocations it implies are committed together.
   const outcome = await ports.store.transaction(async (tx) => {
     const written = await tx.policies.update(updated, expectedRev);
-    if (written === 'updated') await revokeWithdrawnGrants(tx, { realm, owner: owner.id, resourceId, now, access: (party) => accessTo(resource, updated, party) });
+    if (written === 'updated') await revokeWithdrawnGrants(tx, { realm, resource, now, resharing });
     return written;
   });
   if (outcome === 'missing') throw policyNotFound(resourceId);
@@ -145,38 +155,65 @@ export async function sharePolicy(
  * Revokes what a newly created policy does not allow. Nothing should be live then (a deleted policy
  * revoked its grants), but grants left from before that rule existed are caught here too.
  */
-async function revokeOnCreate<T extends PolicyView>(ports: Ports, view: T): Promise<T> {
-  const { policy, resource } = view;
-  await revokeWithdrawnGrants(ports.store, { realm: policy.realm, owner: policy.owner, resourceId: resource.id, now: ports.clock.now(), access: (party) => accessTo(resource, policy, party) });
+async function revokeOnCreate<T extends PolicyView>(ports: Ports, view: T, resharing: boolean): Promise<T> {
+  await revokeWithdrawnGrants(ports.store, { realm: view.policy.realm, resource: view.resource, now: ports.clock.now(), resharing });
   return view;
 }
 
+/**
+ * The resource a user may write a policy for: her own (a primary policy), or, when the realm allows
+ * re-sharing, one shared with her (a re-share). Otherwise the policy 404.
+ */
+async function writableResource(ports: Ports, realm: string, owner: User, id: string): Promise<{ resource: Resource; reshare: boolean }> {
+  const own = lookupable(id) ? await ports.store.resources.get(realm, owner.id, id) : null;
+  if (own) return { resource: own, reshare: false };
+  const shared = lookupable(id) ? await resharedResource(ports.store, realm, owner, id) : null;
+  if (!shared) throw policyNotFound(id);
+  if (!(await resharingOn(ports, realm))) throw fail('forbidden', 'Re-sharing is turned off in this realm.');
+  return { resource: shared, reshare: true };
+}
+
+/** The realm's re-sharing switch (on unless set to false). */
+async function resharingOn(ports: Ports, realm: string): Promise<boolean> {
+  return (await ports.store.realms.get(realm))?.settings.resharing !== false;
+}
+
+/** The resource a stored policy protects: the owner's, or for a re-share the resource owner's. */
+async function policyResource(ports: Pick<Ports['store'], 'resources'>, policy: Policy): Promise<Resource | null> {
+  return ports.resources.get(policy.realm, policy.resourceOwner ?? policy.owner, policy.id);
+}
+
 /** The stores revocation needs: the whole Store or one transaction's. */
-type RevocationStores = Pick<Ports['store'], 'tokens' | 'users'>;
+type RevocationStores = Pick<Ports['store'], 'tokens' | 'users' | 'policies'>;
 
 /**
  * Revokes the grant (RPT, refresh token and their rotations) of every live RPT or RPT refresh token
- * on the resource whose requesting party `access` no longer allows every scope it holds there. UMA Grant
+ * on the resource whose requesting party the current policies (the owner's and the re-shares, read
+ * from `stores` after the change) no longer allow every scope it holds there, or allow for a shorter
+ * time (an `Expiration`), or not with that client (a `ClientId`). UMA Grant
  * §3.6 forbids re-assessing on refresh, but §6.1 lets the AS revoke tokens when the owner's policy
  * changes: this is what makes a withdrawn share stop working, refresh included. The owner's own tokens
  * are never revoked. Cost: one scan of the realm's live RPT and refresh records (see
- * TokenStore.listLiveByResource) per policy change.
+ * TokenStore.listLiveByResource) per policy change, plus one chain lookup per distinct (client, party)
+ * holding a live grant on the resource: bounded by live grants, not by the number of re-shares.
  */
-async function revokeWithdrawnGrants(
-  stores: RevocationStores,
-  input: { realm: string; owner: string; resourceId: string; now: number; access: (party: RequestingParty) => { allowed: string[]; mayAccess: boolean } },
-): Promise<void> {
-  const { realm, owner, resourceId, now } = input;
+async function revokeWithdrawnGrants(stores: RevocationStores, input: { realm: string; resource: Resource; now: number; resharing: boolean }): Promise<void> {
+  const { realm, resource, now, resharing } = input;
+  const owner = resource.owner;
+  const resourceId = resource.id;
   const revoked = new Set<string>();
-  const parties = new Map<string, RequestingParty | null>();
+  const accessOf = new Map<string, Access | null>();
   for (const record of await stores.tokens.listLiveByResource(realm, resourceId, now)) {
     if (record.subject === owner || revoked.has(record.grantId)) continue;
     const held = (record.data.permissions ?? []).filter((p) => p.resourceId === resourceId && p.owner === owner && (p.exp === undefined || p.exp > now));
     if (held.length === 0) continue;
     const key = `${record.clientId}\u0000${record.subject}`;
-    if (!parties.has(key)) parties.set(key, await partyOf(stores, realm, record));
-    const party = parties.get(key)!;
-    if (party && held.every((p) => stillAllowed(p, input.access(party)))) continue;
+    if (!accessOf.has(key)) {
+      const party = await partyOf(stores, realm, record);
+      accessOf.set(key, party ? await currentAccess(stores, { realm, resource, party, context: { now, clientId: record.clientId, resharing } }) : null);
+    }
+    const access = accessOf.get(key)!;
+    if (access && held.every((p) => stillAllowed(p, access))) continue;
     await stores.tokens.revokeGrant(realm, record.grantId);
     revoked.add(record.grantId);
   }
@@ -189,8 +226,9 @@ async function partyOf(stores: RevocationStores, realm: string, record: TokenRec
   return user ? { kind: 'user', subject: user.id, username: user.username } : null;
 }
 
-/** Every scope held is still allowed; a permission with no scopes needs access to the resource at all. */
-function stillAllowed(held: GrantedPermission, access: { allowed: string[]; mayAccess: boolean }): boolean {
+/** Every scope held is still allowed, and no longer than allowed; a permission with no scopes needs access to the resource at all. */
+function stillAllowed(held: GrantedPermission, access: Access): boolean {
+  if (access.exp !== undefined && (held.exp === undefined || held.exp > access.exp)) return false;
   if (held.scopes.length === 0) return access.mayAccess;
   const allowed = new Set(access.allowed);
   return held.scopes.every((s) => allowed.has(s));
@@ -200,11 +238,12 @@ function staleRevision(): StewardError {
   return fail('precondition_failed', 'The UMA Policy has been modified since that revision was read.');
 }
 
-/** The owner's policy for one of her resources, or 404. */
+/** The user's policy for one of her resources, or her re-share of another's; 404 otherwise. */
 export async function readPolicy(ports: Ports, input: { realm: string; owner: User; resourceId: string }): Promise<PolicyView> {
-  const resource = await ownResource(ports, input.realm, input.owner, input.resourceId);
-  const policy = await ports.store.policies.get(input.realm, input.owner.id, input.resourceId);
+  const policy = lookupable(input.resourceId) ? await ports.store.policies.get(input.realm, input.owner.id, input.resourceId) : null;
   if (!policy) throw policyNotFound(input.resourceId);
+  const resource = await policyResource(ports.store, policy);
+  if (!resource) throw policyNotFound(input.resourceId);
   return { policy, resource };
 }
 
@@ -216,9 +255,13 @@ export async function deletePolicy(ports: Ports, input: { realm: string; owner: 
   if (!lookupable(input.resourceId)) throw policyNotFound(input.resourceId);
   const { realm, owner, resourceId } = input;
   const now = ports.clock.now();
+  const resharing = await resharingOn(ports, realm);
   const deleted = await ports.store.transaction(async (tx) => {
-    if (!(await tx.policies.delete(realm, owner.id, resourceId))) return false;
-    await revokeWithdrawnGrants(tx, { realm, owner: owner.id, resourceId, now, access: () => ({ allowed: [], mayAccess: false }) });
+    const policy = await tx.policies.get(realm, owner.id, resourceId);
+    if (!policy || !(await tx.policies.delete(realm, owner.id, resourceId))) return false;
+    // Re-shares below stay stored; they stop granting because the chain is read anew (and revoked here).
+    const resource = await policyResource(tx, policy);
+    if (resource) await revokeWithdrawnGrants(tx, { realm, resource, now, resharing });
     return true;
   });
   if (!deleted) throw policyNotFound(resourceId);

@@ -100,6 +100,11 @@ export async function queryPolicies(ports: Ports, input: { realm: string; owner:
   const policies = await ports.store.policies.list(realm, owner.id);
   if (query.filter.op === 'false' || policies.length === 0) return { result: [], remaining: 0 };
   const resources = new Map((await ports.store.resources.getMany(realm, owner.id, policies.map((p) => p.id))).map((r) => [r.id, r]));
+  // Re-shares protect another owner's resource.
+  for (const p of policies.filter((p) => p.resourceOwner !== undefined)) {
+    const shared = await ports.store.resources.get(realm, p.resourceOwner!, p.id);
+    if (shared) resources.set(shared.id, shared);
+  }
   const views: PolicyView[] = [];
   for (const policy of policies) {
     const resource = resources.get(policy.id);

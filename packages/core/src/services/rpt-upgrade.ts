@@ -10,7 +10,7 @@ import type { GrantedPermission } from '../model/permission.ts';
 import type { Policy } from '../model/policy.ts';
 import type { Resource } from '../model/resource.ts';
 import type { TokenRecord } from '../model/token.ts';
-import { recheckPermissions, type Recheck, type RequestingParty } from '../decision/decide.ts';
+import { recheckPermissions, type EvaluationContext, type Recheck, type RequestingParty } from '../decision/decide.ts';
 import type { Ports } from './ports.ts';
 import { verifyJwt } from './verify-token.ts';
 
@@ -30,7 +30,7 @@ export async function presentedRpt(ports: Ports, realm: string, client: Client, 
  */
 export async function recheckOldRpt(
   ports: Ports,
-  input: { realm: string; old: TokenRecord; party: RequestingParty; owner: string; resources: readonly Resource[]; policies: readonly Policy[] },
+  input: { realm: string; old: TokenRecord; party: RequestingParty; owner: string; resources: readonly Resource[]; policies: readonly Policy[]; context?: EvaluationContext },
 ): Promise<Recheck> {
   const permissions: GrantedPermission[] = input.old.data.permissions ?? [];
   const resources = [...input.resources];
@@ -46,5 +46,5 @@ export async function recheckOldRpt(
     resources.push(...(await ports.store.resources.getMany(input.realm, owner, ids)));
     if (owner !== input.party.subject) policies.push(...(await ports.store.policies.getMany(input.realm, owner, ids)));
   }
-  return recheckPermissions(permissions, resources, policies, input.party);
+  return recheckPermissions(permissions, resources, policies, input.party, input.context);
 }

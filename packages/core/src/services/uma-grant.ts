@@ -10,11 +10,12 @@ import type { GrantedPermission } from '../model/permission.ts';
 import type { Realm } from '../model/realm.ts';
 import type { Ticket } from '../model/ticket.ts';
 import type { TokenRecord } from '../model/token.ts';
-import { checkRequestedScopes, decide, mergeGrantedPermissions, type RequestingParty } from '../decision/decide.ts';
+import { checkRequestedScopes, decide, mergeGrantedPermissions, type EvaluationContext, type RequestingParty } from '../decision/decide.ts';
 import { distinct, splitScope } from '../decision/scopes.ts';
 import { claimsInteractionUri, isClaimTokenFormat, requiredClaims, userFromIdToken } from './claim-token.ts';
 import { issueOpaque, issueRpt } from './issue-tokens.ts';
 import { claimsOf, newPct, partyFromPct, partyFromTicket } from './pct.ts';
+import { loadPolicyGraph } from './policy-sharing.ts';
 import type { Ports } from './ports.ts';
 import { presentedRpt, recheckOldRpt } from './rpt-upgrade.ts';
 
@@ -75,7 +76,10 @@ export async function umaGrant(ports: Ports, req: UmaGrantRequest): Promise<UmaG
   checkRequestedScopes(clientRequested, ticketResources, client.umaScopes);
 
   // The owner gets her own resources whatever her policies say: no need to read them.
-  const policies = party.subject === ticket.owner ? [] : await ports.store.policies.getMany(realm.id, ticket.owner, resources.map((r) => r.id));
+  const resharing = realm.settings.resharing !== false;
+  const graph = party.subject === ticket.owner ? { policies: [], sharers: new Map<string, string>() } : await loadPolicyGraph(ports.store, { realm: realm.id, owner: ticket.owner, resources, party, resharing });
+  const policies = graph.policies;
+  const context: EvaluationContext = { now: ports.clock.now(), clientId: client.clientId, resharing, sharers: graph.sharers };
   const decision = decide({
     owner: ticket.owner,
     permissions: ticket.permissions,
@@ -85,6 +89,7 @@ export async function umaGrant(ports: Ports, req: UmaGrantRequest): Promise<UmaG
     clientRegistered: client.umaScopes,
     clientRequested,
     accessRequests: realm.settings.accessRequests,
+    context,
   });
 
   switch (decision.kind) {
@@ -101,7 +106,7 @@ export async function umaGrant(ports: Ports, req: UmaGrantRequest): Promise<UmaG
   let permissions = decision.permissions;
   let upgraded: boolean | undefined;
   if (old) {
-    const recheck = await recheckOldRpt(ports, { realm: realm.id, old, party, owner: ticket.owner, resources, policies });
+    const recheck = await recheckOldRpt(ports, { realm: realm.id, old, party, owner: ticket.owner, resources, policies, context });
     permissions = mergeGrantedPermissions(recheck.kept, permissions);
     upgraded = recheck.complete;
   }

@@ -1,0 +1,107 @@
+/**
+ * @module services/authorization-policies
+ * AM's per-permission view of UMA policies (seed 002, "Restrict an UMA policy"): each permission of a
+ * user's UMA policy is one authorization policy, with id `{resourceId}~{subject}`, where its conditions
+ * (Expiration, ClientId) are read and written. Writes go through the UMA policy (same checks,
+ * revisions and revocations).
+ */
+import { conditionsHold, type RequestingParty } from '../decision/decide.ts';
+import { fail, isStewardError, type StewardError } from '../errors.ts';
+import type { PolicyConditions, PolicyPermission } from '../model/policy.ts';
+import type { User } from '../model/user.ts';
+import { deletePolicy, readPolicy, sharePolicy, type PolicyView } from './owner-policies.ts';
+import { currentAccess } from './policy-sharing.ts';
+import type { Ports } from './ports.ts';
+
+/** One permission of a UMA policy seen as an authorization policy. */
+export interface AuthorizationPolicyView {
+  /** `{resourceId}~{subject}`. */
+  id: string;
+  view: PolicyView;
+  permission: PolicyPermission;
+  /** Whether it grants now: unexpired and, for a re-share, still backed by what its owner holds. */
+  active: boolean;
+}
+
+const SEPARATOR = '~';
+
+/** The id of the authorization policy for one subject of a UMA policy. */
+export function authorizationPolicyId(resourceId: string, subject: string): string {
+  return `${resourceId}${SEPARATOR}${subject}`;
+}
+
+/** The resource id and subject an id names (resource ids never contain `~`); null when malformed. */
+export function parseAuthorizationPolicyId(id: string): { resourceId: string; subject: string } | null {
+  const at = id.indexOf(SEPARATOR);
+  if (at <= 0 || at === id.length - 1 || id.length > 600) return null;
+  return { resourceId: id.slice(0, at), subject: id.slice(at + 1) };
+}
+
+async function viewsOf(ports: Ports, view: PolicyView, owner: User): Promise<AuthorizationPolicyView[]> {
+  const now = ports.clock.now();
+  let backed = true;
+  if (view.policy.resourceOwner !== undefined) {
+    const realm = await ports.store.realms.get(view.policy.realm);
+    const party: RequestingParty = { kind: 'user', subject: owner.id, username: owner.username };
+    const access = await currentAccess(ports.store, { realm: view.policy.realm, resource: view.resource, party, context: { now, anyClient: true, resharing: realm?.settings.resharing !== false } });
+    backed = access.mayAccess;
+  }
+  return view.policy.permissions.map((permission) => ({
+    id: authorizationPolicyId(view.policy.id, permission.subject),
+    view,
+    permission,
+    active: backed && conditionsHold(permission.conditions?.expiresAt === undefined ? undefined : { expiresAt: permission.conditions.expiresAt }, { now }),
+  }));
+}
+
+/** Every authorization policy of the user's UMA policies (primary and re-shares), ordered by id. */
+export async function listAuthorizationPolicies(ports: Ports, input: { realm: string; owner: User }): Promise<AuthorizationPolicyView[]> {
+  const all: AuthorizationPolicyView[] = [];
+  for (const policy of await ports.store.policies.list(input.realm, input.owner.id)) {
+    const resource = await ports.store.resources.get(input.realm, policy.resourceOwner ?? policy.owner, policy.id);
+    if (resource) all.push(...(await viewsOf(ports, { policy, resource }, input.owner)));
+  }
+  return all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** One authorization policy, or 404. */
+export async function readAuthorizationPolicy(ports: Ports, input: { realm: string; owner: User; id: string }): Promise<AuthorizationPolicyView> {
+  const ref = parseAuthorizationPolicyId(input.id);
+  if (!ref) throw notFound(input.id);
+  const view = await readPolicy(ports, { realm: input.realm, owner: input.owner, resourceId: ref.resourceId }).catch((e: unknown) => {
+    throw isStewardError(e) && e.code === 'not_found' ? notFound(input.id) : e;
+  });
+  const found = (await viewsOf(ports, view, input.owner)).find((v) => v.permission.subject === ref.subject);
+  if (!found) throw notFound(input.id);
+  return found;
+}
+
+/**
+ * Replaces the scopes and conditions of one authorization policy (its subject is fixed by the id) and
+ * saves the UMA policy. `expectedRev` is the UMA policy revision from If-Match, or null.
+ */
+export async function writeAuthorizationPolicy(
+  ports: Ports,
+  input: { realm: string; owner: User; id: string; subject: string; scopes: string[]; conditions: PolicyConditions | undefined; expectedRev: string | null },
+): Promise<AuthorizationPolicyView> {
+  const current = await readAuthorizationPolicy(ports, input);
+  if (input.subject !== current.permission.subject) throw fail('invalid_request', 'The subject in the body does not match the policy id.');
+  const permission: PolicyPermission = input.conditions ? { subject: input.subject, scopes: input.scopes, conditions: input.conditions } : { subject: input.subject, scopes: input.scopes };
+  const permissions = current.view.policy.permissions.map((p) => (p.subject === input.subject ? permission : p));
+  const body = { policyId: current.view.policy.id, permissions };
+  await sharePolicy(ports, { realm: input.realm, owner: input.owner, resourceId: current.view.policy.id, body, mode: 'update', expectedRev: input.expectedRev ?? current.view.policy.rev });
+  return readAuthorizationPolicy(ports, input);
+}
+
+/** Removes one permission from its UMA policy (the whole policy when it was the last). */
+export async function deleteAuthorizationPolicy(ports: Ports, input: { realm: string; owner: User; id: string }): Promise<void> {
+  const current = await readAuthorizationPolicy(ports, input);
+  const { policy } = current.view;
+  const rest = policy.permissions.filter((p) => p.subject !== current.permission.subject);
+  if (rest.length === 0) return deletePolicy(ports, { realm: input.realm, owner: input.owner, resourceId: policy.id });
+  await sharePolicy(ports, { realm: input.realm, owner: input.owner, resourceId: policy.id, body: { policyId: policy.id, permissions: rest }, mode: 'update', expectedRev: policy.rev });
+}
+
+function notFound(id: string): StewardError {
+  return fail('not_found', `Policy not found, ${id.slice(0, 300)}`);
+}
