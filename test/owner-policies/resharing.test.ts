@@ -126,17 +126,23 @@ for (const dialect of dialects) {
       const record = await w.resource('alice', ['view', 'comment']);
       assert.equal((await put('alice', record, [{ subject: 'bob', scopes: ['view', 'comment'] }])).status, 201);
       assert.equal((await put('bob', record, [{ subject: 'chris', scopes: ['view', 'comment'] }])).status, 201);
+      assert.equal((await put('chris', record, [{ subject: 'dave', scopes: ['view', 'comment'] }])).status, 201);
       const viewOnly = await rpt('chris', record, ['view']);
       const comment = await rpt('chris', record, ['comment']);
+      const daveView = await rpt('dave', record, ['view']);
+      const daveComment = await rpt('dave', record, ['comment']);
       assert.equal((await put('alice', record, [{ subject: 'bob', scopes: ['view'] }])).status, 200);
       assert.equal(await active(viewOnly), true);
       assert.equal(await active(comment), false);
+      assert.equal(await active(daveView), true);
+      assert.equal(await active(daveComment), false);
       const partial = await grant('chris', record, ['view', 'comment']);
       assert.deepEqual(rptPermissions(partial.json.access_token), [[record, ['view']]]);
       // Bob deleting his re-share revokes Chris's remaining RPT; Bob's own access is untouched.
       const bobRpt = await rpt('bob', record, ['view']);
       assert.equal((await del('bob', record)).status, 200);
       assert.equal(await active(viewOnly), false);
+      assert.equal(await active(daveView), false);
       assert.equal(await active(bobRpt), true);
     });
 

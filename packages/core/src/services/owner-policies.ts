@@ -14,7 +14,7 @@ import { CLIENT_SUBJECT_PREFIX, type Policy, type PolicyPermission } from '../mo
 import type { Resource } from '../model/resource.ts';
 import type { TokenRecord } from '../model/token.ts';
 import type { User } from '../model/user.ts';
-import { checkReshare, currentAccess, resharedResource } from './policy-sharing.ts';
+import { cachedSharingStores, checkReshare, currentAccess, resharedResource } from './policy-sharing.ts';
 import type { Ports } from './ports.ts';
 
 /** What the caller wants to do with the policies under a username. */
@@ -197,8 +197,13 @@ type RevocationStores = Pick<Ports['store'], 'tokens' | 'users' | 'policies'>;
  * TokenStore.listLiveByResource) per policy change, plus one chain lookup per distinct (client, party)
  * holding a live grant on the resource: bounded by live grants, not by the number of re-shares.
  */
-async function revokeWithdrawnGrants(stores: RevocationStores, input: { realm: string; resource: Resource; now: number; resharing: boolean }): Promise<void> {
+async function revokeWithdrawnGrants(
+  stores: RevocationStores,
+  input: { realm: string; resource: Resource; now: number; resharing: boolean; /** Nobody but the owner holds anything (the primary is gone). */ noneHold?: boolean },
+): Promise<void> {
   const { realm, resource, now, resharing } = input;
+  // Parties share the upper part of their chains: each policy lookup is read once per revocation.
+  const chain: RevocationStores = input.noneHold ? stores : { tokens: stores.tokens, ...cachedSharingStores(stores) };
   const owner = resource.owner;
   const resourceId = resource.id;
   const revoked = new Set<string>();
@@ -208,9 +213,10 @@ async function revokeWithdrawnGrants(stores: RevocationStores, input: { realm: s
     const held = (record.data.permissions ?? []).filter((p) => p.resourceId === resourceId && p.owner === owner && (p.exp === undefined || p.exp > now));
     if (held.length === 0) continue;
     const key = `${record.clientId}\u0000${record.subject}`;
-    if (!accessOf.has(key)) {
-      const party = await partyOf(stores, realm, record);
-      accessOf.set(key, party ? await currentAccess(stores, { realm, resource, party, context: { now, clientId: record.clientId, resharing } }) : null);
+    if (input.noneHold) accessOf.set(key, null);
+    else if (!accessOf.has(key)) {
+      const party = await partyOf(chain, realm, record);
+      accessOf.set(key, party ? await currentAccess(chain, { realm, resource, party, context: { now, clientId: record.clientId, resharing } }) : null);
     }
     const access = accessOf.get(key)!;
     if (access && held.every((p) => stillAllowed(p, access))) continue;
@@ -261,7 +267,7 @@ export async function deletePolicy(ports: Ports, input: { realm: string; owner: 
     if (!policy || !(await tx.policies.delete(realm, owner.id, resourceId))) return false;
     // Re-shares below stay stored; they stop granting because the chain is read anew (and revoked here).
     const resource = await policyResource(tx, policy);
-    if (resource) await revokeWithdrawnGrants(tx, { realm, resource, now, resharing });
+    if (resource) await revokeWithdrawnGrants(tx, { realm, resource, now, resharing, noneHold: policy.resourceOwner === undefined });
     return true;
   });
   if (!deleted) throw policyNotFound(resourceId);

@@ -115,3 +115,31 @@ export async function checkReshare(
     if (upstream.has(p.subject)) throw fail('invalid_request', `Invalid UMA policy permission. Sharing with '${p.subject}' would create a cycle.`);
   }
 }
+
+/** The stores with the chain lookups (policies naming a subject, users by id) cached: for one short run (a revocation). */
+export function cachedSharingStores(stores: SharingStores): SharingStores {
+  const naming = new Map<string, Promise<Policy[]>>();
+  const users = new Map<string, Promise<User | null>>();
+  const listNaming = (realm: string, id: string, subject: string): Promise<Policy[]> => {
+    const key = `${realm}\u0000${id}\u0000${subject}`;
+    if (!naming.has(key)) naming.set(key, stores.policies.listNaming(realm, id, subject));
+    return naming.get(key)!;
+  };
+  const getUser = (realm: string, id: string): Promise<User | null> => {
+    const key = `${realm}\u0000${id}`;
+    if (!users.has(key)) users.set(key, stores.users.get(realm, id));
+    return users.get(key)!;
+  };
+  return { users: withMethod(stores.users, 'get', getUser), policies: withMethod(stores.policies, 'listNaming', listNaming) };
+}
+
+/** `target` with one method replaced (the others still called on `target` itself). */
+function withMethod<T extends object>(target: T, name: keyof T, replacement: unknown): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      if (prop === name) return replacement;
+      const value = Reflect.get(t, prop, t);
+      return typeof value === 'function' ? value.bind(t) : value;
+    },
+  });
+}

@@ -5,6 +5,7 @@
  * and `ClientId` conditions of one permission are read and written. Errors are CREST JSON.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
 import {
   deleteAuthorizationPolicy,
   fail,
@@ -42,6 +43,7 @@ const DOCS = {
     operationId: 'listAuthorizationPolicies',
     auth: ['owner-session', 'bearer'],
     params: { user: PARAMS.user },
+    query: Type.Object({ _queryFilter: Type.Literal('true', { description: 'Required; `true` (every authorization policy) is the only filter supported.' }) }),
     headers: API_VERSION,
     responses: { '200': { description: 'The authorization policies.', schema: AuthorizationPolicyListSchema } },
     errors: ['invalid_request', ...ACCESS_ERRORS],
@@ -128,9 +130,8 @@ function noStore(reply: FastifyReply): void {
 
 export function ownerAuthorizationPolicyRoutes(app: FastifyInstance, deps: Deps): void {
   app.get(COLLECTION, { config: { ...crest, docs: DOCS.list } }, async (request: ListRequest, reply) => {
-    const filter = request.query?._queryFilter;
-    if (filter !== 'true') throw fail('invalid_request', 'Only _queryFilter=true is supported on authorization policies.');
     const { realm, owner } = await caller(deps, request, 'read', '');
+    if (request.query?._queryFilter !== 'true') throw fail('invalid_request', 'Only _queryFilter=true is supported on authorization policies.');
     const all = await listAuthorizationPolicies(deps, { realm, owner });
     noStore(reply);
     return { result: all.map(authorizationPolicyRepresentation), resultCount: all.length, pagedResultsCookie: null, remainingPagedResults: -1 };
