@@ -78,7 +78,7 @@ for (const dialect of dialects) {
       assert.equal((await put('alice', doc, [{ subject: 'bob', scopes: ['view'] }])).status, 201);
       assertCrest(await put('bob', doc, [{ subject: 'chris', scopes: ['view', 'download'] }]), 400, 'Bad Request', /Cannot share scope 'download'/);
       assertCrest(await put('bob', doc, [{ subject: 'alice', scopes: ['view'] }]), 400, 'Bad Request', /would create a cycle/);
-      assertCrest(await put('bob', doc, [{ subject: 'bob', scopes: ['view'] }]), 400, 'Bad Request');
+      assertCrest(await put('bob', doc, [{ subject: 'bob', scopes: ['view'] }]), 400, 'Bad Request', 'Invalid UMA policy permission. A requesting party cannot re-share a resource with themselves.');
       assert.equal((await put('bob', doc, [{ subject: 'chris', scopes: ['view'] }])).status, 201);
       assertCrest(await put('chris', doc, [{ subject: 'bob', scopes: ['view'] }]), 400, 'Bad Request', /would create a cycle/);
       assertCrest(await put('dave', doc, [{ subject: 'chris', scopes: ['view'] }]), 404, 'Not Found', `UMA Policy not found, ${doc}`);

@@ -101,7 +101,9 @@ async function checkPermissions(ports: Ports, realm: string, owner: User, resour
     if (unknown !== undefined) throw fail('invalid_request', `Invalid UMA policy permission. Unknown scope, '${unknown}', for resource ${resource.id}.`);
   }
   for (const p of permissions) {
-    if (p.subject === owner.username) throw fail('invalid_request', 'Invalid UMA policy permission. The resource owner cannot share a resource with themselves.');
+    if (p.subject === owner.username) {
+      throw fail('invalid_request', resource.owner === owner.id ? 'Invalid UMA policy permission. The resource owner cannot share a resource with themselves.' : 'Invalid UMA policy permission. A requesting party cannot re-share a resource with themselves.');
+    }
     if (!(await subjectExists(ports, realm, p.subject))) throw fail('invalid_request', `Invalid UMA policy permission. Unknown subject, '${p.subject}'.`);
   }
 }
