@@ -26,7 +26,6 @@ function check(condition: unknown, what: string): asserts condition {
 
 const say = (line: string) => console.log(line);
 const ok = (line: string) => console.log(`  ✔ ${line}`);
-const skipped = (line: string) => console.log(`  ⏭ skipped: not built yet — ${line}`);
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -93,6 +92,11 @@ function actors(baseUrl: string, issuer: string, records: string) {
     },
     async applyPolicy(pat: string, sso: string, recordId: string, permissions: unknown): Promise<Answer> {
       return call(`${records}/manage/resources/${recordId}/policy`, jsonInit('PUT', { permissions }, { authorization: `Bearer ${pat}`, 'x-sso-token': sso }));
+    },
+    /** A requesting party re-shares, at Steward, what was shared with them (their own policy on the owner's resource). */
+    async reshare(sso: string, user: string, resourceId: string, permissions: Array<{ subject: string; scopes: string[] }>): Promise<number> {
+      const d = await call(`${baseUrl}/json/realms/root/realms/demo/users/${user}/uma/policies/${resourceId}`, jsonInit('PUT', { policyId: resourceId, permissions }, { iplanetdirectorypro: sso, 'if-none-match': '*' }));
+      return d.status;
     },
     async revoke(sso: string, owner: string, resourceId: string): Promise<number> {
       const d = await call(`${baseUrl}/json/realms/root/realms/demo/users/${owner}/uma/policies/${resourceId}`, { method: 'DELETE', headers: { iplanetdirectorypro: sso } });
@@ -167,14 +171,22 @@ async function medicalRecordStory(a: Actors): Promise<void> {
   check(read.status === 200 && read.json?.bloodType === 'A+', `Dr. Bob should read the record (got ${read.status})`);
   ok(`Dr. Bob reads the record: blood type ${read.json.bloodType}`);
 
-  skipped('Dr. Bob re-shares the record with the Surgery Center (chris)');
+  const surgery = await a.idToken('chris');
+  const reshared = await a.reshare(await a.ssoToken('bob'), 'bob', record.meta.resourceId, [{ subject: 'chris', scopes: ['content'] }]);
+  check(reshared === 201, `Dr. Bob's re-share answered ${reshared}`);
+  ok('Dr. Bob re-shares the content with the Surgery Center (chris) at his own policies endpoint');
+  const viaBob = await a.access('GET', path, surgery);
+  check(viaBob.status === 200 && viaBob.json?.bloodType === 'A+', `the Surgery Center should read the record (got ${viaBob.status})`);
+  ok('The Surgery Center reads the record through Dr. Bob\'s re-share');
 
   check((await a.revoke(sso, 'alice', record.meta.resourceId)) === 200, 'deleting the primary share failed');
   ok('Alice deletes the primary share');
   const gone = await a.access('GET', path, bob, read.rpt);
   check(gone.status === 401 && gone.refusal !== undefined, `Dr. Bob should lose access (got ${gone.status})`);
   ok(`Dr. Bob's access is gone (${gone.refusal})`);
-  skipped("the deleted primary share's effect on the Surgery Center's re-share");
+  const surgeryGone = await a.access('GET', path, surgery, viaBob.rpt);
+  check(surgeryGone.status === 401 && surgeryGone.refusal !== undefined, `the Surgery Center should lose access with the primary share (got ${surgeryGone.status})`);
+  ok(`The Surgery Center's access is gone too: Dr. Bob's re-share no longer grants (${surgeryGone.refusal})`);
 
   const again = await a.applyPolicy(alice, sso, record.meta.id, [{ subject: 'bob', scopes: ['meta', 'content'] }]);
   check(again.status === 201, `recreating the share answered ${again.status}: ${JSON.stringify(again.json)}`);
@@ -182,7 +194,9 @@ async function medicalRecordStory(a: Actors): Promise<void> {
   const back = await a.access('GET', path, bob);
   check(back.status === 200 && back.json?.bloodType === 'A+', `Dr. Bob should read the record again (got ${back.status})`);
   ok("Dr. Bob's access is back");
-  skipped("the recreated primary share's effect on re-shares");
+  const surgeryBack = await a.access('GET', path, surgery);
+  check(surgeryBack.status === 200 && surgeryBack.json?.bloodType === 'A+', `the Surgery Center should read again once the primary share is back (got ${surgeryBack.status})`);
+  ok("The Surgery Center's access is back: Dr. Bob's re-share is reinstated");
 }
 
 async function main(): Promise<number> {
