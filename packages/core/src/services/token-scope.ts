@@ -1,4 +1,5 @@
 /** @module services/token-scope — the OAuth scopes a client may ask for at the token endpoint, and narrowing on refresh. */
+import { splitScope } from '../decision/scopes.ts';
 import { fail } from '../errors.ts';
 
 /**
@@ -16,10 +17,7 @@ export const CLIENT_CREDENTIALS_DEFAULT_SCOPE = 'uma_protection';
 /** Scope of a user's token (password, authorization code) when the request names none. */
 export const USER_GRANT_DEFAULT_SCOPE = 'profile email';
 
-/** The distinct scope tokens of a space-separated scope string, in first-seen order. */
-export function splitScope(scope: string): string[] {
-  return [...new Set(scope.split(' ').filter((s) => s !== ''))];
-}
+export { splitScope } from '../decision/scopes.ts';
 
 /**
  * The scope to grant for a `scope` parameter (`fallback` when omitted). Throws `invalid_scope` when

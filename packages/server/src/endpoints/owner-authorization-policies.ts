@@ -11,15 +11,11 @@ import {
   fail,
   listAuthorizationPolicies,
   readAuthorizationPolicy,
-  resolvePolicyOwner,
   writeAuthorizationPolicy,
-  type PolicyAction,
-  type User,
 } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { acceptApiVersionDoc } from '../http/api-version.ts';
-import { requireOwnerUser } from '../http/owner-session.ts';
-import { loadRealm } from '../http/realm.ts';
+import { ifMatchRevision, ownerJsonBody, ownerOf, singleHeader } from '../http/owner-request.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { EmptyObjectSchema } from '../wire/owner.ts';
 import { AuthorizationPolicyBodySchema, AuthorizationPolicyListSchema, AuthorizationPolicySchema, authorizationPolicyRepresentation, parseAuthorizationPolicyBody } from '../wire/policy.ts';
@@ -97,40 +93,13 @@ const DOCS = {
 type ItemRequest = FastifyRequest<{ Params: { realm: string; user: string; policyId: string } }>;
 type ListRequest = FastifyRequest<{ Params: { realm: string; user: string }; Querystring: Record<string, string | string[] | undefined> }>;
 
-async function caller(deps: Deps, request: FastifyRequest<{ Params: { realm: string; user: string } }>, action: PolicyAction, policyId: string): Promise<{ realm: string; owner: User }> {
-  const realm = await loadRealm(deps, request.params.realm);
-  const actor = await requireOwnerUser(deps, realm, request);
-  const owner = await resolvePolicyOwner(deps, { realm: realm.id, actor, username: request.params.user, action, policyId });
-  return { realm: realm.id, owner };
-}
-
-/** `If-Match`: absent or `*` → null, else the revision (quoted or not). */
-function expectedRevision(request: FastifyRequest): string | null {
-  const value = request.headers['if-match'];
-  if (value === undefined) return null;
-  const text = typeof value === 'string' ? value.trim() : '';
-  if (text === '*') return null;
-  const quoted = /^(?:W\/)?"([^"]*)"$/.exec(text);
-  const rev = quoted ? quoted[1]! : text;
-  if (rev === '' || rev.length > 128) throw fail('invalid_request', 'If-Match must be * or a policy revision.');
-  return rev;
-}
-
-function jsonBody(request: FastifyRequest): unknown {
-  const type = request.headers['content-type'];
-  if (type === undefined && request.body === undefined) throw fail('invalid_request', 'A JSON body is required.');
-  const mime = (type ?? '').split(';')[0]!.trim().toLowerCase();
-  if (mime !== 'application/json') throw fail('unsupported_media_type', 'Content-Type must be application/json.');
-  return request.body;
-}
-
 function noStore(reply: FastifyReply): void {
   reply.header('cache-control', 'no-store');
 }
 
 export function ownerAuthorizationPolicyRoutes(app: FastifyInstance, deps: Deps): void {
   app.get(COLLECTION, { config: { ...crest, docs: DOCS.list } }, async (request: ListRequest, reply) => {
-    const { realm, owner } = await caller(deps, request, 'read', '');
+    const { realm, owner } = await ownerOf(deps, request, 'read', '');
     if (request.query?._queryFilter !== 'true') throw fail('invalid_request', 'Only _queryFilter=true is supported on authorization policies.');
     const all = await listAuthorizationPolicies(deps, { realm, owner });
     noStore(reply);
@@ -138,23 +107,23 @@ export function ownerAuthorizationPolicyRoutes(app: FastifyInstance, deps: Deps)
   });
 
   app.get(ITEM, { config: { ...crest, docs: DOCS.read } }, async (request: ItemRequest, reply) => {
-    const { realm, owner } = await caller(deps, request, 'read', request.params.policyId);
+    const { realm, owner } = await ownerOf(deps, request, 'read', request.params.policyId);
     const found = await readAuthorizationPolicy(deps, { realm, owner, id: request.params.policyId });
     noStore(reply);
     return authorizationPolicyRepresentation(found);
   });
 
   app.put(ITEM, { config: { ...crest, docs: DOCS.write } }, async (request: ItemRequest, reply) => {
-    const { realm, owner } = await caller(deps, request, 'write', request.params.policyId);
-    const expectedRev = expectedRevision(request);
-    const body = parseAuthorizationPolicyBody(jsonBody(request));
+    const { realm, owner } = await ownerOf(deps, request, 'write', request.params.policyId);
+    const expectedRev = ifMatchRevision(singleHeader(request, 'if-match'));
+    const body = parseAuthorizationPolicyBody(ownerJsonBody(request));
     const written = await writeAuthorizationPolicy(deps, { realm, owner, id: request.params.policyId, ...body, expectedRev });
     noStore(reply);
     return authorizationPolicyRepresentation(written);
   });
 
   app.delete(ITEM, { config: { ...crest, docs: DOCS.delete } }, async (request: ItemRequest, reply) => {
-    const { realm, owner } = await caller(deps, request, 'delete', request.params.policyId);
+    const { realm, owner } = await ownerOf(deps, request, 'delete', request.params.policyId);
     await deleteAuthorizationPolicy(deps, { realm, owner, id: request.params.policyId });
     noStore(reply);
     return {};

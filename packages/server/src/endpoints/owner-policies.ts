@@ -5,12 +5,11 @@
  * `If-None-Match: *`, update with `If-Match`, either without) and DELETE. Errors are CREST JSON.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { deletePolicy, fail, readPolicy, resolvePolicyOwner, sharePolicy, type PolicyAction, type PolicyWriteMode, type User } from '@steward/core';
+import { deletePolicy, fail, readPolicy, sharePolicy, type PolicyWriteMode } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { acceptApiVersionDoc } from '../http/api-version.ts';
-import { requireOwnerUser } from '../http/owner-session.ts';
+import { ifMatchRevision, ownerJsonBody, ownerOf, singleHeader } from '../http/owner-request.ts';
 import { ownerPolicyQueryRoutes } from './owner-policy-query.ts';
-import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { EmptyObjectSchema, PolicyBodyDocSchema, PolicyCreatedSchema, PolicyDocSchema } from '../wire/owner.ts';
 import { parsePolicyBody, policyRepresentation } from '../wire/policy.ts';
@@ -81,11 +80,6 @@ const crest = { errorStyle: 'crest' } as const;
 
 type PolicyRequest = FastifyRequest<{ Params: { realm: string; user: string; policyId: string } }>;
 
-function singleHeader(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return typeof value === 'string' ? value.trim() : undefined;
-}
-
 /** CREST preconditions: `If-None-Match: *` creates, `If-Match: *|rev` updates, neither creates or updates. */
 function writeMode(request: FastifyRequest): { mode: PolicyWriteMode; expectedRev: string | null } {
   const ifMatch = singleHeader(request, 'if-match');
@@ -96,27 +90,7 @@ function writeMode(request: FastifyRequest): { mode: PolicyWriteMode; expectedRe
     return { mode: 'create', expectedRev: null };
   }
   if (ifMatch === undefined) return { mode: 'upsert', expectedRev: null };
-  if (ifMatch === '*') return { mode: 'update', expectedRev: null };
-  const quoted = /^(?:W\/)?"([^"]*)"$/.exec(ifMatch);
-  const rev = quoted ? quoted[1]! : ifMatch;
-  if (rev === '' || rev.length > 128) throw fail('invalid_request', 'If-Match must be * or a policy revision.');
-  return { mode: 'update', expectedRev: rev };
-}
-
-/** The JSON body of a PUT: other media types are 415, a missing body 400. */
-function jsonBody(request: FastifyRequest): unknown {
-  const type = request.headers['content-type'];
-  if (type === undefined && request.body === undefined) throw fail('invalid_request', 'A JSON body is required.');
-  const mime = (type ?? '').split(';')[0]!.trim().toLowerCase();
-  if (mime !== 'application/json') throw fail('unsupported_media_type', 'Content-Type must be application/json.');
-  return request.body;
-}
-
-async function caller(deps: Deps, request: PolicyRequest, action: PolicyAction): Promise<{ realm: string; owner: User }> {
-  const realm = await loadRealm(deps, request.params.realm);
-  const actor = await requireOwnerUser(deps, realm, request);
-  const owner = await resolvePolicyOwner(deps, { realm: realm.id, actor, username: request.params.user, action, policyId: request.params.policyId });
-  return { realm: realm.id, owner };
+  return { mode: 'update', expectedRev: ifMatchRevision(ifMatch) };
 }
 
 function noStore(reply: FastifyReply, rev?: string): FastifyReply {
@@ -128,16 +102,16 @@ function noStore(reply: FastifyReply, rev?: string): FastifyReply {
 export function ownerPolicyRoutes(app: FastifyInstance, deps: Deps): void {
   ownerPolicyQueryRoutes(app, deps);
   app.get(URL, { config: { ...crest, docs: DOCS.read } }, async (request: PolicyRequest, reply) => {
-    const { realm, owner } = await caller(deps, request, 'read');
+    const { realm, owner } = await ownerOf(deps, request, 'read', request.params.policyId);
     const view = await readPolicy(deps, { realm, owner, resourceId: request.params.policyId });
     noStore(reply, view.policy.rev);
     return policyRepresentation(view);
   });
 
   app.put(URL, { config: { ...crest, docs: DOCS.write } }, async (request: PolicyRequest, reply) => {
-    const { realm, owner } = await caller(deps, request, 'write');
+    const { realm, owner } = await ownerOf(deps, request, 'write', request.params.policyId);
     const { mode, expectedRev } = writeMode(request);
-    const body = parsePolicyBody(jsonBody(request));
+    const body = parsePolicyBody(ownerJsonBody(request));
     const result = await sharePolicy(deps, { realm, owner, resourceId: request.params.policyId, body, mode, expectedRev });
     noStore(reply, result.policy.rev);
     if (result.created) return reply.code(201).send({ _id: result.policy.id, _rev: result.policy.rev });
@@ -145,7 +119,7 @@ export function ownerPolicyRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.delete(URL, { config: { ...crest, docs: DOCS.delete } }, async (request: PolicyRequest, reply) => {
-    const { realm, owner } = await caller(deps, request, 'delete');
+    const { realm, owner } = await ownerOf(deps, request, 'delete', request.params.policyId);
     await deletePolicy(deps, { realm, owner, resourceId: request.params.policyId });
     noStore(reply);
     return {};
