@@ -7,13 +7,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { UMA_GRANT_TYPE } from '@steward/core';
-import { addClient, addUser, createRealm } from '@steward/server';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { DEMO, postForm, request, type Reply } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
 import { policyUrl, session, signIn } from '../owner-policies/fixture.ts';
-import { assertError, ID_TOKEN, payload, rptPermissions, UMA, UmaWorld } from '../uma-grant/fixture.ts';
+import { assertError, ID_TOKEN, payload, rptPermissions, STRICT_APP, strictRealm, UMA, UmaWorld } from '../uma-grant/fixture.ts';
 
 /** RFC 6749 §5.2: error and error_description use only %x20-21 / %x23-5B / %x5D-7E. */
 const ERROR_CHARS = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
@@ -118,16 +116,11 @@ for (const dialect of dialects) {
   describe(`conformance: tickets in a realm without access requests (${dialect})`, () => {
     let s: TestSteward;
     let w: UmaWorld;
-    const RS = { id: 'rs', secret: 'rs-secret' };
-    const APP = { id: 'app', secret: 'app-secret' };
+    const APP = STRICT_APP;
 
     before(async () => {
       s = await startTestSteward(dialect);
-      await createRealm(s.deps, { id: 'strict', settings: { accessRequests: false } });
-      for (const username of ['alice', 'bob']) await addUser(s.deps, 'strict', { username, password: 'pw-0123456789' });
-      await addClient(s.deps, 'strict', { clientId: RS.id, secret: RS.secret, grantTypes: ['client_credentials'] });
-      await addClient(s.deps, 'strict', { clientId: APP.id, secret: APP.secret, grantTypes: [UMA_GRANT_TYPE] });
-      w = new UmaWorld(s, 'strict', RS);
+      w = await strictRealm(s);
     });
     after(async () => s?.close());
 

@@ -6,11 +6,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { issueAccessToken, UMA_GRANT_TYPE } from '@steward/core';
-import { addClient, addUser, createRealm } from '@steward/server';
+import { addClient } from '@steward/server';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { DEMO, request } from '../helpers/http.ts';
 import { startTestSteward, TestClock, type TestSteward } from '../helpers/steward.ts';
-import { assertError, ID_TOKEN, payload, UmaWorld } from './fixture.ts';
+import { assertError, ID_TOKEN, payload, STRICT_APP, strictRealm, UmaWorld } from './fixture.ts';
 
 const OTHER = { id: 'other-app', secret: 'other-app-secret' };
 const NEED_INFO_CLAIMS = (issuer: string) => [
@@ -162,16 +162,11 @@ for (const dialect of dialects) {
   describe(`UMA grant in a realm without access requests (${dialect})`, () => {
     let s: TestSteward;
     let w: UmaWorld;
-    const RS = { id: 'rs', secret: 'rs-secret' };
-    const APP = { id: 'app', secret: 'app-secret' };
+    const APP = STRICT_APP;
 
     before(async () => {
       s = await startTestSteward(dialect);
-      await createRealm(s.deps, { id: 'strict', settings: { accessRequests: false } });
-      for (const username of ['alice', 'bob']) await addUser(s.deps, 'strict', { username, password: 'pw-0123456789' });
-      await addClient(s.deps, 'strict', { clientId: RS.id, secret: RS.secret, grantTypes: ['client_credentials'] });
-      await addClient(s.deps, 'strict', { clientId: APP.id, secret: APP.secret, grantTypes: [UMA_GRANT_TYPE] });
-      w = new UmaWorld(s, 'strict', RS);
+      w = await strictRealm(s);
     });
     after(async () => s?.close());
 

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { issueAccessToken, issueIdToken, type PolicyPermission, type TokenRecord } from '@steward/core';
 import { basic, bearer, DEMO, postForm, request, type Reply } from '../helpers/http.ts';
+import { addClient, addUser, createRealm } from '@steward/server';
 import type { TestSteward } from '../helpers/steward.ts';
 
 export const UMA = 'urn:ietf:params:oauth:grant-type:uma-ticket';
@@ -127,4 +128,17 @@ export class UmaWorld {
   async introspect(token: string, owner = 'alice'): Promise<Reply> {
     return postForm(this.s.app, this.introspectUrl, { token }, { authorization: bearer(await this.pat(owner)) });
   }
+}
+
+/** The resource server and requesting client of the realm `strict` made by {@link strictRealm}. */
+export const STRICT_RS: ClientCreds = { id: 'rs', secret: 'rs-secret' };
+export const STRICT_APP: ClientCreds = { id: 'app', secret: 'app-secret' };
+
+/** A realm `strict` that does not record access requests (a refusal is `request_denied`), with alice and bob. */
+export async function strictRealm(s: TestSteward): Promise<UmaWorld> {
+  await createRealm(s.deps, { id: 'strict', settings: { accessRequests: false } });
+  for (const username of ['alice', 'bob']) await addUser(s.deps, 'strict', { username, password: 'pw-0123456789' });
+  await addClient(s.deps, 'strict', { clientId: STRICT_RS.id, secret: STRICT_RS.secret, grantTypes: ['client_credentials'] });
+  await addClient(s.deps, 'strict', { clientId: STRICT_APP.id, secret: STRICT_APP.secret, grantTypes: [UMA] });
+  return new UmaWorld(s, 'strict', STRICT_RS);
 }
