@@ -15,17 +15,11 @@ export interface ProtectionCaller {
   resourceServer: string;
 }
 
-/** The registrable part of a resource: what a create or a full replacement carries. */
-export interface ResourceDescription {
-  name: string | null;
-  type: string | null;
-  iconUri: string | null;
-  description: string | null;
-  /** `resource_scopes`: at least one. */
-  scopes: string[];
-  /** Members kept verbatim (internationalized `name#fr`, `description#en-US`). */
-  extra: Record<string, unknown>;
-}
+/**
+ * The registrable part of a resource: what a create or a full replacement carries (`scopes` are the
+ * `resource_scopes`, at least one; `extra` keeps internationalized members such as `name#fr`).
+ */
+export type ResourceDescription = Pick<Resource, 'name' | 'type' | 'iconUri' | 'description' | 'scopes' | 'extra'>;
 
 function normalized(description: ResourceDescription): ResourceDescription {
   const scopes = [...new Set(description.scopes)];
