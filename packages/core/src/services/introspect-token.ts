@@ -7,7 +7,7 @@
 import type { GrantedPermission } from '../model/permission.ts';
 import type { TokenRecord } from '../model/token.ts';
 import type { Ports } from './ports.ts';
-import { verifyJwt } from './verify-token.ts';
+import { MAX_TOKEN_LENGTH, verifyJwt } from './verify-token.ts';
 
 export interface IntrospectionInput {
   realm: string;
@@ -29,7 +29,6 @@ export type Introspection =
     };
 
 const INACTIVE: Introspection = { active: false };
-const MAX_TOKEN_LENGTH = 16384;
 
 function looksLikeJwt(token: string): boolean {
   return token.split('.').length === 3;

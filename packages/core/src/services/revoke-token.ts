@@ -8,12 +8,12 @@ import { fail } from '../errors.ts';
 import type { Client } from '../model/client.ts';
 import type { TokenRecord } from '../model/token.ts';
 import type { Ports } from './ports.ts';
+import { MAX_TOKEN_LENGTH } from './verify-token.ts';
 
 /** `token_type_hint` values accepted (RFC 7009 §2.1, UMA Grant §7.6 for `pct`). */
 export const REVOCATION_TOKEN_TYPE_HINTS: readonly string[] = ['access_token', 'refresh_token', 'pct', 'requesting_party_token'];
 
 /** Longer than any token Steward issues. */
-const MAX_TOKEN_LENGTH = 16_384;
 
 const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 

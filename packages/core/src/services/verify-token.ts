@@ -6,6 +6,12 @@
 import type { TokenRecord } from '../model/token.ts';
 import type { Ports } from './ports.ts';
 
+/**
+ * The longest token string Steward looks at. An RPT carries its permissions, so one for many resources
+ * is long; this matches the default request body limit, so every token Steward issues can be presented.
+ */
+export const MAX_TOKEN_LENGTH = 65_536;
+
 export interface ActiveToken {
   claims: Record<string, unknown>;
   record: TokenRecord;

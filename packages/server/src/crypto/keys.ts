@@ -5,7 +5,7 @@
  */
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
-import type { Clock, Random, Signer, SigningAlg, SigningKey, Store } from '@steward/core';
+import { MAX_TOKEN_LENGTH, type Clock, type Random, type Signer, type SigningAlg, type SigningKey, type Store } from '@steward/core';
 
 /**
  * Signing and verification use Node's synchronous crypto with KeyObjects: for ES256 this is several
@@ -125,7 +125,7 @@ export class KeyRing implements Signer {
   }
 
   async verify(realm: string, jwt: string): Promise<Record<string, unknown> | null> {
-    if (typeof jwt !== 'string' || jwt.length > 16384 || jwt.split('.').length !== 3) return null;
+    if (typeof jwt !== 'string' || jwt.length > MAX_TOKEN_LENGTH || jwt.split('.').length !== 3) return null;
     const cacheKey = `${realm}\u0000${jwt}`;
     const now = this.#clock.now();
     const hit = this.#verified.get(cacheKey);
