@@ -31,6 +31,7 @@ const MEANING: Record<string, string> = {
   precondition_failed: '`If-None-Match: *` on an existing policy, or a stale `If-Match` revision.',
   unsupported_media_type: 'Owner APIs: the body is not JSON.',
   payload_too_large: 'Body larger than `STEWARD_BODY_LIMIT`.',
+  too_many_requests: 'A rate limit was reached, or sign-in under this user name is locked out after failed passwords. `Retry-After` gives the seconds to wait.',
   server_error: 'Anything unexpected; the detail is logged, never sent.',
 };
 

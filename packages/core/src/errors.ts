@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   'precondition_failed',
   'unsupported_media_type',
   'payload_too_large',
+  // Rate limits and sign-in lockout (HTTP 429 with Retry-After)
+  'too_many_requests',
   // Anything unexpected
   'server_error',
 ] as const;
@@ -44,6 +46,8 @@ export interface ErrorExtras {
   required_claims?: RequiredClaim[];
   redirect_user?: string;
   interval?: number;
+  /** Seconds the caller should wait (`too_many_requests`); sent as `Retry-After`, not in the body. */
+  retryAfter?: number;
 }
 
 export interface RequiredClaim {

@@ -17,6 +17,7 @@ export type * from './services/ports.ts';
 export * from './services/issue-tokens.ts';
 export * from './services/verify-token.ts';
 export * from './services/authenticate-user.ts';
+export * from './services/login-lockout.ts';
 export * from './services/owner-policies.ts';
 export * from './services/resources.ts';
 export * from './services/request-permission.ts';

@@ -17,6 +17,7 @@ import { KyselySessionStore } from './stores/sessions.ts';
 import { KyselyTicketStore } from './stores/tickets.ts';
 import { KyselyTokenStore } from './stores/tokens.ts';
 import { KyselyUserStore } from './stores/users.ts';
+import { KyselyRateLimitStore } from './stores/rate-limits.ts';
 
 export type Dialect = Store['dialect'];
 export type BoundStores = Omit<Store, 'transaction' | 'close' | 'ping'>;
@@ -35,6 +36,7 @@ export function bindStores(db: Kysely<Database>, dialect: Dialect): BoundStores 
     tokens: new KyselyTokenStore(db),
     sessions: new KyselySessionStore(db),
     accessRequests: new KyselyAccessRequestStore(db),
+    rateLimits: new KyselyRateLimitStore(db),
   };
 }
 
@@ -50,6 +52,7 @@ export class KyselyStore implements Store {
   readonly tokens: Store['tokens'];
   readonly sessions: Store['sessions'];
   readonly accessRequests: Store['accessRequests'];
+  readonly rateLimits: Store['rateLimits'];
   readonly #db: Kysely<Database>;
   #closed: Promise<void> | null = null;
 
@@ -67,6 +70,7 @@ export class KyselyStore implements Store {
     this.tokens = stores.tokens;
     this.sessions = stores.sessions;
     this.accessRequests = stores.accessRequests;
+    this.rateLimits = stores.rateLimits;
   }
 
   /** Commits when `fn` resolves, rolls back when it throws (the error propagates unchanged). */

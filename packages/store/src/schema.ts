@@ -129,6 +129,20 @@ export interface AccessRequestRow {
   updated_at: number;
 }
 
+export interface RateCounterRow {
+  key: string;
+  window_start: number;
+  hits: number;
+  expires_at: number;
+}
+
+export interface LoginFailureRow {
+  realm: string;
+  username: string;
+  failures: number;
+  last_failure_at: number;
+}
+
 export interface Database {
   realms: RealmRow;
   keys: KeyRow;
@@ -141,4 +155,6 @@ export interface Database {
   tokens: TokenRow;
   sessions: SessionRow;
   access_requests: AccessRequestRow;
+  rate_counters: RateCounterRow;
+  login_failures: LoginFailureRow;
 }

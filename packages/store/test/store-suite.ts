@@ -13,6 +13,7 @@ import { concurrencyTests } from './suite/concurrency.ts';
 import type { StoreHandle } from './suite/fixtures.ts';
 import { identityTests } from './suite/identity.ts';
 import { ownershipTests } from './suite/ownership.ts';
+import { rateLimitTests } from './suite/rate-limits.ts';
 import { singleUseTests } from './suite/single-use.ts';
 import { transactionTests } from './suite/transactions.ts';
 
@@ -48,5 +49,6 @@ export function storeSuite(name: string, makeStore: () => Promise<StoreHandle>):
     accessRequestTests(store);
     transactionTests(store);
     concurrencyTests(handle);
+    rateLimitTests(handle);
   });
 }

@@ -155,6 +155,38 @@ export interface AccessRequestStore {
   answer(realm: string, owner: string, id: string, status: 'approved' | 'denied', now: number): Promise<boolean>;
 }
 
+/** Failed sign-ins in a row under one (realm, user name). */
+export interface LoginFailures {
+  failures: number;
+  /** Seconds since the epoch. */
+  lastFailureAt: number;
+}
+
+/**
+ * Rate-limit and lockout state, shared by every node through the database. Keys are opaque strings the
+ * caller builds (they name the limit and the client address or client id); user names are exact.
+ */
+export interface RateLimitStore {
+  /**
+   * Adds one hit to the counter of each key for the window starting at `windowStart` (a new counter
+   * starts at 1) and returns each key's count after it, in the order of `keys` (a key given twice is
+   * counted once, and both positions get its count). One atomic statement: concurrent hits, from any
+   * number of processes, are each counted exactly once. `expiresAt` is when the counter may be purged.
+   */
+  hit(keys: string[], windowStart: number, expiresAt: number): Promise<number[]>;
+  /** The failures recorded for (realm, username); null when none. */
+  failures(realm: string, username: string): Promise<LoginFailures | null>;
+  /**
+   * Atomically counts one more failure at `now` and returns the record after it. The count starts
+   * again at 1 when the previous failure was before `resetBefore`. Concurrent failures are each counted.
+   */
+  recordFailure(realm: string, username: string, now: number, resetBefore: number): Promise<LoginFailures>;
+  /** Forgets the failures of (realm, username); nothing happens when there are none. */
+  clearFailures(realm: string, username: string): Promise<void>;
+  /** Deletes counters with `expiresAt < now` and failure records last failed before `forgetBefore`; returns how many rows. */
+  purgeExpired(now: number, forgetBefore: number): Promise<number>;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   realms: RealmStore;
@@ -167,6 +199,7 @@ export interface Store {
   tokens: TokenStore;
   sessions: SessionStore;
   accessRequests: AccessRequestStore;
+  rateLimits: RateLimitStore;
   /**
    * Runs `fn` in one database transaction with stores bound to it; commits when it resolves, rolls back
    * when it throws. Keep it short: on SQLite it holds the only connection.

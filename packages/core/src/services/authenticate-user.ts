@@ -8,12 +8,23 @@ import { fail } from '../errors.ts';
 import type { Session } from '../model/session.ts';
 import type { User } from '../model/user.ts';
 import type { Ports } from './ports.ts';
+import { beginSignIn } from './login-lockout.ts';
 
 let dummyHash: Promise<string> | undefined;
 
-/** The user, or null when the credentials do not match an enabled user. */
+/**
+ * The user, or null when the credentials do not match an enabled user. Throws `too_many_requests`
+ * while the name is locked out after failed passwords (services/login-lockout).
+ */
 export async function verifyPassword(ports: Ports, realm: string, username: string, password: string): Promise<User | null> {
   if (username.length > 256 || password.length > 1024) return null;
+  const attempt = await beginSignIn(ports, realm, username);
+  const user = await checkPassword(ports, realm, username, password);
+  await attempt.finish(user !== null);
+  return user;
+}
+
+async function checkPassword(ports: Ports, realm: string, username: string, password: string): Promise<User | null> {
   const user = await ports.store.users.findByUsername(realm, username);
   if (!user) {
     dummyHash ??= ports.passwords.hash('not a password of anyone');

@@ -1,6 +1,7 @@
 /** @module services/ports — everything a core service may touch, passed explicitly. */
 import type { Clock, Digest, PasswordHasher, Random, Signer } from '../ports/crypto.ts';
 import type { Store } from '../ports/store.ts';
+import type { LockoutPolicy } from './login-lockout.ts';
 
 export interface Ports {
   store: Store;
@@ -11,4 +12,6 @@ export interface Ports {
   signer: Signer;
   /** `{baseUrl}/realms/{realm}`. */
   issuer(realm: string): string;
+  /** Progressive lockout after failed passwords; none when absent. */
+  lockout?: LockoutPolicy;
 }

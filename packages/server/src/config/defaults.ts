@@ -9,7 +9,7 @@ export interface ConfigKey {
   env: string;
   /** JSON config file member that sets it. */
   key: string;
-  type: 'port' | 'host' | 'url' | 'database-url' | 'boolean' | 'string' | 'integer' | 'path';
+  type: 'port' | 'host' | 'url' | 'database-url' | 'boolean' | 'string' | 'integer' | 'path' | 'count';
   default: string | number | boolean | null;
   description: string;
 }
@@ -72,6 +72,115 @@ export const CONFIG_KEYS = [
     type: 'string',
     default: 'info',
     description: 'One of `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`.',
+  },
+  {
+    env: 'STEWARD_MIGRATE_ON_START',
+    key: 'migrateOnStart',
+    type: 'boolean',
+    default: true,
+    description:
+      'Apply pending database migrations when the server starts. With `0`, a start against a database with pending migrations is refused (run `steward migrate` first): the setting for several nodes, where an upgrade migrates once, on purpose.',
+  },
+  {
+    env: 'STEWARD_SHUTDOWN_TIMEOUT',
+    key: 'shutdownTimeout',
+    type: 'integer',
+    default: 10,
+    description: 'On SIGTERM or SIGINT, seconds to let requests in flight finish before their connections are closed.',
+  },
+  {
+    env: 'STEWARD_TRUST_PROXY',
+    key: 'trustProxy',
+    type: 'string',
+    default: null,
+    description:
+      'Comma-separated addresses or CIDR ranges of reverse proxies (e.g. `10.0.0.0/8,127.0.0.1`). `X-Forwarded-For`, `X-Forwarded-Proto` and `X-Forwarded-Host` are honoured only from these; the client address they give is what rate limits and logs use. Issuers always come from `STEWARD_BASE_URL`, never from request headers.',
+  },
+  {
+    env: 'STEWARD_TLS_CERT',
+    key: 'tlsCert',
+    type: 'path',
+    default: null,
+    description: 'PEM certificate (chain) file: Steward serves HTTPS itself. Set together with `STEWARD_TLS_KEY`.',
+  },
+  {
+    env: 'STEWARD_TLS_KEY',
+    key: 'tlsKey',
+    type: 'path',
+    default: null,
+    description: 'PEM private key file of `STEWARD_TLS_CERT`.',
+  },
+  {
+    env: 'STEWARD_METRICS',
+    key: 'metrics',
+    type: 'string',
+    default: 'open',
+    description:
+      'Prometheus `/metrics`: `open` (anyone who reaches it; the metrics hold no secrets nor user data), `token` (a bearer token whose SHA-256 is `STEWARD_METRICS_TOKEN_SHA256`) or `off` (404).',
+  },
+  {
+    env: 'STEWARD_METRICS_TOKEN_SHA256',
+    key: 'metricsTokenSha256',
+    type: 'string',
+    default: null,
+    description: 'Hex SHA-256 of the bearer token `/metrics` requires when `STEWARD_METRICS=token` (`printf %s "$TOKEN" | sha256sum`).',
+  },
+  {
+    env: 'STEWARD_RATE_LIMIT_WINDOW',
+    key: 'rateLimitWindow',
+    type: 'integer',
+    default: 60,
+    description: 'Length in seconds of the fixed windows the request rate limits below count in.',
+  },
+  {
+    env: 'STEWARD_RATE_LIMIT_LOGIN_PER_IP',
+    key: 'rateLimitLoginPerIp',
+    type: 'count',
+    default: 300,
+    description: 'Sign-in attempts (owner API `authenticate` and the login page) one client address may make per window; `0` turns the limit off. Beyond it: 429 with `Retry-After`.',
+  },
+  {
+    env: 'STEWARD_RATE_LIMIT_TOKEN_PER_IP',
+    key: 'rateLimitTokenPerIp',
+    type: 'count',
+    default: 0,
+    description: 'Token endpoint requests one client address may make per window; `0` (default) turns the limit off. Each limited request costs one database write.',
+  },
+  {
+    env: 'STEWARD_RATE_LIMIT_TOKEN_PER_CLIENT',
+    key: 'rateLimitTokenPerClient',
+    type: 'count',
+    default: 0,
+    description: 'Token endpoint requests one authenticated client may make per window; `0` (default) turns the limit off.',
+  },
+  {
+    env: 'STEWARD_LOCKOUT_THRESHOLD',
+    key: 'lockoutThreshold',
+    type: 'count',
+    default: 5,
+    description:
+      'Failed passwords in a row for one user name (known or not) before sign-in under that name is refused for `STEWARD_LOCKOUT_SECONDS`; each further failure after a lockout doubles it. `0` turns lockout off.',
+  },
+  {
+    env: 'STEWARD_LOCKOUT_SECONDS',
+    key: 'lockoutSeconds',
+    type: 'integer',
+    default: 60,
+    description: 'First lockout, in seconds.',
+  },
+  {
+    env: 'STEWARD_LOCKOUT_MAX_SECONDS',
+    key: 'lockoutMaxSeconds',
+    type: 'integer',
+    default: 900,
+    description: 'Longest lockout, in seconds.',
+  },
+  {
+    env: 'STEWARD_LOCKOUT_RESET_SECONDS',
+    key: 'lockoutResetSeconds',
+    type: 'integer',
+    default: 3600,
+    description: 'Failures are forgotten after this many seconds without a new one (a successful sign-in forgets them at once).',
   },
   {
     env: 'STEWARD_CONFIG',

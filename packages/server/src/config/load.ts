@@ -16,6 +16,21 @@ export interface Config {
   bodyLimit: number;
   logLevel: string;
   configFile: string | null;
+  migrateOnStart: boolean;
+  shutdownTimeout: number;
+  trustProxy: string | null;
+  tlsCert: string | null;
+  tlsKey: string | null;
+  metrics: 'open' | 'token' | 'off';
+  metricsTokenSha256: string | null;
+  rateLimitWindow: number;
+  rateLimitLoginPerIp: number;
+  rateLimitTokenPerIp: number;
+  rateLimitTokenPerClient: number;
+  lockoutThreshold: number;
+  lockoutSeconds: number;
+  lockoutMaxSeconds: number;
+  lockoutResetSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -38,6 +53,11 @@ function parseValue(def: ConfigKey, raw: unknown, source: string): unknown {
       if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigError(`${where} must be a positive integer, got ${JSON.stringify(raw)}`);
       return n;
     }
+    case 'count': {
+      const n = typeof text === 'number' ? text : /^\d+$/.test(String(text)) ? Number(text) : NaN;
+      if (!Number.isSafeInteger(n) || n < 0) throw new ConfigError(`${where} must be a whole number (0 turns it off), got ${JSON.stringify(raw)}`);
+      return n;
+    }
     case 'boolean': {
       if (typeof text === 'boolean') return text;
       if (['1', 'true', 'yes', 'on'].includes(String(text).toLowerCase())) return true;
@@ -50,6 +70,7 @@ function parseValue(def: ConfigKey, raw: unknown, source: string): unknown {
       if (typeof text !== 'string' || text === '') throw new ConfigError(`${where} must be a non-empty string`);
       if (def.key === 'logLevel' && !LOG_LEVELS.includes(text)) throw new ConfigError(`${where} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);
       if (def.key === 'sessionHeader' && !/^[A-Za-z0-9_-]+$/.test(text)) throw new ConfigError(`${where} must be a header name`);
+      checkOperationsValue(def.key, text, where);
       return text;
     }
     case 'url': {
@@ -102,5 +123,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     out[def.key] = value;
   }
   if (out.baseUrl === null) out.baseUrl = `http://127.0.0.1:${out.port}`;
+  checkOperationsKeys(out);
   return out as unknown as Config;
+}
+
+/** Value checks of the operations keys (metrics, proxy), naming the key. */
+function checkOperationsValue(key: string, text: string, where: string): void {
+  if (key === 'metrics' && !['open', 'token', 'off'].includes(text)) throw new ConfigError(`${where} must be one of open, token, off, got ${JSON.stringify(text)}`);
+  if (key === 'metricsTokenSha256' && !/^[0-9a-fA-F]{64}$/.test(text)) throw new ConfigError(`${where} must be 64 hex digits (a SHA-256)`);
+  if (key === 'trustProxy') {
+    for (const part of text.split(',')) {
+      if (!/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(part.trim())) throw new ConfigError(`${where} must list IP addresses or CIDR ranges, got ${JSON.stringify(part.trim())}`);
+    }
+  }
+}
+
+/** Checks between keys, naming the key that is missing. */
+function checkOperationsKeys(out: Record<string, unknown>): void {
+  if (out.metrics === 'token' && out.metricsTokenSha256 === null) throw new ConfigError('STEWARD_METRICS_TOKEN_SHA256 is required when STEWARD_METRICS is token');
+  if ((out.tlsCert === null) !== (out.tlsKey === null)) throw new ConfigError(`${out.tlsCert === null ? 'STEWARD_TLS_CERT' : 'STEWARD_TLS_KEY'} is required when ${out.tlsCert === null ? 'STEWARD_TLS_KEY' : 'STEWARD_TLS_CERT'} is set`);
+  if ((out.lockoutMaxSeconds as number) < (out.lockoutSeconds as number)) throw new ConfigError('STEWARD_LOCKOUT_MAX_SECONDS must not be less than STEWARD_LOCKOUT_SECONDS');
 }

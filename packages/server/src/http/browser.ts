@@ -46,6 +46,7 @@ export function redirect(reply: FastifyReply, status: 302 | 303, uri: string): F
 
 export function showError(reply: FastifyReply, error: StewardError): FastifyReply {
   const status = STATUS[error.code];
+  if (error.extras.retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(error.extras.retryAfter))));
   const title = status === 404 ? 'Not found' : status === 403 ? 'Request refused' : status >= 500 ? 'Something went wrong' : 'Cannot continue';
   return sendPage(reply, status, errorPage({ title, description: error.description ?? error.code, code: error.code }));
 }

@@ -32,6 +32,7 @@ export const STATUS: Record<StewardErrorCode, number> = {
   precondition_failed: 412,
   unsupported_media_type: 415,
   payload_too_large: 413,
+  too_many_requests: 429,
   server_error: 500,
 };
 
@@ -73,10 +74,12 @@ export function renderError(err: unknown, request: FastifyRequest, reply: Fastif
   if (error.code === 'server_error') request.log.error({ err }, 'unexpected error');
   else request.log.debug({ code: error.code, detail: error.detail }, 'request refused');
   reply.code(status).header('cache-control', 'no-store').header('pragma', 'no-cache');
+  const { retryAfter, ...extras } = error.extras;
+  if (retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
   if (style === 'crest') {
     return reply.send({ code: status, reason: STATUS_CODES[status] ?? 'Error', message: error.description ?? error.code });
   }
   const body: Record<string, unknown> = { error: error.code };
   if (error.description) body.error_description = error.description.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, ' ');
-  return reply.send({ ...body, ...error.extras });
+  return reply.send({ ...body, ...extras });
 }

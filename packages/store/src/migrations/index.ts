@@ -6,10 +6,12 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as initial from './0001-initial.ts';
 import * as policySharing from './0002-policy-sharing.ts';
+import * as rateLimits from './0007-rate-limits.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-policy-sharing': policySharing,
+  '0007-rate-limits': rateLimits,
 };
 
 export const migrationProvider: MigrationProvider = {
