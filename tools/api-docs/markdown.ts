@@ -16,6 +16,7 @@ const AUTH_TEXT: Record<RouteAuth, (o: ApiDocOptions) => string> = {
   client: () => 'client authentication (`client_secret_basic`, `client_secret_post`, or a public client\'s `client_id`)',
   'owner-session': (o) => `owner session token (the \`${o.sessionHeader}\` header, or the cookie of that name, from *Owner sign-in*)`,
   browser: () => 'the browser\'s session cookie (signing in is part of the page)',
+  admin: () => 'the admin token (`Authorization: Bearer`, the secret whose SHA-256 is `STEWARD_ADMIN_TOKEN_SHA256`)',
 };
 
 /** GitHub's heading anchors, made unique the way GitHub does. */

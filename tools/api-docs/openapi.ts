@@ -99,6 +99,7 @@ const SECURITY: Record<RouteAuth, Json[]> = {
   // `{}`: client_secret_post and public clients authenticate in the form, which OpenAPI cannot express.
   client: [{ clientBasic: [] }, {}],
   'owner-session': [{ ownerSession: [] }, { ownerSessionCookie: [] }],
+  admin: [{ adminToken: [] }],
 };
 
 function securitySchemes(options: ApiDocOptions): Json {
@@ -117,6 +118,7 @@ function securitySchemes(options: ApiDocOptions): Json {
     },
     ownerSession: { type: 'apiKey', in: 'header', name: options.sessionHeader, description: 'The `tokenId` from the owner authenticate endpoint.' },
     ownerSessionCookie: { type: 'apiKey', in: 'cookie', name: options.sessionHeader, description: 'The session cookie the owner authenticate endpoint sets.' },
+    adminToken: { type: 'http', scheme: 'bearer', description: 'The admin token: a secret whose SHA-256 (hex) is configured as `STEWARD_ADMIN_TOKEN_SHA256`.' },
   };
 }
 

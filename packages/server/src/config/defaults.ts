@@ -183,6 +183,29 @@ export const CONFIG_KEYS = [
     description: 'Failures are forgotten after this many seconds without a new one (a successful sign-in forgets them at once).',
   },
   {
+    env: 'STEWARD_ADMIN_TOKEN_SHA256',
+    key: 'adminTokenSha256',
+    type: 'string',
+    default: null,
+    description:
+      'Hex SHA-256 of the bearer token the admin API (`/admin/realms/…`) requires (`printf %s "$TOKEN" | sha256sum`). Unset: the admin API answers 404 to everything. Only the hash is configured, never the token.',
+  },
+  {
+    env: 'STEWARD_KEY_ACTIVATION_DELAY',
+    key: 'keyActivationDelay',
+    type: 'integer',
+    default: 30,
+    description:
+      'Seconds between `steward keys rotate` publishing a new signing key in the realm\'s `certs` and the key starting to sign, so that resource servers and other nodes have fetched it before they meet a token it signed (at least 10).',
+  },
+  {
+    env: 'STEWARD_PURGE_BATCH',
+    key: 'purgeBatch',
+    type: 'integer',
+    default: 500,
+    description: 'Rows deleted per statement by `steward purge` and the periodic purge of `serve` (expired tickets, codes, tokens, PCTs, sessions); small batches keep each transaction short.',
+  },
+  {
     env: 'STEWARD_CONFIG',
     key: 'configFile',
     type: 'path',

@@ -31,6 +31,9 @@ export interface Config {
   lockoutSeconds: number;
   lockoutMaxSeconds: number;
   lockoutResetSeconds: number;
+  adminTokenSha256: string | null;
+  keyActivationDelay: number;
+  purgeBatch: number;
 }
 
 export class ConfigError extends Error {
@@ -130,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** Value checks of the operations keys (metrics, proxy), naming the key. */
 function checkOperationsValue(key: string, text: string, where: string): void {
   if (key === 'metrics' && !['open', 'token', 'off'].includes(text)) throw new ConfigError(`${where} must be one of open, token, off, got ${JSON.stringify(text)}`);
+  if (key === 'adminTokenSha256' && !/^[0-9a-fA-F]{64}$/.test(text)) throw new ConfigError(`${where} must be 64 hex digits (a SHA-256)`);
   if (key === 'metricsTokenSha256' && !/^[0-9a-fA-F]{64}$/.test(text)) throw new ConfigError(`${where} must be 64 hex digits (a SHA-256)`);
   if (key === 'trustProxy') {
     for (const part of text.split(',')) {
@@ -142,5 +146,6 @@ function checkOperationsValue(key: string, text: string, where: string): void {
 function checkOperationsKeys(out: Record<string, unknown>): void {
   if (out.metrics === 'token' && out.metricsTokenSha256 === null) throw new ConfigError('STEWARD_METRICS_TOKEN_SHA256 is required when STEWARD_METRICS is token');
   if ((out.tlsCert === null) !== (out.tlsKey === null)) throw new ConfigError(`${out.tlsCert === null ? 'STEWARD_TLS_CERT' : 'STEWARD_TLS_KEY'} is required when ${out.tlsCert === null ? 'STEWARD_TLS_KEY' : 'STEWARD_TLS_CERT'} is set`);
+  if ((out.keyActivationDelay as number) < 10) throw new ConfigError('STEWARD_KEY_ACTIVATION_DELAY must be at least 10 seconds');
   if ((out.lockoutMaxSeconds as number) < (out.lockoutSeconds as number)) throw new ConfigError('STEWARD_LOCKOUT_MAX_SECONDS must not be less than STEWARD_LOCKOUT_SECONDS');
 }

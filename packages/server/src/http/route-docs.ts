@@ -16,9 +16,9 @@ export type JsonSchema = object;
  * How a caller authenticates: `PAT` a bearer protection API token (scope `uma_protection`); `bearer` a
  * user's own access token; `client` client authentication (Basic, posted secret, or a public client's
  * `client_id`); `owner-session` the owner API session token (header or cookie); `browser` a signed-in
- * browser (cookies and forms); `none` nothing.
+ * browser (cookies and forms); `admin` the admin bearer token (http/admin-auth.ts); `none` nothing.
  */
-export type RouteAuth = 'none' | 'PAT' | 'bearer' | 'client' | 'owner-session' | 'browser';
+export type RouteAuth = 'none' | 'PAT' | 'bearer' | 'client' | 'owner-session' | 'browser' | 'admin';
 
 /** Sections of the API reference, in order, with their introductions. */
 export const API_TAGS = {
@@ -28,6 +28,7 @@ export const API_TAGS = {
   Browser: 'Pages for the user\'s browser: authorization with sign-in and consent, logout, claims interaction. Errors are HTML pages (or redirects to the client).',
   'Owner API': 'The resource owner\'s sign-in and UMA policies in ForgeRock AM\'s CREST shape. Errors are CREST JSON `{"code","reason","message"}`.',
   Operations: 'Liveness and readiness for load balancers and orchestrators.',
+  'Admin API': 'Realm administration (realms, users, clients, signing keys) with the admin bearer token whose SHA-256 is `STEWARD_ADMIN_TOKEN_SHA256`; unset, every admin route answers 404. Errors are OAuth-style JSON `{"error","error_description"}`. The `steward` CLI does the same through the same services.',
 } as const;
 
 export type ApiTag = keyof typeof API_TAGS;

@@ -1,0 +1,37 @@
+/** @module cli/serve — `steward serve`: the authorization server, until SIGTERM or SIGINT. */
+import { startSteward } from '../steward.ts';
+import { loadConfig } from '../config/load.ts';
+import { EXIT_OK, parseFlags, type CliIo, type CommandGroup } from './io.ts';
+
+const HELP = `Usage: steward serve
+
+Starts the authorization server. Configuration comes from STEWARD_* environment variables and the
+optional JSON file named by STEWARD_CONFIG (see docs/configuration.md). Stops on SIGTERM or SIGINT.
+`;
+
+async function serve(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseFlags(args, {});
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  const config = loadConfig(io.env);
+  const steward = await startSteward(config);
+  steward.app.log.info(`Steward listening on ${steward.address}; demo realm issuer ${config.baseUrl}/realms/demo`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    steward.app.log.info(`${signal} received, shutting down`);
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    await steward.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  // Runs until a signal ends the process.
+  return new Promise<number>(() => {});
+}
+
+export const serveCommand: CommandGroup = { name: 'serve', summary: 'Start the authorization server', run: serve };
