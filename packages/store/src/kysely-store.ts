@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import { KyselyAccessRequestStore } from './stores/access-requests.ts';
+import { KyselyAuditStore } from './stores/audit.ts';
 import { KyselyClientStore } from './stores/clients.ts';
 import { KyselyKeyStore } from './stores/keys.ts';
 import { KyselyPolicyStore } from './stores/policies.ts';
@@ -18,6 +19,9 @@ import { KyselyTicketStore } from './stores/tickets.ts';
 import { KyselyTokenStore } from './stores/tokens.ts';
 import { KyselyUserStore } from './stores/users.ts';
 import { KyselyRateLimitStore } from './stores/rate-limits.ts';
+import { KyselyWebhookStore } from './stores/webhooks.ts';
+import { KyselyOutboxStore } from './stores/outbox.ts';
+import { storeOperations, type PoolStats, type StoreOperations } from './stores/operations.ts';
 
 export type Dialect = Store['dialect'];
 export type BoundStores = Omit<Store, 'transaction' | 'close' | 'ping'>;
@@ -37,6 +41,9 @@ export function bindStores(db: Kysely<Database>, dialect: Dialect): BoundStores 
     sessions: new KyselySessionStore(db),
     accessRequests: new KyselyAccessRequestStore(db),
     rateLimits: new KyselyRateLimitStore(db),
+    webhooks: new KyselyWebhookStore(db),
+    outbox: new KyselyOutboxStore(db, dialect),
+    audit: new KyselyAuditStore(db),
   };
 }
 
@@ -53,11 +60,17 @@ export class KyselyStore implements Store {
   readonly sessions: Store['sessions'];
   readonly accessRequests: Store['accessRequests'];
   readonly rateLimits: Store['rateLimits'];
+  readonly webhooks: Store['webhooks'];
+  readonly outbox: Store['outbox'];
+  readonly audit: Store['audit'];
   readonly #db: Kysely<Database>;
   #closed: Promise<void> | null = null;
+  /** Readiness and metrics for operators (not a core port). */
+  readonly operations: StoreOperations;
 
-  constructor(db: Kysely<Database>, dialect: Dialect) {
+  constructor(db: Kysely<Database>, dialect: Dialect, poolStats: () => PoolStats | null = () => null) {
     this.#db = db;
+    this.operations = storeOperations(db, poolStats);
     const stores = bindStores(db, dialect);
     this.dialect = dialect;
     this.realms = stores.realms;
@@ -71,6 +84,9 @@ export class KyselyStore implements Store {
     this.sessions = stores.sessions;
     this.accessRequests = stores.accessRequests;
     this.rateLimits = stores.rateLimits;
+    this.webhooks = stores.webhooks;
+    this.outbox = stores.outbox;
+    this.audit = stores.audit;
   }
 
   /** Commits when `fn` resolves, rolls back when it throws (the error propagates unchanged). */

@@ -3,6 +3,7 @@
  * Row types of the tables, as Kysely sees them. Times are integer seconds; flags are 0/1 integers;
  * lists and objects are JSON text. Column names are snake_case; the stores map them to the model.
  */
+import type { Generated } from 'kysely';
 
 export interface RealmRow {
   id: string;
@@ -143,6 +144,51 @@ export interface LoginFailureRow {
   last_failure_at: number;
 }
 
+/** One domain event of the audit log; `seq` is assigned by the database and orders ties in time. */
+export interface AuditEventRow {
+  seq: Generated<number>;
+  realm: string;
+  id: string;
+  owner: string;
+  type: string;
+  at: number;
+  requester: string | null;
+  client_id: string | null;
+  resource_id: string | null;
+  resource_name: string | null;
+  scopes: string | null;
+  request_id: string | null;
+  detail: string | null;
+}
+
+export interface WebhookRow {
+  realm: string;
+  id: string;
+  url: string;
+  secret: string;
+  events: string;
+  enabled: number;
+  created_at: number;
+}
+
+/** Times in milliseconds except `created_at` (seconds). */
+export interface OutboxRow {
+  id: string;
+  realm: string;
+  event_id: string;
+  event_type: string;
+  channel: string;
+  target: string;
+  payload: string;
+  attempts: number;
+  next_attempt_at: number;
+  status: string;
+  last_error: string | null;
+  locked_until: number | null;
+  claim: string | null;
+  created_at: number;
+}
+
 export interface Database {
   realms: RealmRow;
   keys: KeyRow;
@@ -155,6 +201,9 @@ export interface Database {
   tokens: TokenRow;
   sessions: SessionRow;
   access_requests: AccessRequestRow;
+  audit_events: AuditEventRow;
   rate_counters: RateCounterRow;
   login_failures: LoginFailureRow;
+  webhooks: WebhookRow;
+  outbox: OutboxRow;
 }

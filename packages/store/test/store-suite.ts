@@ -9,6 +9,7 @@
 import { afterEach, beforeEach, describe } from 'node:test';
 import type { Store } from '@steward/core';
 import { accessRequestTests } from './suite/access-requests.ts';
+import { auditTests } from './suite/audit.ts';
 import { concurrencyTests } from './suite/concurrency.ts';
 import type { StoreHandle } from './suite/fixtures.ts';
 import { identityTests } from './suite/identity.ts';
@@ -47,6 +48,7 @@ export function storeSuite(name: string, makeStore: () => Promise<StoreHandle>):
     ownershipTests(store);
     singleUseTests(store);
     accessRequestTests(store);
+    auditTests(store);
     transactionTests(store);
     concurrencyTests(handle);
     rateLimitTests(handle);

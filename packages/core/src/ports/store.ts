@@ -6,7 +6,11 @@
  * except a user at sign-in.
  */
 import type { AccessRequest, AccessRequestStatus } from '../model/access-request.ts';
+import type { Group } from '../model/group.ts';
+import type { Organization } from '../model/organization.ts';
+import type { ResourceServerConfig } from '../model/resource-server-config.ts';
 import type { Client } from '../model/client.ts';
+import type { EventType, StewardEvent } from '../model/event.ts';
 import type { SigningKey } from '../model/key.ts';
 import type { Policy } from '../model/policy.ts';
 import type { Realm } from '../model/realm.ts';
@@ -15,6 +19,8 @@ import type { Session } from '../model/session.ts';
 import type { Ticket } from '../model/ticket.ts';
 import type { TokenRecord } from '../model/token.ts';
 import type { User } from '../model/user.ts';
+import type { Webhook } from '../model/webhook.ts';
+import type { ClaimedDelivery, OutboxCounts, OutboxDelivery, OutboxStatus } from '../model/outbox.ts';
 
 export interface RealmStore {
   /** null when absent. */
@@ -28,9 +34,21 @@ export interface RealmStore {
 }
 
 export interface KeyStore {
-  /** All keys of the realm that are not retired, oldest first. */
-  list(realm: string): Promise<SigningKey[]>;
+  /**
+   * The realm's published keys, oldest first (created, then kid): without `now`, those whose `retiredAt`
+   * is null; with `now`, also those retiring later (`retiredAt > now`), which still verify.
+   */
+  list(realm: string, now?: number): Promise<SigningKey[]>;
+  /** Every key of the realm, retired ones included, oldest first (for `steward keys list`). */
+  listAll(realm: string): Promise<SigningKey[]>;
   insert(key: SigningKey): Promise<void>;
+  /**
+   * Schedules the key's retirement at `at`; a retirement already scheduled earlier is kept. Returns false
+   * when the key is absent.
+   */
+  retire(realm: string, kid: string, at: number): Promise<boolean>;
+  /** Deletes (private key included) at most `limit` keys retired before `now`, any realm; returns how many. */
+  purgeRetired(now: number, limit: number): Promise<number>;
 }
 
 export interface UserStore {
@@ -41,6 +59,13 @@ export interface UserStore {
   create(user: User): Promise<void>;
   /** Ordered by username. */
   list(realm: string): Promise<User[]>;
+  /**
+   * Replaces email, password hash, admin and disabled of the user (realm, id); the username and
+   * createdAt never change. Returns false when absent.
+   */
+  update(user: User): Promise<boolean>;
+  /** Deletes the user row only (the caller deals with what refers to it). Returns false when absent. */
+  delete(realm: string, id: string): Promise<boolean>;
 }
 
 export interface ClientStore {
@@ -49,6 +74,10 @@ export interface ClientStore {
   create(client: Client): Promise<void>;
   /** Ordered by client id. */
   list(realm: string): Promise<Client[]>;
+  /** Replaces every field of the client (realm, clientId) but createdAt. Returns false when absent. */
+  update(client: Client): Promise<boolean>;
+  /** Deletes the client row only. Returns false when absent. */
+  delete(realm: string, clientId: string): Promise<boolean>;
 }
 
 export interface ResourceStore {
@@ -63,6 +92,18 @@ export interface ResourceStore {
   delete(realm: string, owner: string, id: string): Promise<boolean>;
   /** Ids of the owner's resources, optionally only those of one resource server, oldest first. */
   listIds(realm: string, owner: string, resourceServer?: string): Promise<string[]>;
+  /**
+   * The resource with this id registered by `resourceServer` in the realm, whoever owns it; null for an
+   * unknown id or a resource of another resource server. For the Keycloak ticketless grant, where the
+   * resource server names a resource by id for a requesting party (ids are unguessable UUIDs).
+   */
+  getByServer(realm: string, resourceServer: string, id: string): Promise<Resource | null>;
+  /**
+   * The resources of `resourceServer` whose name is exactly `name` (case-sensitive) and that are owned
+   * by one of `visibleTo.owners` or named (as a subject, exactly) by a policy on them through one of
+   * `visibleTo.subjects`; any order, each resource once. Empty lists match nothing.
+   */
+  findByName(realm: string, resourceServer: string, name: string, visibleTo: { owners: string[]; subjects: string[] }): Promise<Resource[]>;
 }
 
 /**
@@ -100,8 +141,16 @@ export interface TicketStore {
    * unknown, already consumed or expired at `now` (an expired ticket is removed too).
    */
   consume(realm: string, hash: string, now: number): Promise<Ticket | null>;
-  /** Deletes tickets that expired before `now`; returns how many. */
-  purgeExpired(now: number): Promise<number>;
+  /**
+   * The ticket with this hash without consuming it (the claims interaction endpoint shows its page
+   * first). Null when unknown, of another realm, or expired at `now` (`expiresAt <= now`).
+   */
+  get(realm: string, hash: string, now: number): Promise<Ticket | null>;
+  /**
+   * Deletes tickets that expired before `now` (`expiresAt < now`), in every realm, at most `limit` of
+   * them when given (one short statement; call again until it returns less than `limit`); returns how many.
+   */
+  purgeExpired(now: number, limit?: number): Promise<number>;
 }
 
 export interface TokenStore {
@@ -131,8 +180,17 @@ export interface TokenStore {
    * policy change, never on a request path.
    */
   listLiveByResource(realm: string, resourceId: string, now: number): Promise<TokenRecord[]>;
-  /** Deletes records that expired before `now`; returns how many. */
-  purgeExpired(now: number): Promise<number>;
+  /**
+   * Deletes records (every kind) that expired before `now`, in every realm, at most `limit` of them when
+   * given; returns how many.
+   */
+  purgeExpired(now: number, limit?: number): Promise<number>;
+  /**
+   * Marks revoked every unrevoked record of the realm whose subject is `who.subject` or whose client is
+   * `who.clientId` (the one given); returns how many changed. For disabling or deleting a user or a
+   * client: it may scan every token record of the realm, so never call it on a request path.
+   */
+  revokeAllFor(realm: string, who: { subject: string } | { clientId: string }): Promise<number>;
 }
 
 export interface SessionStore {
@@ -140,6 +198,10 @@ export interface SessionStore {
   /** Null when unknown or expired at `now`. */
   get(realm: string, hash: string, now: number): Promise<Session | null>;
   delete(realm: string, hash: string): Promise<boolean>;
+  /** Deletes every session of the user; returns how many. */
+  deleteForUser(realm: string, userId: string): Promise<number>;
+  /** Deletes at most `limit` sessions that expired before `now` (`expiresAt < now`), any realm; returns how many. */
+  purgeExpired(now: number, limit?: number): Promise<number>;
 }
 
 export interface AccessRequestStore {
@@ -153,6 +215,49 @@ export interface AccessRequestStore {
   list(realm: string, owner: string, status?: AccessRequestStatus): Promise<AccessRequest[]>;
   /** Sets the status when the request is pending. Returns false when absent or no longer pending. */
   answer(realm: string, owner: string, id: string, status: 'approved' | 'denied', now: number): Promise<boolean>;
+}
+
+/** Which events an audit query returns: every given condition holds (absent ones match all). */
+export interface AuditFilter {
+  /** Any of these types (an empty list matches nothing). */
+  types?: EventType[];
+  resourceId?: string;
+  requester?: string;
+  clientId?: string;
+  requestId?: string;
+  /** `at >= atLeast`. */
+  atLeast?: number;
+  /** `at <= atMost`. */
+  atMost?: number;
+}
+
+export interface AuditQuery {
+  filter?: AuditFilter;
+  /** By time, ties in the order the events were appended. Default 'asc' (oldest first). */
+  sort?: 'asc' | 'desc';
+  /** Matches to skip. Default 0. */
+  offset?: number;
+  /** Most events to return (0: none, only the total). */
+  limit: number;
+}
+
+export interface AuditPage {
+  events: StewardEvent[];
+  /** How many events match the filter, whatever the offset and limit. */
+  total: number;
+}
+
+/**
+ * The audit log: append-only. No method updates or deletes one event; only a whole realm's log can be
+ * purged (when the realm itself goes).
+ */
+export interface AuditStore {
+  /** Writes all events or none (throws `conflict` when an (realm, id) exists). An empty list writes nothing. */
+  append(events: StewardEvent[]): Promise<void>;
+  /** The owner's events in the realm matching the query; events of other owners or realms never appear. */
+  query(realm: string, owner: string, query: AuditQuery): Promise<AuditPage>;
+  /** Deletes every event of the realm; returns how many. */
+  purgeRealm(realm: string): Promise<number>;
 }
 
 /** Failed sign-ins in a row under one (realm, user name). */
@@ -187,6 +292,110 @@ export interface RateLimitStore {
   purgeExpired(now: number, forgetBefore: number): Promise<number>;
 }
 
+/** A realm's webhook subscriptions. Secrets are stored as given (signing needs them). */
+export interface WebhookStore {
+  /** Null when absent. */
+  get(realm: string, id: string): Promise<Webhook | null>;
+  /** The realm's webhooks ordered by id. */
+  list(realm: string): Promise<Webhook[]>;
+  /** Throws `conflict` when the realm has a webhook with this id. */
+  create(webhook: Webhook): Promise<void>;
+  /** Creates the webhook, or replaces url, secret, events and enabled of the one with this id (createdAt kept). */
+  put(webhook: Webhook): Promise<void>;
+  /** Returns false when absent. Pending deliveries to it stay; the worker dead-letters them. */
+  delete(realm: string, id: string): Promise<boolean>;
+}
+
+/**
+ * The durable outbox of notifications. Times are MILLISECONDS here (retries and leases are shorter
+ * than a second in tests), except `createdAt` (seconds, like every other record).
+ */
+export interface OutboxStore {
+  /**
+   * Adds deliveries as given (normally status `pending`, attempts 0, unlocked). Call it with the stores
+   * of the transaction that makes the change they report: they are written exactly when it commits.
+   * Throws `conflict` when an id exists.
+   */
+  enqueue(deliveries: OutboxDelivery[]): Promise<void>;
+  /**
+   * Claims up to `limit` pending deliveries due at `now` (`nextAttemptAt <= now`) and not under a live
+   * claim (`lockedUntil` null or `<= now`), oldest due first: each gets `lockedUntil = now + leaseMs`,
+   * attempts + 1 and a fresh `claim`. Atomic across any number of callers and processes: no delivery is
+   * handed to two callers while its lease runs. A claim whose lease ran out (its worker died) is
+   * claimable again, which is what makes delivery at-least-once.
+   */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
+  /** Marks delivered when `claim` still holds it (pending, same claim). Returns false otherwise. */
+  markDelivered(id: string, claim: string): Promise<boolean>;
+  /** Records a failed attempt: stays pending, unlocked, due again at `nextAttemptAt`. False when the claim was lost. */
+  markFailed(id: string, claim: string, nextAttemptAt: number, error: string): Promise<boolean>;
+  /** Gives up: status `dead` with the error, never claimed again. False when the claim was lost. */
+  deadLetter(id: string, claim: string, error: string): Promise<boolean>;
+  /** Null when absent. */
+  get(id: string): Promise<OutboxDelivery | null>;
+  /** The realm's deliveries with this status (all when undefined), oldest first, at most `limit`. */
+  list(realm: string, status?: OutboxStatus, limit?: number): Promise<OutboxDelivery[]>;
+  /** How many deliveries are in each status, over every realm (the backlog metric). */
+  counts(): Promise<OutboxCounts>;
+  /** Deletes delivered and dead deliveries created before `before` (seconds); returns how many. */
+  purgeFinished(before: number): Promise<number>;
+}
+
+/** One public configuration per (realm, resource server) (seed 004). */
+export interface ResourceServerConfigStore {
+  /** null when the resource server has published none. */
+  get(realm: string, resourceServer: string): Promise<ResourceServerConfig | null>;
+  /** Creates or replaces the whole configuration of (realm, resource server). */
+  put(config: ResourceServerConfig): Promise<void>;
+  /** Returns false when there was none. */
+  delete(realm: string, resourceServer: string): Promise<boolean>;
+}
+
+/** Groups of users, per realm; every lookup by (realm, id) except `findByName` for policy subjects. */
+export interface GroupStore {
+  /** Throws `conflict` when the id or the name exists in the realm. */
+  create(group: Group): Promise<void>;
+  get(realm: string, id: string): Promise<Group | null>;
+  /** Exact, case-sensitive match: for resolving a `group:{name}` policy subject. */
+  findByName(realm: string, name: string): Promise<Group | null>;
+  /** Ordered by name. */
+  list(realm: string): Promise<Group[]>;
+  /** Deletes the group and its memberships. Returns false when absent. */
+  delete(realm: string, id: string): Promise<boolean>;
+  /** Adds the user to the group; idempotent. Returns false (and writes nothing) when the group is absent. */
+  addMember(realm: string, groupId: string, userId: string): Promise<boolean>;
+  /** Returns false when the user was not a member. */
+  removeMember(realm: string, groupId: string, userId: string): Promise<boolean>;
+  /** User ids of the group's members, ordered; empty for an unknown group. */
+  members(realm: string, groupId: string): Promise<string[]>;
+  /** The groups the user belongs to, ordered by name. Indexed by (realm, user). */
+  groupsOf(realm: string, userId: string): Promise<Group[]>;
+}
+
+/** Organizations, per realm, with their administrators (user ids) and clients (client ids). */
+export interface OrganizationStore {
+  /** Writes the organization with its admins and clients. Throws `conflict` when the id exists, or when one of its clients already belongs to an organization. */
+  create(org: Organization): Promise<void>;
+  get(realm: string, id: string): Promise<Organization | null>;
+  /** Ordered by id. */
+  list(realm: string): Promise<Organization[]>;
+  /** Deletes it with its admin and client links. Returns false when absent. */
+  delete(realm: string, id: string): Promise<boolean>;
+  /** Idempotent. Returns false when the organization is absent. */
+  addAdmin(realm: string, id: string, userId: string): Promise<boolean>;
+  /** Returns false when the user was not an admin. */
+  removeAdmin(realm: string, id: string, userId: string): Promise<boolean>;
+  /**
+   * Links the client to the organization; idempotent. Returns false when the organization is absent;
+   * throws `conflict` when the client acts for another organization (a client acts for one at most).
+   */
+  addClient(realm: string, id: string, clientId: string): Promise<boolean>;
+  /** Returns false when the client was not linked to it. */
+  removeClient(realm: string, id: string, clientId: string): Promise<boolean>;
+  /** The organization the client acts for, or null. Indexed by (realm, client). */
+  ofClient(realm: string, clientId: string): Promise<Organization | null>;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   realms: RealmStore;
@@ -200,6 +409,12 @@ export interface Store {
   sessions: SessionStore;
   accessRequests: AccessRequestStore;
   rateLimits: RateLimitStore;
+  resourceServerConfigs: ResourceServerConfigStore;
+  groups: GroupStore;
+  organizations: OrganizationStore;
+  webhooks: WebhookStore;
+  outbox: OutboxStore;
+  audit: AuditStore;
   /**
    * Runs `fn` in one database transaction with stores bound to it; commits when it resolves, rolls back
    * when it throws. Keep it short: on SQLite it holds the only connection.

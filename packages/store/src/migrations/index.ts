@@ -6,11 +6,15 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as initial from './0001-initial.ts';
 import * as policySharing from './0002-policy-sharing.ts';
+import * as accessAudit from './0003-access-audit.ts';
+import * as outbox from './0004-outbox.ts';
 import * as rateLimits from './0007-rate-limits.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-policy-sharing': policySharing,
+  '0003-access-audit': accessAudit,
+  '0004-outbox': outbox,
   '0007-rate-limits': rateLimits,
 };
 
