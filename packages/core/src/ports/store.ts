@@ -20,7 +20,7 @@ import type { Ticket } from '../model/ticket.ts';
 import type { TokenRecord } from '../model/token.ts';
 import type { User } from '../model/user.ts';
 import type { Webhook } from '../model/webhook.ts';
-import type { ClaimedDelivery, OutboxCounts, OutboxDelivery, OutboxStatus } from '../model/outbox.ts';
+import type { ClaimedDelivery, OutboxChannel, OutboxCounts, OutboxDelivery, OutboxStatus } from '../model/outbox.ts';
 
 export interface RealmStore {
   /** null when absent. */
@@ -322,9 +322,10 @@ export interface OutboxStore {
    * claim (`lockedUntil` null or `<= now`), oldest due first: each gets `lockedUntil = now + leaseMs`,
    * attempts + 1 and a fresh `claim`. Atomic across any number of callers and processes: no delivery is
    * handed to two callers while its lease runs. A claim whose lease ran out (its worker died) is
-   * claimable again, which is what makes delivery at-least-once.
+   * claimable again, which is what makes delivery at-least-once. With `channels`, only deliveries of
+   * those channels are claimed (a node without SMTP leaves e-mails to one that has it).
    */
-  claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
+  claimDue(now: number, limit: number, leaseMs: number, channels?: OutboxChannel[]): Promise<ClaimedDelivery[]>;
   /** Marks delivered when `claim` still holds it (pending, same claim). Returns false otherwise. */
   markDelivered(id: string, claim: string): Promise<boolean>;
   /** Records a failed attempt: stays pending, unlocked, due again at `nextAttemptAt`. False when the claim was lost. */

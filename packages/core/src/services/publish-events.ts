@@ -7,6 +7,7 @@
  */
 import type { StewardEvent } from '../model/event.ts';
 import type { Store } from '../ports/store.ts';
+import { enqueueNotifications } from './notification-targets.ts';
 
 /** The stores a transaction hands its callback (`Store.transaction`); a plain Store works too. */
 export type TransactionStores = Omit<Store, 'transaction' | 'close' | 'ping'>;
@@ -15,4 +16,5 @@ export type TransactionStores = Omit<Store, 'transaction' | 'close' | 'ping'>;
 export async function publishEvents(tx: TransactionStores, events: StewardEvent[]): Promise<void> {
   if (events.length === 0) return;
   await tx.audit.append(events);
+  await enqueueNotifications(tx, events);
 }
