@@ -26,10 +26,17 @@ import { ownerAuthenticateRoutes } from './endpoints/owner-authenticate.ts';
 import { ownerPolicyRoutes } from './endpoints/owner-policies.ts';
 import { ownerAuthorizationPolicyRoutes } from './endpoints/owner-authorization-policies.ts';
 import { healthRoutes } from './endpoints/health.ts';
+import { metricsRoutes } from './endpoints/metrics.ts';
+import { installMetrics } from './http/metrics.ts';
+import { trustProxyOption } from './http/proxy.ts';
+import { rateLimitHooks } from './http/rate-limit.ts';
+import { requestIdHook } from './http/request-id.ts';
 
 export interface AppOptions {
   /** Log level for the request logger; `silent` in tests. */
   logLevel?: string;
+  /** Serve HTTPS with this PEM certificate and key (read from STEWARD_TLS_CERT / STEWARD_TLS_KEY). */
+  https?: { cert: Buffer; key: Buffer };
 }
 
 const requestIdPrefix = Math.floor(Math.random() * 0xffffffff).toString(36);
@@ -37,16 +44,17 @@ let requestCounter = 0;
 
 export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
     logger: {
       level: options.logLevel ?? deps.config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', `req.headers["${deps.config.sessionHeader.toLowerCase()}"]`, 'req.headers["x-openam-password"]'],
       serializers: {
         // The path only: query strings carry codes, states and ID token hints, which never go to logs.
-        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.split('?')[0], id: req.id }),
+        req: (req: { method: string; url: string; id: string; ip?: string }) => ({ method: req.method, url: req.url.split('?')[0], id: req.id, ip: req.ip }),
       },
     },
     bodyLimit: deps.config.bodyLimit,
-    trustProxy: false,
+    trustProxy: trustProxyOption(deps.config),
     genReqId: (req) => {
       const id = req.headers['x-request-id'];
       // A cheap process-unique id when the caller sent none (request ids are for logs, not security).
@@ -80,7 +88,11 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   );
 
   collectRoutes(app);
+  requestIdHook(app);
+  const metrics = installMetrics(app, deps);
+  rateLimitHooks(app, deps);
   healthRoutes(app, deps);
+  metricsRoutes(app, deps, metrics);
   discoveryRoutes(app, deps);
   jwksRoutes(app, deps);
   tokenRoutes(app, deps);

@@ -4,8 +4,9 @@
  * CLI and `createSteward` for tests (no socket needed; use `app.inject`).
  */
 import type { FastifyInstance } from 'fastify';
-import { openStore } from '@steward/store';
-import type { Config } from './config/load.ts';
+import { readFileSync } from 'node:fs';
+import { openStore, operationsOf } from '@steward/store';
+import { ConfigError, type Config } from './config/load.ts';
 import { digest, passwords, random, systemClock } from './crypto/node-crypto.ts';
 import { KeyRing } from './crypto/keys.ts';
 import type { Deps } from './deps.ts';
@@ -16,27 +17,66 @@ import type { Clock } from '@steward/core';
 export interface Steward {
   app: FastifyInstance;
   deps: Deps;
+  /** `drain` with the configured `shutdownTimeout`. */
   close(): Promise<void>;
+  /**
+   * Graceful stop: stops accepting connections, lets requests in flight finish for at most `timeoutMs`
+   * (then closes their connections), runs the app's `onClose` hooks (background work flushes there),
+   * and closes the database pool. Idempotent: later calls wait for the first.
+   */
+  drain(timeoutMs: number): Promise<void>;
+}
+
+/** Thrown when the database is not at this version's schema and `migrateOnStart` is off. */
+export class PendingMigrationsError extends Error {
+  override name = 'PendingMigrationsError';
+}
+
+function tlsOptions(config: Config): { cert: Buffer; key: Buffer } | undefined {
+  if (config.tlsCert === null || config.tlsKey === null) return undefined;
+  const read = (path: string, env: string) => {
+    try {
+      return readFileSync(path);
+    } catch (e) {
+      throw new ConfigError(`environment variable ${env}: cannot read ${path}: ${(e as Error).message}`);
+    }
+  };
+  return { cert: read(config.tlsCert, 'STEWARD_TLS_CERT'), key: read(config.tlsKey, 'STEWARD_TLS_KEY') };
 }
 
 export async function createSteward(config: Config, options: { clock?: Clock; logLevel?: string } = {}): Promise<Steward> {
-  const store = await openStore(config.databaseUrl, { migrate: true });
+  const https = tlsOptions(config);
+  const store = await openStore(config.databaseUrl, { migrate: config.migrateOnStart });
   const clock = options.clock ?? systemClock;
   const issuer = (realm: string) => `${config.baseUrl}/realms/${realm}`;
   const keys = new KeyRing(store, clock, issuer);
-  const deps: Deps = { config, store, clock, random, digest, passwords, signer: keys, keys, issuer };
+  const lockout = { threshold: config.lockoutThreshold, seconds: config.lockoutSeconds, maxSeconds: config.lockoutMaxSeconds, resetSeconds: config.lockoutResetSeconds };
+  const deps: Deps = { config, store, clock, random, digest, passwords, signer: keys, keys, issuer, lockout };
   try {
+    const pending = config.migrateOnStart ? [] : ((await operationsOf(store)?.pendingMigrations()) ?? []);
+    if (pending.length > 0) {
+      throw new PendingMigrationsError(
+        `the database has ${pending.length} pending migration(s) (${pending.join(', ')}); run \`steward migrate up\` first, or set STEWARD_MIGRATE_ON_START=1`,
+      );
+    }
     await seedDemoIfEmpty(deps);
-    const app = await buildApp(deps, options.logLevel ? { logLevel: options.logLevel } : {});
+    const app = await buildApp(deps, { ...(options.logLevel ? { logLevel: options.logLevel } : {}), ...(https ? { https } : {}) });
     await app.ready();
-    return {
-      app,
-      deps,
-      async close() {
-        await app.close();
+    let draining: Promise<void> | null = null;
+    const drain = (timeoutMs: number): Promise<void> =>
+      (draining ??= (async () => {
+        const closed = app.close();
+        let timer: NodeJS.Timeout | undefined;
+        const inTime = await Promise.race([closed.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]);
+        clearTimeout(timer);
+        if (!inTime) {
+          app.log.warn({ timeoutMs }, 'requests still in flight at the shutdown timeout; closing their connections');
+          app.server.closeAllConnections();
+          await closed;
+        }
         await store.close();
-      },
-    };
+      })());
+    return { app, deps, drain, close: () => drain(config.shutdownTimeout * 1000) };
   } catch (e) {
     await store.close();
     throw e;

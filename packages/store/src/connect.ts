@@ -11,6 +11,7 @@ import pg from 'pg';
 import type { Database } from './schema.ts';
 import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
 import { parseDatabaseUrl } from './url.ts';
+import type { PoolStats } from './stores/operations.ts';
 
 export interface ConnectOptions {
   /** PostgreSQL pool size (default 10). */
@@ -26,6 +27,8 @@ export interface Connection {
    * event loop the holder needs), so callers serialize such work on this key. Null otherwise.
    */
   fileKey: string | null;
+  /** PostgreSQL pool use right now; null for SQLite. */
+  poolStats(): PoolStats | null;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -38,7 +41,7 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
   const target = parseDatabaseUrl(url);
   if (target.dialect === 'sqlite') {
     const fileKey = target.filename === ':memory:' ? null : target.filename;
-    return { db: new Kysely<Database>({ dialect: sqliteDialect(target.filename) }), dialect: 'sqlite', fileKey };
+    return { db: new Kysely<Database>({ dialect: sqliteDialect(target.filename) }), dialect: 'sqlite', fileKey, poolStats: () => null };
   }
   const pool = new pg.Pool({
     connectionString: target.connectionString,
@@ -48,7 +51,9 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
   // An idle client may fail (server restart, terminated backend); the pool drops it. Without a
   // listener the 'error' event would crash the process.
   pool.on('error', () => {});
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: nulSafe(pool) }) }), dialect: 'postgres', fileKey: null };
+  const max = options.poolSize ?? DEFAULT_POOL_SIZE;
+  const poolStats = () => ({ max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: nulSafe(pool) }) }), dialect: 'postgres', fileKey: null, poolStats };
 }
 
 /**

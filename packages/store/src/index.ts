@@ -7,6 +7,7 @@ import type { Store } from '@steward/core';
 import { connect } from './connect.ts';
 import { KyselyStore } from './kysely-store.ts';
 import { applyMigrations } from './migrate.ts';
+import type { StoreOperations } from './stores/operations.ts';
 
 export interface OpenStoreOptions {
   /** Apply pending migrations before returning (default true). */
@@ -23,7 +24,7 @@ export interface OpenStoreOptions {
  */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const connection = connect(url, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
-  const store = new KyselyStore(connection.db, connection.dialect);
+  const store = new KyselyStore(connection.db, connection.dialect, connection.poolStats);
   try {
     if (options.migrate ?? true) await applyMigrations(connection);
     else await store.ping();
@@ -35,6 +36,12 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
 }
 
 export { migrateToLatest, migrationStatus } from './migrate.ts';
+export type { PoolStats, StoreOperations } from './stores/operations.ts';
+
+/** The operator-facing queries of a store opened by `openStore`; null for any other Store. */
+export function operationsOf(store: Store): StoreOperations | null {
+  return store instanceof KyselyStore ? store.operations : null;
+}
 export type { MigrationState } from './migrate.ts';
 export { parseDatabaseUrl, redact as redactDatabaseUrl } from './url.ts';
 export type { DatabaseTarget } from './url.ts';

@@ -14,6 +14,7 @@ import type { RouteDocs } from '../http/route-docs.ts';
 import { RptResponseSchema, TokenRequestSchema, TokenResponseSchema } from '../wire/token.ts';
 import { GRANTS } from './grants/index.ts';
 import { refuseOtherMethods } from '../http/post-only.ts';
+import { limitClient } from '../http/rate-limit.ts';
 
 const DOCS: RouteDocs = {
   summary: 'Token endpoint',
@@ -43,6 +44,7 @@ export function tokenRoutes(app: FastifyInstance, deps: Deps): void {
     if (!grant) throw fail('unsupported_grant_type', `Unsupported grant_type ${grantType.slice(0, 100)}`);
     form.rejectDuplicates(['client_id', 'client_secret', 'scope', ...grant.parameters]);
     const client = await authenticateClient(deps, realm, request, reply, form);
+    await limitClient(deps, realm.id, client.clientId);
     if (!client.grantTypes.includes(grant.grantType)) throw fail('unauthorized_client', `Client is not allowed the ${grantType} grant`);
     return grant.handle({ deps, realm, client, form, request, reply });
   });

@@ -38,6 +38,13 @@ export const STATUS: Record<StewardErrorCode, number> = {
 
 export type ErrorStyle = 'oauth' | 'crest';
 
+const answered = new WeakMap<FastifyRequest, StewardErrorCode>();
+
+/** The error code `renderError` answered this request with (metrics count outcomes by it). */
+export function answeredError(request: FastifyRequest): StewardErrorCode | undefined {
+  return answered.get(request);
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** How errors of this route are rendered; default `oauth`. */
@@ -71,6 +78,7 @@ export function renderError(err: unknown, request: FastifyRequest, reply: Fastif
   // OAuth has no media-type error: a protocol endpoint answers a wrong content type as a malformed request.
   if (style === 'oauth' && error.code === 'unsupported_media_type') error = new StewardError('invalid_request', error.description);
   const status = STATUS[error.code];
+  answered.set(request, error.code);
   if (error.code === 'server_error') request.log.error({ err }, 'unexpected error');
   else request.log.debug({ code: error.code, detail: error.detail }, 'request refused');
   reply.code(status).header('cache-control', 'no-store').header('pragma', 'no-cache');

@@ -27,7 +27,7 @@ export const API_TAGS = {
   'Protection API': 'Called by resource servers with a PAT (an access token with scope `uma_protection`): resource registration, permission tickets and token introspection.',
   Browser: 'Pages for the user\'s browser: authorization with sign-in and consent, logout, claims interaction. Errors are HTML pages (or redirects to the client).',
   'Owner API': 'The resource owner\'s sign-in and UMA policies in ForgeRock AM\'s CREST shape. Errors are CREST JSON `{"code","reason","message"}`.',
-  Operations: 'Liveness and readiness for load balancers and orchestrators.',
+  Operations: 'Liveness and readiness for load balancers and orchestrators, and Prometheus metrics (see docs/operations.md).',
   'Admin API': 'Realm administration (realms, users, clients, signing keys) with the admin bearer token whose SHA-256 is `STEWARD_ADMIN_TOKEN_SHA256`; unset, every admin route answers 404. Errors are OAuth-style JSON `{"error","error_description"}`. The `steward` CLI does the same through the same services.',
 } as const;
 

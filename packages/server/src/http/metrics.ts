@@ -1,0 +1,123 @@
+/**
+ * @module http/metrics
+ * Prometheus instruments and the hooks that feed them. Requests are labelled by route pattern (never
+ * the URL), method and status, so the label sets stay few; grant outcomes by grant type and error code
+ * (both closed lists). Gauges that need the database (sessions, pool, outbox) are read at scrape time,
+ * never on the request path. Each app has its own registry.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { operationsOf } from '@steward/store';
+import type { Deps } from '../deps.ts';
+import { GRANTS } from '../endpoints/grants/index.ts';
+import { Form } from './form.ts';
+import { answeredError } from './render-error.ts';
+
+const TOKEN_ROUTE = '/realms/:realm/protocol/openid-connect/token';
+const PERMISSION_ROUTE = '/realms/:realm/authz/protection/permission';
+const UMA_GRANT = 'urn:ietf:params:oauth:grant-type:uma-ticket';
+/** UMA grant answers that spend the presented ticket (it was found and consumed). */
+const REDEEMING = new Set(['success', 'need_info', 'request_submitted', 'request_denied']);
+
+/** Latency buckets in seconds: the token endpoint answers in milliseconds; argon2 sign-ins in tens. */
+const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** Something whose size the outbox-backlog gauge reports (the webhook outbox registers itself). */
+export type BacklogSource = () => Promise<number>;
+
+export interface Metrics {
+  registry: Registry;
+  /** Sets where `steward_outbox_backlog` reads from. */
+  setOutboxBacklog(source: BacklogSource): void;
+}
+
+function grantTypeOf(request: FastifyRequest): string {
+  if (!(request.body instanceof Form)) return 'none';
+  let value: string | undefined;
+  try {
+    value = request.body.get('grant_type');
+  } catch {
+    return 'invalid';
+  }
+  if (value === undefined) return 'none';
+  return GRANTS.has(value) ? value : 'unsupported';
+}
+
+/** Registers the instruments and the `onResponse` hook; the registry is what `/metrics` serves. */
+export function installMetrics(app: FastifyInstance, deps: Deps): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const duration = new Histogram({
+    name: 'steward_http_request_duration_seconds',
+    help: 'HTTP requests by route pattern, method and status: latency in seconds (`_count` is the request count).',
+    labelNames: ['route', 'method', 'status'],
+    buckets: BUCKETS,
+    registers: [registry],
+  });
+  const grants = new Counter({
+    name: 'steward_token_requests_total',
+    help: 'Token endpoint answers by grant type and outcome (`success` or the error code).',
+    labelNames: ['grant_type', 'outcome'],
+    registers: [registry],
+  });
+  const ticketsIssued = new Counter({ name: 'steward_tickets_issued_total', help: 'Permission tickets issued at the permission endpoint.', registers: [registry] });
+  const ticketsRedeemed = new Counter({
+    name: 'steward_tickets_redeemed_total',
+    help: 'Permission tickets spent at the token endpoint (UMA grant answered with an RPT, need_info, request_submitted or request_denied).',
+    registers: [registry],
+  });
+  const rpts = new Counter({ name: 'steward_rpts_issued_total', help: 'RPTs issued by the UMA grant.', registers: [registry] });
+  let outbox: BacklogSource | null = null;
+  const now = () => deps.clock.now();
+  new Gauge({
+    name: 'steward_active_sessions',
+    help: 'Unexpired user sessions (owner API and browser sign-ins), all realms.',
+    registers: [registry],
+    async collect() {
+      const ops = operationsOf(deps.store);
+      if (ops) this.set(await ops.activeSessions(now()).catch(() => 0));
+    },
+  });
+  new Gauge({
+    name: 'steward_outbox_backlog',
+    help: 'Webhook deliveries waiting in the outbox (0 when webhooks are not in use).',
+    registers: [registry],
+    async collect() {
+      this.set(outbox ? await outbox().catch(() => 0) : 0);
+    },
+  });
+  new Gauge({
+    name: 'steward_db_pool_connections',
+    help: 'PostgreSQL connection pool: `state` is max, total (open), idle or waiting (queries queued for a connection). Absent on SQLite.',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const stats = operationsOf(deps.store)?.poolStats();
+      if (!stats) return;
+      for (const [state, value] of Object.entries(stats)) this.set({ state }, value);
+    },
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    duration.observe({ route, method: request.method, status }, reply.elapsedTime / 1000);
+    if (route === TOKEN_ROUTE && request.method === 'POST') {
+      const grantType = grantTypeOf(request);
+      const outcome = status < 400 ? 'success' : (answeredError(request) ?? 'server_error');
+      grants.inc({ grant_type: grantType, outcome });
+      if (grantType === UMA_GRANT) {
+        if (outcome === 'success') rpts.inc();
+        if (REDEEMING.has(outcome)) ticketsRedeemed.inc();
+      }
+    } else if (route === PERMISSION_ROUTE && status === 201) {
+      ticketsIssued.inc();
+    }
+  });
+  return {
+    registry,
+    setOutboxBacklog(source) {
+      outbox = source;
+    },
+  };
+}
