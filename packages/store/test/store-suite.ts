@@ -11,8 +11,10 @@ import type { Store } from '@steward/core';
 import { accessRequestTests } from './suite/access-requests.ts';
 import { auditTests } from './suite/audit.ts';
 import { concurrencyTests } from './suite/concurrency.ts';
+import { consoleTests } from './suite/console.ts';
 import type { StoreHandle } from './suite/fixtures.ts';
 import { identityTests } from './suite/identity.ts';
+import { keycloakTests } from './suite/keycloak.ts';
 import { ownershipTests } from './suite/ownership.ts';
 import { rateLimitTests } from './suite/rate-limits.ts';
 import { singleUseTests } from './suite/single-use.ts';
@@ -46,6 +48,8 @@ export function storeSuite(name: string, makeStore: () => Promise<StoreHandle>):
 
     identityTests(store);
     ownershipTests(store);
+    consoleTests(store);
+    keycloakTests(store);
     singleUseTests(store);
     accessRequestTests(store);
     auditTests(store);

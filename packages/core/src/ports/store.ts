@@ -55,6 +55,12 @@ export interface UserStore {
   get(realm: string, id: string): Promise<User | null>;
   /** Exact, case-sensitive match. For sign-in and for resolving policy subjects. */
   findByUsername(realm: string, username: string): Promise<User | null>;
+  /**
+   * The users of the realm whose e-mail is exactly `email` (case-sensitive), ordered by username, at most
+   * `limit` (the caller asks for 2 to tell one match from several). For the share dialog's exact lookup;
+   * not indexed by e-mail, so it reads the realm's users in the database: never on a grant's path.
+   */
+  findByEmail(realm: string, email: string, limit: number): Promise<User[]>;
   /** Throws `conflict` when the username exists in the realm. */
   create(user: User): Promise<void>;
   /** Ordered by username. */
@@ -118,6 +124,13 @@ export interface PolicyStore {
    * how many policies the resource has.
    */
   listNaming(realm: string, id: string, subject: string): Promise<Policy[]>;
+  /**
+   * The policies of any owner, on any resource of the realm, with a permission whose subject is exactly
+   * `subject` (case-sensitive), ordered by (id, owner); at most `limit`. For the "shared with me" list:
+   * it reads the realm's subject index (not indexed by subject alone), so it is for a person's own
+   * page, never for a grant's path.
+   */
+  listNamingSubject(realm: string, subject: string, limit: number): Promise<Policy[]>;
   /** The owner's policies for these resource ids; absent ones are omitted. */
   getMany(realm: string, owner: string, ids: string[]): Promise<Policy[]>;
   /** Inserts a new policy. Returns false (and writes nothing) when this owner has one for that id. */
@@ -131,6 +144,11 @@ export interface PolicyStore {
   delete(realm: string, owner: string, id: string): Promise<boolean>;
   /** The owner's policies ordered by id. */
   list(realm: string, owner: string): Promise<Policy[]>;
+  /**
+   * Whether any policy of the realm (any owner, any resource) has a permission whose subject is exactly
+   * `subject`. An admin check (deleting a user): it may scan the realm's policy subjects.
+   */
+  isSubjectNamed(realm: string, subject: string): Promise<boolean>;
 }
 
 export interface TicketStore {
@@ -213,8 +231,21 @@ export interface AccessRequestStore {
   get(realm: string, owner: string, id: string): Promise<AccessRequest | null>;
   /** The owner's requests with this status (all when undefined), newest first. */
   list(realm: string, owner: string, status?: AccessRequestStatus): Promise<AccessRequest[]>;
-  /** Sets the status when the request is pending. Returns false when absent or no longer pending. */
-  answer(realm: string, owner: string, id: string, status: 'approved' | 'denied', now: number): Promise<boolean>;
+  /**
+   * Sets the status (and updatedAt to `now`) when the request is pending, in one conditional statement:
+   * of concurrent answers exactly one wins. `approvedScopes` (approvals only) records what was granted.
+   * Returns false when absent or no longer pending.
+   */
+  answer(realm: string, owner: string, id: string, status: 'approved' | 'denied', now: number, approvedScopes?: string[]): Promise<boolean>;
+  /** The requester's denied requests on the owner's resource (any client), newest answer first. */
+  listDenied(realm: string, owner: string, resourceId: string, requester: string): Promise<AccessRequest[]>;
+  /**
+   * Withdraws the owner's denial: a denied request becomes pending again (updatedAt `now`). When a
+   * pending request of the same key exists meanwhile, the denied one's scopes are merged into it and
+   * the denied one is removed. Returns the pending request that now holds the scopes; null when the
+   * request is absent or not denied.
+   */
+  reopen(realm: string, owner: string, id: string, now: number): Promise<AccessRequest | null>;
 }
 
 /** Which events an audit query returns: every given condition holds (absent ones match all). */

@@ -52,6 +52,22 @@ export class KyselyPolicyStore implements PolicyStore {
     return rows.map(toPolicy);
   }
 
+  async listNamingSubject(realm: string, subject: string, limit: number): Promise<Policy[]> {
+    if (limit <= 0) return [];
+    const rows = await this.#db
+      .selectFrom('policy_subjects as s')
+      .innerJoin('policies as p', (j) => j.onRef('p.realm', '=', 's.realm').onRef('p.owner', '=', 's.owner').onRef('p.id', '=', 's.resource_id'))
+      .selectAll('p')
+      .where('s.realm', '=', realm)
+      .where('s.subject', '=', subject)
+      .orderBy('p.id')
+      .orderBy('p.owner')
+      .limit(limit)
+      .execute();
+    // Same order on both dialects whatever PostgreSQL's collation (ids are compared as code units).
+    return byKey(rows.map(toPolicy), (p) => `${p.id}\u0000${p.owner}`);
+  }
+
   /** False when this owner already has a policy with this id in the realm. */
   async create(policy: Policy): Promise<boolean> {
     const result = await this.#db
@@ -125,6 +141,11 @@ export class KyselyPolicyStore implements PolicyStore {
       .orderBy('id')
       .execute();
     return byKey(rows.map(toPolicy), (p) => p.id);
+  }
+
+  async isSubjectNamed(realm: string, subject: string): Promise<boolean> {
+    const row = await this.#db.selectFrom('policy_subjects').select('owner').where('realm', '=', realm).where('subject', '=', subject).limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 }
 

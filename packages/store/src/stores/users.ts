@@ -1,7 +1,7 @@
 /** @module stores/users — UserStore on Kysely. */
 import type { User, UserStore } from '@steward/core';
 import type { Kysely } from 'kysely';
-import { byKey, fromFlag, insertOrConflict, toFlag } from '../codec.ts';
+import { affected, byKey, fromFlag, insertOrConflict, toFlag } from '../codec.ts';
 import type { Database, UserRow } from '../schema.ts';
 import { firstRow } from '../prepared.ts';
 
@@ -29,6 +29,12 @@ export class KyselyUserStore implements UserStore {
     return row ? toUser(row) : null;
   }
 
+  async findByEmail(realm: string, email: string, limit: number): Promise<User[]> {
+    if (limit <= 0) return [];
+    const rows = await this.#db.selectFrom('users').selectAll().where('realm', '=', realm).where('email', '=', email).orderBy('username').limit(limit).execute();
+    return byKey(rows.map(toUser), (u) => u.username);
+  }
+
   /** Throws `conflict` when the id or the username exists in the realm. */
   async create(user: User): Promise<void> {
     await insertOrConflict(`user ${user.username}`, () =>
@@ -52,6 +58,21 @@ export class KyselyUserStore implements UserStore {
   async list(realm: string): Promise<User[]> {
     const rows = await this.#db.selectFrom('users').selectAll().where('realm', '=', realm).orderBy('username').execute();
     return byKey(rows.map(toUser), (u) => u.username);
+  }
+
+  async update(user: User): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('users')
+      .set({ email: user.email, password_hash: user.passwordHash, admin: toFlag(user.admin), disabled: toFlag(user.disabled) })
+      .where('realm', '=', user.realm)
+      .where('id', '=', user.id)
+      .executeTakeFirst();
+    return affected(result.numUpdatedRows) > 0;
+  }
+
+  async delete(realm: string, id: string): Promise<boolean> {
+    const result = await this.#db.deleteFrom('users').where('realm', '=', realm).where('id', '=', id).executeTakeFirst();
+    return affected(result.numDeletedRows) > 0;
   }
 }
 
