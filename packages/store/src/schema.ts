@@ -128,6 +128,8 @@ export interface AccessRequestRow {
   status: string;
   created_at: number;
   updated_at: number;
+  /** JSON list; set when approved. */
+  approved_scopes?: string | null;
 }
 
 export interface RateCounterRow {
@@ -189,7 +191,57 @@ export interface OutboxRow {
   created_at: number;
 }
 
+export interface ResourceServerConfigRow {
+  realm: string;
+  resource_server: string;
+  /** JSON: scope name → { description, iconUri? }. */
+  scopes: string;
+  /** JSON: type name → { scopes, description? }. */
+  types: string;
+  updated_at: number;
+}
+
+export interface GroupRow {
+  realm: string;
+  id: string;
+  name: string;
+  visible: number;
+  created_at: number;
+}
+
+export interface GroupMemberRow {
+  realm: string;
+  group_id: string;
+  user_id: string;
+}
+
+export interface OrganizationRow {
+  realm: string;
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface OrganizationAdminRow {
+  realm: string;
+  org_id: string;
+  user_id: string;
+}
+
+/** Keyed by (realm, client_id): a client acts for one organization at most. */
+export interface OrganizationClientRow {
+  realm: string;
+  client_id: string;
+  org_id: string;
+}
+
 export interface Database {
+  resource_server_configs: ResourceServerConfigRow;
+  groups: GroupRow;
+  group_members: GroupMemberRow;
+  organizations: OrganizationRow;
+  organization_admins: OrganizationAdminRow;
+  organization_clients: OrganizationClientRow;
   realms: RealmRow;
   keys: KeyRow;
   users: UserRow;

@@ -10,14 +10,17 @@ import { afterEach, beforeEach, describe } from 'node:test';
 import type { Store } from '@steward/core';
 import { accessRequestTests } from './suite/access-requests.ts';
 import { auditTests } from './suite/audit.ts';
+import { accessAnswerTests } from './suite/access-answers.ts';
 import { concurrencyTests } from './suite/concurrency.ts';
 import { consoleTests } from './suite/console.ts';
 import type { StoreHandle } from './suite/fixtures.ts';
 import { identityTests } from './suite/identity.ts';
 import { keycloakTests } from './suite/keycloak.ts';
 import { ownershipTests } from './suite/ownership.ts';
+import { outboxTests } from './suite/outbox.ts';
 import { rateLimitTests } from './suite/rate-limits.ts';
 import { singleUseTests } from './suite/single-use.ts';
+import { scopesGroupsOrgsTests } from './suite/scopes-groups-orgs.ts';
 import { transactionTests } from './suite/transactions.ts';
 
 export type { StoreHandle } from './suite/fixtures.ts';
@@ -53,8 +56,11 @@ export function storeSuite(name: string, makeStore: () => Promise<StoreHandle>):
     singleUseTests(store);
     accessRequestTests(store);
     auditTests(store);
+    accessAnswerTests(store);
     transactionTests(store);
+    scopesGroupsOrgsTests(store);
     concurrencyTests(handle);
     rateLimitTests(handle);
+    outboxTests(handle);
   });
 }

@@ -14,7 +14,12 @@ export type QueryFilter =
   | { op: 'true' }
   | { op: 'false' }
   | { op: 'eq'; field: string; value: QueryValue }
+  | { op: ComparisonOperator; field: string; value: QueryValue }
   | { op: 'and'; operands: QueryFilter[] };
+
+/** Ordering comparisons, accepted only on the fields a caller lists as `ordered`. */
+export type ComparisonOperator = 'gt' | 'ge' | 'lt' | 'le';
+const COMPARISONS: ReadonlySet<string> = new Set(['gt', 'ge', 'lt', 'le']);
 
 /** Bounds that keep one filter's work small. */
 export const QUERY_FILTER_LIMITS = { length: 2048, depth: 32 } as const;
@@ -79,12 +84,14 @@ export function normalizeField(field: string): string {
 class Parser {
   readonly #tokens: Token[];
   readonly #fields: ReadonlySet<string>;
+  readonly #ordered: ReadonlySet<string>;
   #next = 0;
   #depth = 0;
 
-  constructor(tokens: Token[], fields: readonly string[]) {
+  constructor(tokens: Token[], fields: readonly string[], ordered: readonly string[]) {
     this.#tokens = tokens;
     this.#fields = new Set(fields.map(normalizeField));
+    this.#ordered = new Set(ordered.map(normalizeField));
   }
 
   parse(): QueryFilter {
@@ -143,8 +150,9 @@ class Parser {
     if (!this.#fields.has(field)) throw fail('invalid_request', `${quote(field)} not queryable`);
     const operator = this.#take();
     const op = operator.kind === 'word' ? operator.text.toLowerCase() : '';
+    if (COMPARISONS.has(op) && this.#ordered.has(field)) return { op: op as ComparisonOperator, field, value: this.#value() };
     if (op !== 'eq') {
-      if (OTHER_OPERATORS.has(op)) throw invalid(`operator ${quote(operator.text)} is not supported on ${quote(field)}; only eq is`);
+      if (OTHER_OPERATORS.has(op)) throw invalid(`operator ${quote(operator.text)} is not supported on ${quote(field)}; only ${this.#ordered.has(field) ? 'eq, gt, ge, lt and le are' : 'eq is'}`);
       throw invalid(`expected an operator after ${quote(field)} at position ${operator.at}`);
     }
     return { op: 'eq', field, value: this.#value() };
@@ -169,11 +177,11 @@ class Parser {
  * Parses a `_queryFilter`. Throws `invalid_request` naming the problem: an unknown field answers
  * `'/field' not queryable` (AM's message), an unsupported operator or `or` says so.
  */
-export function parseQueryFilter(filter: string, fields: readonly string[]): QueryFilter {
+export function parseQueryFilter(filter: string, fields: readonly string[], options: { /** Fields that also accept gt, ge, lt and le. */ ordered?: readonly string[] } = {}): QueryFilter {
   if (filter.length > QUERY_FILTER_LIMITS.length) throw invalid(`longer than ${QUERY_FILTER_LIMITS.length} characters`);
   const tokens = tokenize(filter);
   if (tokens.length === 0) throw invalid('the filter is empty');
-  return new Parser(tokens, fields).parse();
+  return new Parser(tokens, fields, options.ordered ?? []).parse();
 }
 
 /** The filter as text that `parseQueryFilter` reads back to an equal filter. */
@@ -183,7 +191,11 @@ export function formatQueryFilter(filter: QueryFilter): string {
     case 'false':
       return filter.op;
     case 'eq':
-      return `${filter.field} eq ${JSON.stringify(filter.value)}`;
+    case 'gt':
+    case 'ge':
+    case 'lt':
+    case 'le':
+      return `${filter.field} ${filter.op} ${JSON.stringify(filter.value)}`;
     case 'and':
       return filter.operands.map((f) => (f.op === 'and' ? `(${formatQueryFilter(f)})` : formatQueryFilter(f))).join(' and ');
   }
@@ -212,7 +224,20 @@ export function matchesQueryFilter(filter: QueryFilter, record: unknown): boolea
       return false;
     case 'eq':
       return valuesAt(record, filter.field).some((v) => v === filter.value);
+    case 'gt':
+    case 'ge':
+    case 'lt':
+    case 'le':
+      return valuesAt(record, filter.field).some((v) => compares(filter.op as ComparisonOperator, v, filter.value));
     case 'and':
       return filter.operands.every((f) => matchesQueryFilter(f, record));
   }
+}
+
+/** `value op literal` for two numbers or two strings; values of other types never compare. */
+function compares(op: ComparisonOperator, value: unknown, literal: QueryValue): boolean {
+  if (typeof value !== typeof literal || (typeof value !== 'number' && typeof value !== 'string')) return false;
+  const a = value as number | string;
+  const b = literal as number | string;
+  return op === 'gt' ? a > b : op === 'ge' ? a >= b : op === 'lt' ? a < b : a <= b;
 }

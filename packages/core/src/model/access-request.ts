@@ -13,5 +13,8 @@ export interface AccessRequest {
   scopes: string[];
   status: AccessRequestStatus;
   createdAt: number;
+  /** When last refreshed while pending; when answered (or reopened) once answered. */
   updatedAt: number;
+  /** Approved requests only: the scopes the owner approved (all of `scopes`, or a subset). */
+  approvedScopes?: string[];
 }

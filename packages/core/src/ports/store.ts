@@ -98,6 +98,10 @@ export interface ResourceStore {
   delete(realm: string, owner: string, id: string): Promise<boolean>;
   /** Ids of the owner's resources, optionally only those of one resource server, oldest first. */
   listIds(realm: string, owner: string, resourceServer?: string): Promise<string[]>;
+  /** Whether any resource of the realm (any owner) was registered by this resource server. Admin checks only. */
+  existsForResourceServer(realm: string, resourceServer: string): Promise<boolean>;
+  /** Every resource of the realm (any owner) ordered by id: realm export. */
+  listByRealm(realm: string): Promise<Resource[]>;
   /**
    * The resource with this id registered by `resourceServer` in the realm, whoever owns it; null for an
    * unknown id or a resource of another resource server. For the Keycloak ticketless grant, where the
@@ -149,6 +153,8 @@ export interface PolicyStore {
    * `subject`. An admin check (deleting a user): it may scan the realm's policy subjects.
    */
   isSubjectNamed(realm: string, subject: string): Promise<boolean>;
+  /** Every policy of the realm (any owner) ordered by id, then owner: realm export. */
+  listByRealm(realm: string): Promise<Policy[]>;
 }
 
 export interface TicketStore {
@@ -243,7 +249,7 @@ export interface AccessRequestStore {
    * Withdraws the owner's denial: a denied request becomes pending again (updatedAt `now`). When a
    * pending request of the same key exists meanwhile, the denied one's scopes are merged into it and
    * the denied one is removed. Returns the pending request that now holds the scopes; null when the
-   * request is absent or not denied.
+   * request is absent or not denied. Throws `conflict` when a concurrent writer made a twin pending.
    */
   reopen(realm: string, owner: string, id: string, now: number): Promise<AccessRequest | null>;
 }

@@ -1,5 +1,5 @@
 /** @module stores/access-requests — AccessRequestStore on Kysely, with a race-free upsert of the pending request. */
-import type { AccessRequest, AccessRequestStatus, AccessRequestStore } from '@steward/core';
+import { StewardError, type AccessRequest, type AccessRequestStatus, type AccessRequestStore } from '@steward/core';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { affected, conflict, fromJson, isUniqueViolation, toJson } from '../codec.ts';
@@ -76,16 +76,86 @@ export class KyselyAccessRequestStore implements AccessRequestStore {
   }
 
   /** Also sets updatedAt to `now`. */
-  async answer(realm: string, owner: string, id: string, status: 'approved' | 'denied', now: number): Promise<boolean> {
+  async answer(realm: string, owner: string, id: string, status: 'approved' | 'denied', now: number, approvedScopes?: string[]): Promise<boolean> {
     const result = await this.#db
       .updateTable('access_requests')
-      .set({ status, updated_at: now })
+      .set({ status, updated_at: now, approved_scopes: status === 'approved' && approvedScopes ? toJson(approvedScopes) : null })
       .where('realm', '=', realm)
       .where('owner', '=', owner)
       .where('id', '=', id)
       .where('status', '=', 'pending')
       .executeTakeFirst();
     return affected(result.numUpdatedRows) > 0;
+  }
+
+  /** Newest answer first (updatedAt, then id, descending). */
+  async listDenied(realm: string, owner: string, resourceId: string, requester: string): Promise<AccessRequest[]> {
+    const rows = await this.#db
+      .selectFrom('access_requests')
+      .selectAll()
+      .where('realm', '=', realm)
+      .where('owner', '=', owner)
+      .where('resource_id', '=', resourceId)
+      .where('requester', '=', requester)
+      .where('status', '=', 'denied')
+      .orderBy('updated_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    return rows.map(toRequest);
+  }
+
+  /**
+   * Rounds of "make it pending, or merge it into the pending one": a lost round means a concurrent
+   * writer changed the key's pending request; the unique index keeps a second pending one out.
+   */
+  async reopen(realm: string, owner: string, id: string, now: number): Promise<AccessRequest | null> {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const denied = await this.#db.selectFrom('access_requests').selectAll().where('realm', '=', realm).where('owner', '=', owner).where('id', '=', id).executeTakeFirst();
+      if (!denied || denied.status !== 'denied') return null;
+      const pending = await this.#db
+        .selectFrom('access_requests')
+        .selectAll()
+        .where('realm', '=', realm)
+        .where('owner', '=', owner)
+        .where('resource_id', '=', denied.resource_id)
+        .where('requester', '=', denied.requester)
+        .where('client_id', '=', denied.client_id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (!pending) {
+        // No pending twin: this request itself becomes pending again (the partial unique index
+        // refuses it if a twin appeared in between: then try again).
+        try {
+          const result = await this.#db
+            .updateTable('access_requests')
+            .set({ status: 'pending', updated_at: now, approved_scopes: null })
+            .where('realm', '=', realm)
+            .where('id', '=', id)
+            .where('status', '=', 'denied')
+            .executeTakeFirst();
+          if (affected(result.numUpdatedRows) > 0) return toRequest({ ...denied, status: 'pending', updated_at: now, approved_scopes: null });
+          return null;
+        } catch (error) {
+          // A twin became pending in between. Retrying here would be refused inside a PostgreSQL
+          // transaction (the statement failed), so the caller is told to try again.
+          if (isUniqueViolation(error)) throw new StewardError('conflict', 'The request changed meanwhile; try again.');
+          throw error;
+        }
+      }
+      const merged = toJson(union(fromJson<string[]>(pending.scopes), fromJson<string[]>(denied.scopes)));
+      const result = await this.#db
+        .updateTable('access_requests')
+        .set({ scopes: merged, updated_at: now })
+        .where('realm', '=', realm)
+        .where('id', '=', pending.id)
+        .where('status', '=', 'pending')
+        .where('scopes', '=', pending.scopes)
+        .executeTakeFirst();
+      if (affected(result.numUpdatedRows) === 0) continue;
+      await this.#db.deleteFrom('access_requests').where('realm', '=', realm).where('id', '=', id).where('status', '=', 'denied').execute();
+      return toRequest({ ...pending, scopes: merged, updated_at: now });
+    }
+    throw new Error(`access request reopen did not settle after ${MAX_ROUNDS} rounds`);
   }
 
   /** True when inserted; false when a pending request of the same key exists. */
@@ -121,7 +191,7 @@ function union(base: string[], more: string[]): string[] {
 }
 
 function toRequest(row: AccessRequestRow): AccessRequest {
-  return {
+  const request: AccessRequest = {
     realm: row.realm,
     id: row.id,
     owner: row.owner,
@@ -133,4 +203,6 @@ function toRequest(row: AccessRequestRow): AccessRequest {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
+  if (row.approved_scopes !== null && row.approved_scopes !== undefined) request.approvedScopes = fromJson<string[]>(row.approved_scopes);
+  return request;
 }
