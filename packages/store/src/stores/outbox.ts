@@ -51,15 +51,18 @@ export class KyselyOutboxStore implements OutboxStore {
     const claim = randomUUID();
     const lock = this.#dialect === 'postgres' ? sql`for update skip locked` : sql``;
     const only = channels === undefined ? sql`` : sql`and channel in (${sql.join(channels)})`;
+    // The picked ids are materialized once: as a plain `IN (subquery)`, PostgreSQL may rescan the
+    // subquery per row and update more than `limit` rows.
     const result = await sql<OutboxRow>`
-      update outbox set locked_until = ${now + leaseMs}, attempts = attempts + 1, claim = ${claim}
-      where id in (
+      with picked as ${this.#dialect === 'postgres' ? sql`materialized` : sql``} (
         select id from outbox
         where status = 'pending' and next_attempt_at <= ${now} and (locked_until is null or locked_until <= ${now}) ${only}
         order by next_attempt_at, id
         limit ${limit}
         ${lock}
       )
+      update outbox set locked_until = ${now + leaseMs}, attempts = attempts + 1, claim = ${claim}
+      where id in (select id from picked)
       and status = 'pending' and (locked_until is null or locked_until <= ${now})
       returning *`.execute(this.#db);
     return result.rows
