@@ -62,6 +62,14 @@ export async function partyFromTicket(ports: Ports, realm: string, ticket: Ticke
   return user && !user.disabled ? { kind: 'user', subject: user.id, username: user.username } : null;
 }
 
+/**
+ * Whether the grant may mint a PCT for the party: not when the ticket's claims were gathered at the
+ * claims interaction endpoint for this very user and she declined to be remembered (`pct_consent`).
+ */
+export function pctConsented(ticket: Ticket, party: RequestingParty): boolean {
+  return !(ticket.claims.pct_consent === false && ticket.claims.sub === party.subject);
+}
+
 /** A new PCT for the party, not yet written (the caller writes the record with the RPT). */
 export function newPct(ports: Ports, realm: Realm, client: Client, party: RequestingParty & { kind: 'user' }): Promise<{ token: string; record: TokenRecord }> {
   return issueOpaque(ports, {

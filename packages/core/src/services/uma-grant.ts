@@ -14,7 +14,7 @@ import { checkRequestedScopes, decide, mergeGrantedPermissions, type EvaluationC
 import { distinct, splitScope } from '../decision/scopes.ts';
 import { claimsInteractionUri, isClaimTokenFormat, requiredClaims, userFromIdToken } from './claim-token.ts';
 import { issueOpaque, issueRpt } from './issue-tokens.ts';
-import { claimsOf, newPct, partyFromPct, partyFromTicket } from './pct.ts';
+import { claimsOf, newPct, partyFromPct, partyFromTicket, pctConsented } from './pct.ts';
 import { loadPolicyGraph } from './policy-sharing.ts';
 import type { Ports } from './ports.ts';
 import { presentedRpt, recheckOldRpt } from './rpt-upgrade.ts';
@@ -110,7 +110,7 @@ export async function umaGrant(ports: Ports, req: UmaGrantRequest): Promise<UmaG
     permissions = mergeGrantedPermissions(recheck.kept, permissions);
     upgraded = recheck.complete;
   }
-  return issue(ports, { realm, client, party, permissions, old, pct: fromPct && fromPct.subject === party.subject ? req.pct : undefined, upgraded });
+  return issue(ports, { realm, client, party, permissions, old, pct: fromPct && fromPct.subject === party.subject ? req.pct : undefined, newPct: pctConsented(ticket, party), upgraded });
 }
 
 /** Writes a successor ticket (same owner and permissions, fresh expiry) and returns its string. */
@@ -159,7 +159,7 @@ async function requestSubmitted(ports: Ports, realm: Realm, client: Client, tick
 /** Signs the RPT and writes it, its refresh token and a PCT (user parties only), revoking an upgraded RPT. */
 async function issue(
   ports: Ports,
-  input: { realm: Realm; client: Client; party: RequestingParty; permissions: GrantedPermission[]; old: TokenRecord | null; pct: string | undefined; upgraded: boolean | undefined },
+  input: { realm: Realm; client: Client; party: RequestingParty; permissions: GrantedPermission[]; old: TokenRecord | null; pct: string | undefined; newPct: boolean; upgraded: boolean | undefined },
 ): Promise<UmaGrantResult> {
   const { realm, client, party, permissions } = input;
   const grantId = ports.random.uuid();
@@ -182,7 +182,7 @@ async function issue(
       result.refreshToken = refresh.token;
     }
     if (input.pct !== undefined) result.pct = input.pct;
-    else {
+    else if (input.newPct) {
       const pct = await newPct(ports, realm, client, party);
       records.push(pct.record);
       result.pct = pct.token;

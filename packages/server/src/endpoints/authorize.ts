@@ -10,7 +10,6 @@ import {
   currentSession,
   fail,
   issueAuthorizationCode,
-  openSession,
   verifyPassword,
   type AuthorizationParams,
   type AuthorizationRequest,
@@ -19,7 +18,7 @@ import {
   type StewardError,
 } from '@steward/core';
 import type { Deps } from '../deps.ts';
-import { checkedCsrf, cookieOptions, csrfToken, formActionSource, pageErrorHandler, queryForm, redirect, sessionCookieName, showError, withQuery, type CsrfCookie } from '../http/browser.ts';
+import { checkedCsrf, csrfToken, formActionSource, pageErrorHandler, queryForm, redirect, sessionCookieName, showError, signInBrowser, withQuery, type CsrfCookie } from '../http/browser.ts';
 import { type Form, formOf } from '../http/form.ts';
 import { loadRealm } from '../http/realm.ts';
 import { STATUS } from '../http/render-error.ts';
@@ -128,9 +127,7 @@ async function submit(deps: Deps, realm: Realm, form: Form, action: string, requ
       const error = fail('login_required', username === undefined && password === undefined ? 'Please sign in.' : 'Invalid username or password.');
       return showConsent(reply, realm, req, values, { csrf: cookie, session: null, error, username: username?.slice(0, 256) });
     }
-    const opened = await openSession(deps, realm.id, user.id, realm.settings.sessionLifetime);
-    reply.setCookie(sessionCookieName(realm.id), opened.token, { ...cookieOptions(deps), sameSite: 'lax', maxAge: realm.settings.sessionLifetime });
-    session = { user, authTime: opened.session.createdAt };
+    session = await signInBrowser(deps, realm, user, reply);
   }
   const code = await issueAuthorizationCode(deps, { realm, request: req, user: session.user, authTime: session.authTime });
   return back({ code });

@@ -4,7 +4,7 @@
  * cookies, redirects that keep the target's own query, and errors rendered as HTML pages.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { StewardError } from '@steward/core';
+import { openSession, StewardError, type BrowserSession, type Realm, type User } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { noStore, sendPage } from '../pages/html.ts';
 import { errorPage } from '../pages/message.ts';
@@ -80,6 +80,13 @@ export function checkedCsrf(deps: Deps, csrf: CsrfCookie, request: FastifyReques
   const cookie = request.cookies[csrf.name];
   const field = form.get('csrf');
   return cookie && field && deps.digest.equal(cookie, field) ? cookie : null;
+}
+
+/** Signs the user in on this browser: opens a session and sets its cookie (HttpOnly, SameSite=Lax). */
+export async function signInBrowser(deps: Deps, realm: Realm, user: User, reply: FastifyReply): Promise<BrowserSession> {
+  const opened = await openSession(deps, realm.id, user.id, realm.settings.sessionLifetime);
+  reply.setCookie(sessionCookieName(realm.id), opened.token, { ...cookieOptions(deps), sameSite: 'lax', maxAge: realm.settings.sessionLifetime });
+  return { user, authTime: opened.session.createdAt };
 }
 
 /** Browser endpoints answer every error with a page (status from the central table), never JSON. */

@@ -43,6 +43,12 @@ export class KyselyTicketStore implements TicketStore {
     return toTicket(row);
   }
 
+  /** Reads without removing: a ticket is live at `now` while `expiresAt > now`. */
+  async get(realm: string, hash: string, now: number): Promise<Ticket | null> {
+    const row = await this.#db.selectFrom('tickets').selectAll().where('realm', '=', realm).where('hash', '=', hash).where('expires_at', '>', now).executeTakeFirst();
+    return row ? toTicket(row) : null;
+  }
+
   /** Deletes tickets with `expiresAt < now`, in every realm. */
   async purgeExpired(now: number): Promise<number> {
     const result = await this.#db.deleteFrom('tickets').where('expires_at', '<', now).executeTakeFirst();

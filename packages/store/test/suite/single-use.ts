@@ -31,6 +31,18 @@ export function singleUseTests(s: () => Store): void {
       assert.equal(await s().tickets.consume('r1', expired.hash, T), null, 'an expired ticket is removed');
     });
 
+    it('get reads a live ticket without consuming it; null for another realm, an unknown hash or once expired', async () => {
+      const t = ticket('r1');
+      await s().tickets.insert(t);
+      assert.deepEqual(await s().tickets.get('r1', t.hash, T), t);
+      assert.deepEqual(await s().tickets.get('r1', t.hash, t.expiresAt - 1), t, 'reading twice still finds it');
+      assert.equal(await s().tickets.get('r2', t.hash, T), null);
+      assert.equal(await s().tickets.get('r1', 'nope', T), null);
+      assert.equal(await s().tickets.get('r1', t.hash, t.expiresAt), null, 'expired at expiresAt');
+      assert.deepEqual(await s().tickets.consume('r1', t.hash, T), t, 'still redeemable after reads');
+      assert.equal(await s().tickets.get('r1', t.hash, T), null, 'gone once consumed');
+    });
+
     it('rejects a duplicate hash in the realm with conflict', async () => {
       const t = ticket('r1');
       await s().tickets.insert(t);
