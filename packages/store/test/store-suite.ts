@@ -9,6 +9,7 @@
 import { afterEach, beforeEach, describe } from 'node:test';
 import type { Store } from '@steward/core';
 import { accessRequestTests } from './suite/access-requests.ts';
+import { administrationTests } from './suite/administration.ts';
 import { auditTests } from './suite/audit.ts';
 import { accessAnswerTests } from './suite/access-answers.ts';
 import { concurrencyTests } from './suite/concurrency.ts';
@@ -50,6 +51,7 @@ export function storeSuite(name: string, makeStore: () => Promise<StoreHandle>):
     const store = (): Store => handle().store;
 
     identityTests(store);
+    administrationTests(store);
     ownershipTests(store);
     consoleTests(store);
     keycloakTests(store);

@@ -28,6 +28,11 @@ export async function generateSigningKey(realm: string, alg: SigningAlg, random:
   return { realm, kid, alg, privateJwk: priv, publicJwk: pub, createdAt: now, activeFrom: now, retiredAt: null };
 }
 
+/** Whether a key is still published (and verifies) at `now`: not retired, or retiring later. */
+function published(key: SigningKey, now: number): boolean {
+  return key.retiredAt === null || key.retiredAt > now;
+}
+
 interface LoadedKey {
   record: SigningKey;
   privateKey: KeyObject;
@@ -66,7 +71,7 @@ export class KeyRing implements Signer {
   }
 
   async #load(realm: string): Promise<RealmKeys> {
-    const records = await this.#store.keys.list(realm);
+    const records = await this.#store.keys.list(realm, this.#clock.now());
     const byKid = new Map<string, LoadedKey>();
     for (const record of records) {
       const privateKey = createPrivateKey({ key: record.privateJwk as never, format: 'jwk' });
@@ -105,10 +110,14 @@ export class KeyRing implements Signer {
     this.#cache.delete(realm);
   }
 
-  /** The public JWKS of the realm. */
+  /**
+   * The public JWKS of the realm: every key not yet retired, including a rotated key that does not sign
+   * yet (so verifiers know it before they meet it) and the old key until its retirement.
+   */
   async jwks(realm: string): Promise<{ keys: Record<string, unknown>[] }> {
     const { byKid } = await this.keys(realm);
-    return { keys: [...byKid.values()].map((k) => k.record.publicJwk) };
+    const now = this.#clock.now();
+    return { keys: [...byKid.values()].filter((k) => published(k.record, now)).map((k) => k.record.publicJwk) };
   }
 
   async sign(realm: string, alg: SigningAlg, claims: Record<string, unknown>, typ: 'Bearer' | 'ID'): Promise<string> {
@@ -116,7 +125,8 @@ export class KeyRing implements Signer {
     const now = this.#clock.now();
     let chosen: LoadedKey | undefined;
     for (const k of byKid.values()) {
-      if (k.record.alg === alg && k.record.activeFrom <= now && (!chosen || k.record.activeFrom > chosen.record.activeFrom)) chosen = k;
+      // The newest key whose activation has come signs; an older one stops signing from then on.
+      if (k.record.alg === alg && k.record.activeFrom <= now && published(k.record, now) && (!chosen || k.record.activeFrom > chosen.record.activeFrom)) chosen = k;
     }
     if (!chosen) throw new Error(`realm ${realm} has no active ${alg} key`);
     const input = `${b64json({ alg, kid: chosen.record.kid, typ })}.${b64json(claims)}`;
@@ -157,8 +167,9 @@ export class KeyRing implements Signer {
     if (typeof header !== 'object' || header === null || typeof header.kid !== 'string') return null;
     let key = (await this.keys(realm)).byKid.get(header.kid);
     if (!key && this.#mayReload(realm)) key = (await this.keys(realm, true)).byKid.get(header.kid);
-    // The key decides the algorithm; a header naming another one (`none`, HS256…) is refused.
-    if (!key || header.alg !== key.record.alg) return null;
+    // The key decides the algorithm; a header naming another one (`none`, HS256…) is refused. A retired
+    // key verifies nothing, even while an old cached list still holds it.
+    if (!key || header.alg !== key.record.alg || !published(key.record, this.#clock.now())) return null;
     try {
       const ok = nodeVerify('sha256', Buffer.from(`${h}.${p}`), signatureOptions(key.record.alg, key.publicKey), Buffer.from(sig, 'base64url'));
       if (!ok) return null;

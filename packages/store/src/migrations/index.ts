@@ -8,14 +8,20 @@ import * as initial from './0001-initial.ts';
 import * as policySharing from './0002-policy-sharing.ts';
 import * as accessAudit from './0003-access-audit.ts';
 import * as outbox from './0004-outbox.ts';
+import * as scopesGroupsOrgs from './0005-scopes-groups-orgs.ts';
+import * as adminKeys from './0006-admin-keys.ts';
 import * as rateLimits from './0007-rate-limits.ts';
+import * as keycloak from './0008-keycloak.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-policy-sharing': policySharing,
   '0003-access-audit': accessAudit,
   '0004-outbox': outbox,
+  '0005-scopes-groups-orgs': scopesGroupsOrgs,
+  '0006-admin-keys': adminKeys,
   '0007-rate-limits': rateLimits,
+  '0008-keycloak': keycloak,
 };
 
 export const migrationProvider: MigrationProvider = {

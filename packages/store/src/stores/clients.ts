@@ -1,7 +1,7 @@
 /** @module stores/clients — ClientStore on Kysely. */
 import type { Client, ClientStore, GrantType, SigningAlg } from '@steward/core';
 import type { Kysely } from 'kysely';
-import { byKey, fromFlag, fromJson, insertOrConflict, toFlag, toJson } from '../codec.ts';
+import { affected, byKey, fromFlag, fromJson, insertOrConflict, toFlag, toJson } from '../codec.ts';
 import type { ClientRow, Database } from '../schema.ts';
 import { firstRow } from '../prepared.ts';
 
@@ -45,6 +45,31 @@ export class KyselyClientStore implements ClientStore {
   async list(realm: string): Promise<Client[]> {
     const rows = await this.#db.selectFrom('clients').selectAll().where('realm', '=', realm).orderBy('client_id').execute();
     return byKey(rows.map(toClient), (c) => c.clientId);
+  }
+
+  async update(client: Client): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('clients')
+      .set({
+        secret_hash: client.secretHash,
+        name: client.name,
+        grant_types: toJson(client.grantTypes),
+        redirect_uris: toJson(client.redirectUris),
+        claims_redirect_uris: toJson(client.claimsRedirectUris),
+        uma_scopes: toJson(client.umaScopes),
+        signing_alg: client.signingAlg,
+        rpt_refresh_tokens: toFlag(client.rptRefreshTokens),
+        disabled: toFlag(client.disabled),
+      })
+      .where('realm', '=', client.realm)
+      .where('client_id', '=', client.clientId)
+      .executeTakeFirst();
+    return affected(result.numUpdatedRows) > 0;
+  }
+
+  async delete(realm: string, clientId: string): Promise<boolean> {
+    const result = await this.#db.deleteFrom('clients').where('realm', '=', realm).where('client_id', '=', clientId).executeTakeFirst();
+    return affected(result.numDeletedRows) > 0;
   }
 }
 

@@ -1,7 +1,8 @@
 /** @module stores/keys — KeyStore on Kysely. */
 import type { KeyStore, SigningAlg, SigningKey } from '@steward/core';
 import type { Kysely } from 'kysely';
-import { fromJson, insertOrConflict, toJson } from '../codec.ts';
+import { affected, fromJson, insertOrConflict, toJson } from '../codec.ts';
+import { deleteBefore } from '../purge.ts';
 import type { Database, KeyRow } from '../schema.ts';
 
 export class KyselyKeyStore implements KeyStore {
@@ -11,17 +12,36 @@ export class KyselyKeyStore implements KeyStore {
     this.#db = db;
   }
 
-  /** Keys whose `retiredAt` is null (the port gives no time to compare a future retirement with). */
-  async list(realm: string): Promise<SigningKey[]> {
+  /** Keys whose `retiredAt` is null, or (given `now`) later than `now`. */
+  async list(realm: string, now?: number): Promise<SigningKey[]> {
     const rows = await this.#db
       .selectFrom('keys')
       .selectAll()
       .where('realm', '=', realm)
-      .where('retired_at', 'is', null)
+      .where((eb) => (now === undefined ? eb('retired_at', 'is', null) : eb.or([eb('retired_at', 'is', null), eb('retired_at', '>', now)])))
       .orderBy('created_at')
       .orderBy('kid')
       .execute();
     return rows.map(toKey);
+  }
+
+  async listAll(realm: string): Promise<SigningKey[]> {
+    const rows = await this.#db.selectFrom('keys').selectAll().where('realm', '=', realm).orderBy('created_at').orderBy('kid').execute();
+    return rows.map(toKey);
+  }
+
+  async retire(realm: string, kid: string, at: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('keys')
+      .set((eb) => ({ retired_at: eb.case().when('retired_at', 'is', null).then(at).when('retired_at', '>', at).then(at).else(eb.ref('retired_at')).end() }))
+      .where('realm', '=', realm)
+      .where('kid', '=', kid)
+      .executeTakeFirst();
+    return affected(result.numUpdatedRows) > 0;
+  }
+
+  purgeRetired(now: number, limit: number): Promise<number> {
+    return deleteBefore(this.#db, 'keys', ['realm', 'kid'], 'retired_at', now, limit);
   }
 
   async insert(key: SigningKey): Promise<void> {

@@ -147,6 +147,11 @@ export class KyselyPolicyStore implements PolicyStore {
     const row = await this.#db.selectFrom('policy_subjects').select('owner').where('realm', '=', realm).where('subject', '=', subject).limit(1).executeTakeFirst();
     return row !== undefined;
   }
+
+  async listByRealm(realm: string): Promise<Policy[]> {
+    const rows = await this.#db.selectFrom('policies').selectAll().where('realm', '=', realm).execute();
+    return byKey(byKey(rows.map(toPolicy), (p) => p.owner), (p) => p.id);
+  }
 }
 
 function toPolicy(row: PolicyRow): Policy {

@@ -1,7 +1,7 @@
 /** @module stores/resources — ResourceStore on Kysely; every lookup is scoped by realm and owner. */
 import type { Resource, ResourceStore } from '@steward/core';
 import type { Kysely } from 'kysely';
-import { affected, fromJson, insertOrConflict, toJson } from '../codec.ts';
+import { affected, byKey, fromJson, insertOrConflict, toJson } from '../codec.ts';
 import type { Database, ResourceRow } from '../schema.ts';
 
 export class KyselyResourceStore implements ResourceStore {
@@ -88,6 +88,45 @@ export class KyselyResourceStore implements ResourceStore {
     if (resourceServer !== undefined) query = query.where('resource_server', '=', resourceServer);
     const rows = await query.orderBy('created_at').orderBy('id').execute();
     return rows.map((r) => r.id);
+  }
+
+  async existsForResourceServer(realm: string, resourceServer: string): Promise<boolean> {
+    const row = await this.#db.selectFrom('resources').select('id').where('realm', '=', realm).where('resource_server', '=', resourceServer).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async listByRealm(realm: string): Promise<Resource[]> {
+    const rows = await this.#db.selectFrom('resources').selectAll().where('realm', '=', realm).execute();
+    return byKey(rows.map(toResource), (r) => r.id);
+  }
+
+  async getByServer(realm: string, resourceServer: string, id: string): Promise<Resource | null> {
+    const row = await this.#db
+      .selectFrom('resources')
+      .selectAll()
+      .where('realm', '=', realm)
+      .where('resource_server', '=', resourceServer)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toResource(row) : null;
+  }
+
+  /** Two indexed reads (by owner, and through `policy_subjects`), merged without repeats. */
+  async findByName(realm: string, resourceServer: string, name: string, visibleTo: { owners: string[]; subjects: string[] }): Promise<Resource[]> {
+    const found = new Map<string, Resource>();
+    const base = () => this.#db.selectFrom('resources').where('resources.realm', '=', realm).where('resources.resource_server', '=', resourceServer).where('resources.name', '=', name);
+    if (visibleTo.owners.length > 0) {
+      for (const row of await base().selectAll('resources').where('resources.owner', 'in', [...new Set(visibleTo.owners)]).execute()) found.set(row.id, toResource(row));
+    }
+    if (visibleTo.subjects.length > 0) {
+      const rows = await base()
+        .innerJoin('policy_subjects as s', (j) => j.onRef('s.realm', '=', 'resources.realm').onRef('s.resource_id', '=', 'resources.id'))
+        .where('s.subject', 'in', [...new Set(visibleTo.subjects)])
+        .selectAll('resources')
+        .execute();
+      for (const row of rows) found.set(row.id, toResource(row));
+    }
+    return [...found.values()];
   }
 }
 

@@ -2,6 +2,7 @@
 import type { Session, SessionStore } from '@steward/core';
 import type { Kysely } from 'kysely';
 import { affected, insertOrConflict } from '../codec.ts';
+import { deleteBefore } from '../purge.ts';
 import type { Database } from '../schema.ts';
 
 export class KyselySessionStore implements SessionStore {
@@ -49,5 +50,15 @@ export class KyselySessionStore implements SessionStore {
   async delete(realm: string, hash: string): Promise<boolean> {
     const result = await this.#db.deleteFrom('sessions').where('realm', '=', realm).where('hash', '=', hash).executeTakeFirst();
     return affected(result.numDeletedRows) > 0;
+  }
+
+  async deleteForUser(realm: string, userId: string): Promise<number> {
+    const result = await this.#db.deleteFrom('sessions').where('realm', '=', realm).where('user_id', '=', userId).executeTakeFirst();
+    return affected(result.numDeletedRows);
+  }
+
+  /** Deletes sessions with `expiresAt < now`, in every realm (at most `limit`). */
+  purgeExpired(now: number, limit?: number): Promise<number> {
+    return deleteBefore(this.#db, 'sessions', ['realm', 'hash'], 'expires_at', now, limit);
   }
 }

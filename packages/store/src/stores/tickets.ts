@@ -1,7 +1,8 @@
 /** @module stores/tickets — TicketStore on Kysely; consume is one DELETE … RETURNING. */
 import type { Permission, Ticket, TicketStore } from '@steward/core';
 import type { Kysely } from 'kysely';
-import { affected, fromJson, insertOrConflict, toJson } from '../codec.ts';
+import { fromJson, insertOrConflict, toJson } from '../codec.ts';
+import { deleteBefore } from '../purge.ts';
 import type { Database, TicketRow } from '../schema.ts';
 import { firstRow } from '../prepared.ts';
 
@@ -49,10 +50,9 @@ export class KyselyTicketStore implements TicketStore {
     return row ? toTicket(row) : null;
   }
 
-  /** Deletes tickets with `expiresAt < now`, in every realm. */
-  async purgeExpired(now: number): Promise<number> {
-    const result = await this.#db.deleteFrom('tickets').where('expires_at', '<', now).executeTakeFirst();
-    return affected(result.numDeletedRows);
+  /** Deletes tickets with `expiresAt < now`, in every realm (at most `limit`). */
+  purgeExpired(now: number, limit?: number): Promise<number> {
+    return deleteBefore(this.#db, 'tickets', ['realm', 'hash'], 'expires_at', now, limit);
   }
 }
 

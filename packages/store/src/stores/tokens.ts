@@ -2,6 +2,7 @@
 import type { TokenData, TokenKind, TokenRecord, TokenStore } from '@steward/core';
 import { sql, type Kysely } from 'kysely';
 import { affected, conflict, fromFlag, fromJson, insertOrConflict, isUniqueViolation, toFlag, toJson } from '../codec.ts';
+import { deleteBefore } from '../purge.ts';
 import type { Database, TokenRow } from '../schema.ts';
 import { firstRow } from '../prepared.ts';
 
@@ -110,10 +111,20 @@ export class KyselyTokenStore implements TokenStore {
     return rows.map(toToken).filter((token) => namesResource(token.data, resourceId));
   }
 
-  /** Deletes records with `expiresAt < now`, in every realm. */
-  async purgeExpired(now: number): Promise<number> {
-    const result = await this.#db.deleteFrom('tokens').where('expires_at', '<', now).executeTakeFirst();
-    return affected(result.numDeletedRows);
+  /** Deletes records with `expiresAt < now`, in every realm (at most `limit`). */
+  purgeExpired(now: number, limit?: number): Promise<number> {
+    return deleteBefore(this.#db, 'tokens', ['realm', 'id'], 'expires_at', now, limit);
+  }
+
+  async revokeAllFor(realm: string, who: { subject: string } | { clientId: string }): Promise<number> {
+    const result = await this.#db
+      .updateTable('tokens')
+      .set({ revoked: 1 })
+      .where('realm', '=', realm)
+      .where('revoked', '=', 0)
+      .where('subject' in who ? 'subject' : 'client_id', '=', 'subject' in who ? who.subject : who.clientId)
+      .executeTakeFirst();
+    return affected(result.numUpdatedRows);
   }
 }
 
