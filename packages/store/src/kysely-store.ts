@@ -19,6 +19,9 @@ import { KyselyTicketStore } from './stores/tickets.ts';
 import { KyselyTokenStore } from './stores/tokens.ts';
 import { KyselyUserStore } from './stores/users.ts';
 import { KyselyRateLimitStore } from './stores/rate-limits.ts';
+import { KyselyResourceServerConfigStore } from './stores/resource-server-configs.ts';
+import { KyselyGroupStore } from './stores/groups.ts';
+import { KyselyOrganizationStore } from './stores/organizations.ts';
 import { KyselyWebhookStore } from './stores/webhooks.ts';
 import { KyselyOutboxStore } from './stores/outbox.ts';
 import { storeOperations, type PoolStats, type StoreOperations } from './stores/operations.ts';
@@ -41,6 +44,9 @@ export function bindStores(db: Kysely<Database>, dialect: Dialect): BoundStores 
     sessions: new KyselySessionStore(db),
     accessRequests: new KyselyAccessRequestStore(db),
     rateLimits: new KyselyRateLimitStore(db),
+    resourceServerConfigs: new KyselyResourceServerConfigStore(db),
+    groups: new KyselyGroupStore(db),
+    organizations: new KyselyOrganizationStore(db),
     webhooks: new KyselyWebhookStore(db),
     outbox: new KyselyOutboxStore(db, dialect),
     audit: new KyselyAuditStore(db),
@@ -60,6 +66,9 @@ export class KyselyStore implements Store {
   readonly sessions: Store['sessions'];
   readonly accessRequests: Store['accessRequests'];
   readonly rateLimits: Store['rateLimits'];
+  readonly resourceServerConfigs: Store['resourceServerConfigs'];
+  readonly groups: Store['groups'];
+  readonly organizations: Store['organizations'];
   readonly webhooks: Store['webhooks'];
   readonly outbox: Store['outbox'];
   readonly audit: Store['audit'];
@@ -84,6 +93,9 @@ export class KyselyStore implements Store {
     this.sessions = stores.sessions;
     this.accessRequests = stores.accessRequests;
     this.rateLimits = stores.rateLimits;
+    this.resourceServerConfigs = stores.resourceServerConfigs;
+    this.groups = stores.groups;
+    this.organizations = stores.organizations;
     this.webhooks = stores.webhooks;
     this.outbox = stores.outbox;
     this.audit = stores.audit;

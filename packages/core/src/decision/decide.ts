@@ -7,14 +7,16 @@
  */
 import { fail } from '../errors.ts';
 import type { GrantedPermission, Permission } from '../model/permission.ts';
+import { GROUP_SUBJECT_PREFIX } from '../model/group.ts';
+import { ORG_SUBJECT_PREFIX } from '../model/organization.ts';
 import { CLIENT_SUBJECT_PREFIX, type Policy, type PolicyConditions } from '../model/policy.ts';
 import type { Resource } from '../model/resource.ts';
 import { difference, distinct, intersect, requestedScopes, union } from './scopes.ts';
 
 /** Who asks: a user identified by claims, or the client acting for itself. */
 export type RequestingParty =
-  | { kind: 'user'; /** User id. */ subject: string; username: string }
-  | { kind: 'client'; /** Client id. */ subject: string };
+  | { kind: 'user'; /** User id. */ subject: string; username: string; /** `group:{name}` subjects of the user's groups. */ memberOf?: readonly string[] }
+  | { kind: 'client'; /** Client id. */ subject: string; /** `org:{id}` of the organization the client acts for. */ memberOf?: readonly string[] };
 
 /** Issue an RPT with these permissions (possibly fewer scopes than requested: a partial grant). */
 export interface Permit {
@@ -65,10 +67,24 @@ export function policySubjectOf(party: RequestingParty): string {
   return party.kind === 'user' ? party.username : `${CLIENT_SUBJECT_PREFIX}${party.subject}`;
 }
 
-function namesParty(subject: string, party: RequestingParty): boolean {
-  // A user is never matched by a client subject, even one whose username looks like it.
-  if (party.kind === 'user' && subject.startsWith(CLIENT_SUBJECT_PREFIX)) return false;
-  return subject === policySubjectOf(party);
+/** Subject prefixes that never name a user by username: a client, a group, an organization. */
+export const RESERVED_SUBJECT_PREFIXES: readonly string[] = [CLIENT_SUBJECT_PREFIX, GROUP_SUBJECT_PREFIX, ORG_SUBJECT_PREFIX];
+
+/** Whether the subject names a client, group or organization (never a user by username). */
+export function isPrefixedSubject(subject: string): boolean {
+  return RESERVED_SUBJECT_PREFIXES.some((p) => subject.startsWith(p));
+}
+
+/**
+ * Whether a policy subject names the party: a username names a user (never when it carries a
+ * reserved prefix, whatever the username), `client:{id}` the client acting for itself, `group:{name}`
+ * a user who is a member, `org:{id}` a client acting for that organization.
+ */
+export function namesParty(subject: string, party: RequestingParty): boolean {
+  if (subject.startsWith(GROUP_SUBJECT_PREFIX)) return party.kind === 'user' && (party.memberOf ?? []).includes(subject);
+  if (subject.startsWith(ORG_SUBJECT_PREFIX)) return party.kind === 'client' && (party.memberOf ?? []).includes(subject);
+  if (subject.startsWith(CLIENT_SUBJECT_PREFIX)) return party.kind === 'client' && subject === policySubjectOf(party);
+  return party.kind === 'user' && subject === party.username;
 }
 
 /** What a decision knows besides the policies: the time, the asking client, and the realm's re-sharing switch. */
@@ -226,7 +242,7 @@ function withExp(p: GrantedPermission, exp: number | undefined): GrantedPermissi
 
 /** True when a policy of these resources shares with a user (so identifying one may help). */
 function namesUsers(policies: readonly Policy[], resources: Map<string, Resource>): boolean {
-  return policies.some((p) => resources.get(p.id)?.owner === (p.resourceOwner ?? p.owner) && p.permissions.some((e) => !e.subject.startsWith(CLIENT_SUBJECT_PREFIX)));
+  return policies.some((p) => resources.get(p.id)?.owner === (p.resourceOwner ?? p.owner) && p.permissions.some((e) => !e.subject.startsWith(CLIENT_SUBJECT_PREFIX) && !e.subject.startsWith(ORG_SUBJECT_PREFIX)));
 }
 
 /** Old RPT permissions re-checked against the current resources and policies. */

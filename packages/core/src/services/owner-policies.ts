@@ -15,6 +15,11 @@ import type { Resource } from '../model/resource.ts';
 import type { TokenRecord } from '../model/token.ts';
 import type { User } from '../model/user.ts';
 import { cachedSharingStores, checkReshare, currentAccess, resharedResource } from './policy-sharing.ts';
+import { isPrefixedSubject } from '../decision/decide.ts';
+import { ORG_SUBJECT_PREFIX } from '../model/organization.ts';
+import { resolveOrganizationOwner } from './organizations.ts';
+import { withMemberships } from './party-subjects.ts';
+import { prefixedSubjectExists } from './policy-subjects.ts';
 import type { Ports } from './ports.ts';
 
 /** What the caller wants to do with the policies under a username. */
@@ -55,6 +60,8 @@ export async function resolvePolicyOwner(
   input: { realm: string; actor: User; username: string; action: PolicyAction; policyId: string },
 ): Promise<User> {
   if (input.actor.username === input.username) return input.actor;
+  // An organization's policies: its administrators manage them (services/organizations).
+  if (input.username.startsWith(ORG_SUBJECT_PREFIX)) return resolveOrganizationOwner(ports, { realm: input.realm, actor: input.actor, name: input.username, action: input.action });
   if (!input.actor.admin) throw fail('forbidden', 'Only the resource owner can manage their UMA policies');
   if (input.action === 'write') throw fail('forbidden', 'Only the resource owner can create or update policies');
   const owner = lookupable(input.username) ? await ports.store.users.findByUsername(input.realm, input.username) : null;
@@ -84,8 +91,10 @@ function conditionsKey(p: PolicyPermission): string {
   return JSON.stringify([p.conditions?.expiresAt ?? null, p.conditions?.clientIds ? [...p.conditions.clientIds].sort() : null]);
 }
 
-async function subjectExists(ports: Ports, realm: string, subject: string): Promise<boolean> {
+async function subjectExists(ports: Ports, realm: string, subject: string, owner: User): Promise<boolean> {
   if (!lookupable(subject)) return false;
+  // Groups, organizations (services/policy-subjects); a username never carries their prefixes.
+  if (isPrefixedSubject(subject) && !subject.startsWith(CLIENT_SUBJECT_PREFIX)) return prefixedSubjectExists(ports.store, realm, subject, owner.id);
   if (subject.startsWith(CLIENT_SUBJECT_PREFIX)) {
     const clientId = subject.slice(CLIENT_SUBJECT_PREFIX.length);
     return clientId !== '' && (await ports.store.clients.get(realm, clientId)) !== null;
@@ -104,7 +113,7 @@ async function checkPermissions(ports: Ports, realm: string, owner: User, resour
     if (p.subject === owner.username) {
       throw fail('invalid_request', resource.owner === owner.id ? 'Invalid UMA policy permission. The resource owner cannot share a resource with themselves.' : 'Invalid UMA policy permission. A requesting party cannot re-share a resource with themselves.');
     }
-    if (!(await subjectExists(ports, realm, p.subject))) throw fail('invalid_request', `Invalid UMA policy permission. Unknown subject, '${p.subject}'.`);
+    if (!(await subjectExists(ports, realm, p.subject, owner))) throw fail('invalid_request', `Invalid UMA policy permission. Unknown subject, '${p.subject}'.`);
   }
 }
 
@@ -186,7 +195,7 @@ async function policyResource(ports: Pick<Ports['store'], 'resources'>, policy: 
 }
 
 /** The stores revocation needs: the whole Store or one transaction's. */
-type RevocationStores = Pick<Ports['store'], 'tokens' | 'users' | 'policies'>;
+type RevocationStores = Pick<Ports['store'], 'tokens' | 'users' | 'policies' | 'groups' | 'organizations'>;
 
 /**
  * Revokes the grant (RPT, refresh token and their rotations) of every live RPT or RPT refresh token
@@ -205,7 +214,7 @@ async function revokeWithdrawnGrants(
 ): Promise<void> {
   const { realm, resource, now, resharing } = input;
   // Parties share the upper part of their chains: each policy lookup is read once per revocation.
-  const chain: RevocationStores = input.noneHold ? stores : { tokens: stores.tokens, ...cachedSharingStores(stores) };
+  const chain: RevocationStores = input.noneHold ? stores : { tokens: stores.tokens, groups: stores.groups, organizations: stores.organizations, ...cachedSharingStores(stores) };
   const owner = resource.owner;
   const resourceId = resource.id;
   const revoked = new Set<string>();
@@ -229,9 +238,10 @@ async function revokeWithdrawnGrants(
 
 /** The requesting party of an RPT grant: the client itself when it is the subject (as at refresh), else the user; null when that user is gone. */
 async function partyOf(stores: RevocationStores, realm: string, record: TokenRecord): Promise<RequestingParty | null> {
-  if (record.subject === record.clientId) return { kind: 'client', subject: record.clientId };
+  // With its groups or organization, as at the grant: a share with them still counts.
+  if (record.subject === record.clientId) return withMemberships(stores, realm, { kind: 'client', subject: record.clientId });
   const user = await stores.users.get(realm, record.subject);
-  return user ? { kind: 'user', subject: user.id, username: user.username } : null;
+  return user ? withMemberships(stores, realm, { kind: 'user', subject: user.id, username: user.username }) : null;
 }
 
 /** Every scope held is still allowed, and no longer than allowed; a permission with no scopes needs access to the resource at all. */

@@ -31,7 +31,8 @@ const MAX_LOADED = 4 * MAX_SHARING_DEPTH;
  */
 export async function loadReshares(stores: SharingStores, realm: string, resource: Resource, party: RequestingParty, graph: PolicyGraph): Promise<void> {
   const seen = new Set<string>();
-  const frontier = [policySubjectOf(party)];
+  // The party's groups (or organization) count too: a re-share may name them.
+  const frontier = [policySubjectOf(party), ...(party.memberOf ?? [])];
   const named = new Set(frontier);
   let loaded = 0;
   while (frontier.length > 0 && loaded < MAX_LOADED) {

@@ -7,6 +7,7 @@
 import { fail } from '../errors.ts';
 import type { Resource } from '../model/resource.ts';
 import type { Ports } from './ports.ts';
+import { configurationOf, scopesForType } from './resource-types.ts';
 
 /** Who calls the Protection API: the PAT's subject (owner) and client (resource server). */
 export interface ProtectionCaller {
@@ -17,14 +18,17 @@ export interface ProtectionCaller {
 
 /**
  * The registrable part of a resource: what a create or a full replacement carries (`scopes` are the
- * `resource_scopes`, at least one; `extra` keeps internationalized members such as `name#fr`).
+ * `resource_scopes`: at least one, unless a typed resource takes its type's template scopes; `extra` keeps internationalized members such as `name#fr`).
  */
 export type ResourceDescription = Pick<Resource, 'name' | 'type' | 'iconUri' | 'description' | 'scopes' | 'extra'>;
 
-function normalized(description: ResourceDescription): ResourceDescription {
-  const scopes = [...new Set(description.scopes)];
-  if (scopes.length === 0) throw fail('invalid_request', 'resource_scopes must name at least one scope');
-  return { ...description, scopes };
+/**
+ * The description with its scopes settled: without scopes, a typed resource of a resource server that
+ * published its configuration gets the type's template scopes (services/resource-types).
+ */
+async function normalized(ports: Ports, caller: ProtectionCaller, description: ResourceDescription): Promise<ResourceDescription> {
+  const config = description.type === null ? null : await configurationOf(ports.store, caller.realm, caller.resourceServer);
+  return { ...description, scopes: scopesForType(config, description.type, description.scopes) };
 }
 
 /** Registers a new resource; protection of it begins now. */
@@ -35,7 +39,7 @@ export async function registerResource(ports: Ports, caller: ProtectionCaller, d
     id: ports.random.uuid(),
     owner: caller.owner,
     resourceServer: caller.resourceServer,
-    ...normalized(description),
+    ...(await normalized(ports, caller, description)),
     createdAt: now,
     updatedAt: now,
   };
@@ -54,7 +58,7 @@ export async function readResource(ports: Ports, caller: ProtectionCaller, id: s
 /** Replaces the whole description: optional members left out are dropped (Fed Authz §3.2.3). */
 export async function updateResource(ports: Ports, caller: ProtectionCaller, id: string, description: ResourceDescription): Promise<Resource> {
   const current = await readResource(ports, caller, id);
-  const resource: Resource = { ...current, ...normalized(description), updatedAt: ports.clock.now() };
+  const resource: Resource = { ...current, ...(await normalized(ports, caller, description)), updatedAt: ports.clock.now() };
   if (!(await ports.store.resources.update(resource))) throw fail('not_found', 'Resource not found');
   return resource;
 }

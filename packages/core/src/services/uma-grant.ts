@@ -15,9 +15,15 @@ import { distinct, splitScope } from '../decision/scopes.ts';
 import { claimsInteractionUri, isClaimTokenFormat, requiredClaims, userFromIdToken } from './claim-token.ts';
 import { issueOpaque, issueRpt } from './issue-tokens.ts';
 import { claimsOf, newPct, partyFromPct, partyFromTicket, pctConsented } from './pct.ts';
+import { withMemberships } from './party-subjects.ts';
 import { loadPolicyGraph } from './policy-sharing.ts';
 import type { Ports } from './ports.ts';
 import { presentedRpt, recheckOldRpt } from './rpt-upgrade.ts';
+import { submitAccessRequests } from './submit-access-requests.ts';
+import { grantDeniedEvents, rptIssuedEvents } from './grant-events.ts';
+import { publishEvents } from './publish-events.ts';
+import type { Policy } from '../model/policy.ts';
+import type { Resource } from '../model/resource.ts';
 
 /** The grant's parameters as received (absent ones undefined). */
 export interface UmaGrantRequest {
@@ -30,6 +36,8 @@ export interface UmaGrantRequest {
   claimToken?: string | undefined;
   claimTokenFormat?: string | undefined;
   scope?: string | undefined;
+  /** The requesting party already identified by the caller (a public client's bearer user token, Keycloak style). */
+  party?: RequestingParty | undefined;
 }
 
 export interface UmaGrantResult {
@@ -63,7 +71,9 @@ export async function umaGrant(ports: Ports, req: UmaGrantRequest): Promise<UmaG
     if (!user) throw await needInfo(ports, realm, ticket, ticket.claims, 'The claim token is invalid, expired or not issued to this client');
     party = { kind: 'user', subject: user.id, username: user.username };
   }
-  party ??= fromPct ?? (await partyFromTicket(ports, realm.id, ticket, client)) ?? { kind: 'client', subject: client.clientId };
+  party ??= req.party ?? fromPct ?? (await partyFromTicket(ports, realm.id, ticket, client)) ?? { kind: 'client', subject: client.clientId };
+  // Its groups (a user) or organization (a client acting for itself), read now: membership counts from this grant on.
+  party = await withMemberships(ports.store, realm.id, party);
 
   const ticketIds = distinct(ticket.permissions.map((p) => p.resourceId));
   const oldIds = (old?.data.permissions ?? []).filter((p) => p.owner === ticket.owner).map((p) => p.resourceId);
@@ -96,8 +106,9 @@ export async function umaGrant(ports: Ports, req: UmaGrantRequest): Promise<UmaG
     case 'need_info':
       throw await needInfo(ports, realm, ticket, ticket.claims, 'Claims identifying the requesting party are needed');
     case 'request_submitted':
-      throw await requestSubmitted(ports, realm, client, ticket, party, decision.requests);
+      throw await requestSubmitted(ports, realm, client, ticket, party, decision.requests, { resources: ticketResources, policies });
     case 'deny':
+      await publishEvents(ports.store, grantDeniedEvents(ports, { realm: realm.id, requester: party.subject, clientId: client.clientId }, ticket.owner, ticket.permissions, ticketResources));
       throw fail('request_denied', 'The requesting party is not authorized for these permissions');
     case 'permit':
       break;
@@ -110,7 +121,7 @@ export async function umaGrant(ports: Ports, req: UmaGrantRequest): Promise<UmaG
     permissions = mergeGrantedPermissions(recheck.kept, permissions);
     upgraded = recheck.complete;
   }
-  return issue(ports, { realm, client, party, permissions, old, pct: fromPct && fromPct.subject === party.subject ? req.pct : undefined, newPct: pctConsented(ticket, party), upgraded });
+  return issue(ports, { realm, client, party, permissions, old, pct: fromPct && fromPct.subject === party.subject ? req.pct : undefined, newPct: pctConsented(ticket, party), upgraded, resources });
 }
 
 /** Writes a successor ticket (same owner and permissions, fresh expiry) and returns its string. */
@@ -131,23 +142,17 @@ async function needInfo(ports: Ports, realm: Realm, ticket: Ticket, claims: Reco
 }
 
 /** Records one pending access request per resource for the owner, and rotates the ticket. */
-async function requestSubmitted(ports: Ports, realm: Realm, client: Client, ticket: Ticket, party: RequestingParty, requests: GrantedPermission[]): Promise<StewardError> {
-  const now = ports.clock.now();
-  // Not in one transaction: the upsert resolves races by retrying, which a PostgreSQL transaction forbids.
-  for (const r of requests) {
-    await ports.store.accessRequests.upsertPending({
-      realm: realm.id,
-      id: ports.random.uuid(),
-      owner: ticket.owner,
-      resourceId: r.resourceId,
-      requester: party.subject,
-      clientId: client.clientId,
-      scopes: r.scopes,
-      status: 'pending',
-      createdAt: now,
-      updatedAt: now,
-    });
-  }
+async function requestSubmitted(
+  ports: Ports,
+  realm: Realm,
+  client: Client,
+  ticket: Ticket,
+  party: RequestingParty,
+  requests: GrantedPermission[],
+  loaded: { resources: readonly Resource[]; policies: readonly Policy[] },
+): Promise<StewardError> {
+  // request_denied instead when the owner already denied all of it (services/submit-access-requests).
+  await submitAccessRequests(ports, { realm: realm.id, owner: ticket.owner, requester: party.subject, clientId: client.clientId, requests, ...loaded });
   // The successor remembers who asked, so polling with it alone is enough.
   const claims = party.kind === 'user' ? { ...ticket.claims, ...claimsOf(party, client.clientId) } : ticket.claims;
   return fail('request_submitted', 'The resource owner has been asked to approve this request', {
@@ -159,7 +164,7 @@ async function requestSubmitted(ports: Ports, realm: Realm, client: Client, tick
 /** Signs the RPT and writes it, its refresh token and a PCT (user parties only), revoking an upgraded RPT. */
 async function issue(
   ports: Ports,
-  input: { realm: Realm; client: Client; party: RequestingParty; permissions: GrantedPermission[]; old: TokenRecord | null; pct: string | undefined; newPct: boolean; upgraded: boolean | undefined },
+  input: { realm: Realm; client: Client; party: RequestingParty; permissions: GrantedPermission[]; old: TokenRecord | null; pct: string | undefined; newPct: boolean; upgraded: boolean | undefined; /** For names in the events. */ resources?: readonly Resource[] },
 ): Promise<UmaGrantResult> {
   const { realm, client, party, permissions } = input;
   const grantId = ports.random.uuid();
@@ -190,13 +195,12 @@ async function issue(
   }
   if (input.upgraded !== undefined) result.upgraded = input.upgraded;
   const old = input.old;
-  if (!old) await ports.store.tokens.insertMany(records);
-  else {
-    await ports.store.transaction(async (tx) => {
-      await tx.tokens.insertMany(records);
-      // A new RPT string is always issued, so the old one is revoked (UMA Grant §3.3.5.1).
-      await tx.tokens.revoke(realm.id, old.id);
-    });
-  }
+  const events = rptIssuedEvents(ports, { realm: realm.id, requester: party.subject, clientId: client.clientId }, permissions, input.resources ?? [], rpt.record.id);
+  await ports.store.transaction(async (tx) => {
+    await tx.tokens.insertMany(records);
+    // A new RPT string is always issued, so the old one is revoked (UMA Grant §3.3.5.1).
+    if (old) await tx.tokens.revoke(realm.id, old.id);
+    await publishEvents(tx, events);
+  });
   return result;
 }

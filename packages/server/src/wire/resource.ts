@@ -63,7 +63,9 @@ function optionalUri(body: Record<string, unknown>, member: string): string | nu
 /** Parses a resource description (create and full replacement); `invalid_request` names the bad member. */
 export function parseResourceDescription(body: unknown): ResourceDescription {
   if (!isJsonObject(body)) throw fail('invalid_request', 'The resource description must be a JSON object');
-  if (body.resource_scopes === undefined || body.resource_scopes === null) throw fail('invalid_request', 'resource_scopes is required');
+  const typed = body.type !== undefined && body.type !== null;
+  // A typed resource may leave its scopes out: it then gets its type's template scopes (seed 004).
+  if (!typed && (body.resource_scopes === undefined || body.resource_scopes === null)) throw fail('invalid_request', 'resource_scopes is required');
   const extra: Record<string, string> = {};
   for (const [member, value] of Object.entries(body)) {
     if (I18N_MEMBER.test(member)) extra[member] = checkString(member, value, MAX_TEXT_LENGTH, true);
@@ -73,7 +75,7 @@ export function parseResourceDescription(body: unknown): ResourceDescription {
     type: optionalText(body, 'type'),
     iconUri: optionalUri(body, 'icon_uri'),
     description: optionalText(body, 'description'),
-    scopes: [...new Set(checkScopes('resource_scopes', body.resource_scopes, 1))],
+    scopes: body.resource_scopes === undefined || body.resource_scopes === null ? [] : [...new Set(checkScopes('resource_scopes', body.resource_scopes, typed ? 0 : 1))],
     extra,
   };
 }
