@@ -268,8 +268,12 @@ for (const dialect of dialects) {
       await call('GET', LOGOUT, logout + query(back));
       await call('POST', LOGOUT, logout, { form: back });
       await call('POST', LOGOUT, logout, { form: { state: 'a' } });
-      const claims = await call('GET', '/realms/:realm/uma/claims', '/realms/demo/uma/claims?ticket=t&client_id=photoz-client');
-      assert.equal(claims.status, 501, claims.body);
+      const CLAIMS = '/realms/:realm/uma/claims';
+      const claims = await call('GET', CLAIMS, '/realms/demo/uma/claims?ticket=t&client_id=photoz-client');
+      assert.equal(claims.status, 400, claims.body);
+      const claimsBack = { client_id: DEMO.client.id, claims_redirect_uri: 'http://127.0.0.1:3001/claims-callback', ticket: 'spent', state: 's' };
+      assert.equal((await call('GET', CLAIMS, `/realms/demo/uma/claims${query(claimsBack)}`)).status, 302);
+      assert.equal((await call('POST', CLAIMS, '/realms/demo/uma/claims', { form: { ...claimsBack, action: 'allow' } })).status, 403);
       assert.deepEqual(problems.splice(0), []);
     });
   });

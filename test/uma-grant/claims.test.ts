@@ -64,9 +64,9 @@ for (const dialect of dialects) {
 
     it('serves a page, not a 404, at redirect_user', async () => {
       const res = await request(s.app, 'GET', '/realms/demo/uma/claims');
-      assert.equal(res.status, 501);
+      assert.equal(res.status, 400);
       assert.match(String(res.headers['content-type']), /text\/html/);
-      assert.match(res.body, /not available yet/);
+      assert.match(res.body, /client_id is required/);
       assert.equal(res.headers.location, undefined);
     });
 
