@@ -26,6 +26,12 @@ import { ownerAuthenticateRoutes } from './endpoints/owner-authenticate.ts';
 import { ownerPolicyRoutes } from './endpoints/owner-policies.ts';
 import { ownerAuthorizationPolicyRoutes } from './endpoints/owner-authorization-policies.ts';
 import { healthRoutes } from './endpoints/health.ts';
+import { accountConsoleRoutes } from './endpoints/account-console.ts';
+import { ownerResourceRoutes } from './endpoints/owner-resources.ts';
+import { ownerSharedWithMeRoutes } from './endpoints/owner-shared-with-me.ts';
+import { ownerLookupRoutes } from './endpoints/owner-lookup.ts';
+import { realmInfoRoutes } from './endpoints/realm-info.ts';
+import { umaPolicyRoutes } from './endpoints/uma-policy.ts';
 import { metricsRoutes } from './endpoints/metrics.ts';
 import { installMetrics } from './http/metrics.ts';
 import { trustProxyOption } from './http/proxy.ts';
@@ -90,11 +96,14 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   collectRoutes(app);
   requestIdHook(app);
   const metrics = installMetrics(app, deps);
+  metrics.setOutboxBacklog(async () => (await deps.store.outbox.counts()).pending);
   rateLimitHooks(app, deps);
   healthRoutes(app, deps);
   metricsRoutes(app, deps, metrics);
   discoveryRoutes(app, deps);
   jwksRoutes(app, deps);
+  realmInfoRoutes(app, deps);
+  umaPolicyRoutes(app, deps);
   tokenRoutes(app, deps);
   authorizeRoutes(app, deps);
   logoutRoutes(app, deps);
@@ -107,5 +116,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   ownerAuthenticateRoutes(app, deps);
   ownerPolicyRoutes(app, deps);
   ownerAuthorizationPolicyRoutes(app, deps);
+  ownerResourceRoutes(app, deps);
+  ownerSharedWithMeRoutes(app, deps);
+  ownerLookupRoutes(app, deps);
+  accountConsoleRoutes(app, deps);
   return app;
 }

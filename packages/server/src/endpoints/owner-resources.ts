@@ -1,0 +1,145 @@
+/**
+ * @module endpoints/owner-resources
+ * The owner's resources in AM's CREST shape ("My resources" of the account console):
+ * `GET /json/realms/root/realms/{realm}/users/{user}/oauth2/resources/sets?_queryFilter=…` with
+ * `_sortKeys`, `_pageSize`, `_pagedResultsOffset` and a free-text `search`; and one resource with its
+ * policy at `…/sets/{resourceId}`. Only the user herself; errors are CREST JSON.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { fail, MAX_SEARCH_LENGTH, parseResourceFilter, parseResourceSortKeys, queryOwnerResources, readOwnerResource, requireSelf, type ResourceQuery, type User } from '@steward/core';
+import type { Deps } from '../deps.ts';
+import { acceptApiVersionDoc } from '../http/api-version.ts';
+import { requireOwnerUser } from '../http/owner-session.ts';
+import { loadRealm } from '../http/realm.ts';
+import type { RouteDocs } from '../http/route-docs.ts';
+import { ResourceSetQueryResultSchema, ResourceSetSchema, resourceSetToWire } from '../wire/console.ts';
+
+const COLLECTION = '/json/realms/root/realms/:realm/users/:user/oauth2/resources/sets';
+const ONE = `${COLLECTION}/:resourceId`;
+const crest = { errorStyle: 'crest' } as const;
+const USER = 'The owner\'s user name: only the user herself may list her resources (403 otherwise).';
+
+const PARAMETERS = ['_queryFilter', '_sortKeys', '_pageSize', '_pagedResultsOffset', '_fields'] as const;
+
+const ResourceQuerySchema = Type.Object({
+  _queryFilter: Type.String({ description: '`true`, `false`, or `field eq "value"` on `name`, `type` and `resourceServer`, combined with `and`.' }),
+  _sortKeys: Type.Optional(Type.String({ description: 'Comma-separated `name`, `type`, `resourceServer`, `_id`, each optionally prefixed with `+` or `-`. Ties sort by name, then id.' })),
+  _pageSize: Type.Optional(Type.String({ pattern: '^[0-9]+$', description: 'At most this many results; 0 (the default) returns all.' })),
+  _pagedResultsOffset: Type.Optional(Type.String({ pattern: '^[0-9]+$', description: 'Skip this many matches (default 0).' })),
+  search: Type.Optional(Type.String({ maxLength: MAX_SEARCH_LENGTH, description: 'Only resources whose name, type or resource server contains this text (case ignored).' })),
+});
+
+const DOCS = {
+  query: {
+    summary: 'Query the owner\'s resources',
+    description: 'The resources registered for the user, each with her policy on it, filtered, searched, sorted and paged (the account console\'s "My resources").',
+    tags: ['Owner API'],
+    operationId: 'queryResourceSets',
+    auth: ['owner-session', 'bearer'],
+    params: { user: USER },
+    query: ResourceQuerySchema,
+    headers: acceptApiVersionDoc(),
+    responses: { '200': { description: 'The matching resources.', schema: ResourceSetQueryResultSchema } },
+    errors: ['invalid_request', 'login_required', 'forbidden', 'not_found'],
+  },
+  read: {
+    summary: 'Read one of the owner\'s resources',
+    description: 'The resource with the owner\'s policy on it (who has access to which scopes, with conditions).',
+    tags: ['Owner API'],
+    operationId: 'readResourceSet',
+    auth: ['owner-session', 'bearer'],
+    params: { user: USER, resourceId: 'The resource id. Another owner\'s resource is `not_found`.' },
+    headers: acceptApiVersionDoc(),
+    responses: { '200': { description: 'The resource.', schema: ResourceSetSchema } },
+    errors: ['login_required', 'forbidden', 'not_found'],
+  },
+  otherMethods: {
+    summary: 'Unsupported method on the owner\'s resources',
+    tags: ['Owner API'],
+    operationId: 'resourceSetOtherMethods',
+    auth: 'none',
+    params: { user: 'The owner\'s user name.', resourceId: 'The resource id.' },
+    refusesMethod: true,
+    responses: {},
+    errors: ['unsupported_method_type'],
+  },
+} satisfies Record<string, RouteDocs>;
+
+type QueryRequest = FastifyRequest<{ Params: { realm: string; user: string }; Querystring: Record<string, string | string[] | undefined> }>;
+type OneRequest = FastifyRequest<{ Params: { realm: string; user: string; resourceId: string } }>;
+
+/** The query parameters, each at most once; unknown `_` parameters are refused, others ignored. */
+export function singleParameters(query: Record<string, string | string[] | undefined>, known: readonly string[]): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) throw fail('invalid_request', `Parameter ${name.slice(0, 64)} is repeated`);
+    if (name.startsWith('_') && !known.includes(name)) throw fail('invalid_request', `Unsupported query parameter ${name.slice(0, 64)}`);
+    found.set(name, value);
+  }
+  return found;
+}
+
+function count(params: Map<string, string>, name: string): number {
+  const value = params.get(name);
+  if (value === undefined) return 0;
+  if (!/^\d{1,9}$/.test(value)) throw fail('invalid_request', `${name} must be a non-negative integer`);
+  return Number(value);
+}
+
+function resourceQuery(params: Map<string, string>): ResourceQuery {
+  const filter = params.get('_queryFilter');
+  if (filter === undefined) throw fail('invalid_request', '_queryFilter is required (use _queryFilter=true for every resource)');
+  const search = (params.get('search') ?? '').trim();
+  if (search.length > MAX_SEARCH_LENGTH || search.includes('\u0000')) throw fail('invalid_request', `search must be at most ${MAX_SEARCH_LENGTH} characters`);
+  const sortKeys = params.get('_sortKeys');
+  return {
+    filter: parseResourceFilter(filter),
+    search,
+    sortKeys: sortKeys === undefined ? [] : parseResourceSortKeys(sortKeys),
+    pageSize: count(params, '_pageSize'),
+    offset: count(params, '_pagedResultsOffset'),
+  };
+}
+
+async function self(deps: Deps, request: FastifyRequest<{ Params: { realm: string; user: string } }>): Promise<{ realm: string; owner: User }> {
+  const realm = await loadRealm(deps, request.params.realm);
+  const actor = await requireOwnerUser(deps, realm, request);
+  requireSelf(actor, request.params.user);
+  return { realm: realm.id, owner: actor };
+}
+
+export function ownerResourceRoutes(app: FastifyInstance, deps: Deps): void {
+  app.get(COLLECTION, { config: { ...crest, docs: DOCS.query } }, async (request: QueryRequest, reply) => {
+    const { realm, owner } = await self(deps, request);
+    const query = resourceQuery(singleParameters(request.query, PARAMETERS));
+    const page = await queryOwnerResources(deps, { realm, owner, query });
+    reply.header('cache-control', 'no-store');
+    return {
+      result: page.result.map((item) => resourceSetToWire(item, owner.username)),
+      resultCount: page.result.length,
+      pagedResultsCookie: null,
+      remainingPagedResults: page.remaining,
+      totalPagedResults: page.total,
+    };
+  });
+
+  app.get(ONE, { config: { ...crest, docs: DOCS.read } }, async (request: OneRequest, reply) => {
+    const { realm, owner } = await self(deps, request);
+    const item = await readOwnerResource(deps, { realm, owner, id: request.params.resourceId });
+    reply.header('cache-control', 'no-store');
+    return resourceSetToWire(item, owner.username);
+  });
+
+  for (const url of [COLLECTION, ONE]) {
+    app.route({
+      method: ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
+      url,
+      config: { ...crest, docs: DOCS.otherMethods },
+      handler: async (request) => {
+        throw fail('unsupported_method_type', `Method ${request.method} is not supported on resource sets; resource servers register resources through the protection API.`);
+      },
+    });
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * The owner APIs the account console reads besides the policies, on both stores: the owner's resource
+ * sets (query, search, sort, paging, one resource with its policy), "shared with me" (owner, scopes,
+ * expiry, client restriction, re-shares, what disappears), and the share dialog's exact person lookup
+ * (exact only, nothing revealed otherwise, look-alike warnings, rate limit). Also the account-console
+ * client every realm gets.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { addUser } from '@steward/server';
+import { dialects } from '../../packages/store/test/databases.ts';
+import { bearer, request } from '../helpers/http.ts';
+import { startTestSteward, TestClock, type TestSteward } from '../helpers/steward.ts';
+import { assertCrest, policyUrl, registerResource, session, signIn, userAccessToken } from '../owner-policies/fixture.ts';
+
+const BASE = '/json/realms/root/realms/demo/users';
+const sets = (user: string, query = '_queryFilter=true') => `${BASE}/${user}/oauth2/resources/sets?${query}`;
+const shared = (user: string) => `${BASE}/${user}/uma/sharedWithMe`;
+const lookup = (user: string, identity: string) => `${BASE}/${user}/uma/lookup?identity=${encodeURIComponent(identity)}`;
+
+for (const dialect of dialects) {
+  describe(`console owner APIs (${dialect})`, () => {
+    let s: TestSteward;
+    let alice: string;
+    let bob: string;
+    let chris: string;
+    const clock = new TestClock();
+    const ids: Record<string, string> = {};
+
+    before(async () => {
+      s = await startTestSteward(dialect, { clock });
+      alice = await signIn(s, 'alice');
+      bob = await signIn(s, 'bob');
+      chris = await signIn(s, 'chris');
+      ids.bank = await registerResource(s, 'alice', { name: 'Bank account', scopes: ['view', 'pay'] });
+      ids.album = await registerResource(s, 'alice', { name: 'Photo album', scopes: ['view', 'download'] });
+      ids.zoo = await registerResource(s, 'alice', { name: 'Zoo tickets', scopes: ['view'] });
+      ids.notes = await registerResource(s, 'bob', { name: 'Bob notes', scopes: ['read'] });
+    });
+    after(async () => s?.close());
+
+    async function share(owner: string, token: string, id: string, permissions: unknown[]) {
+      const res = await request(s.app, 'PUT', policyUrl(owner, id), { body: { policyId: id, permissions }, headers: session(token) });
+      assert.ok(res.status === 200 || res.status === 201, res.body);
+    }
+
+    it('lists only the owner\'s resources, sorted by name, with type, icon, scopes and policy', async () => {
+      const res = await request(s.app, 'GET', sets('alice'), { headers: session(alice) });
+      assert.equal(res.status, 200, res.body);
+      assert.deepEqual(res.json.result.map((r: any) => r.name), ['Bank account', 'Photo album', 'Zoo tickets']);
+      assert.equal(res.json.resultCount, 3);
+      assert.equal(res.json.totalPagedResults, 3);
+      assert.equal(res.json.remainingPagedResults, 0);
+      assert.equal(res.json.pagedResultsCookie, null);
+      const bank = res.json.result[0];
+      assert.deepEqual(Object.keys(bank).sort(), ['_id', 'description', 'icon_uri', 'name', 'policy', 'resourceOwnerId', 'resourceServer', 'scopes', 'type']);
+      assert.equal(bank._id, ids.bank);
+      assert.deepEqual(bank.scopes, ['view', 'pay']);
+      assert.equal(bank.resourceServer, 'photoz-rs');
+      assert.equal(bank.resourceOwnerId, 'alice');
+      assert.equal(bank.policy, null);
+      const mine = await request(s.app, 'GET', sets('bob'), { headers: session(bob) });
+      assert.deepEqual(mine.json.result.map((r: any) => r._id), [ids.notes]);
+    });
+
+    it('searches, filters, sorts and pages', async () => {
+      const get = async (query: string) => (await request(s.app, 'GET', sets('alice', query), { headers: session(alice) })).json;
+      assert.deepEqual((await get('_queryFilter=true&search=ALBUM')).result.map((r: any) => r.name), ['Photo album']);
+      assert.deepEqual((await get('_queryFilter=true&search=nothing')).result, []);
+      assert.deepEqual((await get(`_queryFilter=${encodeURIComponent('name eq "Zoo tickets"')}`)).result.map((r: any) => r._id), [ids.zoo]);
+      assert.deepEqual((await get(`_queryFilter=${encodeURIComponent('resourceServer eq "other"')}`)).result, []);
+      assert.deepEqual((await get('_queryFilter=true&_sortKeys=-name')).result.map((r: any) => r.name), ['Zoo tickets', 'Photo album', 'Bank account']);
+      const page = await get('_queryFilter=true&_pageSize=2&_pagedResultsOffset=1');
+      assert.deepEqual(page.result.map((r: any) => r.name), ['Photo album', 'Zoo tickets']);
+      assert.equal(page.remainingPagedResults, 0);
+      assert.equal(page.totalPagedResults, 3);
+      const first = await get('_queryFilter=true&_pageSize=1');
+      assert.equal(first.remainingPagedResults, 2);
+      assert.deepEqual((await get('_queryFilter=false')).result, []);
+    });
+
+    it('refuses bad queries with CREST errors', async () => {
+      const bad = async (query: string, message: RegExp) => assertCrest(await request(s.app, 'GET', sets('alice', query), { headers: session(alice) }), 400, 'Bad Request', message);
+      await bad('', /_queryFilter is required/);
+      await bad(`_queryFilter=${encodeURIComponent('owner eq "x"')}`, /not queryable/);
+      await bad('_queryFilter=true&_sortKeys=owner', /not sortable/);
+      await bad('_queryFilter=true&_pageSize=-1', /_pageSize/);
+      await bad('_queryFilter=true&_bogus=1', /Unsupported query parameter _bogus/);
+      await bad('_queryFilter=true&_queryFilter=false', /repeated/);
+      await bad(`_queryFilter=true&search=${'x'.repeat(300)}`, /search/);
+    });
+
+    it('reads one resource with the policy that shares it, and 404s another owner\'s', async () => {
+      await share('alice', alice, ids.bank, [{ subject: 'bob', scopes: ['view'], conditions: [{ type: 'Expiration', expirationDate: clock.now() + 86_400 }] }]);
+      const res = await request(s.app, 'GET', `${BASE}/alice/oauth2/resources/sets/${ids.bank}`, { headers: session(alice) });
+      assert.equal(res.status, 200, res.body);
+      assert.equal(res.json.policy._id, ids.bank);
+      assert.equal(typeof res.json.policy._rev, 'string');
+      assert.deepEqual(res.json.policy.permissions, [{ subject: 'bob', scopes: ['view'], conditions: [{ type: 'Expiration', expirationDate: clock.now() + 86_400 }] }]);
+      assertCrest(await request(s.app, 'GET', `${BASE}/alice/oauth2/resources/sets/${ids.notes}`, { headers: session(alice) }), 404, 'Not Found');
+      assertCrest(await request(s.app, 'GET', `${BASE}/alice/oauth2/resources/sets/nope`, { headers: session(alice) }), 404, 'Not Found');
+    });
+
+    it('is the user\'s own: 401 without credentials, 403 under another user, 405 for writes', async () => {
+      assertCrest(await request(s.app, 'GET', sets('alice')), 401, 'Unauthorized');
+      assertCrest(await request(s.app, 'GET', sets('alice'), { headers: session(bob) }), 403, 'Forbidden');
+      assertCrest(await request(s.app, 'GET', `${BASE}/alice/oauth2/resources/sets/${ids.bank}`, { headers: session(bob) }), 403, 'Forbidden');
+      assertCrest(await request(s.app, 'GET', shared('alice'), { headers: session(bob) }), 403, 'Forbidden');
+      assertCrest(await request(s.app, 'GET', lookup('alice', 'bob'), { headers: session(bob) }), 403, 'Forbidden');
+      assertCrest(await request(s.app, 'DELETE', `${BASE}/alice/oauth2/resources/sets/${ids.bank}`, { headers: session(alice) }), 405, 'Method Not Allowed');
+      assertCrest(await request(s.app, 'POST', shared('alice'), { headers: session(alice) }), 405, 'Method Not Allowed');
+      assertCrest(await request(s.app, 'GET', '/json/realms/root/realms/nope/users/alice/uma/sharedWithMe', { headers: session(alice) }), 404, 'Not Found');
+    });
+
+    it('accepts the user\'s own bearer token with the sharing scope, not one without it', async () => {
+      const token = await userAccessToken(s, 'alice');
+      assert.equal((await request(s.app, 'GET', sets('alice'), { headers: { authorization: bearer(token) } })).status, 200);
+      const signInOnly = await userAccessToken(s, 'alice', 'openid');
+      assertCrest(await request(s.app, 'GET', sets('alice'), { headers: { authorization: bearer(signInOnly) } }), 401, 'Unauthorized');
+    });
+
+    it('lists what others share with the user: owner, scopes, expiry, client restriction', async () => {
+      await share('alice', alice, ids.album, [{ subject: 'bob', scopes: ['download'], conditions: [{ type: 'ClientId', clientIds: ['photoz-client'] }] }]);
+      const res = await request(s.app, 'GET', shared('bob'), { headers: session(bob) });
+      assert.equal(res.status, 200, res.body);
+      assert.deepEqual(res.json.result.map((r: any) => r.name), ['Bank account', 'Photo album']);
+      const [bank, album] = res.json.result;
+      assert.equal(bank._id, ids.bank);
+      assert.equal(bank.resourceOwner, 'alice');
+      assert.deepEqual(bank.sharedBy, ['alice']);
+      assert.deepEqual(bank.permissions, ['view']);
+      assert.equal(bank.expirationDate, clock.now() + 86_400);
+      assert.equal(bank.clientIds, undefined);
+      assert.equal(bank.reshareAllowed, true);
+      assert.deepEqual(album.clientIds, ['photoz-client']);
+      assert.equal(album.expirationDate, undefined);
+      // The owner sees none of her own resources there; chris sees nothing yet.
+      assert.deepEqual((await request(s.app, 'GET', shared('alice'), { headers: session(alice) })).json.result, []);
+      assert.deepEqual((await request(s.app, 'GET', shared('chris'), { headers: session(chris) })).json, { result: [], resultCount: 0, pagedResultsCookie: null, remainingPagedResults: 0 });
+    });
+
+    it('shows re-shares to the party named, with who re-shared, and the sharer\'s own re-share', async () => {
+      await share('bob', bob, ids.bank, [{ subject: 'chris', scopes: ['view'] }]);
+      const chrisList = (await request(s.app, 'GET', shared('chris'), { headers: session(chris) })).json.result;
+      assert.deepEqual(chrisList.map((r: any) => [r.name, r.resourceOwner, r.sharedBy, r.permissions]), [['Bank account', 'alice', ['bob'], ['view']]]);
+      const bobBank = (await request(s.app, 'GET', shared('bob'), { headers: session(bob) })).json.result.find((r: any) => r._id === ids.bank);
+      assert.deepEqual(bobBank.resharedWith, ['chris']);
+    });
+
+    it('drops a share once it expires or is revoked', async () => {
+      clock.advance(86_400);
+      // Sessions last an hour: sign in again after the day has passed.
+      [alice, bob, chris] = [await signIn(s, 'alice'), await signIn(s, 'bob'), await signIn(s, 'chris')];
+      assert.deepEqual((await request(s.app, 'GET', shared('bob'), { headers: session(bob) })).json.result.map((r: any) => r.name), ['Photo album']);
+      assert.deepEqual((await request(s.app, 'GET', shared('chris'), { headers: session(chris) })).json.result, [], 'a re-share holds no more than its sharer');
+      assert.equal((await request(s.app, 'DELETE', policyUrl('alice', ids.album), { headers: session(alice) })).status, 200);
+      assert.deepEqual((await request(s.app, 'GET', shared('bob'), { headers: session(bob) })).json.result, []);
+    });
+
+    it('looks up a person by exact username or e-mail only, revealing nothing else', async () => {
+      const find = async (identity: string) => {
+        const res = await request(s.app, 'GET', lookup('alice', identity), { headers: session(alice) });
+        assert.equal(res.status, 200, res.body);
+        return res.json;
+      };
+      assert.deepEqual(await find('bob'), { found: true, username: 'bob', displayName: 'bob', matchedBy: 'username' });
+      assert.deepEqual(await find('bob@example.com'), { found: true, username: 'bob', displayName: 'bob', matchedBy: 'email' });
+      assert.deepEqual(await find('BOB@example.com'), { found: true, username: 'bob', displayName: 'bob', matchedBy: 'email' });
+      for (const miss of ['Bob', 'bo', 'b', 'bob ', '*', 'bob@example', '@example.com', 'alice', 'nobody@example.com']) {
+        assert.deepEqual(await find(miss), miss === 'bob ' ? { found: true, username: 'bob', displayName: 'bob', matchedBy: 'username' } : { found: false }, miss);
+      }
+      assertCrest(await request(s.app, 'GET', `${BASE}/alice/uma/lookup`, { headers: session(alice) }), 400, 'Bad Request', /identity is required/);
+      assertCrest(await request(s.app, 'GET', lookup('alice', 'x'.repeat(300)), { headers: session(alice) }), 400, 'Bad Request');
+    });
+
+    it('warns when a found name could be mistaken for another', async () => {
+      await addUser(s.deps, 'demo', { username: 'b0b', password: 'Secret-Pass-1' });
+      await addUser(s.deps, 'demo', { username: 'bоb', password: 'Secret-Pass-1' }); // Cyrillic о
+      const b0b = (await request(s.app, 'GET', lookup('alice', 'b0b'), { headers: session(alice) })).json;
+      assert.equal(b0b.found, true);
+      assert.match(b0b.warning, /digit 0 or 1/);
+      const cyrillic = (await request(s.app, 'GET', lookup('alice', 'bоb'), { headers: session(alice) })).json;
+      assert.equal(cyrillic.username, 'bоb');
+      assert.match(cyrillic.warning, /another alphabet/);
+      assert.equal((await request(s.app, 'GET', lookup('alice', 'bob'), { headers: session(alice) })).json.warning, undefined);
+    });
+
+    it('limits lookups per user and window with 429 and Retry-After', async () => {
+      const dave = await signIn(s, 'dave');
+      let last = await request(s.app, 'GET', lookup('dave', 'bob'), { headers: session(dave) });
+      for (let i = 1; i <= 60 && last.status === 200; i++) last = await request(s.app, 'GET', lookup('dave', `x${i}`), { headers: session(dave) });
+      assertCrest(last, 429, 'Too Many Requests');
+      assert.ok(Number(last.headers['retry-after']) >= 1);
+      // Another user is not affected.
+      assert.equal((await request(s.app, 'GET', lookup('alice', 'bob'), { headers: session(alice) })).status, 200);
+    });
+
+    it('registers the public account-console client in every realm: PKCE, exact redirect URI, no secret', async () => {
+      const client = await s.deps.store.clients.get('demo', 'account-console');
+      assert.ok(client);
+      assert.equal(client.secretHash, null);
+      assert.deepEqual(client.redirectUris, [`${s.baseUrl}/realms/demo/account/`]);
+      assert.deepEqual(client.grantTypes, ['authorization_code', 'refresh_token']);
+    });
+  });
+}
