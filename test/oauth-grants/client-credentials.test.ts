@@ -43,12 +43,17 @@ for (const dialect of dialects) {
       await verifyJwt(steward, body.access_token, { sub: RS.id, azp: RS.id, typ: 'Bearer' });
     });
 
-    it('refuses two authentication methods at once', async () => {
-      assertError(await cc({ client_id: RS.id, client_secret: RS.secret }), 400, 'invalid_request');
+    it('accepts Basic together with the same client_id and client_secret in the body (Keycloak clients send both)', async () => {
+      assertTokenResponse(await cc({ client_id: RS.id, client_secret: RS.secret }), 'uma_protection');
     });
 
-    it('refuses a client_id that differs from the Basic credentials', async () => {
-      assertError(await cc({ client_id: DEMO.client.id }), 400, 'invalid_request');
+    it('refuses body credentials that differ from the Basic ones with 401 invalid_client', async () => {
+      assertError(await cc({ client_id: RS.id, client_secret: 'not-the-secret' }), 401, 'invalid_client');
+      assertError(await cc({ client_id: DEMO.client.id }), 401, 'invalid_client');
+    });
+
+    it('always carries uma_protection (a PAT, as Keycloak clients expect), also when asked only for openid', async () => {
+      assertTokenResponse(await cc({ scope: 'openid' }), 'openid uma_protection');
     });
 
     it('answers 401 invalid_client for a wrong secret, an unknown client or no authentication', async () => {

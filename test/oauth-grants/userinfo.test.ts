@@ -57,7 +57,7 @@ for (const dialect of dialects) {
     });
 
     it("answers 401 for a client's own token, an RPT or a refresh token", async () => {
-      const cc = assertTokenResponse(await postForm(steward.app, DEMO.token, { grant_type: 'client_credentials', scope: 'openid' }, { authorization: basic(RS.id, RS.secret) }), 'openid');
+      const cc = assertTokenResponse(await postForm(steward.app, DEMO.token, { grant_type: 'client_credentials', scope: 'openid' }, { authorization: basic(RS.id, RS.secret) }), 'openid uma_protection');
       const own = await get(cc.access_token);
       assertError(own, 401, 'invalid_token');
       assert.match(String(own.headers['www-authenticate']), /error="invalid_token"/);

@@ -112,7 +112,7 @@ export class AuthorizationServer {
   }
 
   async #policyUrl(owner: string, resourceId: string): Promise<string> {
-    const template = (await this.metadata()).policy_endpoint
+    const template = (await this.metadata()).owner_policies_endpoint
       ?? `${this.issuer.replace(/\/realms\/[^/]+$/, '')}/json/realms/root/realms/${encodeURIComponent(this.realm)}/users/{user}/uma/policies`;
     return `${template.replace('{user}', encodeURIComponent(owner))}/${encodeURIComponent(resourceId)}`;
   }

@@ -94,7 +94,7 @@ export function issueAccessToken(
 /** A requesting party token carrying `permissions` (never `scope`, Fed Authz §5.1.1). */
 export function issueRpt(
   ports: Ports,
-  input: { realm: Realm; client: Client; subject: string; permissions: GrantedPermission[]; grantId: string; deferRecord?: boolean },
+  input: { realm: Realm; client: Client; subject: string; permissions: GrantedPermission[]; grantId: string; deferRecord?: boolean; /** More claims (e.g. Keycloak's `authorization`). */ claims?: Record<string, unknown> },
 ): Promise<IssuedJwt> {
   return issueJwt(ports, {
     realm: input.realm,
@@ -103,7 +103,7 @@ export function issueRpt(
     grantId: input.grantId,
     lifetime: input.realm.settings.rptLifetime,
     data: { permissions: input.permissions },
-    claims: { permissions: wirePermissions(input.permissions) },
+    claims: { ...input.claims, permissions: wirePermissions(input.permissions) },
     kind: 'rpt',
     ...(input.deferRecord ? { deferRecord: true } : {}),
   });

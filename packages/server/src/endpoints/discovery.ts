@@ -44,7 +44,9 @@ export function realmMetadata(deps: Deps, realm: string): Record<string, unknown
     jwks_uri: `${oidc}/certs`,
     resource_registration_endpoint: `${issuer}/authz/protection/resource_set`,
     permission_endpoint: `${issuer}/authz/protection/permission`,
-    policy_endpoint: `${deps.config.baseUrl}/json/realms/root/realms/${realm}/users/{user}/uma/policies`,
+    // Keycloak's name for its owner policy API (python-keycloak reads it); the CREST API has its own member.
+    policy_endpoint: `${issuer}/authz/protection/uma-policy`,
+    owner_policies_endpoint: `${deps.config.baseUrl}/json/realms/root/realms/${realm}/users/{user}/uma/policies`,
     claims_interaction_endpoint: `${issuer}/uma/claims`,
     grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token', 'password', UMA_GRANT_TYPE],
     response_types_supported: ['code'],

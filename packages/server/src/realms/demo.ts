@@ -25,8 +25,16 @@ export async function seedDemoRealm(deps: Deps): Promise<void> {
     clientId: 'photoz-rs',
     secret: 'photoz-rs-secret',
     name: 'Photoz resource server',
-    grantTypes: ['authorization_code', 'client_credentials', 'password', 'refresh_token'],
+    // The UMA grant too: keycloak-connect's policy enforcer asks for its callers' permissions (ticketless).
+    grantTypes: ['authorization_code', 'client_credentials', 'password', 'refresh_token', UMA_GRANT_TYPE],
     redirectUris: [`${base}/demo/rs/callback`, 'http://127.0.0.1:3000/callback'],
+  });
+  // A public single-page client, as keycloak-js runs it: identified at the UMA grant by its user's token.
+  await addClient(deps, 'demo', {
+    clientId: 'photoz-spa',
+    name: 'Photoz single-page app',
+    grantTypes: [UMA_GRANT_TYPE, 'authorization_code', 'refresh_token'],
+    redirectUris: [`${base}/demo/spa/`, 'http://127.0.0.1:3002/'],
   });
   await addClient(deps, 'demo', {
     clientId: 'photoz-client',

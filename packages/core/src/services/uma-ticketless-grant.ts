@@ -1,0 +1,186 @@
+/**
+ * @module services/uma-ticketless-grant
+ * Keycloak's extension of the UMA grant: no ticket, the resource server named by `audience`, the
+ * resources by `permission=RES[#scopes]` (an id, else a name among what the requesting party may see).
+ * The assessment is the UMA grant's own (`decide`, the same policies and re-shares); the answer is a
+ * list of permissions, a bare decision, or an RPT. Unlike Keycloak, a list or a decision is refused
+ * (fail-closed) when any explicitly requested scope is not granted.
+ */
+import { decide, policySubjectOf, type EvaluationContext, type RequestingParty } from '../decision/decide.ts';
+import { difference, distinct, intersect } from '../decision/scopes.ts';
+import { fail } from '../errors.ts';
+import type { Client } from '../model/client.ts';
+import type { GrantedPermission } from '../model/permission.ts';
+import type { Realm } from '../model/realm.ts';
+import type { Resource } from '../model/resource.ts';
+import { issueRpt } from './issue-tokens.ts';
+import type { KeycloakPermission, PushedClaims, RequestedPermission } from './keycloak-permissions.ts';
+import { withMemberships } from './party-subjects.ts';
+import { loadPolicyGraph } from './policy-sharing.ts';
+import type { Ports } from './ports.ts';
+
+export type TicketlessResponseMode = 'permissions' | 'decision' | 'token';
+
+export interface TicketlessGrantRequest {
+  realm: Realm;
+  /** The client asking (authenticated, or identified by the bearer token), allowed the UMA grant. */
+  client: Client;
+  /** Who the permissions are for: the subject token's or bearer token's subject, else the client itself. */
+  party: RequestingParty;
+  /** Client id of the resource server whose resources are named. */
+  audience: string;
+  permissions: RequestedPermission[];
+  /** Extra scopes added to every requested permission (Keycloak's `scope`). */
+  scopes: string[];
+  claims?: PushedClaims;
+  mode: TicketlessResponseMode;
+  includeResourceName: boolean;
+  /** Keep at most this many permissions in the answer. */
+  limit?: number;
+  /** Record an access request for the owner when refused (only where the realm records them). */
+  submitRequest: boolean;
+}
+
+export type TicketlessGrantResult =
+  | { mode: 'permissions'; permissions: KeycloakPermission[] }
+  | { mode: 'decision' }
+  | { mode: 'token'; accessToken: string; expiresIn: number };
+
+/** A resolved permission: the resource and the scopes asked (all it offers when none were named). */
+interface Wanted {
+  resource: Resource;
+  scopes: string[];
+  explicit: boolean;
+}
+
+/** Runs the ticketless grant. Refusals: 400 for what cannot be resolved, 403 `access_denied` otherwise. */
+export async function umaTicketlessGrant(ports: Ports, req: TicketlessGrantRequest): Promise<TicketlessGrantResult> {
+  const { realm, client } = req;
+  // Its groups or organization, read now: a membership counts from this grant on.
+  const party = await withMemberships(ports.store, realm.id, req.party);
+  req = { ...req, party };
+  const server = req.audience.length <= 255 ? await ports.store.clients.get(realm.id, req.audience) : null;
+  if (!server || server.disabled) throw fail('invalid_request', `Unknown resource server id: ${req.audience.slice(0, 100)}`);
+
+  const wanted = mergeWanted(await Promise.all(req.permissions.map((p) => resolve(ports, req, p))));
+  const granted = await assess(ports, req, wanted);
+
+  const missing = wanted.map((w) => ({ w, absent: difference(w.scopes, granted.get(w.resource.id) ?? []) }));
+  const anyGranted = wanted.some((w) => (granted.get(w.resource.id) ?? []).length > 0);
+  // Fail-closed where the client reads the answer as a yes/no for everything it asked.
+  const complete = missing.every(({ w, absent }) => (w.explicit ? absent.length === 0 : (granted.get(w.resource.id) ?? []).length > 0));
+  if (!anyGranted || (req.mode !== 'token' && !complete)) {
+    const recorded = req.submitRequest && realm.settings.accessRequests ? await recordRequests(ports, req, missing) : false;
+    throw fail('access_denied', recorded ? 'request_submitted' : 'not_authorized');
+  }
+
+  let permissions: GrantedPermission[] = wanted
+    .filter((w) => (granted.get(w.resource.id) ?? []).length > 0)
+    .map((w) => ({ resourceId: w.resource.id, scopes: granted.get(w.resource.id)!, owner: w.resource.owner, resourceServer: w.resource.resourceServer }));
+  if (req.limit !== undefined) permissions = permissions.slice(0, req.limit);
+  const names = new Map(wanted.map((w) => [w.resource.id, w.resource.name]));
+  const wire = permissions.map((p) => keycloakPermission(p, req.includeResourceName ? names.get(p.resourceId) : null, req.claims));
+
+  if (req.mode === 'permissions') return { mode: 'permissions', permissions: wire };
+  if (req.mode === 'decision') return { mode: 'decision' };
+  const rpt = await issueRpt(ports, { realm, client, subject: party.subject, permissions, grantId: ports.random.uuid(), claims: { authorization: { permissions: wire } } });
+  return { mode: 'token', accessToken: rpt.token, expiresIn: rpt.expiresIn };
+}
+
+/** Keycloak's `{rsid, rsname, scopes, claims}`, empty members left out. */
+function keycloakPermission(p: GrantedPermission, name: string | null | undefined, claims: PushedClaims | undefined): KeycloakPermission {
+  const out: KeycloakPermission = { rsid: p.resourceId };
+  if (name) out.rsname = name;
+  if (p.scopes.length > 0) out.scopes = p.scopes;
+  if (claims && Object.keys(claims).length > 0) out.claims = claims;
+  return out;
+}
+
+/** The subjects through which a policy may name the party: its own, and its groups or organization. */
+function subjectsOf(party: RequestingParty): string[] {
+  return [policySubjectOf(party), ...(party.memberOf ?? [])];
+}
+
+/**
+ * The resource a `permission` names: the resource server's resource with that id, else the one
+ * resource of that name the party may see (its own, the resource server's, or one shared with it).
+ */
+async function resolve(ports: Ports, req: TicketlessGrantRequest, p: RequestedPermission): Promise<Wanted> {
+  const { realm, party, audience } = req;
+  let resource = await ports.store.resources.getByServer(realm.id, audience, p.resource);
+  if (!resource) {
+    const found = await ports.store.resources.findByName(realm.id, audience, p.resource, { owners: distinct([party.subject, audience]), subjects: subjectsOf(party) });
+    if (found.length > 1) throw fail('invalid_request', `More than one resource named ${p.resource.slice(0, 100)} is visible: name it by id`);
+    resource = found[0] ?? null;
+  }
+  if (!resource) throw fail('invalid_resource_id', `Resource with id [${p.resource.slice(0, 100)}] does not exist.`);
+  const scopes = distinct([...p.scopes, ...req.scopes.filter((s) => resource!.scopes.includes(s))]);
+  const unknown = scopes.find((s) => !resource!.scopes.includes(s));
+  if (unknown !== undefined) throw fail('invalid_scope', `Scope ${unknown.slice(0, 100)} is not offered by resource ${resource.id}`);
+  return { resource, scopes: scopes.length > 0 ? scopes : [...resource.scopes], explicit: scopes.length > 0 };
+}
+
+/** One entry per resource: scopes united; explicit when any entry named scopes (and then only those count). */
+function mergeWanted(list: Wanted[]): Wanted[] {
+  const byId = new Map<string, Wanted>();
+  for (const w of list) {
+    const seen = byId.get(w.resource.id);
+    if (!seen) byId.set(w.resource.id, { ...w, scopes: [...w.scopes] });
+    else if (w.explicit && seen.explicit) seen.scopes = distinct([...seen.scopes, ...w.scopes]);
+    else if (w.explicit) byId.set(w.resource.id, { ...w, scopes: [...w.scopes] });
+  }
+  return [...byId.values()];
+}
+
+/** Granted scopes per resource id, assessed owner by owner with the UMA grant's `decide`. */
+async function assess(ports: Ports, req: TicketlessGrantRequest, wanted: Wanted[]): Promise<Map<string, string[]>> {
+  const { realm, party, client } = req;
+  const resharing = realm.settings.resharing !== false;
+  const byOwner = new Map<string, Wanted[]>();
+  for (const w of wanted) byOwner.set(w.resource.owner, [...(byOwner.get(w.resource.owner) ?? []), w]);
+  const granted = new Map<string, string[]>();
+  for (const [owner, list] of byOwner) {
+    const resources = list.map((w) => w.resource);
+    const graph = party.subject === owner ? { policies: [], sharers: new Map<string, string>() } : await loadPolicyGraph(ports.store, { realm: realm.id, owner, resources, party, resharing });
+    const context: EvaluationContext = { now: ports.clock.now(), clientId: client.clientId, resharing, sharers: graph.sharers };
+    const decision = decide({
+      owner,
+      permissions: list.map((w) => ({ resourceId: w.resource.id, scopes: w.scopes })),
+      resources,
+      policies: graph.policies,
+      party,
+      clientRegistered: [],
+      clientRequested: [],
+      accessRequests: false,
+      context,
+    });
+    if (decision.kind !== 'permit') continue;
+    for (const p of decision.permissions) granted.set(p.resourceId, intersect(p.scopes, list.find((w) => w.resource.id === p.resourceId)!.scopes));
+  }
+  return granted;
+}
+
+/** Records what is missing as pending access requests for the owners; true when any was recorded. */
+async function recordRequests(ports: Ports, req: TicketlessGrantRequest, missing: Array<{ w: Wanted; absent: string[] }>): Promise<boolean> {
+  const { realm, party, client } = req;
+  if (party.kind !== 'user') return false;
+  const now = ports.clock.now();
+  let recorded = false;
+  for (const { w, absent } of missing) {
+    if (absent.length === 0 || w.resource.owner === party.subject) continue;
+    await ports.store.accessRequests.upsertPending({
+      realm: realm.id,
+      id: ports.random.uuid(),
+      owner: w.resource.owner,
+      resourceId: w.resource.id,
+      requester: party.subject,
+      clientId: client.clientId,
+      scopes: absent,
+      status: 'pending',
+      createdAt: now,
+      updatedAt: now,
+    });
+    recorded = true;
+  }
+  return recorded;
+}

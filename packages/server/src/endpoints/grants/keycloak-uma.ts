@@ -1,0 +1,100 @@
+/**
+ * @module endpoints/grants/keycloak-uma
+ * Keycloak's ticketless UMA grant at the token endpoint: reads its parameters, identifies the
+ * requesting party (the public client's bearer token, else `subject_token`, else the client itself),
+ * runs the core's `umaTicketlessGrant` and renders `[{rsid, rsname, scopes}]`, `{"result": true}` or
+ * an RPT response. See docs/keycloak.md.
+ */
+import { decodePushedClaims, fail, isPublicClient, parsePermissions, partyFromAccessToken, splitScope, umaTicketlessGrant, type RequestingParty, type TicketlessResponseMode } from '@steward/core';
+import { bearerToken } from '../../http/bearer.ts';
+import type { Form } from '../../http/form.ts';
+import type { GrantContext } from './grant.ts';
+
+/** The ticketless grant's single-valued parameters (`permission` may repeat). */
+export const KEYCLOAK_UMA_PARAMETERS = [
+  'audience',
+  'subject_token',
+  'subject_token_type',
+  'response_mode',
+  'permission_resource_format',
+  'response_include_resource_name',
+  'response_permissions_limit',
+  'submit_request',
+] as const;
+
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+const MAX_LIMIT = 1000;
+
+function flag(form: Form, name: string, fallback: boolean): boolean {
+  const value = form.get(name);
+  if (value === undefined) return fallback;
+  if (value !== 'true' && value !== 'false') throw fail('invalid_request', `${name} must be true or false`);
+  return value === 'true';
+}
+
+function responseMode(form: Form): TicketlessResponseMode {
+  const value = form.get('response_mode');
+  if (value === undefined) return 'token';
+  if (value !== 'permissions' && value !== 'decision') throw fail('invalid_request', 'Invalid response_mode: use permissions or decision, or leave it out for an RPT');
+  return value;
+}
+
+function limit(form: Form): number | undefined {
+  const value = form.get('response_permissions_limit');
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,3}$/.test(value) || Number(value) > MAX_LIMIT) throw fail('invalid_request', `response_permissions_limit must be an integer from 1 to ${MAX_LIMIT}`);
+  return Number(value);
+}
+
+/** Who asks: a public client's bearer user, else the subject token's subject, else the client. */
+async function partyOf(ctx: GrantContext): Promise<RequestingParty> {
+  const { deps, realm, client, form, request } = ctx;
+  const subjectToken = form.get('subject_token');
+  const type = form.get('subject_token_type');
+  if (type !== undefined && type !== ACCESS_TOKEN_TYPE) throw fail('invalid_request', `subject_token_type must be ${ACCESS_TOKEN_TYPE}`);
+  const bearer = isPublicClient(client) && /^bearer /i.test(request.headers.authorization ?? '') ? bearerToken(request) : null;
+  if (bearer) {
+    if (subjectToken !== undefined) throw fail('invalid_request', 'Send the user\'s token once: as the bearer token or as subject_token');
+    return (await partyFromAccessToken(deps, realm.id, bearer)).party;
+  }
+  if (subjectToken !== undefined) {
+    // A public client cannot vouch for a token it merely holds: it presents its user's token as bearer.
+    if (isPublicClient(client)) throw fail('invalid_request', 'A public client presents the user\'s token as its bearer token, not as subject_token');
+    return (await partyFromAccessToken(deps, realm.id, subjectToken)).party;
+  }
+  return { kind: 'client', subject: client.clientId };
+}
+
+export async function ticketlessGrant(ctx: GrantContext): Promise<Record<string, unknown>> {
+  const { deps, realm, client, form } = ctx;
+  const audience = form.get('audience');
+  if (audience === undefined) throw fail('invalid_request', 'audience (the resource server\'s client id) is required without a ticket');
+  const format = form.get('permission_resource_format');
+  if (format !== undefined && format !== 'id') throw fail('invalid_request', 'permission_resource_format must be id');
+  const permissions = parsePermissions(form.all('permission'));
+  const claimToken = form.get('claim_token');
+  if (claimToken === undefined && form.get('claim_token_format') !== undefined) throw fail('invalid_request', 'claim_token_format without claim_token');
+  if (claimToken !== undefined && isPublicClient(client)) throw fail('access_denied', 'Public clients are not allowed to send claims without a ticket');
+  const claims = claimToken === undefined ? undefined : decodePushedClaims(claimToken, form.get('claim_token_format'));
+  const mode = responseMode(form);
+  const includeResourceName = flag(form, 'response_include_resource_name', true);
+  const submitRequest = flag(form, 'submit_request', false);
+  const max = limit(form);
+  const party = await partyOf(ctx);
+  const result = await umaTicketlessGrant(deps, {
+    realm,
+    client,
+    party,
+    audience,
+    permissions,
+    scopes: splitScope(form.get('scope')),
+    ...(claims ? { claims } : {}),
+    mode,
+    includeResourceName,
+    ...(max !== undefined ? { limit: max } : {}),
+    submitRequest,
+  });
+  if (result.mode === 'permissions') return result.permissions as unknown as Record<string, unknown>;
+  if (result.mode === 'decision') return { result: true };
+  return { access_token: result.accessToken, token_type: 'Bearer', expires_in: result.expiresIn, upgraded: false };
+}
