@@ -97,6 +97,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   requestIdHook(app);
   const metrics = installMetrics(app, deps);
   metrics.setOutboxBacklog(async () => (await deps.store.outbox.counts()).pending);
+  metrics.setOutboxBacklog(async () => (await deps.store.outbox.counts()).pending);
   rateLimitHooks(app, deps);
   healthRoutes(app, deps);
   metricsRoutes(app, deps, metrics);

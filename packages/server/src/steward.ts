@@ -12,6 +12,7 @@ import { KeyRing } from './crypto/keys.ts';
 import type { Deps } from './deps.ts';
 import { buildApp } from './app.ts';
 import { seedDemoIfEmpty } from './realms/demo.ts';
+import { prepareNotifications, type Notifications } from './notify/index.ts';
 import type { Clock } from '@steward/core';
 
 export interface Steward {
@@ -25,6 +26,8 @@ export interface Steward {
    * and closes the database pool. Idempotent: later calls wait for the first.
    */
   drain(timeoutMs: number): Promise<void>;
+  /** The notification worker of this node (webhooks and e-mails from the outbox). */
+  notifications: Notifications;
 }
 
 /** Thrown when the database is not at this version's schema and `migrateOnStart` is off. */
@@ -61,7 +64,14 @@ export async function createSteward(config: Config, options: { clock?: Clock; lo
     }
     await seedDemoIfEmpty(deps);
     const app = await buildApp(deps, { ...(options.logLevel ? { logLevel: options.logLevel } : {}), ...(https ? { https } : {}) });
+    const notifications = prepareNotifications(app, deps);
     await app.ready();
+    try {
+      await notifications.start();
+    } catch (e) {
+      await app.close();
+      throw e;
+    }
     let draining: Promise<void> | null = null;
     const drain = (timeoutMs: number): Promise<void> =>
       (draining ??= (async () => {
@@ -76,7 +86,7 @@ export async function createSteward(config: Config, options: { clock?: Clock; lo
         }
         await store.close();
       })());
-    return { app, deps, drain, close: () => drain(config.shutdownTimeout * 1000) };
+    return { app, deps, drain, notifications, close: () => drain(config.shutdownTimeout * 1000) };
   } catch (e) {
     await store.close();
     throw e;

@@ -34,6 +34,21 @@ export interface Config {
   adminTokenSha256: string | null;
   keyActivationDelay: number;
   purgeBatch: number;
+  notify: boolean;
+  notifyPollMs: number;
+  notifyBatch: number;
+  notifyTimeoutMs: number;
+  notifyLeaseMs: number;
+  notifyMaxAttempts: number;
+  notifyRetryBaseMs: number;
+  notifyRetryMaxMs: number;
+  webhooks: string | null;
+  smtpHost: string | null;
+  smtpPort: number;
+  smtpSecure: boolean;
+  smtpUser: string | null;
+  smtpPassword: string | null;
+  smtpFrom: string;
 }
 
 export class ConfigError extends Error {

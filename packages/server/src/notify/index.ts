@@ -1,0 +1,39 @@
+/**
+ * @module notify
+ * Notifications on a Steward node: configuration checks, the configured webhooks, and the delivery
+ * worker, stopped by the app's `onClose` (so `close()`/`drain()` flush it, bounded).
+ */
+import type { FastifyInstance } from 'fastify';
+import { ConfigError } from '../config/load.ts';
+import type { Deps } from '../deps.ts';
+import { applyConfiguredWebhooks, parseConfiguredWebhooks } from './configured-webhooks.ts';
+import { startDeliveryWorker, type DeliveryWorker } from './worker.ts';
+
+export interface Notifications {
+  /** Applies the configured webhooks and starts the worker (when `notify` is on). Call once the app is ready. */
+  start(): Promise<void>;
+  /** The running worker, if any. */
+  worker(): DeliveryWorker | null;
+}
+
+/** Checks the configuration and registers the stop hook; call before `app.ready()`. */
+export function prepareNotifications(app: FastifyInstance, deps: Deps): Notifications {
+  const { config } = deps;
+  if (config.notifyLeaseMs <= config.notifyTimeoutMs) {
+    throw new ConfigError('STEWARD_NOTIFY_LEASE_MS must exceed STEWARD_NOTIFY_TIMEOUT_MS (a delivery in flight must keep its claim)');
+  }
+  if (config.notifyRetryMaxMs < config.notifyRetryBaseMs) throw new ConfigError('STEWARD_NOTIFY_RETRY_MAX_MS must not be less than STEWARD_NOTIFY_RETRY_BASE_MS');
+  parseConfiguredWebhooks(config.webhooks);
+  const log = app.log.child({ module: 'notify' });
+  let worker: DeliveryWorker | null = null;
+  app.addHook('onClose', async () => {
+    await worker?.stop();
+  });
+  return {
+    async start() {
+      await applyConfiguredWebhooks(deps, log);
+      if (config.notify) worker = startDeliveryWorker(deps, log);
+    },
+    worker: () => worker,
+  };
+}
