@@ -1,0 +1,14 @@
+/** @module services/new-event — builds a domain event: a fresh UUID v7 id and the current time. */
+import type { StewardEvent } from '../model/event.ts';
+import type { Ports } from './ports.ts';
+
+/** The fields the caller knows; `id` and `at` come from the ports. Absent optional fields stay absent. */
+export type EventFields = Omit<StewardEvent, 'id' | 'at'> & { at?: number };
+
+export function newEvent(ports: Pick<Ports, 'random' | 'clock'>, fields: EventFields): StewardEvent {
+  const event: StewardEvent = { id: ports.random.uuid(), at: fields.at ?? ports.clock.now(), realm: fields.realm, owner: fields.owner, type: fields.type };
+  for (const key of ['requester', 'clientId', 'resourceId', 'resourceName', 'scopes', 'requestId', 'detail'] as const) {
+    if (fields[key] !== undefined) (event as unknown as Record<string, unknown>)[key] = fields[key];
+  }
+  return event;
+}
