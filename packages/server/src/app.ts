@@ -30,6 +30,12 @@ import { accountConsoleRoutes } from './endpoints/account-console.ts';
 import { ownerResourceRoutes } from './endpoints/owner-resources.ts';
 import { ownerSharedWithMeRoutes } from './endpoints/owner-shared-with-me.ts';
 import { ownerLookupRoutes } from './endpoints/owner-lookup.ts';
+import { resourceServerConfigurationRoutes } from './endpoints/resource-server-configuration.ts';
+import { resourceScopeRoutes } from './endpoints/resource-scopes.ts';
+import { ownerScopeRoutes } from './endpoints/owner-scopes.ts';
+import { adminResourceServerRoutes } from './endpoints/admin-resource-servers.ts';
+import { adminGroupRoutes } from './endpoints/admin-groups.ts';
+import { adminOrganizationRoutes } from './endpoints/admin-organizations.ts';
 import { realmInfoRoutes } from './endpoints/realm-info.ts';
 import { umaPolicyRoutes } from './endpoints/uma-policy.ts';
 import { metricsRoutes } from './endpoints/metrics.ts';
@@ -37,6 +43,10 @@ import { installMetrics } from './http/metrics.ts';
 import { trustProxyOption } from './http/proxy.ts';
 import { rateLimitHooks } from './http/rate-limit.ts';
 import { requestIdHook } from './http/request-id.ts';
+import { adminRealmRoutes } from './endpoints/admin-realms.ts';
+import { adminUserRoutes } from './endpoints/admin-users.ts';
+import { adminClientRoutes } from './endpoints/admin-clients.ts';
+import { adminKeyRoutes } from './endpoints/admin-keys.ts';
 
 export interface AppOptions {
   /** Log level for the request logger; `silent` in tests. */
@@ -97,7 +107,6 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   requestIdHook(app);
   const metrics = installMetrics(app, deps);
   metrics.setOutboxBacklog(async () => (await deps.store.outbox.counts()).pending);
-  metrics.setOutboxBacklog(async () => (await deps.store.outbox.counts()).pending);
   rateLimitHooks(app, deps);
   healthRoutes(app, deps);
   metricsRoutes(app, deps, metrics);
@@ -120,6 +129,16 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   ownerResourceRoutes(app, deps);
   ownerSharedWithMeRoutes(app, deps);
   ownerLookupRoutes(app, deps);
+  resourceServerConfigurationRoutes(app, deps);
+  resourceScopeRoutes(app, deps);
+  ownerScopeRoutes(app, deps);
+  adminResourceServerRoutes(app, deps);
+  adminGroupRoutes(app, deps);
+  adminRealmRoutes(app, deps);
+  adminUserRoutes(app, deps);
+  adminClientRoutes(app, deps);
+  adminKeyRoutes(app, deps);
+  adminOrganizationRoutes(app, deps);
   accountConsoleRoutes(app, deps);
   return app;
 }

@@ -45,5 +45,14 @@ export async function requirePat(deps: Deps, realm: Realm, request: FastifyReque
     reply.header('www-authenticate', `Bearer realm="${realm.id}", error="insufficient_scope", scope="uma_protection"`);
     throw fail('insufficient_scope', 'The token lacks the uma_protection scope');
   }
-  return { owner: active.record.subject, resourceServer: active.record.clientId, token: active };
+  // Disabling or deleting the resource server or the owner stops their PATs at once, whatever the
+  // token record says: both are read again on every call.
+  const { subject, clientId } = active.record;
+  const client = await deps.store.clients.get(realm.id, clientId);
+  const owner = subject === clientId ? client : await deps.store.users.get(realm.id, subject);
+  if (!client || client.disabled || !owner || owner.disabled) {
+    reply.header('www-authenticate', `Bearer realm="${realm.id}", error="invalid_token"`);
+    throw fail('invalid_token', 'The access token is invalid, expired or revoked');
+  }
+  return { owner: subject, resourceServer: clientId, token: active };
 }

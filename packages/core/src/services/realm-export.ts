@@ -1,0 +1,75 @@
+/**
+ * @module services/realm-export
+ * A realm as one JSON document: settings, users, clients, resources and policies. Secrets appear only
+ * as hashes (argon2id password hashes, SHA-256 client secret hashes); signing keys are not exported
+ * (an import makes new ones). The document imports back with services/realm-import.ts, and exporting
+ * the imported realm gives the same document.
+ */
+import { fail } from '../errors.ts';
+import type { GrantType } from '../model/client.ts';
+import type { PolicyPermission } from '../model/policy.ts';
+import type { RealmSettings, SigningAlg } from '../model/realm.ts';
+import type { Ports } from './ports.ts';
+
+export const REALM_EXPORT_FORMAT = 'steward-realm';
+export const REALM_EXPORT_VERSION = 1;
+
+export interface RealmDocument {
+  format: typeof REALM_EXPORT_FORMAT;
+  version: typeof REALM_EXPORT_VERSION;
+  realm: { id: string; displayName: string; settings: RealmSettings; createdAt: number };
+  users: Array<{ id: string; username: string; email: string | null; passwordHash: string; admin: boolean; disabled: boolean; createdAt: number }>;
+  clients: Array<{
+    clientId: string;
+    secretHash: string | null;
+    name: string;
+    grantTypes: GrantType[];
+    redirectUris: string[];
+    claimsRedirectUris: string[];
+    umaScopes: string[];
+    signingAlg: SigningAlg | null;
+    rptRefreshTokens: boolean;
+    disabled: boolean;
+    createdAt: number;
+  }>;
+  resources: Array<{
+    id: string;
+    owner: string;
+    resourceServer: string;
+    name: string | null;
+    type: string | null;
+    iconUri: string | null;
+    description: string | null;
+    scopes: string[];
+    extra: Record<string, unknown>;
+    createdAt: number;
+    updatedAt: number;
+  }>;
+  policies: Array<{ id: string; owner: string; resourceOwner?: string; rev: string; permissions: PolicyPermission[]; createdAt: number; updatedAt: number }>;
+}
+
+/** Drops the `realm` member every stored record carries (the document names the realm once). */
+function withoutRealm<T extends { realm: string }>(record: T): Omit<T, 'realm'> {
+  const { realm: _realm, ...rest } = record;
+  return rest;
+}
+
+export async function exportRealm(ports: Pick<Ports, 'store'>, realmId: string): Promise<RealmDocument> {
+  const realm = await ports.store.realms.get(realmId);
+  if (!realm) throw fail('not_found', `Realm ${realmId.slice(0, 64)} not found`);
+  const [users, clients, resources, policies] = await Promise.all([
+    ports.store.users.list(realm.id),
+    ports.store.clients.list(realm.id),
+    ports.store.resources.listByRealm(realm.id),
+    ports.store.policies.listByRealm(realm.id),
+  ]);
+  return {
+    format: REALM_EXPORT_FORMAT,
+    version: REALM_EXPORT_VERSION,
+    realm: { id: realm.id, displayName: realm.displayName, settings: realm.settings, createdAt: realm.createdAt },
+    users: users.map(withoutRealm),
+    clients: clients.map(withoutRealm),
+    resources: resources.map(withoutRealm),
+    policies: policies.map(withoutRealm),
+  };
+}

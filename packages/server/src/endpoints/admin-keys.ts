@@ -1,0 +1,53 @@
+/**
+ * @module endpoints/admin-keys
+ * `/admin/realms/{realm}/keys` and `/keys/rotate`: the realm's signing keys and their rotation (the
+ * CLI's `steward keys …`). A rotated key is published at once and signs after the activation delay.
+ */
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import { fail, listKeys, type SigningAlg } from '@steward/core';
+import type { Deps } from '../deps.ts';
+import { ADMIN_AUTH_ERRORS, adminAuth, adminRealm } from '../http/admin-auth.ts';
+import type { RouteDocs } from '../http/route-docs.ts';
+import { rotateRealmKeys } from '../realms/rotate-keys.ts';
+import { AdminKeySchema, KeysRotatedSchema, RotateBodySchema, strictObject } from '../wire/admin.ts';
+
+const base = { tags: ['Admin API'], auth: 'admin' } as const;
+const LIST: RouteDocs = {
+  ...base,
+  summary: 'List signing keys',
+  description: 'Every key of the realm with its state, retired ones included, oldest first.',
+  operationId: 'adminListKeys',
+  responses: { '200': { description: 'The keys.', schema: Type.Array(AdminKeySchema) } },
+  errors: [...ADMIN_AUTH_ERRORS],
+};
+const ROTATE: RouteDocs = {
+  ...base,
+  summary: 'Rotate signing keys',
+  description:
+    'Adds a new key per algorithm (or the one named), published in `certs` at once and signing after `STEWARD_KEY_ACTIVATION_DELAY` seconds. The previous keys stop signing then and stay published until the realm\'s longest token lifetime (plus a minute) has passed, so every outstanding token still verifies. The body is optional.',
+  operationId: 'adminRotateKeys',
+  body: { contentType: 'application/json', schema: RotateBodySchema, required: false },
+  responses: { '200': { description: 'The new keys and every key after the rotation.', schema: KeysRotatedSchema } },
+  errors: [...ADMIN_AUTH_ERRORS, 'invalid_request'],
+};
+
+export function adminKeyRoutes(app: FastifyInstance, deps: Deps): void {
+  const preHandler = adminAuth(deps);
+  app.get<{ Params: { realm: string } }>('/admin/realms/:realm/keys', { preHandler, config: { docs: LIST } }, async (request) => {
+    const realm = await adminRealm(deps, request.params.realm);
+    return listKeys(deps, realm.id);
+  });
+  app.post<{ Params: { realm: string } }>('/admin/realms/:realm/keys/rotate', { preHandler, config: { docs: ROTATE } }, async (request) => {
+    const realm = await adminRealm(deps, request.params.realm);
+    let algs: SigningAlg[] | undefined;
+    if (request.body !== undefined && request.body !== null) {
+      const body = strictObject(request.body, ['alg'], 'a rotation');
+      if (body.alg !== undefined) {
+        if (body.alg !== 'ES256' && body.alg !== 'RS256') throw fail('invalid_request', 'alg must be ES256 or RS256');
+        algs = [body.alg];
+      }
+    }
+    return rotateRealmKeys(deps, realm.id, algs);
+  });
+}

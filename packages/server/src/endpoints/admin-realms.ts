@@ -1,0 +1,86 @@
+/**
+ * @module endpoints/admin-realms
+ * `/admin/realms[/{realm}[/export]]`: realms for administrators (the CLI's `steward realm …`). A new
+ * realm gets its ES256 and RS256 keys; the export is the document `steward realm import` reads.
+ */
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import { exportRealm, importRealm, readRealmSettings, type Realm } from '@steward/core';
+import type { Deps } from '../deps.ts';
+import { ADMIN_AUTH_ERRORS, adminAuth, adminRealm } from '../http/admin-auth.ts';
+import type { RouteDocs } from '../http/route-docs.ts';
+import { generateSigningKey } from '../crypto/keys.ts';
+import { createRealm } from '../realms/create-realm.ts';
+import { AdminRealmSchema, NewRealmSchema, readNewRealm } from '../wire/admin.ts';
+
+const base = { tags: ['Admin API'], auth: 'admin' } as const;
+const RealmDocumentSchema = Type.Object(
+  {
+    format: Type.Literal('steward-realm'),
+    version: Type.Literal(1),
+    realm: AdminRealmSchema,
+    users: Type.Array(Type.Record(Type.String(), Type.Unknown()), { description: 'Users with their argon2id password hashes.' }),
+    clients: Type.Array(Type.Record(Type.String(), Type.Unknown()), { description: 'Clients with the SHA-256 of their secrets.' }),
+    resources: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+    policies: Type.Array(Type.Record(Type.String(), Type.Unknown()), { description: 'Primary policies and re-shares.' }),
+  },
+  { $id: 'RealmDocument', additionalProperties: false, description: 'A whole realm (docs/cli.md, "Realm documents"). Signing keys are not part of it.' },
+);
+const ImportedSchema = Type.Object(
+  { realm: Type.String(), users: Type.Integer(), clients: Type.Integer(), resources: Type.Integer(), policies: Type.Integer() },
+  { $id: 'RealmImported', additionalProperties: false },
+);
+
+const LIST: RouteDocs = { ...base, summary: 'List realms', operationId: 'adminListRealms', responses: { '200': { description: 'Every realm, by id.', schema: Type.Array(AdminRealmSchema) } }, errors: ['invalid_token', 'not_found'] };
+const CREATE: RouteDocs = {
+  ...base,
+  summary: 'Create a realm',
+  description: 'With its own ES256 and RS256 signing keys; settings not given take their defaults.',
+  operationId: 'adminCreateRealm',
+  body: { contentType: 'application/json', schema: NewRealmSchema, required: true },
+  responses: { '201': { description: 'Created.', schema: AdminRealmSchema } },
+  errors: ['invalid_token', 'not_found', 'invalid_request', 'conflict'],
+};
+const GET: RouteDocs = { ...base, summary: 'Get a realm', operationId: 'adminGetRealm', responses: { '200': { description: 'The realm.', schema: AdminRealmSchema } }, errors: [...ADMIN_AUTH_ERRORS] };
+const EXPORT: RouteDocs = {
+  ...base,
+  summary: 'Export a realm',
+  description: 'Settings, users, clients, resources and policies as one document; secrets only as hashes.',
+  operationId: 'adminExportRealm',
+  responses: { '200': { description: 'The realm document.', schema: RealmDocumentSchema, headers: { 'Cache-Control': '`no-store`' } } },
+  errors: [...ADMIN_AUTH_ERRORS],
+};
+const IMPORT: RouteDocs = {
+  ...base,
+  summary: 'Import a realm',
+  description: 'Creates the realm of the document with new signing keys. The whole document is checked first (unknown members, dangling references, plain passwords are refused) and written in one transaction.',
+  operationId: 'adminImportRealm',
+  body: { contentType: 'application/json', schema: RealmDocumentSchema, required: true },
+  responses: { '201': { description: 'Imported: what was written, counted.', schema: ImportedSchema } },
+  errors: ['invalid_token', 'not_found', 'invalid_request', 'conflict'],
+};
+
+function view(realm: Realm) {
+  return { id: realm.id, displayName: realm.displayName, settings: realm.settings, createdAt: realm.createdAt };
+}
+
+export function adminRealmRoutes(app: FastifyInstance, deps: Deps): void {
+  const preHandler = adminAuth(deps);
+  app.get('/admin/realms', { preHandler, config: { docs: LIST } }, async () => (await deps.store.realms.list()).map(view));
+  app.post('/admin/realms', { preHandler, config: { docs: CREATE } }, async (request, reply) => {
+    const input = readNewRealm(request.body);
+    const realm = await createRealm(deps, { ...input, ...(input.settings ? { settings: readRealmSettings(input.settings) } : {}) });
+    return reply.code(201).header('location', `/admin/realms/${realm.id}`).send(view(realm));
+  });
+  app.post('/admin/realms/import', { preHandler, config: { docs: IMPORT } }, async (request, reply) => {
+    const result = await importRealm(deps, request.body, { generate: (r, alg) => generateSigningKey(r, alg, deps.random, deps.clock.now()) });
+    return reply.code(201).send(result);
+  });
+  app.get<{ Params: { realm: string } }>('/admin/realms/:realm', { preHandler, config: { docs: GET } }, async (request) => view(await adminRealm(deps, request.params.realm)));
+  app.get<{ Params: { realm: string } }>('/admin/realms/:realm/export', { preHandler, config: { docs: EXPORT } }, async (request, reply) => {
+    const realm = await adminRealm(deps, request.params.realm);
+    reply.header('cache-control', 'no-store');
+    return exportRealm(deps, realm.id);
+  });
+}
+

@@ -1,0 +1,76 @@
+/**
+ * @module endpoints/admin-users
+ * `/admin/realms/{realm}/users[/{id}[/disable|/enable]]`: realm users for administrators (the CLI's
+ * `steward user …` through the same services).
+ */
+import type { FastifyInstance } from 'fastify';
+import { createUser, deleteUser, getUser, listUsers, setUserDisabled } from '@steward/core';
+import type { Deps } from '../deps.ts';
+import { ADMIN_AUTH_ERRORS, adminAuth, adminRealm } from '../http/admin-auth.ts';
+import type { RouteDocs } from '../http/route-docs.ts';
+import { AdminUserSchema, NewUserSchema, readNewUser } from '../wire/admin.ts';
+import Type from 'typebox';
+
+type UserParams = { Params: { realm: string; id: string } };
+const PARAMS = { id: 'The user\'s id (not the username).' };
+const base = { tags: ['Admin API'], auth: 'admin' } as const;
+
+const LIST: RouteDocs = { ...base, summary: 'List users', operationId: 'adminListUsers', responses: { '200': { description: 'The realm\'s users, by username.', schema: Type.Array(AdminUserSchema) } }, errors: [...ADMIN_AUTH_ERRORS] };
+const CREATE: RouteDocs = {
+  ...base,
+  summary: 'Add a user',
+  operationId: 'adminCreateUser',
+  body: { contentType: 'application/json', schema: NewUserSchema, required: true },
+  responses: { '201': { description: 'Created.', schema: AdminUserSchema } },
+  errors: [...ADMIN_AUTH_ERRORS, 'invalid_request', 'conflict'],
+};
+const GET: RouteDocs = { ...base, summary: 'Get a user', operationId: 'adminGetUser', params: PARAMS, responses: { '200': { description: 'The user.', schema: AdminUserSchema } }, errors: [...ADMIN_AUTH_ERRORS] };
+const DISABLE: RouteDocs = {
+  ...base,
+  summary: 'Disable a user',
+  description: 'At once: the user can no longer sign in, their sessions end, and every token issued to them (PATs, access tokens, RPTs, refresh tokens, PCTs) is revoked.',
+  operationId: 'adminDisableUser',
+  params: PARAMS,
+  responses: { '200': { description: 'The user, disabled.', schema: AdminUserSchema } },
+  errors: [...ADMIN_AUTH_ERRORS],
+};
+const ENABLE: RouteDocs = { ...base, summary: 'Enable a user', description: 'Revoked tokens stay revoked.', operationId: 'adminEnableUser', params: PARAMS, responses: { '200': { description: 'The user, enabled.', schema: AdminUserSchema } }, errors: [...ADMIN_AUTH_ERRORS] };
+const DELETE: RouteDocs = {
+  ...base,
+  summary: 'Delete a user',
+  description: 'Refused (409) while the user owns resources or policies or a policy names them: disable the user instead. Their sessions and tokens go with them.',
+  operationId: 'adminDeleteUser',
+  params: PARAMS,
+  responses: { '204': { description: 'Deleted.' } },
+  errors: [...ADMIN_AUTH_ERRORS, 'conflict'],
+};
+
+export function adminUserRoutes(app: FastifyInstance, deps: Deps): void {
+  const preHandler = adminAuth(deps);
+  app.get<{ Params: { realm: string } }>('/admin/realms/:realm/users', { preHandler, config: { docs: LIST } }, async (request) => {
+    const realm = await adminRealm(deps, request.params.realm);
+    return listUsers(deps, realm.id);
+  });
+  app.post<{ Params: { realm: string } }>('/admin/realms/:realm/users', { preHandler, config: { docs: CREATE } }, async (request, reply) => {
+    const realm = await adminRealm(deps, request.params.realm);
+    const user = await createUser(deps, realm.id, readNewUser(request.body));
+    return reply.code(201).header('location', `/admin/realms/${realm.id}/users/${user.id}`).send(user);
+  });
+  app.get<UserParams>('/admin/realms/:realm/users/:id', { preHandler, config: { docs: GET } }, async (request) => {
+    const realm = await adminRealm(deps, request.params.realm);
+    return getUser(deps, realm.id, request.params.id);
+  });
+  app.post<UserParams>('/admin/realms/:realm/users/:id/disable', { preHandler, config: { docs: DISABLE } }, async (request) => {
+    const realm = await adminRealm(deps, request.params.realm);
+    return setUserDisabled(deps, realm.id, request.params.id, true);
+  });
+  app.post<UserParams>('/admin/realms/:realm/users/:id/enable', { preHandler, config: { docs: ENABLE } }, async (request) => {
+    const realm = await adminRealm(deps, request.params.realm);
+    return setUserDisabled(deps, realm.id, request.params.id, false);
+  });
+  app.delete<UserParams>('/admin/realms/:realm/users/:id', { preHandler, config: { docs: DELETE } }, async (request, reply) => {
+    const realm = await adminRealm(deps, request.params.realm);
+    await deleteUser(deps, realm.id, request.params.id);
+    return reply.code(204).send();
+  });
+}
