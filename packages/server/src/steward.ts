@@ -64,6 +64,12 @@ export async function createSteward(config: Config, options: { clock?: Clock; lo
     }
     await seedDemoIfEmpty(deps);
     const app = await buildApp(deps, { ...(options.logLevel ? { logLevel: options.logLevel } : {}), ...(https ? { https } : {}) });
+    const stopping = { value: false };
+    // While draining, answers close their connection, so keep-alive clients move to other nodes.
+    app.addHook('onSend', (_request, reply, payload, done) => {
+      if (stopping.value) reply.header('connection', 'close');
+      done(null, payload);
+    });
     const notifications = prepareNotifications(app, deps);
     await app.ready();
     try {
@@ -75,10 +81,14 @@ export async function createSteward(config: Config, options: { clock?: Clock; lo
     let draining: Promise<void> | null = null;
     const drain = (timeoutMs: number): Promise<void> =>
       (draining ??= (async () => {
+        stopping.value = true;
         const closed = app.close();
+        // Keep-alive connections are closed as soon as their request in flight has been answered.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
         let timer: NodeJS.Timeout | undefined;
         const inTime = await Promise.race([closed.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]);
         clearTimeout(timer);
+        clearInterval(sweep);
         if (!inTime) {
           app.log.warn({ timeoutMs }, 'requests still in flight at the shutdown timeout; closing their connections');
           app.server.closeAllConnections();
