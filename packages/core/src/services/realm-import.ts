@@ -25,7 +25,7 @@ function bad(where: string, problem: string): never {
 
 function object(value: unknown, where: string, members: readonly string[], optional: readonly string[] = []): Obj {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) bad(where, 'must be an object');
-  for (const k of Object.keys(value)) if (!members.includes(k) && !optional.includes(k)) bad(where, `unknown member ${JSON.stringify(k.slice(0, 64))}`);
+  for (const k of Object.keys(value)) if (!members.includes(k) && !optional.includes(k)) bad(where, `unknown member '${k.slice(0, 64)}'`);
   for (const k of members) if (!(k in value)) bad(where, `member ${k} is missing`);
   return value as Obj;
 }
@@ -61,7 +61,7 @@ export function readRealmSettings(value: unknown): RealmSettings {
 function unique(values: string[], where: string): Set<string> {
   const seen = new Set<string>();
   for (const v of values) {
-    if (seen.has(v)) bad(where, `${JSON.stringify(v.slice(0, 64))} appears twice`);
+    if (seen.has(v)) bad(where, `'${v.slice(0, 64)}' appears twice`);
     seen.add(v);
   }
   return seen;
@@ -111,9 +111,9 @@ export function readRealmDocument(doc: unknown): { realm: Realm; users: User[]; 
     const w = `resources[${i}]`;
     const x = object(value, w, ['id', 'owner', 'resourceServer', 'name', 'type', 'iconUri', 'description', 'scopes', 'extra', 'createdAt', 'updatedAt']);
     const owner = str(x.owner, `${w}.owner`, 255);
-    if (!isParty(owner)) bad(`${w}.owner`, `${JSON.stringify(owner.slice(0, 64))} is no user or client of the document`);
+    if (!isParty(owner)) bad(`${w}.owner`, `'${owner.slice(0, 64)}' is no user or client of the document`);
     const resourceServer = str(x.resourceServer, `${w}.resourceServer`, 255);
-    if (!clientIds.has(resourceServer)) bad(`${w}.resourceServer`, `${JSON.stringify(resourceServer.slice(0, 64))} is no client of the document`);
+    if (!clientIds.has(resourceServer)) bad(`${w}.resourceServer`, `'${resourceServer.slice(0, 64)}' is no client of the document`);
     const extra = object(x.extra, `${w}.extra`, [], Object.keys((x.extra as Obj | null) ?? {}));
     return { realm: realmId, id: str(x.id, `${w}.id`, 256), owner, resourceServer, name: strOrNull(x.name, `${w}.name`), type: strOrNull(x.type, `${w}.type`), iconUri: strOrNull(x.iconUri, `${w}.iconUri`), description: strOrNull(x.description, `${w}.description`), scopes: strings(x.scopes, `${w}.scopes`), extra, createdAt: time(x.createdAt, `${w}.createdAt`), updatedAt: time(x.updatedAt, `${w}.updatedAt`) };
   });
@@ -124,9 +124,9 @@ export function readRealmDocument(doc: unknown): { realm: Realm; users: User[]; 
     const w = `policies[${i}]`;
     const p = object(value, w, ['id', 'owner', 'rev', 'permissions', 'createdAt', 'updatedAt'], ['resourceOwner']);
     const id = str(p.id, `${w}.id`, 256);
-    const resource = byId.get(id) ?? bad(`${w}.id`, `${JSON.stringify(id.slice(0, 64))} is no resource of the document`);
+    const resource = byId.get(id) ?? bad(`${w}.id`, `'${id.slice(0, 64)}' is no resource of the document`);
     const owner = str(p.owner, `${w}.owner`, 255);
-    if (!isParty(owner)) bad(`${w}.owner`, `${JSON.stringify(owner.slice(0, 64))} is no user or client of the document`);
+    if (!isParty(owner)) bad(`${w}.owner`, `'${owner.slice(0, 64)}' is no user or client of the document`);
     if (p.resourceOwner === undefined ? owner !== resource.owner : p.resourceOwner !== resource.owner || owner === resource.owner) {
       bad(w, 'owner and resourceOwner do not match the resource\'s owner');
     }
@@ -135,7 +135,7 @@ export function readRealmDocument(doc: unknown): { realm: Realm; users: User[]; 
       const q = object(perm, pw, ['subject', 'scopes'], ['conditions']);
       const subject = str(q.subject, `${pw}.subject`, 512);
       const named = subject.startsWith(CLIENT_SUBJECT_PREFIX) ? clientIds.has(subject.slice(CLIENT_SUBJECT_PREFIX.length)) : usernames.has(subject);
-      if (!named) bad(`${pw}.subject`, `${JSON.stringify(subject.slice(0, 64))} names no user or client of the document`);
+      if (!named) bad(`${pw}.subject`, `'${subject.slice(0, 64)}' names no user or client of the document`);
       const out: Policy['permissions'][number] = { subject, scopes: strings(q.scopes, `${pw}.scopes`) };
       if (q.conditions !== undefined) {
         const c = object(q.conditions, `${pw}.conditions`, [], ['expiresAt', 'clientIds']);

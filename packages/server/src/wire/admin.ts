@@ -10,7 +10,7 @@ import { fail, type NewClient, type NewUser, type RealmSettings } from '@steward
 export function strictObject(body: unknown, allowed: readonly string[], what: string): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw fail('invalid_request', `The body must be a JSON object (${what})`);
   for (const k of Object.keys(body)) {
-    if (!allowed.includes(k)) throw fail('invalid_request', `Unknown member ${JSON.stringify(k.slice(0, 64))} (${what} has ${allowed.join(', ')})`);
+    if (!allowed.includes(k)) throw fail('invalid_request', `Unknown member '${k.slice(0, 64)}' (${what} has ${allowed.join(', ')})`);
   }
   return body as Record<string, unknown>;
 }
