@@ -61,6 +61,8 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
  * stores it and simply finds no match. So that a hostile `client_id=a%00` is an unknown client on both
  * stores (and never a 500), NUL in a string parameter is sent as U+FFFD, which no stored id contains.
  */
+const guarded = new WeakSet<pg.PoolClient>();
+
 function nulSafe(pool: pg.Pool): pg.Pool {
   const clean = (v: unknown) => (typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v);
   return new Proxy(pool, {
@@ -68,6 +70,13 @@ function nulSafe(pool: pg.Pool): pg.Pool {
       if (prop !== 'connect') return Reflect.get(target, prop, receiver);
       return async () => {
         const client = await target.connect();
+        // The pool listens for errors of idle clients only: a connection lost while a client is checked
+        // out between two statements (a server restart mid-transaction) would otherwise be an uncaught
+        // 'error' event that ends the process. The statement that follows fails instead.
+        if (!guarded.has(client)) {
+          guarded.add(client);
+          client.on('error', () => {});
+        }
         return new Proxy(client, {
           get(c, p, r) {
             if (p !== 'query') return Reflect.get(c, p, r);
