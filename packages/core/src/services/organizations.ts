@@ -119,3 +119,13 @@ async function requireUser(ports: Ports, realm: string, userId: string): Promise
 async function requireClient(ports: Ports, realm: string, clientId: string): Promise<void> {
   if (!lookupable(clientId) || !(await ports.store.clients.get(realm, clientId))) throw fail('not_found', `Client ${clientId.slice(0, 100)} not found`);
 }
+
+/**
+ * Whether a PAT with subject `org:{id}` issued to `clientId` still acts for the organization: it exists
+ * and the client is still linked to it. In the shape the PAT check reads (`disabled`), or null.
+ */
+export async function organizationPatOwner(ports: Pick<Ports, 'store'>, realm: string, subject: string, clientId: string): Promise<{ disabled: boolean } | null> {
+  const id = subject.slice(ORG_SUBJECT_PREFIX.length);
+  const org = ORG_ID_PATTERN.test(id) ? await ports.store.organizations.get(realm, id) : null;
+  return org && org.clients.includes(clientId) ? { disabled: false } : null;
+}

@@ -5,7 +5,7 @@
  * `insufficient_scope`.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { fail, hasScope, verifyJwt, type ActiveToken, type Realm } from '@steward/core';
+import { fail, hasScope, verifyJwt, type ActiveToken, type Realm, ORG_SUBJECT_PREFIX, organizationPatOwner } from '@steward/core';
 import type { Deps } from '../deps.ts';
 
 export function bearerToken(request: FastifyRequest): string | null {
@@ -49,7 +49,8 @@ export async function requirePat(deps: Deps, realm: Realm, request: FastifyReque
   // token record says: both are read again on every call.
   const { subject, clientId } = active.record;
   const client = await deps.store.clients.get(realm.id, clientId);
-  const owner = subject === clientId ? client : await deps.store.users.get(realm.id, subject);
+  // An organization's PAT (services/organizations): the organization exists and still has this client.
+  const owner = subject === clientId ? client : subject.startsWith(ORG_SUBJECT_PREFIX) ? await organizationPatOwner(deps, realm.id, subject, clientId) : await deps.store.users.get(realm.id, subject);
   if (!client || client.disabled || !owner || owner.disabled) {
     reply.header('www-authenticate', `Bearer realm="${realm.id}", error="invalid_token"`);
     throw fail('invalid_token', 'The access token is invalid, expired or revoked');
