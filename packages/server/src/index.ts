@@ -4,3 +4,4 @@ export { loadConfig, ConfigError, type Config } from './config/load.ts';
 export { createRealm, addUser, addClient, type ClientInput } from './realms/create-realm.ts';
 export { seedDemoRealm, DEMO_PASSWORD } from './realms/demo.ts';
 export type { Deps } from './deps.ts';
+export { verifySignature, signatureHeader, SIGNATURE_HEADER } from './notify/signature.ts';
