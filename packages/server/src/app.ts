@@ -106,7 +106,6 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   collectRoutes(app);
   requestIdHook(app);
   const metrics = installMetrics(app, deps);
-  metrics.setOutboxBacklog(async () => (await deps.store.outbox.counts()).pending);
   rateLimitHooks(app, deps);
   healthRoutes(app, deps);
   metricsRoutes(app, deps, metrics);
