@@ -1,6 +1,6 @@
 /**
  * @module test/bad-input/discovery
- * Discovery documents, JWKS, health, the claims page and routes that do not exist, under bad input:
+ * Discovery documents, JWKS, health, the claims pages and routes that do not exist, under bad input:
  * unknown and malformed realms, wrong methods, malformed URLs, bodies where none belong. Always the
  * documented OAuth JSON error (CREST under `/json`), never a 500 or framework detail.
  */
@@ -16,7 +16,6 @@ const realmRoutes = (r: string) => [
   ...DOCS.map((d) => `/realms/${r}/.well-known/${d}`),
   ...DOCS.map((d) => `/.well-known/${d}/realms/${r}`),
   `/realms/${r}/protocol/openid-connect/certs`,
-  `/realms/${r}/uma/claims`,
 ];
 
 const BAD_REALMS: Array<[string, string]> = [
@@ -42,7 +41,7 @@ for (const dialect of dialects) {
     const send = (method: Method, url: string, headers: Record<string, string> = {}, payload?: string) => raw(s.app, method, url, { headers, ...(payload !== undefined ? { payload } : {}) });
 
     for (const [name, realm] of BAD_REALMS) {
-      it(`a realm that is ${name}: 404 not_found on every discovery, JWKS and claims route`, async () => {
+      it(`a realm that is ${name}: 404 not_found on every discovery and JWKS route`, async () => {
         for (const url of realmRoutes(realm)) {
           const res = await send('GET', url);
           try {
@@ -55,13 +54,24 @@ for (const dialect of dialects) {
     }
 
     for (const method of ['POST', 'PUT', 'DELETE', 'PATCH'] as const) {
-      it(`${method} on discovery, JWKS and claims: 404 not_found (no such route)`, async () => {
+      it(`${method} on discovery and JWKS: 404 not_found (no such route)`, async () => {
         for (const url of realmRoutes('demo')) {
           const res = await send(method, url, method === 'DELETE' ? {} : JSON_TYPE, method === 'DELETE' ? undefined : '{}');
           assert.doesNotThrow(() => assertOAuth(res, 404, 'not_found'), `${method} ${url}`);
         }
       });
     }
+
+    it('the claims pages of a bad realm: a 404 HTML page (a browser route), never a redirect', async () => {
+      for (const [, realm] of BAD_REALMS.slice(0, -1)) {
+        for (const method of ['GET', 'POST'] as const) {
+          const res = await send(method, `/realms/${realm}/uma/claims?client_id=photoz-client`, method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}, method === 'POST' ? 'csrf=x' : undefined);
+          assert.equal(res.status, 404, `${method} ${realm}`);
+          assert.match(String(res.headers['content-type']), /^text\/html/);
+          assert.equal(res.headers.location, undefined);
+        }
+      }
+    });
 
     it('malformed JSON on a POST to a GET-only route: 400 invalid_request (the body is parsed first)', async () => {
       for (const url of realmRoutes('demo')) {
