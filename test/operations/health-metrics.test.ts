@@ -131,7 +131,8 @@ describe('metrics access', () => {
   });
 
   it('token: 401 with a Bearer challenge without the token or with a wrong one, 200 with it', async () => {
-    for (const headers of [{}, { authorization: bearer('wrong') }, { authorization: basic('metrics', token) }, { authorization: bearer(`${token}x`) }]) {
+    const attempts: Array<Record<string, string>> = [{}, { authorization: bearer('wrong') }, { authorization: basic('metrics', token) }, { authorization: bearer(`${token}x`) }];
+    for (const headers of attempts) {
       const res = await request(guarded.app, 'GET', '/metrics', { headers });
       assert.equal(res.status, 401, JSON.stringify(headers));
       assert.equal(res.json.error, 'invalid_token');

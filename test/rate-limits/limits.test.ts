@@ -30,7 +30,7 @@ async function send(app: FastifyInstance, url: string, ip: string, headers: Reco
   return { status: res.statusCode, headers: res.headers as Reply['headers'], body: res.body, json };
 }
 
-const signIn = (app: FastifyInstance, ip: string, password = DEMO.password) => send(app, AUTHENTICATE, ip, { 'x-openam-username': 'bob', 'x-openam-password': password });
+const signIn = (app: FastifyInstance, ip: string, password: string = DEMO.password) => send(app, AUTHENTICATE, ip, { 'x-openam-username': 'bob', 'x-openam-password': password });
 /** A token request of a client: client_credentials for the resource server, the password grant for the other client. */
 const clientCredentials = (app: FastifyInstance, ip: string, client: { id: string; secret: string } = DEMO.rs) =>
   send(app, DEMO.token, ip, { authorization: basic(client.id, client.secret) }, client.id === DEMO.rs.id ? { grant_type: 'client_credentials' } : { grant_type: 'password', username: 'bob', password: DEMO.password });

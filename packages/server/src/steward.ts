@@ -11,6 +11,7 @@ import { digest, passwords, random, systemClock } from './crypto/node-crypto.ts'
 import { KeyRing } from './crypto/keys.ts';
 import type { Deps } from './deps.ts';
 import { buildApp } from './app.ts';
+import { startPeriodicPurge } from './periodic-purge.ts';
 import { seedDemoIfEmpty } from './realms/demo.ts';
 import { prepareNotifications, type Notifications } from './notify/index.ts';
 import type { Clock } from '@steward/core';
@@ -103,9 +104,23 @@ export async function createSteward(config: Config, options: { clock?: Clock; lo
   }
 }
 
-/** Starts listening; resolves with the address once the server accepts connections. */
+/**
+ * Starts listening; resolves with the address once the server accepts connections. The periodic purge
+ * runs until the Steward drains.
+ */
 export async function startSteward(config: Config): Promise<Steward & { address: string }> {
   const steward = await createSteward(config);
-  const address = await steward.app.listen({ port: config.port, host: config.host });
-  return { ...steward, address };
+  let address: string;
+  try {
+    address = await steward.app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    await steward.drain(0);
+    throw e;
+  }
+  const purge = startPeriodicPurge(steward.deps, steward.app.log);
+  const drain = async (timeoutMs: number) => {
+    await purge.stop();
+    await steward.drain(timeoutMs);
+  };
+  return { ...steward, address, drain, close: () => drain(config.shutdownTimeout * 1000) };
 }

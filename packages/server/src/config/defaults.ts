@@ -82,6 +82,14 @@ export const CONFIG_KEYS = [
       'Apply pending database migrations when the server starts. With `0`, a start against a database with pending migrations is refused (run `steward migrate` first): the setting for several nodes, where an upgrade migrates once, on purpose.',
   },
   {
+    env: 'STEWARD_PURGE_INTERVAL',
+    key: 'purgeInterval',
+    type: 'count',
+    default: 300,
+    description:
+      'Seconds between two purges of expired rows by `steward serve` (tickets, codes, tokens, PCTs, sessions, retired keys, rate-limit counters), each bounded to a few batches of `STEWARD_PURGE_BATCH`; every node may run it. `0` turns it off (run `steward purge` from a scheduler instead).',
+  },
+  {
     env: 'STEWARD_SHUTDOWN_TIMEOUT',
     key: 'shutdownTimeout',
     type: 'integer',

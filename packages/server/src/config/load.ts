@@ -18,6 +18,7 @@ export interface Config {
   configFile: string | null;
   migrateOnStart: boolean;
   shutdownTimeout: number;
+  purgeInterval: number;
   trustProxy: string | null;
   tlsCert: string | null;
   tlsKey: string | null;

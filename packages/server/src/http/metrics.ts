@@ -22,13 +22,8 @@ const REDEEMING = new Set(['success', 'need_info', 'request_submitted', 'request
 /** Latency buckets in seconds: the token endpoint answers in milliseconds; argon2 sign-ins in tens. */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-/** Something whose size the outbox-backlog gauge reports (the webhook outbox registers itself). */
-export type BacklogSource = () => Promise<number>;
-
 export interface Metrics {
   registry: Registry;
-  /** Sets where `steward_outbox_backlog` reads from. */
-  setOutboxBacklog(source: BacklogSource): void;
 }
 
 function grantTypeOf(request: FastifyRequest): string {
@@ -67,7 +62,6 @@ export function installMetrics(app: FastifyInstance, deps: Deps): Metrics {
     registers: [registry],
   });
   const rpts = new Counter({ name: 'steward_rpts_issued_total', help: 'RPTs issued by the UMA grant.', registers: [registry] });
-  let outbox: BacklogSource | null = null;
   const now = () => deps.clock.now();
   new Gauge({
     name: 'steward_active_sessions',
@@ -78,12 +72,30 @@ export function installMetrics(app: FastifyInstance, deps: Deps): Metrics {
       if (ops) this.set(await ops.activeSessions(now()).catch(() => 0));
     },
   });
+  // One query serves both outbox gauges of a scrape.
+  let outboxCounts: Promise<{ pending: number; dead: number } | null> | null = null;
+  const readOutbox = () => {
+    outboxCounts ??= deps.store.outbox.counts().catch(() => null);
+    const current = outboxCounts;
+    setImmediate(() => (outboxCounts = null));
+    return current;
+  };
   new Gauge({
     name: 'steward_outbox_backlog',
-    help: 'Webhook deliveries waiting in the outbox (0 when webhooks are not in use).',
+    help: 'Notifications (webhook calls, e-mails) waiting in the outbox to be delivered, all realms.',
     registers: [registry],
     async collect() {
-      this.set(outbox ? await outbox().catch(() => 0) : 0);
+      const counts = await readOutbox();
+      if (counts) this.set(counts.pending);
+    },
+  });
+  new Gauge({
+    name: 'steward_outbox_dead',
+    help: 'Notifications given up after their last retry (dead letters), all realms.',
+    registers: [registry],
+    async collect() {
+      const counts = await readOutbox();
+      if (counts) this.set(counts.dead);
     },
   });
   new Gauge({
@@ -114,10 +126,5 @@ export function installMetrics(app: FastifyInstance, deps: Deps): Metrics {
       ticketsIssued.inc();
     }
   });
-  return {
-    registry,
-    setOutboxBacklog(source) {
-      outbox = source;
-    },
-  };
+  return { registry };
 }
