@@ -171,7 +171,7 @@ function parseMail(raw: string): { headers: Record<string, string>; text: string
   const headers: Record<string, string> = {};
   for (const line of head.split('\r\n')) {
     const i = line.indexOf(':');
-    if (i > 0) headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
+    if (i > 0) headers[line.slice(0, i).toLowerCase()] = decodeWords(line.slice(i + 1).trim());
   }
   if (/quoted-printable/i.test(headers['content-transfer-encoding'] ?? '')) {
     body = Buffer.from(
@@ -180,6 +180,17 @@ function parseMail(raw: string): { headers: Record<string, string>; text: string
     ).toString('utf8');
   }
   return { headers, text: body.replace(/\r\n/g, '\n') };
+}
+
+/** Decodes RFC 2047 encoded words (`=?UTF-8?Q?…?=`, `=?UTF-8?B?…?=`); whitespace between two of them goes. */
+function decodeWords(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
+      enc.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+    );
 }
 
 /** Polls `check` until it returns a value other than undefined/false; fails after `ms` with `what`. */
