@@ -8,8 +8,27 @@
 import type { CommandGroup } from './io.ts';
 import { serveCommand } from './serve.ts';
 import { migrateCommand } from './migrate.ts';
+import { realmCommand } from './realm.ts';
+import { userCommand } from './user.ts';
+import { clientCommand } from './client.ts';
+import { keysCommand } from './keys.ts';
+import { backupCommand, restoreCommand } from './backup.ts';
+import { purgeCommand } from './purge.ts';
+import { groupCommand } from './group.ts';
+import { organizationCommand } from './organization.ts';
+import { resourceServerCommand } from './resource-server.ts';
 
 export const COMMANDS: CommandGroup[] = [
   serveCommand,
   migrateCommand,
+  realmCommand,
+  userCommand,
+  clientCommand,
+  keysCommand,
+  backupCommand,
+  restoreCommand,
+  purgeCommand,
+  groupCommand,
+  organizationCommand,
+  resourceServerCommand,
 ];
