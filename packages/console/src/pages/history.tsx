@@ -1,0 +1,175 @@
+/**
+ * @module pages/history
+ * The owner's audit history: what happened to her resources and shares (requests, grants, shares and
+ * revocations), newest first, filtered by kind of event, resource and dates, and paged.
+ */
+import { useEffect, useId, useState } from 'react';
+import { ApiError, call, type QueryResult } from '../api.ts';
+import { Empty, ErrorMessage, NotAvailable } from '../components/states.tsx';
+import { endOfDay, formatDateTime, isoDate } from '../format.ts';
+
+const PAGE_SIZE = 20;
+
+/** An audit entry; AM's names with Steward's event types. */
+export interface AuditEntry {
+  _id: string;
+  type: string;
+  eventTime: number;
+  resourceSetId?: string;
+  resourceSetName?: string;
+  requestingPartyId?: string;
+  requester?: string;
+  clientId?: string;
+  scopes?: string[];
+}
+
+const TYPES: Array<{ value: string; label: string }> = [
+  { value: '', label: 'All events' },
+  { value: 'share.granted', label: 'Access granted' },
+  { value: 'share.revoked', label: 'Access revoked' },
+  { value: 'access_request.created', label: 'Requests' },
+  { value: 'access_request.approved', label: 'Requests approved' },
+  { value: 'access_request.denied', label: 'Requests denied' },
+  { value: 'rpt.issued', label: 'Tokens issued' },
+  { value: 'grant.denied', label: 'Access refused' },
+  { value: 'policy.created', label: 'Shares created' },
+  { value: 'policy.updated', label: 'Shares changed' },
+  { value: 'policy.deleted', label: 'Shares deleted' },
+];
+
+function describe(type: string): string {
+  return TYPES.find((t) => t.value === type)?.label ?? type;
+}
+
+function seconds(when: number): number {
+  return when > 1e11 ? Math.floor(when / 1000) : when;
+}
+
+/** The `_queryFilter` for the chosen filters (AM's field names). */
+export function historyFilter(f: { type: string; resource: string; from: string; to: string }): string {
+  const parts: string[] = [];
+  if (f.type) parts.push(`type eq ${JSON.stringify(f.type)}`);
+  if (f.resource.trim()) parts.push(`resourceSetName eq ${JSON.stringify(f.resource.trim())}`);
+  const from = f.from ? endOfDay(f.from) : null;
+  if (from !== null) parts.push(`eventTime ge ${from - 86_399}`);
+  const to = f.to ? endOfDay(f.to) : null;
+  if (to !== null) parts.push(`eventTime le ${to}`);
+  return parts.length ? parts.join(' and ') : 'true';
+}
+
+type Load = { state: 'loading' } | { state: 'ready'; page: QueryResult<AuditEntry> } | { state: 'unavailable' } | { state: 'error'; message: string };
+
+export function HistoryPage() {
+  const ids = { type: useId(), resource: useId(), from: useId(), to: useId() };
+  const [draft, setDraft] = useState({ type: '', resource: '', from: '', to: '' });
+  const [filters, setFilters] = useState(draft);
+  const [offset, setOffset] = useState(0);
+  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    call<QueryResult<AuditEntry>>('uma/auditHistory', { query: { _queryFilter: historyFilter(filters), _sortKeys: '-eventTime', _pageSize: PAGE_SIZE, _pagedResultsOffset: offset } })
+      .then(({ body }) => live && setLoad({ state: 'ready', page: body }))
+      .catch((e: unknown) => {
+        if (!live) return;
+        const missing = e instanceof ApiError && e.status === 404 && /no route/i.test(e.message);
+        setLoad(missing ? { state: 'unavailable' } : { state: 'error', message: e instanceof ApiError ? e.message : 'Your history could not be loaded.' });
+      });
+    return () => {
+      live = false;
+    };
+  }, [filters, offset, attempt]);
+
+  const entries = load.state === 'ready' ? load.page.result : [];
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title" tabIndex={-1}>
+        History
+      </h1>
+      <p className="lead">What happened to your resources and shares, newest first.</p>
+      <form
+        className="toolbar"
+        aria-label="Filter the history"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setOffset(0);
+          setFilters(draft);
+        }}
+      >
+        <div className="field">
+          <label htmlFor={ids.type}>Event</label>
+          <select id={ids.type} value={draft.type} onChange={(e) => setDraft({ ...draft, type: e.target.value })}>
+            {TYPES.map((t) => (
+              <option key={t.value} value={t.value}>
+                {t.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.resource}>Resource name</label>
+          <input id={ids.resource} type="text" value={draft.resource} onChange={(e) => setDraft({ ...draft, resource: e.target.value })} autoComplete="off" />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.from}>From</label>
+          <input id={ids.from} type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.to}>To</label>
+          <input id={ids.to} type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+        </div>
+        <div className="field submit">
+          <button type="submit" className="secondary">
+            Apply filters
+          </button>
+        </div>
+      </form>
+      {load.state === 'loading' ? <p className="placeholder" aria-busy="true">Loading…</p> : null}
+      {load.state === 'unavailable' ? <NotAvailable what="The history" /> : null}
+      {load.state === 'error' ? <ErrorMessage message={load.message} onRetry={() => setAttempt((n) => n + 1)} /> : null}
+      {load.state === 'ready' && entries.length === 0 ? <Empty title="Nothing to show.">{filters === draft && historyFilter(filters) === 'true' ? 'Events appear here as people use and ask for your resources.' : 'No event matches these filters.'}</Empty> : null}
+      {load.state === 'ready' && entries.length > 0 ? (
+        <>
+          <table className="list">
+            <caption className="sr-only">Your history</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Event</th>
+                <th scope="col">Resource</th>
+                <th scope="col">Who</th>
+                <th scope="col">Permissions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e._id}>
+                  <td data-label="When">
+                    <time dateTime={isoDate(seconds(e.eventTime))}>{formatDateTime(seconds(e.eventTime))}</time>
+                  </td>
+                  <td data-label="Event">{describe(e.type)}</td>
+                  <td data-label="Resource">{e.resourceSetName ?? e.resourceSetId ?? '—'}</td>
+                  <td data-label="Who">{e.requestingPartyId ?? e.requester ?? '—'}</td>
+                  <td data-label="Permissions">{e.scopes?.join(', ') ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <nav className="pager" aria-label="Pages of history">
+            <button type="button" className="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+              Newer
+            </button>
+            <span>
+              {offset + 1}–{offset + entries.length}
+              {load.page.totalPagedResults !== undefined && load.page.totalPagedResults >= 0 ? ` of ${load.page.totalPagedResults}` : ''}
+            </span>
+            <button type="button" className="secondary" disabled={load.page.remainingPagedResults === 0} onClick={() => setOffset(offset + PAGE_SIZE)}>
+              Older
+            </button>
+          </nav>
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,233 @@
+/**
+ * The account console end to end, in headless Chromium (Debian's chromium through playwright-core):
+ * Alice signs in (authorization code with PKCE), shares her bank account with Bob for `view` with an
+ * expiry; Bob signs in and finds it under "Shared with me"; Bob's request for `pay` reaches Alice's
+ * Requests and she denies it; Alice revokes and Bob's list empties. axe-core checks every page (no
+ * serious or critical violation), at desktop and phone width. With STEWARD_SCREENSHOTS=1 the run
+ * writes the README's screenshots to docs/images/console-*.png.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { chromiumPath, launchBrowser, type Browser } from '../helpers/browser.ts';
+import { DEMO, request } from '../helpers/http.ts';
+import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
+import { policyUrl, session, signIn as ownerSession } from '../owner-policies/fixture.ts';
+import { UmaWorld } from '../uma-grant/fixture.ts';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const SCREENSHOTS = process.env.STEWARD_SCREENSHOTS === '1';
+const IMAGES = new URL('../../docs/images/', import.meta.url);
+const PHONE = { width: 375, height: 740 };
+
+/** Runs axe-core on the page; fails on serious or critical violations, naming them. */
+async function assertAccessible(page: Page, what: string): Promise<void> {
+  // Evaluated through the DevTools protocol: the page's CSP (rightly) refuses an injected <script>.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3) }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(serious, [], `${what}: accessibility violations`);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (!SCREENSHOTS) return;
+  mkdirSync(IMAGES, { recursive: true });
+  await page.screenshot({ path: new URL(`console-${name}.png`, IMAGES).pathname, fullPage: true });
+}
+
+/** Opens the console and signs in on Steward's sign-in page; resolves on "My resources". */
+async function signIn(page: Page, base: string, username: string): Promise<void> {
+  await page.goto(`${base}/realms/demo/account/`);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(DEMO.password);
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await page.getByRole('heading', { level: 1, name: 'My resources' }).waitFor();
+}
+
+async function go(page: Page, link: string, heading: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+}
+
+const skip = chromiumPath() === null ? 'chromium is not installed (apt-get install chromium)' : false;
+
+describe('account console in a browser (sqlite)', { skip }, () => {
+  let s: TestSteward;
+  let w: UmaWorld;
+  let aliceBrowser: Browser;
+  let bobBrowser: Browser;
+  let alice: Page;
+  let bob: Page;
+  let bank: string;
+  const expiry = new Date(Date.now() + 30 * 86_400_000);
+  const expiryValue = `${expiry.getFullYear()}-${String(expiry.getMonth() + 1).padStart(2, '0')}-${String(expiry.getDate()).padStart(2, '0')}`;
+
+  before(async () => {
+    s = await startTestSteward('sqlite', { listen: true });
+    w = new UmaWorld(s);
+    bank = await w.resource('alice', ['view', 'pay'], 'Bank account');
+    await w.resource('alice', ['view', 'download'], 'Photo album');
+    await w.resource('alice', ['read', 'write'], 'Medical records');
+    [aliceBrowser, bobBrowser] = await Promise.all([launchBrowser(), launchBrowser()]);
+    alice = await aliceBrowser.context.newPage();
+    bob = await bobBrowser.context.newPage();
+  });
+
+  after(async () => {
+    await Promise.all([aliceBrowser?.close(), bobBrowser?.close()]);
+    await s?.close();
+  });
+
+  it('serves the page with a strict Content-Security-Policy and no caching', async () => {
+    const res = await fetch(`${s.baseUrl}/realms/demo/account/`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-security-policy') ?? '', /^default-src 'self'; script-src 'self'; style-src 'self';.*frame-ancestors 'none'; base-uri 'none'/);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    const asset = /src="\.\/(assets\/[^"]+\.js)"/.exec(await res.text())?.[1];
+    assert.ok(asset);
+    const js = await fetch(`${s.baseUrl}/realms/demo/account/${asset}`);
+    assert.equal(js.status, 200);
+    assert.match(js.headers.get('cache-control') ?? '', /immutable/);
+    assert.equal((await fetch(`${s.baseUrl}/realms/demo/account/assets/..%2Fpackage.json`)).status, 404);
+    assert.equal((await fetch(`${s.baseUrl}/realms/nope/account/`)).status, 404);
+    const bare = await fetch(`${s.baseUrl}/realms/demo/account`, { redirect: 'manual' });
+    assert.equal(bare.status, 302);
+    assert.equal(bare.headers.get('location'), '/realms/demo/account/');
+  });
+
+  it('Alice signs in and sees her resources', async () => {
+    await signIn(alice, s.baseUrl, 'alice');
+    const rows = alice.getByRole('table').getByRole('row');
+    await rows.nth(3).waitFor();
+    assert.deepEqual(await alice.getByRole('table').getByRole('link').allTextContents(), ['Bank account', 'Medical records', 'Photo album']);
+    await alice.getByLabel('Search resources').fill('bank');
+    await alice.getByRole('table').getByRole('link').nth(1).waitFor({ state: 'detached' });
+    assert.deepEqual(await alice.getByRole('table').getByRole('link').allTextContents(), ['Bank account']);
+    await alice.getByLabel('Search resources').fill('');
+    await alice.getByRole('table').getByRole('link').nth(2).waitFor();
+    await assertAccessible(alice, 'My resources');
+    await shot(alice, 'resources');
+  });
+
+  it('Alice shares her bank account with Bob for view, with an expiry', async () => {
+    await alice.getByRole('link', { name: 'Bank account' }).click();
+    await alice.getByRole('heading', { level: 1, name: 'Bank account' }).waitFor();
+    await alice.getByText('Only you have access.').waitFor();
+    await assertAccessible(alice, 'resource page');
+    await alice.getByRole('button', { name: 'Share', exact: true }).click();
+    const dialog = alice.getByRole('dialog', { name: 'Share Bank account' });
+    await dialog.waitFor();
+    await dialog.getByLabel('Person').fill('bob');
+    await dialog.getByLabel('view').check();
+    await dialog.getByLabel('Expires after (optional)').fill(expiryValue);
+    await dialog.getByText('Found: bob').waitFor();
+    await assertAccessible(alice, 'share dialog');
+    await shot(alice, 'share-dialog');
+    await dialog.getByRole('button', { name: 'Share', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = alice.getByRole('row', { name: /bob/ });
+    await row.waitFor();
+    assert.match(await row.textContent() ?? '', /view/);
+    await alice.getByRole('status').getByText('Shared Bank account with bob.').waitFor();
+    await shot(alice, 'resource');
+    // The share is a policy like any other: the policies API shows it.
+    const policy = await request(s.app, 'GET', policyUrl('alice', bank), { headers: session(await ownerSession(s, 'alice')) });
+    assert.equal(policy.status, 200, policy.body);
+    const [permission] = policy.json.permissions;
+    assert.equal(permission.subject, 'bob');
+    assert.deepEqual(permission.scopes, ['view']);
+    const expiration = permission.conditions.find((c: { type: string }) => c.type === 'Expiration').expirationDate;
+    assert.equal(new Date(expiration * 1000).toDateString(), expiry.toDateString());
+  });
+
+  it('the share dialog finds only exact names and warns about look-alikes', async () => {
+    await alice.getByRole('button', { name: 'Share', exact: true }).click();
+    const dialog = alice.getByRole('dialog', { name: 'Share Bank account' });
+    await dialog.getByLabel('Person').fill('bo');
+    await dialog.getByLabel('pay').check();
+    await dialog.getByRole('button', { name: 'Share', exact: true }).click();
+    await dialog.getByRole('alert').getByText('No one matches “bo” exactly. Check the spelling.').waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // Focus returns to the button that opened the dialog.
+    assert.equal(await alice.evaluate(() => document.activeElement?.textContent), 'Share');
+  });
+
+  it('Bob signs in and sees the bank account under "Shared with me"', async () => {
+    await signIn(bob, s.baseUrl, 'bob');
+    await bob.getByText('You have no resources yet.').waitFor();
+    await go(bob, 'Shared with me', 'Shared with me');
+    const row = bob.getByRole('row', { name: /Bank account/ });
+    await row.waitFor();
+    const text = (await row.textContent()) ?? '';
+    assert.match(text, /alice/);
+    assert.match(text, /view/);
+    assert.doesNotMatch(text, /Never/);
+    await assertAccessible(bob, 'Shared with me');
+    await shot(bob, 'shared');
+  });
+
+  it('Bob\'s request for pay reaches Alice\'s Requests, and she denies it', async () => {
+    const submitted = await w.grantAs('bob', { ticket: await w.ticket('alice', [[bank, ['pay']]]) });
+    assert.equal(submitted.status, 403, submitted.body);
+    assert.equal(submitted.json.error, 'request_submitted');
+    await go(alice, 'Requests', 'Requests');
+    await assertAccessible(alice, 'Requests');
+    const deny = alice.getByRole('button', { name: 'Deny bob\'s request for Bank account' });
+    if (!(await alice.getByText('Answering access requests is not available on this server yet.').isVisible())) {
+      await deny.waitFor();
+      await shot(alice, 'requests');
+      await deny.click();
+      await alice.getByText('No pending requests.').waitFor();
+      await alice.getByRole('status').getByText('Denied bob\'s request for Bank account.').waitFor();
+      const requests = await s.deps.store.accessRequests.list('demo', await w.userId('alice'));
+      assert.deepEqual(requests.map((r) => r.status), ['denied']);
+    } else {
+      await shot(alice, 'requests');
+    }
+  });
+
+  it('History shows Alice\'s audit events with filters', async () => {
+    await go(alice, 'History', 'History');
+    await alice.locator('table.list, .empty').first().waitFor();
+    await assertAccessible(alice, 'History');
+    await shot(alice, 'history');
+  });
+
+  it('Alice revokes Bob, and Bob\'s list updates', async () => {
+    await go(alice, 'My resources', 'My resources');
+    await alice.getByRole('link', { name: 'Bank account' }).click();
+    await alice.getByRole('button', { name: 'Revoke bob\'s access' }).click();
+    const confirm = alice.getByRole('dialog', { name: 'Revoke bob\'s access?' });
+    await assertAccessible(alice, 'revoke confirmation');
+    await confirm.getByRole('button', { name: 'Revoke' }).click();
+    await alice.getByText('Only you have access.').waitFor();
+    await go(bob, 'My resources', 'My resources');
+    await go(bob, 'Shared with me', 'Shared with me');
+    await bob.getByText('Nothing is shared with you.').waitFor();
+    await assertAccessible(bob, 'Shared with me, empty');
+  });
+
+  it('works at phone width', async () => {
+    await alice.setViewportSize(PHONE);
+    await go(alice, 'My resources', 'My resources');
+    await alice.getByRole('link', { name: 'Bank account' }).waitFor();
+    const overflow = await alice.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 375px`);
+    await assertAccessible(alice, 'My resources at phone width');
+    await shot(alice, 'resources-phone');
+  });
+
+  it('signs out through the realm\'s logout endpoint', async () => {
+    await alice.getByRole('button', { name: 'Sign out' }).click();
+    await alice.getByRole('heading', { level: 1, name: 'You are signed out' }).waitFor();
+    await assertAccessible(alice, 'signed out');
+  });
+});
