@@ -76,10 +76,12 @@ export interface Received {
   body: string;
 }
 
+type Answer = { status: number; headers?: Record<string, string> };
+
 /** A webhook receiver: records every request; `answer` decides the status (and headers) of each. */
 export class Receiver {
   readonly received: Received[] = [];
-  answer: (r: Received) => { status: number; headers?: Record<string, string> } = () => ({ status: 204 });
+  answer: (r: Received) => Answer | Promise<Answer> = () => ({ status: 204 });
   #server: Server | null = null;
   port = 0;
 
@@ -87,10 +89,10 @@ export class Receiver {
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      req.on('end', async () => {
         const r: Received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
         this.received.push(r);
-        const { status, headers } = this.answer(r);
+        const { status, headers } = await this.answer(r);
         res.writeHead(status, headers).end();
       });
     });
