@@ -12,7 +12,7 @@ import { dialects } from '../../packages/store/test/databases.ts';
 import { DEMO } from '../helpers/http.ts';
 import { startTestSteward, TestClock, type TestSteward } from '../helpers/steward.ts';
 import { assertError, STRICT_APP, strictRealm, UmaWorld } from '../uma-grant/fixture.ts';
-import { assertPage, CALLBACK, CLAIMS, claimsUrl, gatherClaims, hiddenFields, Jar, location, signIn, signInPage } from './fixture.ts';
+import { assertPage, CALLBACK, CLAIMS, claimsUrl, gatherClaims, Jar, location, signIn, signInPage } from './fixture.ts';
 
 const NO_UMA = { id: 'no-uma', secret: 'no-uma-secret' };
 const NO_CALLBACKS = { id: 'no-callbacks', secret: 'no-callbacks-secret' };

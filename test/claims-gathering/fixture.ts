@@ -21,9 +21,12 @@ interface Cookie {
 export class Jar {
   readonly app: FastifyInstance;
   readonly cookies = new Map<string, Cookie>();
+  /** The browser's address as the server sees it. */
+  readonly ip: string;
 
-  constructor(app: FastifyInstance) {
+  constructor(app: FastifyInstance, ip = '127.0.0.1') {
     this.app = app;
+    this.ip = ip;
   }
 
   /** The value of a cookie, if the jar holds it. */
@@ -66,7 +69,7 @@ export class Jar {
       payload = body.toString();
       all['content-type'] = 'application/x-www-form-urlencoded';
     }
-    const res = await this.app.inject({ method, url, headers: all, ...(payload !== undefined ? { payload } : {}) });
+    const res = await this.app.inject({ method, url, headers: all, remoteAddress: this.ip, ...(payload !== undefined ? { payload } : {}) });
     this.#store(res);
     let json: unknown;
     try {
@@ -74,7 +77,7 @@ export class Jar {
     } catch {
       json = undefined;
     }
-    return { status: res.statusCode, headers: res.headers, body: res.body, json };
+    return { status: res.statusCode, headers: res.headers as Reply['headers'], body: res.body, json };
   }
 }
 

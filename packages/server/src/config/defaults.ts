@@ -145,7 +145,7 @@ export const CONFIG_KEYS = [
     key: 'rateLimitLoginPerIp',
     type: 'count',
     default: 300,
-    description: 'Sign-in attempts (owner API `authenticate` and the login page) one client address may make per window; `0` turns the limit off. Beyond it: 429 with `Retry-After`.',
+    description: 'Sign-in attempts (owner API `authenticate`, the login page and the claims pages) one client address may make per window; `0` turns the limit off. Beyond it: 429 with `Retry-After`.',
   },
   {
     env: 'STEWARD_RATE_LIMIT_TOKEN_PER_IP',

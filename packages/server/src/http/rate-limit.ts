@@ -1,7 +1,7 @@
 /**
  * @module http/rate-limit
  * Request rate limits, counted in the database so they hold across nodes: per client address on the
- * sign-in endpoints (owner API `authenticate`, the login page's form) and on the token endpoint, and
+ * sign-in endpoints (owner API `authenticate`, the login page's and the claims pages' forms) and on the token endpoint, and
  * per authenticated client on the token endpoint. Fixed windows of `STEWARD_RATE_LIMIT_WINDOW`
  * seconds; every check is one upsert-increment. Beyond a limit: `too_many_requests` (429) with
  * `Retry-After` until the window ends. Failed passwords are limited separately, per user name
@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fail } from '@steward/core';
 import type { Deps } from '../deps.ts';
 
-const SIGN_IN_ROUTES = new Set(['POST /json/realms/root/realms/:realm/authenticate', 'POST /realms/:realm/protocol/openid-connect/auth']);
+const SIGN_IN_ROUTES = new Set(['POST /json/realms/root/realms/:realm/authenticate', 'POST /realms/:realm/protocol/openid-connect/auth', 'POST /realms/:realm/uma/claims']);
 const TOKEN_ROUTE = 'POST /realms/:realm/protocol/openid-connect/token';
 
 /** Counts one hit on each key and refuses when any count passes its limit. */
