@@ -53,7 +53,7 @@ export interface StewardEvent {
   at: number;
   /** The requesting party's subject (user id, or client id for a client acting for itself). */
   requester?: string;
-  /** The client involved: the requesting party's client, or the resource server for reports. */
+  /** The requesting party's client, when one is involved (resource servers appear in `detail.resourceServer`). */
   clientId?: string;
   resourceId?: string;
   /** The resource's name at the time of the event (kept: the resource may be deleted later). */

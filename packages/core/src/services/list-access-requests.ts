@@ -49,7 +49,8 @@ function filterRecord(view: AccessRequestView): Record<string, unknown> {
   return { _id: r.id, status: r.status, user: view.user, requester: r.requester, resource: view.resource, resourceId: r.resourceId, clientId: r.clientId, permissions: r.scopes };
 }
 
-async function views(ports: Ports, realm: string, owner: User, requests: AccessRequest[]): Promise<AccessRequestView[]> {
+/** The requests with the requesting parties' usernames and the resources' names. */
+export async function viewAccessRequests(ports: Ports, realm: string, owner: User, requests: AccessRequest[]): Promise<AccessRequestView[]> {
   const resources = new Map((await ports.store.resources.getMany(realm, owner.id, [...new Set(requests.map((r) => r.resourceId))])).map((r) => [r.id, r]));
   const names = new Map<string, string>();
   for (const requester of new Set(requests.map((r) => r.requester))) {
@@ -63,7 +64,7 @@ export async function listAccessRequests(ports: Ports, input: { realm: string; o
   const { realm, owner, query } = input;
   if (query.filter.op === 'false') return { result: [], remaining: 0 };
   const requests = await ports.store.accessRequests.list(realm, owner.id, mentionsStatus(query.filter) ? undefined : 'pending');
-  const matches = (await views(ports, realm, owner, requests)).filter((v) => matchesQueryFilter(query.filter, filterRecord(v)));
+  const matches = (await viewAccessRequests(ports, realm, owner, requests)).filter((v) => matchesQueryFilter(query.filter, filterRecord(v)));
   const from = Math.min(query.offset, matches.length);
   const to = query.pageSize > 0 ? Math.min(from + query.pageSize, matches.length) : matches.length;
   return { result: matches.slice(from, to), remaining: matches.length - to };
@@ -73,5 +74,5 @@ export async function listAccessRequests(ports: Ports, input: { realm: string; o
 export async function readAccessRequest(ports: Ports, input: { realm: string; owner: User; id: string }): Promise<AccessRequestView> {
   const request = input.id.length <= 256 && !input.id.includes('\u0000') ? await ports.store.accessRequests.get(input.realm, input.owner.id, input.id) : null;
   if (!request) throw requestNotFound(input.id);
-  return (await views(ports, input.realm, input.owner, [request]))[0]!;
+  return (await viewAccessRequests(ports, input.realm, input.owner, [request]))[0]!;
 }

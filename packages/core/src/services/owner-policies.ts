@@ -21,6 +21,8 @@ import { resolveOrganizationOwner } from './organizations.ts';
 import { withMemberships } from './party-subjects.ts';
 import { prefixedSubjectExists } from './policy-subjects.ts';
 import type { Ports } from './ports.ts';
+import { createPolicyPublished, policyChangeEvents } from './policy-events.ts';
+import { publishEvents } from './publish-events.ts';
 
 /** What the caller wants to do with the policies under a username. */
 export type PolicyAction = 'read' | 'write' | 'delete';
@@ -139,13 +141,13 @@ export async function sharePolicy(
   const resharing = await resharingOn(ports, realm);
 
   if (input.mode !== 'update') {
-    if (await ports.store.policies.create(policy)) return revokeOnCreate(ports, { policy, resource, created: true }, resharing);
+    if (await createPolicyPublished(ports, policy, resource)) return revokeOnCreate(ports, { policy, resource, created: true }, resharing);
     if (input.mode === 'create') throw fail('precondition_failed', `UMA Policy already exists, ${resourceId}`);
   }
   const existing = await ports.store.policies.get(realm, owner.id, resourceId);
   if (!existing) {
     // An upsert that lost a race with a delete: the policy is gone again, so this write creates it.
-    if (input.mode === 'upsert' && (await ports.store.policies.create(policy))) return revokeOnCreate(ports, { policy, resource, created: true }, resharing);
+    if (input.mode === 'upsert' && (await createPolicyPublished(ports, policy, resource))) return revokeOnCreate(ports, { policy, resource, created: true }, resharing);
     throw policyNotFound(resourceId);
   }
   const expectedRev = input.mode === 'update' ? input.expectedRev : null;
@@ -154,7 +156,10 @@ export async function sharePolicy(
   // The new policy and the revocations it implies are committed together.
   const outcome = await ports.store.transaction(async (tx) => {
     const written = await tx.policies.update(updated, expectedRev);
-    if (written === 'updated') await revokeWithdrawnGrants(tx, { realm, resource, now, resharing });
+    if (written === 'updated') {
+      await revokeWithdrawnGrants(tx, { realm, resource, now, resharing });
+      await publishEvents(tx, await policyChangeEvents(ports, tx, { before: existing, after: updated, resource }));
+    }
     return written;
   });
   if (outcome === 'missing') throw policyNotFound(resourceId);
@@ -280,6 +285,7 @@ export async function deletePolicy(ports: Ports, input: { realm: string; owner: 
     // Re-shares below stay stored; they stop granting because the chain is read anew (and revoked here).
     const resource = await policyResource(tx, policy);
     if (resource) await revokeWithdrawnGrants(tx, { realm, resource, now, resharing, noneHold: policy.resourceOwner === undefined });
+    if (resource) await publishEvents(tx, await policyChangeEvents(ports, tx, { before: policy, after: null, resource }));
     return true;
   });
   if (!deleted) throw policyNotFound(resourceId);

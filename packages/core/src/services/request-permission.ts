@@ -8,6 +8,8 @@ import type { Permission } from '../model/permission.ts';
 import type { Realm } from '../model/realm.ts';
 import type { Ticket } from '../model/ticket.ts';
 import type { Ports } from './ports.ts';
+import { newEvent } from './new-event.ts';
+import { publishEvents } from './publish-events.ts';
 
 export interface PermissionRequest {
   realm: Realm;
@@ -59,6 +61,14 @@ export async function requestPermission(ports: Ports, input: PermissionRequest):
     createdAt: now,
     expiresAt: now + input.realm.settings.ticketLifetime,
   };
-  await ports.store.tickets.insert(record);
+  // One `permission.requested` per resource, for the owner's history, with the ticket.
+  const events = permissions.map((p) => {
+    const name = ours.get(p.resourceId)!.name;
+    return newEvent(ports, { realm: input.realm.id, owner: input.owner, type: 'permission.requested', resourceId: p.resourceId, ...(name ? { resourceName: name } : {}), scopes: p.scopes, detail: { resourceServer: input.resourceServer } });
+  });
+  await ports.store.transaction(async (tx) => {
+    await tx.tickets.insert(record);
+    await publishEvents(tx, events);
+  });
   return { ticket, record };
 }

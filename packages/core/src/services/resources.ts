@@ -7,6 +7,7 @@
 import { fail } from '../errors.ts';
 import type { Resource } from '../model/resource.ts';
 import type { Ports } from './ports.ts';
+import { deleteResourcePublished } from './policy-events.ts';
 import { configurationOf, scopesForType } from './resource-types.ts';
 
 /** Who calls the Protection API: the PAT's subject (owner) and client (resource server). */
@@ -65,8 +66,9 @@ export async function updateResource(ports: Ports, caller: ProtectionCaller, id:
 
 /** Deletes the resource and its policy; protection of it ends now. */
 export async function deleteResource(ports: Ports, caller: ProtectionCaller, id: string): Promise<void> {
-  await readResource(ports, caller, id);
-  if (!(await ports.store.resources.delete(caller.realm, caller.owner, id))) throw fail('not_found', 'Resource not found');
+  const resource = await readResource(ports, caller, id);
+  // With it go its policies and every RPT grant others hold on it (services/policy-events).
+  if (!(await deleteResourcePublished(ports, resource))) throw fail('not_found', 'Resource not found');
 }
 
 /** Ids of the owner's resources registered by this resource server, oldest first. */

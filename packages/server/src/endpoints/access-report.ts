@@ -1,0 +1,63 @@
+/**
+ * @module endpoints/access-report
+ * Steward's extension of the Protection API: a resource server reports an actual access to one of
+ * the PAT owner's resources it registered, `POST /realms/{realm}/authz/protection/access`, recorded
+ * in the owner's audit history as `resource.accessed`.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fail, reportAccess } from '@steward/core';
+import type { Deps } from '../deps.ts';
+import { requirePat } from '../http/bearer.ts';
+import { loadRealm } from '../http/realm.ts';
+import type { RouteDocs } from '../http/route-docs.ts';
+import { AccessReportedSchema, AccessReportSchema, parseAccessReport } from '../wire/audit.ts';
+import { jsonBody } from '../wire/resource.ts';
+
+const URL = '/realms/:realm/authz/protection/access';
+
+const DOCS = {
+  report: {
+    summary: 'Report an access',
+    description:
+      'Records that a requesting party used one of the PAT owner\'s resources registered by the calling resource server, for the owner\'s audit history (`resource.accessed`). Name the party by the RPT\'s `jti` (`rpt`, checked against the RPT\'s permissions) or by its `subject`. A resource of another owner or resource server is `not_found`.',
+    tags: ['Protection API'],
+    operationId: 'reportAccess',
+    auth: 'PAT',
+    body: { contentType: 'application/json', schema: AccessReportSchema },
+    responses: { '201': { description: 'Recorded.', schema: AccessReportedSchema } },
+    errors: ['invalid_request', 'invalid_scope', 'invalid_token', 'insufficient_scope', 'not_found'],
+  },
+  otherMethods: {
+    summary: 'Unsupported method on access reports',
+    tags: ['Protection API'],
+    operationId: 'accessReportOtherMethods',
+    auth: 'none',
+    refusesMethod: true,
+    responses: {},
+    errors: ['unsupported_method_type', 'not_found'],
+  },
+} satisfies Record<string, RouteDocs>;
+
+type RealmRequest = FastifyRequest<{ Params: { realm: string } }>;
+
+export function accessReportRoutes(app: FastifyInstance, deps: Deps): void {
+  app.post(URL, { config: { docs: DOCS.report } }, async (request: RealmRequest, reply: FastifyReply) => {
+    const realm = await loadRealm(deps, request.params.realm);
+    const pat = await requirePat(deps, realm, request, reply);
+    reply.header('cache-control', 'no-store');
+    const report = parseAccessReport(jsonBody(request.headers['content-type'], request.body));
+    const event = await reportAccess(deps, { realm: realm.id, owner: pat.owner, resourceServer: pat.resourceServer }, report);
+    return reply.code(201).send({ _id: event.id, eventTime: event.at * 1000 });
+  });
+
+  app.route({
+    method: ['GET', 'PUT', 'DELETE', 'PATCH'],
+    url: URL,
+    config: { docs: DOCS.otherMethods },
+    handler: async (request: RealmRequest, reply) => {
+      await loadRealm(deps, request.params.realm);
+      reply.header('allow', 'POST');
+      throw fail('unsupported_method_type', `${request.method} is not supported here; use POST`);
+    },
+  });
+}
