@@ -36,6 +36,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
 }
 
 export { migrateToLatest, migrationStatus } from './migrate.ts';
+export { backupSqlite, restoreSqlite, checkSqliteBackup, BackupError } from './backup.ts';
+export type { BackupCheck } from './backup.ts';
 export type { PoolStats, StoreOperations } from './stores/operations.ts';
 
 /** The operator-facing queries of a store opened by `openStore`; null for any other Store. */

@@ -15,12 +15,19 @@ export interface CliIo {
   stderr(text: string): void;
   /** Environment the configuration is read from. */
   env: Record<string, string | undefined>;
+  /** All of standard input, as text (passwords and documents piped in). */
+  readStdin(): Promise<string>;
 }
 
 export const processIo: CliIo = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   env: process.env,
+  async readStdin() {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
 };
 
 /** A command group (`steward user …`): its name, one line for the global help, and what it runs. */
