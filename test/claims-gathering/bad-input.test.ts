@@ -154,6 +154,17 @@ for (const dialect of dialects) {
       assert.equal(granted.status, 200, granted.body);
     });
 
+    it('answers a double submission (two confirms at once) with exactly one successor ticket', async () => {
+      const t = await needInfo();
+      const jar = new Jar(s.app);
+      const consent = await signIn(jar, await signInPage(jar, { client_id: DEMO.client.id, ticket: t, claims_redirect_uri: CALLBACK }));
+      const answers = await Promise.all([0, 1, 2].map(() => jar.request('POST', CLAIMS, { ...consent, action: 'allow' })));
+      const tickets = answers.map((res) => location(res).searchParams.get('ticket')).filter((x) => x !== null);
+      assert.equal(tickets.length, 1, 'one successor');
+      assert.equal(answers.filter((res) => location(res).searchParams.get('error') === 'invalid_request').length, 2);
+      assert.equal((await w.grant({ ticket: tickets[0]! })).status, 200);
+    });
+
     it('sends a missing, unknown, spent or foreign-realm ticket back to the client as invalid_request, with state', async () => {
       const jar = new Jar(s.app);
       const strict = await strictRealm(s);
