@@ -38,7 +38,13 @@ export async function startNotifySteward(
 ): Promise<NotifySteward & { dropDatabase(): Promise<void> }> {
   const db = databaseUrl ? { url: databaseUrl, drop: async () => {} } : await freshDatabaseUrl(dialect);
   const full = loadConfig({}, { databaseUrl: db.url, baseUrl: 'http://steward.test', demo: true, logLevel: 'silent', ...FAST, ...config });
-  const steward = await createSteward(full, { logLevel: process.env.STEWARD_TEST_LOG ?? 'silent' });
+  let steward: Steward;
+  try {
+    steward = await createSteward(full, { logLevel: process.env.STEWARD_TEST_LOG ?? 'silent' });
+  } catch (e) {
+    await db.drop();
+    throw e;
+  }
   const { store, random, clock } = steward.deps;
   const alice = (await store.users.findByUsername('demo', 'alice'))!;
   const bob = (await store.users.findByUsername('demo', 'bob'))!;

@@ -13,7 +13,7 @@ import type { Deps } from './deps.ts';
 import { buildApp } from './app.ts';
 import { startPeriodicPurge } from './periodic-purge.ts';
 import { seedDemoIfEmpty } from './realms/demo.ts';
-import { prepareNotifications, type Notifications } from './notify/index.ts';
+import { checkNotificationConfig, prepareNotifications, type Notifications } from './notify/index.ts';
 import type { Clock } from '@steward/core';
 
 export interface Steward {
@@ -49,6 +49,7 @@ function tlsOptions(config: Config): { cert: Buffer; key: Buffer } | undefined {
 }
 
 export async function createSteward(config: Config, options: { clock?: Clock; logLevel?: string } = {}): Promise<Steward> {
+  checkNotificationConfig(config);
   const https = tlsOptions(config);
   const store = await openStore(config.databaseUrl, { migrate: config.migrateOnStart });
   const clock = options.clock ?? systemClock;

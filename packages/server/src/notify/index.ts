@@ -4,7 +4,8 @@
  * worker, stopped by the app's `onClose` (so `close()`/`drain()` flush it, bounded).
  */
 import type { FastifyInstance } from 'fastify';
-import { ConfigError } from '../config/load.ts';
+import { isStewardError, webhookFrom } from '@steward/core';
+import { ConfigError, type Config } from '../config/load.ts';
 import type { Deps } from '../deps.ts';
 import { applyConfiguredWebhooks, parseConfiguredWebhooks } from './configured-webhooks.ts';
 import { startDeliveryWorker, type DeliveryWorker } from './worker.ts';
@@ -16,14 +17,32 @@ export interface Notifications {
   worker(): DeliveryWorker | null;
 }
 
-/** Checks the configuration and registers the stop hook; call before `app.ready()`. */
-export function prepareNotifications(app: FastifyInstance, deps: Deps): Notifications {
-  const { config } = deps;
+/**
+ * Checks the notification keys (STEWARD_WEBHOOKS parsed and each webhook valid, lease longer than the
+ * timeout, retry bounds in order) without touching the database; throws `ConfigError` naming the key.
+ */
+export function checkNotificationConfig(config: Config): void {
   if (config.notifyLeaseMs <= config.notifyTimeoutMs) {
     throw new ConfigError('STEWARD_NOTIFY_LEASE_MS must exceed STEWARD_NOTIFY_TIMEOUT_MS (a delivery in flight must keep its claim)');
   }
   if (config.notifyRetryMaxMs < config.notifyRetryBaseMs) throw new ConfigError('STEWARD_NOTIFY_RETRY_MAX_MS must not be less than STEWARD_NOTIFY_RETRY_BASE_MS');
-  parseConfiguredWebhooks(config.webhooks);
+  const random = { uuid: () => 'unused', token: () => 'unused-generated-secret' };
+  for (const [realm, hooks] of parseConfiguredWebhooks(config.webhooks)) {
+    hooks.forEach((hook, i) => {
+      try {
+        webhookFrom({ random }, realm, hook, 0);
+      } catch (e) {
+        if (isStewardError(e)) throw new ConfigError(`STEWARD_WEBHOOKS: ${realm}[${i}]: ${e.description ?? e.code}`);
+        throw e;
+      }
+    });
+  }
+}
+
+/** Checks the configuration and registers the stop hook; call before `app.ready()`. */
+export function prepareNotifications(app: FastifyInstance, deps: Deps): Notifications {
+  const { config } = deps;
+  checkNotificationConfig(config);
   const log = app.log.child({ module: 'notify' });
   let worker: DeliveryWorker | null = null;
   app.addHook('onClose', async () => {
