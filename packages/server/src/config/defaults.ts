@@ -226,7 +226,7 @@ export const CONFIG_KEYS = [
     key: 'notifyPollMs',
     type: 'integer',
     default: 1000,
-    description: 'Milliseconds between two looks at the outbox when it had nothing due (a change on this node wakes the worker at once).',
+    description: 'Milliseconds between two looks at the outbox when it had nothing due: a notification leaves within about this delay of its change.',
   },
   {
     env: 'STEWARD_NOTIFY_BATCH',
