@@ -11,7 +11,7 @@ import { addClient } from '@steward/server';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { basic, DEMO, postForm, request } from '../helpers/http.ts';
 import { startTestSteward, TestClock, type TestSteward } from '../helpers/steward.ts';
-import { assertError, payload, UmaWorld } from '../uma-grant/fixture.ts';
+import { assertError, payload, UmaWorld, type ClientCreds } from '../uma-grant/fixture.ts';
 import { assertPage, CALLBACK, CLAIMS, claimsUrl, gatherClaims, hiddenFields, Jar, location, signIn, signInPage } from './fixture.ts';
 
 const OTHER = { id: 'other-app', secret: 'other-app-secret' };
@@ -33,7 +33,7 @@ for (const dialect of dialects) {
     after(async () => s?.close());
 
     /** A resource of alice shared with bob for view, and the need_info ticket the client alone gets for it. */
-    async function needInfo(client = DEMO.client as { id: string; secret: string }, name?: string): Promise<{ r: string; t: string; redirectUser: string }> {
+    async function needInfo(client: ClientCreds = DEMO.client, name?: string): Promise<{ r: string; t: string; redirectUser: string }> {
       const r = await w.resource('alice', ['view'], name);
       await w.share('alice', r, [{ subject: 'bob', scopes: ['view'] }]);
       const res = await w.grant({ ticket: await w.ticket('alice', [[r, ['view']]]) }, client);
@@ -169,6 +169,20 @@ for (const dialect of dialects) {
       const granted = await w.grant({ ticket: again.searchParams.get('ticket')! }, SINGLE);
       assert.equal(granted.status, 200, granted.body);
       assert.equal(payload(granted.json.access_token).sub, await w.userId('bob'));
+    });
+
+    it('works for a public client with a registered claims redirect URI; its PCT is bound to it like any other', async () => {
+      const PUBLIC: ClientCreds = { id: 'public-app' };
+      await addClient(s.deps, 'demo', { clientId: PUBLIC.id, grantTypes: [UMA_GRANT_TYPE], claimsRedirectUris: ['http://127.0.0.1:3002/cb'] });
+      const { r, t } = await needInfo(PUBLIC);
+      const back = await gatherClaims(new Jar(s.app), { client_id: PUBLIC.id, ticket: t }, { remember: true });
+      assert.equal(back.origin + back.pathname, 'http://127.0.0.1:3002/cb');
+      const granted = await w.grant({ ticket: back.searchParams.get('ticket')! }, PUBLIC);
+      assert.equal(granted.status, 200, granted.body);
+      assert.ok(granted.json.pct);
+      assertError(await w.grant({ ticket: await w.ticket('alice', [[r, ['view']]]), pct: granted.json.pct }), 400, 'invalid_grant');
+      const again = await w.grant({ ticket: await w.ticket('alice', [[r, ['view']]]), pct: granted.json.pct }, PUBLIC);
+      assert.equal(again.status, 200, again.body);
     });
 
     // Moves the clock: keep last.
