@@ -135,9 +135,10 @@ async function submit(deps: Deps, realm: Realm, request: FastifyRequest, reply: 
 
   const session = await currentSession(deps, realm.id, request.cookies[sessionCookieName(realm.id)]);
   if (!session) return showSignIn(reply, realm, req, values, csrf, fail('login_required', 'Please sign in.'));
+  const remember = form.get('remember') === 'yes';
   let ticket: string;
   try {
-    ticket = await confirmClaims(deps, realm, req, session.user, form.get('remember') === 'yes');
+    ticket = await confirmClaims(deps, realm, req, session.user, remember);
   } catch (e) {
     // The ticket was spent or expired since the page was shown (a second tab, a double click).
     if (isStewardError(e) && e.code === 'invalid_request') return redirectError(reply, 303, req.redirectUri, req.state, e);
