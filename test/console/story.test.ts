@@ -22,15 +22,16 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const SCREENSHOTS = process.env.STEWARD_SCREENSHOTS === '1';
 const IMAGES = new URL('../../docs/images/', import.meta.url);
 const PHONE = { width: 375, height: 740 };
+/** An icon on another origin: the page's CSP (images from itself and data: only) keeps it out, initials stand in. */
+const ICON = 'https://bank.example/icons/account.png';
 
 /** Runs axe-core on the page; fails on serious or critical violations, naming them. */
 async function assertAccessible(page: Page, what: string): Promise<void> {
   // Evaluated through the DevTools protocol: the page's CSP (rightly) refuses an injected <script>.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3) }));
-  });
+  if (!(await page.evaluate("typeof window.axe === 'object'"))) await page.evaluate(AXE_SOURCE);
+  const violations = (await page.evaluate(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) })))`,
+  )) as Array<{ id: string; impact: string; help: string; targets: string[] }>;
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(serious, [], `${what}: accessibility violations`);
 }
@@ -71,9 +72,14 @@ describe('account console in a browser (sqlite)', { skip }, () => {
   before(async () => {
     s = await startTestSteward('sqlite', { listen: true });
     w = new UmaWorld(s);
-    bank = await w.resource('alice', ['view', 'pay'], 'Bank account');
-    await w.resource('alice', ['view', 'download'], 'Photo album');
-    await w.resource('alice', ['read', 'write'], 'Medical records');
+    const register = async (name: string, scopes: string[], type: string, icon_uri?: string) => {
+      const res = await request(s.app, 'POST', DEMO.resourceSet, { headers: { authorization: `Bearer ${await w.pat('alice')}` }, body: { name, type, resource_scopes: scopes, ...(icon_uri ? { icon_uri } : {}) } });
+      assert.equal(res.status, 201, res.body);
+      return res.json._id as string;
+    };
+    bank = await register('Bank account', ['view', 'pay'], 'https://bank.example/rsrcs/account', ICON);
+    await register('Photo album', ['view', 'download'], 'https://photoz.example/rsrcs/album');
+    await register('Medical records', ['read', 'write'], 'https://health.example/rsrcs/record');
     [aliceBrowser, bobBrowser] = await Promise.all([launchBrowser(), launchBrowser()]);
     alice = await aliceBrowser.context.newPage();
     bob = await bobBrowser.context.newPage();
@@ -157,7 +163,7 @@ describe('account console in a browser (sqlite)', { skip }, () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
     // Focus returns to the button that opened the dialog.
-    assert.equal(await alice.evaluate(() => document.activeElement?.textContent), 'Share');
+    assert.equal(await alice.evaluate('document.activeElement?.textContent'), 'Share');
   });
 
   it('Bob signs in and sees the bank account under "Shared with me"', async () => {
@@ -189,6 +195,12 @@ describe('account console in a browser (sqlite)', { skip }, () => {
       await alice.getByRole('status').getByText('Denied bob\'s request for Bank account.').waitFor();
       const requests = await s.deps.store.accessRequests.list('demo', await w.userId('alice'));
       assert.deepEqual(requests.map((r) => r.status), ['denied']);
+      // Bob sees his own request and its answer.
+      await go(bob, 'Requests', 'Requests');
+      const mine = bob.getByRole('row', { name: /Bank account/ });
+      await mine.waitFor();
+      assert.match((await mine.textContent()) ?? '', /alice.*pay.*Denied/);
+      await assertAccessible(bob, 'Requests (requester)');
     } else {
       await shot(alice, 'requests');
     }
@@ -199,6 +211,14 @@ describe('account console in a browser (sqlite)', { skip }, () => {
     await alice.locator('table.list, .empty').first().waitFor();
     await assertAccessible(alice, 'History');
     await shot(alice, 'history');
+    if (await alice.getByRole('table').isVisible()) {
+      await alice.getByLabel('Event').selectOption('access_request.denied');
+      await alice.getByRole('button', { name: 'Apply filters' }).click();
+      const row = alice.getByRole('row', { name: /Requests denied/ });
+      await row.waitFor();
+      assert.match((await row.textContent()) ?? '', /Bank account.*bob/);
+      assert.equal(await alice.getByRole('table').getByRole('row').count(), 2, 'the header row and the one denial');
+    }
   });
 
   it('Alice revokes Bob, and Bob\'s list updates', async () => {
@@ -219,7 +239,7 @@ describe('account console in a browser (sqlite)', { skip }, () => {
     await alice.setViewportSize(PHONE);
     await go(alice, 'My resources', 'My resources');
     await alice.getByRole('link', { name: 'Bank account' }).waitFor();
-    const overflow = await alice.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = (await alice.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
     assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 375px`);
     await assertAccessible(alice, 'My resources at phone width');
     await shot(alice, 'resources-phone');

@@ -73,10 +73,13 @@ function Console() {
   const [message, setMessage] = useState('');
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
+  const clearTimer = useRef<number | undefined>(undefined);
   const announce = useCallback((text: string) => {
-    // Cleared first so the same message twice is read twice.
+    // Cleared first so the same message twice is read twice; gone again after a while.
     setMessage('');
+    window.clearTimeout(clearTimer.current);
     window.setTimeout(() => setMessage(text), 50);
+    clearTimer.current = window.setTimeout(() => setMessage(''), 8000);
   }, []);
   const username = currentSession()?.username ?? '';
 

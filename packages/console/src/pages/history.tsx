@@ -4,7 +4,7 @@
  * revocations), newest first, filtered by kind of event, resource and dates, and paged.
  */
 import { useEffect, useId, useState } from 'react';
-import { ApiError, call, type QueryResult } from '../api.ts';
+import { ApiError, call, type QueryResult, type ResourceSet } from '../api.ts';
 import { Empty, ErrorMessage, NotAvailable } from '../components/states.tsx';
 import { endOfDay, formatDateTime, isoDate } from '../format.ts';
 
@@ -35,6 +35,10 @@ const TYPES: Array<{ value: string; label: string }> = [
   { value: 'policy.created', label: 'Shares created' },
   { value: 'policy.updated', label: 'Shares changed' },
   { value: 'policy.deleted', label: 'Shares deleted' },
+  { value: 'access_request.reopened', label: 'Denials withdrawn' },
+  { value: 'permission.requested', label: 'Access attempts' },
+  { value: 'resource.accessed', label: 'Resource used' },
+  { value: 'resource.deleted', label: 'Resources removed' },
 ];
 
 function describe(type: string): string {
@@ -45,27 +49,45 @@ function seconds(when: number): number {
   return when > 1e11 ? Math.floor(when / 1000) : when;
 }
 
-/** The `_queryFilter` for the chosen filters (AM's field names). */
-export function historyFilter(f: { type: string; resource: string; from: string; to: string }): string {
+export interface HistoryFilters {
+  type: string;
+  /** A resource id, or empty for all. */
+  resource: string;
+  /** Exact username of the other party, or empty. */
+  person: string;
+  from: string;
+  to: string;
+}
+
+/** The `_queryFilter` of the audit history API for the chosen filters (times in milliseconds). */
+export function historyFilter(f: HistoryFilters): string {
   const parts: string[] = [];
   if (f.type) parts.push(`type eq ${JSON.stringify(f.type)}`);
-  if (f.resource.trim()) parts.push(`resourceSetName eq ${JSON.stringify(f.resource.trim())}`);
+  if (f.resource) parts.push(`resourceSetId eq ${JSON.stringify(f.resource)}`);
+  if (f.person.trim()) parts.push(`requestingPartyId eq ${JSON.stringify(f.person.trim())}`);
   const from = f.from ? endOfDay(f.from) : null;
-  if (from !== null) parts.push(`eventTime ge ${from - 86_399}`);
+  if (from !== null) parts.push(`eventTime ge ${(from - 86_399) * 1000}`);
   const to = f.to ? endOfDay(f.to) : null;
-  if (to !== null) parts.push(`eventTime le ${to}`);
+  if (to !== null) parts.push(`eventTime le ${to * 1000 + 999}`);
   return parts.length ? parts.join(' and ') : 'true';
 }
 
 type Load = { state: 'loading' } | { state: 'ready'; page: QueryResult<AuditEntry> } | { state: 'unavailable' } | { state: 'error'; message: string };
 
 export function HistoryPage() {
-  const ids = { type: useId(), resource: useId(), from: useId(), to: useId() };
-  const [draft, setDraft] = useState({ type: '', resource: '', from: '', to: '' });
+  const ids = { type: useId(), resource: useId(), person: useId(), from: useId(), to: useId() };
+  const [draft, setDraft] = useState<HistoryFilters>({ type: '', resource: '', person: '', from: '', to: '' });
+  const [resources, setResources] = useState<ResourceSet[]>([]);
   const [filters, setFilters] = useState(draft);
   const [offset, setOffset] = useState(0);
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    call<QueryResult<ResourceSet>>('oauth2/resources/sets', { query: { _queryFilter: 'true', _sortKeys: 'name' } })
+      .then(({ body }) => setResources(body.result))
+      .catch(() => setResources([]));
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -108,8 +130,19 @@ export function HistoryPage() {
           </select>
         </div>
         <div className="field">
-          <label htmlFor={ids.resource}>Resource name</label>
-          <input id={ids.resource} type="text" value={draft.resource} onChange={(e) => setDraft({ ...draft, resource: e.target.value })} autoComplete="off" />
+          <label htmlFor={ids.resource}>Resource</label>
+          <select id={ids.resource} value={draft.resource} onChange={(e) => setDraft({ ...draft, resource: e.target.value })}>
+            <option value="">All resources</option>
+            {resources.map((r) => (
+              <option key={r._id} value={r._id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.person}>Person (exact username)</label>
+          <input id={ids.person} type="text" value={draft.person} onChange={(e) => setDraft({ ...draft, person: e.target.value })} autoComplete="off" spellCheck={false} />
         </div>
         <div className="field">
           <label htmlFor={ids.from}>From</label>
@@ -128,7 +161,7 @@ export function HistoryPage() {
       {load.state === 'loading' ? <p className="placeholder" aria-busy="true">Loading…</p> : null}
       {load.state === 'unavailable' ? <NotAvailable what="The history" /> : null}
       {load.state === 'error' ? <ErrorMessage message={load.message} onRetry={() => setAttempt((n) => n + 1)} /> : null}
-      {load.state === 'ready' && entries.length === 0 ? <Empty title="Nothing to show.">{filters === draft && historyFilter(filters) === 'true' ? 'Events appear here as people use and ask for your resources.' : 'No event matches these filters.'}</Empty> : null}
+      {load.state === 'ready' && entries.length === 0 ? <Empty title="Nothing to show.">{historyFilter(filters) === 'true' ? 'Events appear here as people use and ask for your resources.' : 'No event matches these filters.'}</Empty> : null}
       {load.state === 'ready' && entries.length > 0 ? (
         <>
           <table className="list">

@@ -20,15 +20,19 @@ export interface PendingRequest {
   permissions: string[];
 }
 
-/** One of the user's own requests to someone else. */
+/** One of the user's own requests to someone else (`uma/myRequests`). */
 export interface OutgoingRequest {
   _id: string;
   resource: string;
-  owner?: string;
+  owner: string;
   permissions: string[];
-  status: string;
+  approvedPermissions?: string[];
+  status: 'pending' | 'approved' | 'denied';
   when: number;
+  updated: number;
 }
+
+const STATES = { pending: 'Waiting', approved: 'Approved', denied: 'Denied' } as const;
 
 type Load<T> = { state: 'loading' } | { state: 'ready'; items: T[] } | { state: 'unavailable' } | { state: 'error'; message: string };
 
@@ -58,7 +62,7 @@ export function RequestsPage() {
   const announce = useAnnounce();
 
   const load = useCallback(async () => {
-    await Promise.all([loadList('uma/pendingrequests', setIncoming), loadList('uma/myrequests', setOutgoing)]);
+    await Promise.all([loadList('uma/pendingrequests', setIncoming), loadList('uma/myRequests', setOutgoing)]);
   }, []);
 
   useEffect(() => {
@@ -130,20 +134,23 @@ export function RequestsPage() {
               <th scope="col">Owner</th>
               <th scope="col">Permissions</th>
               <th scope="col">State</th>
-              <th scope="col">Asked</th>
+              <th scope="col">Last change</th>
             </tr>
           </thead>
           <tbody>
             {outgoing.items.map((r) => (
               <tr key={r._id}>
                 <td data-label="Resource">{r.resource}</td>
-                <td data-label="Owner">{r.owner ?? '—'}</td>
-                <td data-label="Permissions">{r.permissions.join(', ')}</td>
-                <td data-label="State">
-                  <span className={`badge ${r.status}`}>{r.status}</span>
+                <td data-label="Owner">{r.owner}</td>
+                <td data-label="Permissions">
+                  {r.permissions.join(', ')}
+                  {r.approvedPermissions && r.approvedPermissions.length < r.permissions.length ? <span className="muted"> (approved: {r.approvedPermissions.join(', ')})</span> : null}
                 </td>
-                <td data-label="Asked">
-                  <time dateTime={isoDate(seconds(r.when))}>{formatDateTime(seconds(r.when))}</time>
+                <td data-label="State">
+                  <span className={`badge ${r.status}`}>{STATES[r.status] ?? r.status}</span>
+                </td>
+                <td data-label="Last change">
+                  <time dateTime={isoDate(seconds(r.updated))}>{formatDateTime(seconds(r.updated))}</time>
                 </td>
               </tr>
             ))}

@@ -238,6 +238,12 @@ export interface AccessRequestStore {
   /** The owner's requests with this status (all when undefined), newest first. */
   list(realm: string, owner: string, status?: AccessRequestStatus): Promise<AccessRequest[]>;
   /**
+   * The requests a requesting party made (`requester` exactly), to any owner, newest first (ties by id,
+   * descending), at most `limit`. For the requester's own "my requests" page: it reads the realm's
+   * requests (not indexed by requester alone), never on a grant's path.
+   */
+  listByRequester(realm: string, requester: string, limit: number): Promise<AccessRequest[]>;
+  /**
    * Sets the status (and updatedAt to `now`) when the request is pending, in one conditional statement:
    * of concurrent answers exactly one wins. `approvedScopes` (approvals only) records what was granted.
    * Returns false when absent or no longer pending.

@@ -5,7 +5,7 @@
  * exact person lookup. Written as TypeBox schemas for the API reference.
  */
 import Type from 'typebox';
-import type { OwnedResource, SharedResource } from '@steward/core';
+import type { MyRequest, OwnedResource, SharedResource } from '@steward/core';
 import { PolicyDocSchema } from './owner.ts';
 import { policyRepresentation } from './policy.ts';
 
@@ -102,5 +102,47 @@ export function sharedWithMeToWire(item: SharedResource): Record<string, unknown
     ...(item.clientIds !== undefined ? { clientIds: item.clientIds } : {}),
     reshareAllowed: item.mayReshare,
     resharedWith: item.resharedWith,
+  };
+}
+
+export const MyRequestSchema = Type.Object(
+  {
+    _id: Type.String({ description: 'The request id.' }),
+    resource: Type.String({ description: 'The resource\'s name (its id when unnamed or deleted).' }),
+    resourceId: Type.String(),
+    owner: Type.String({ description: 'The resource owner\'s username.' }),
+    clientId: Type.String({ description: 'The client the request was made with.' }),
+    permissions: Type.Array(Type.String(), { description: 'The scopes asked for.' }),
+    approvedPermissions: Type.Optional(Type.Array(Type.String(), { description: 'Approved requests: the scopes approved.' })),
+    status: Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('denied')]),
+    when: Type.Integer({ description: 'When the request was first made, milliseconds since the epoch.' }),
+    updated: Type.Integer({ description: 'Last refreshed or answered, milliseconds since the epoch.' }),
+  },
+  { $id: 'MyRequest', additionalProperties: false },
+);
+
+export const MyRequestsResultSchema = Type.Object(
+  {
+    result: Type.Array(MyRequestSchema),
+    resultCount: Type.Integer(),
+    pagedResultsCookie: Type.Null(),
+    remainingPagedResults: Type.Integer({ description: 'Always 0: the list is not paged.' }),
+  },
+  { $id: 'MyRequestsResult', additionalProperties: false },
+);
+
+export function myRequestToWire(view: MyRequest): Record<string, unknown> {
+  const r = view.request;
+  return {
+    _id: r.id,
+    resource: view.resourceName,
+    resourceId: r.resourceId,
+    owner: view.ownerName,
+    clientId: r.clientId,
+    permissions: [...r.scopes],
+    ...(r.approvedScopes ? { approvedPermissions: [...r.approvedScopes] } : {}),
+    status: r.status,
+    when: r.createdAt * 1000,
+    updated: r.updatedAt * 1000,
   };
 }

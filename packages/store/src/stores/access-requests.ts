@@ -75,6 +75,20 @@ export class KyselyAccessRequestStore implements AccessRequestStore {
     return rows.map(toRequest);
   }
 
+  async listByRequester(realm: string, requester: string, limit: number): Promise<AccessRequest[]> {
+    if (limit <= 0) return [];
+    const rows = await this.#db
+      .selectFrom('access_requests')
+      .selectAll()
+      .where('realm', '=', realm)
+      .where('requester', '=', requester)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toRequest);
+  }
+
   /** Also sets updatedAt to `now`. */
   async answer(realm: string, owner: string, id: string, status: 'approved' | 'denied', now: number, approvedScopes?: string[]): Promise<boolean> {
     const result = await this.#db

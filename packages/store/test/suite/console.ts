@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Store } from '@steward/core';
-import { policy, user } from './fixtures.ts';
+import { accessRequest, policy, user } from './fixtures.ts';
 
 export function consoleTests(s: () => Store): void {
   describe('policies naming a subject across resources', () => {
@@ -28,6 +28,24 @@ export function consoleTests(s: () => Store): void {
       assert.equal(await s().policies.update({ ...p, rev: 'n', permissions: [{ subject: 'carol', scopes: ['view'] }] }, null), 'updated');
       assert.equal(await s().policies.delete('r1', 'dave', 'res-a'), true);
       assert.deepEqual(await keys('bob'), ['res-b/carol']);
+    });
+  });
+
+  describe('access requests by requester', () => {
+    it('lists the requests one party made to any owner in the realm, newest first, at most limit', async () => {
+      const first = await s().accessRequests.upsertPending(accessRequest('r1', { id: 'a1', owner: 'alice-id', resourceId: 'res-1', requester: 'bob-id', createdAt: 100, updatedAt: 100 }));
+      const second = await s().accessRequests.upsertPending(accessRequest('r1', { id: 'a2', owner: 'dave-id', resourceId: 'res-2', requester: 'bob-id', createdAt: 200, updatedAt: 200 }));
+      await s().accessRequests.upsertPending(accessRequest('r1', { id: 'a3', owner: 'alice-id', resourceId: 'res-1', requester: 'carol-id', createdAt: 300, updatedAt: 300 }));
+      await s().accessRequests.upsertPending(accessRequest('r2', { id: 'a4', owner: 'alice-id', resourceId: 'res-1', requester: 'bob-id', createdAt: 400, updatedAt: 400 }));
+      assert.equal(await s().accessRequests.answer('r1', 'alice-id', first.id, 'denied', 150), true);
+      const mine = await s().accessRequests.listByRequester('r1', 'bob-id', 10);
+      assert.deepEqual(mine.map((r) => [r.id, r.status]), [[second.id, 'pending'], [first.id, 'denied']]);
+      assert.deepEqual(mine[1], { ...first, status: 'denied', updatedAt: 150 });
+      assert.deepEqual((await s().accessRequests.listByRequester('r1', 'bob-id', 1)).map((r) => r.id), [second.id]);
+      assert.deepEqual(await s().accessRequests.listByRequester('r1', 'bob-id', 0), []);
+      assert.deepEqual(await s().accessRequests.listByRequester('r1', 'BOB-ID', 10), []);
+      assert.deepEqual((await s().accessRequests.listByRequester('r2', 'bob-id', 10)).map((r) => r.id), ['a4']);
+      assert.deepEqual(await s().accessRequests.listByRequester('r3', 'bob-id', 10), []);
     });
   });
 
