@@ -12,6 +12,7 @@ import { dialects } from '../../packages/store/test/databases.ts';
 import { bearer, request } from '../helpers/http.ts';
 import { startTestSteward, TestClock, type TestSteward } from '../helpers/steward.ts';
 import { assertCrest, policyUrl, registerResource, session, signIn, userAccessToken } from '../owner-policies/fixture.ts';
+import { UmaWorld } from '../uma-grant/fixture.ts';
 
 const BASE = '/json/realms/root/realms/demo/users';
 const sets = (user: string, query = '_queryFilter=true') => `${BASE}/${user}/oauth2/resources/sets?${query}`;
@@ -193,6 +194,28 @@ for (const dialect of dialects) {
       assert.ok(Number(last.headers['retry-after']) >= 1);
       // Another user is not affected.
       assert.equal((await request(s.app, 'GET', lookup('alice', 'bob'), { headers: session(alice) })).status, 200);
+    });
+
+    it('lists the user\'s own access requests to other owners with their state', async () => {
+      const w = new UmaWorld(s);
+      [alice, bob] = [await signIn(s, 'alice'), await signIn(s, 'bob')];
+      assert.deepEqual((await request(s.app, 'GET', `${BASE}/bob/uma/myRequests`, { headers: session(bob) })).json, { result: [], resultCount: 0, pagedResultsCookie: null, remainingPagedResults: 0 });
+      const submitted = await w.grantAs('bob', { ticket: await w.ticket('alice', [[ids.zoo, ['view']]]) });
+      assert.equal(submitted.json.error, 'request_submitted', submitted.body);
+      const mine = async () => (await request(s.app, 'GET', `${BASE}/bob/uma/myRequests`, { headers: session(bob) })).json.result;
+      const [pending] = await mine();
+      assert.equal(pending.resource, 'Zoo tickets');
+      assert.equal(pending.resourceId, ids.zoo);
+      assert.equal(pending.owner, 'alice');
+      assert.deepEqual(pending.permissions, ['view']);
+      assert.equal(pending.status, 'pending');
+      assert.equal(pending.when, clock.now() * 1000);
+      assert.equal(await s.deps.store.accessRequests.answer('demo', await w.userId('alice'), pending._id, 'denied', clock.now()), true);
+      assert.equal((await mine())[0].status, 'denied');
+      // The owner does not see it among her own requests; others may not read Bob's list.
+      assert.deepEqual((await request(s.app, 'GET', `${BASE}/alice/uma/myRequests`, { headers: session(alice) })).json.result, []);
+      assertCrest(await request(s.app, 'GET', `${BASE}/bob/uma/myRequests`, { headers: session(alice) }), 403, 'Forbidden');
+      assertCrest(await request(s.app, 'DELETE', `${BASE}/bob/uma/myRequests`, { headers: session(bob) }), 405, 'Method Not Allowed');
     });
 
     it('registers the public account-console client in every realm: PKCE, exact redirect URI, no secret', async () => {
