@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { addGroupMember, createGroup } from '@steward/core';
 import { addUser } from '@steward/server';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { bearer, request } from '../helpers/http.ts';
@@ -216,6 +217,21 @@ for (const dialect of dialects) {
       assert.deepEqual((await request(s.app, 'GET', `${BASE}/alice/uma/myRequests`, { headers: session(alice) })).json.result, []);
       assertCrest(await request(s.app, 'GET', `${BASE}/bob/uma/myRequests`, { headers: session(alice) }), 403, 'Forbidden');
       assertCrest(await request(s.app, 'DELETE', `${BASE}/bob/uma/myRequests`, { headers: session(bob) }), 405, 'Method Not Allowed');
+    });
+
+    it('finds groups the owner may share with, and lists what is shared with a group to its members', async () => {
+      [alice, bob, chris] = [await signIn(s, 'alice'), await signIn(s, 'bob'), await signIn(s, 'chris')];
+      const family = await createGroup(s.deps, { realm: 'demo', name: 'family', visible: true });
+      await createGroup(s.deps, { realm: 'demo', name: 'secret-club' });
+      await addGroupMember(s.deps, { realm: 'demo', groupId: family.id, userId: (await s.deps.store.users.findByUsername('demo', 'chris'))!.id });
+      const find = async (identity: string) => (await request(s.app, 'GET', lookup('alice', identity), { headers: session(alice) })).json;
+      assert.deepEqual(await find('group:family'), { found: true, username: 'group:family', displayName: 'Group family', matchedBy: 'group' });
+      assert.deepEqual(await find('group:secret-club'), { found: false }, 'a hidden group the owner is not in looks unknown');
+      assert.deepEqual(await find('group:nope'), { found: false });
+      await share('alice', alice, ids.zoo, [{ subject: 'group:family', scopes: ['view'] }]);
+      const chrisList = (await request(s.app, 'GET', shared('chris'), { headers: session(chris) })).json.result;
+      assert.deepEqual(chrisList.map((r: any) => [r.name, r.resourceOwner, r.permissions]), [['Zoo tickets', 'alice', ['view']]]);
+      assert.deepEqual((await request(s.app, 'GET', shared('bob'), { headers: session(bob) })).json.result, []);
     });
 
     it('registers the public account-console client in every realm: PKCE, exact redirect URI, no secret', async () => {

@@ -130,7 +130,7 @@ describe('account console in a browser (sqlite)', { skip }, () => {
     await alice.getByRole('button', { name: 'Share', exact: true }).click();
     const dialog = alice.getByRole('dialog', { name: 'Share Bank account' });
     await dialog.waitFor();
-    await dialog.getByLabel('Person').fill('bob');
+    await dialog.getByLabel('Person or group').fill('bob');
     await dialog.getByLabel('view').check();
     await dialog.getByLabel('Expires after (optional)').fill(expiryValue);
     await dialog.getByText('Found: bob').waitFor();
@@ -156,7 +156,7 @@ describe('account console in a browser (sqlite)', { skip }, () => {
   it('the share dialog finds only exact names and warns about look-alikes', async () => {
     await alice.getByRole('button', { name: 'Share', exact: true }).click();
     const dialog = alice.getByRole('dialog', { name: 'Share Bank account' });
-    await dialog.getByLabel('Person').fill('bo');
+    await dialog.getByLabel('Person or group').fill('bo');
     await dialog.getByLabel('pay').check();
     await dialog.getByRole('button', { name: 'Share', exact: true }).click();
     await dialog.getByRole('alert').getByText('No one matches “bo” exactly. Check the spelling.').waitFor();

@@ -118,7 +118,7 @@ export interface SharedItem {
   resharedWith: string[];
 }
 
-export type Lookup = { found: false } | { found: true; username: string; displayName: string; matchedBy: 'username' | 'email'; warning?: string };
+export type Lookup = { found: false } | { found: true; username: string; displayName: string; matchedBy: 'username' | 'email' | 'group'; warning?: string };
 
 export function expiryOf(p: PolicyPermission): number | undefined {
   for (const c of p.conditions ?? []) if (c.type === 'Expiration') return c.expirationDate;

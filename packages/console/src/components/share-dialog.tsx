@@ -99,7 +99,7 @@ export function ShareDialog({ target, editing, reshare, onDone, onClose }: Share
     <Dialog title={title} onClose={onClose}>
       <form onSubmit={(e) => void submit(e)} noValidate>
         <div className="field">
-          <label htmlFor={ids.person}>Person</label>
+          <label htmlFor={ids.person}>Person or group</label>
           <input
             id={ids.person}
             type="text"
@@ -118,7 +118,7 @@ export function ShareDialog({ target, editing, reshare, onDone, onClose }: Share
             }}
           />
           <p id={ids.personHint} className="hint">
-            Their exact username or e-mail address. Nobody is listed: type it exactly.
+            Their exact username or e-mail address (or <code>group:</code> and a group's name). Nobody is listed: type it exactly.
           </p>
           <div id={ids.personResult} className="lookup" aria-live="polite">
             {found.state === 'looking' ? <span>Looking…</span> : null}

@@ -1,17 +1,19 @@
 /**
  * @module services/lookup-identity
  * The share dialog's person lookup: an exact username, or an exact e-mail address (its case ignored),
- * resolves to one user of the realm; anything else answers "not found" and nothing more, so the lookup
+ * resolves to one user of the realm (and `group:{name}` to a group the owner may share with); anything else answers "not found" and nothing more, so the lookup
  * cannot be used to browse the directory. A found name that could be mistaken for another (mixed
  * alphabets, characters that look alike) comes with a warning, so the owner checks before sharing.
  */
 import { fail } from '../errors.ts';
+import { GROUP_SUBJECT_PREFIX, groupSubject } from '../model/group.ts';
 import type { User } from '../model/user.ts';
+import { shareableGroup } from './groups.ts';
 import type { Ports } from './ports.ts';
 
 export type IdentityLookup =
   | { found: false }
-  | { found: true; username: string; displayName: string; matchedBy: 'username' | 'email'; warning?: string };
+  | { found: true; username: string; displayName: string; matchedBy: 'username' | 'email' | 'group'; warning?: string };
 
 /** Longest identity the lookup reads. */
 export const MAX_IDENTITY_LENGTH = 256;
@@ -53,6 +55,11 @@ export async function lookupIdentity(ports: Ports, input: { realm: string; actor
   const identity = input.identity.trim();
   if (identity === '') throw fail('invalid_request', 'identity is required: a username or an e-mail address');
   if (identity.length > MAX_IDENTITY_LENGTH || identity.includes('\u0000')) throw fail('invalid_request', `identity must be at most ${MAX_IDENTITY_LENGTH} characters`);
+  if (identity.startsWith(GROUP_SUBJECT_PREFIX)) {
+    // A group the owner may share with (visible, or hers); a hidden or unknown one looks the same.
+    const group = await shareableGroup(ports.store, input.realm, input.actor.id, identity);
+    return group ? { found: true, username: groupSubject(group.name), displayName: `Group ${group.name}`, matchedBy: 'group' } : { found: false };
+  }
   const usable = (u: User | null | undefined): u is User => !!u && !u.disabled && u.id !== input.actor.id;
   const byName = await ports.store.users.findByUsername(input.realm, identity);
   if (usable(byName)) return answer(byName, 'username');

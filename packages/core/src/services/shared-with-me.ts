@@ -1,13 +1,14 @@
 /**
  * @module services/shared-with-me
- * What others share with a user ("Shared with me"): every resource a policy names the user on, the
- * resource owner's primary policy or a re-share, with what the user holds of it now (scopes and when
+ * What others share with a user ("Shared with me"): every resource a policy names the user on (by
+ * username or through one of her groups), the resource owner's primary policy or a re-share, with what the user holds of it now (scopes and when
  * they expire, computed as a grant would, whatever client) and the conditions of the permission.
  */
 import { type RequestingParty } from '../decision/decide.ts';
 import type { PolicyConditions } from '../model/policy.ts';
 import type { Resource } from '../model/resource.ts';
 import type { User } from '../model/user.ts';
+import { groupSubjectsOf } from './groups.ts';
 import { currentAccess } from './policy-sharing.ts';
 import type { Ports } from './ports.ts';
 
@@ -37,17 +38,21 @@ export async function listSharedWithMe(ports: Ports, input: { realm: string; use
   const { realm, user } = input;
   const now = ports.clock.now();
   const resharing = (await ports.store.realms.get(realm))?.settings.resharing !== false;
-  const policies = await ports.store.policies.listNamingSubject(realm, user.username, MAX_SHARED_WITH_ME);
+  // The user is named by her username or through one of her groups.
+  const groups = await groupSubjectsOf(ports.store.groups, realm, user.id);
+  const named = new Set([user.username, ...groups]);
+  const policies = [];
+  for (const subject of named) policies.push(...(await ports.store.policies.listNamingSubject(realm, subject, MAX_SHARED_WITH_ME)));
   const byResource = new Map<string, { ownerId: string; sharers: Set<string>; clientIds: Set<string> | null }>();
   for (const policy of policies) {
     const ownerId = policy.resourceOwner ?? policy.owner;
     if (ownerId === user.id || policy.owner === user.id) continue;
     const entry = byResource.get(policy.id) ?? { ownerId, sharers: new Set<string>(), clientIds: new Set<string>() };
     entry.sharers.add(policy.owner);
-    for (const p of policy.permissions.filter((p) => p.subject === user.username)) entry.clientIds = mergeClients(entry.clientIds, p.conditions);
+    for (const p of policy.permissions.filter((p) => named.has(p.subject))) entry.clientIds = mergeClients(entry.clientIds, p.conditions);
     byResource.set(policy.id, entry);
   }
-  const party: RequestingParty = { kind: 'user', subject: user.id, username: user.username };
+  const party: RequestingParty = { kind: 'user', subject: user.id, username: user.username, memberOf: groups };
   const names = new Map<string, string>();
   const nameOf = async (id: string): Promise<string> => {
     if (!names.has(id)) names.set(id, (await ports.store.users.get(realm, id))?.username ?? id);

@@ -27,12 +27,12 @@ export const LOOKUP_WINDOW = 60;
 const DOCS = {
   lookup: {
     summary: 'Find a person to share with',
-    description: `Resolves an exact username, or an exact e-mail address (case ignored), to the one user it names. Anything else is \`{"found": false}\` and reveals nothing (no prefix search, no list). A name that could be mistaken for another (mixed alphabets, look-alike characters) carries a \`warning\`. At most ${LOOKUPS_PER_WINDOW} lookups per user per ${LOOKUP_WINDOW} seconds (429 beyond).`,
+    description: `Resolves an exact username, or an exact e-mail address (case ignored), to the one user it names; \`group:{name}\` to a group the user may share with (visible, or hers). Anything else is \`{"found": false}\` and reveals nothing (no prefix search, no list). A name that could be mistaken for another (mixed alphabets, look-alike characters) carries a \`warning\`. At most ${LOOKUPS_PER_WINDOW} lookups per user per ${LOOKUP_WINDOW} seconds (429 beyond).`,
     tags: ['Owner API'],
     operationId: 'lookupIdentity',
     auth: ['owner-session', 'bearer'],
     params: { user: 'The user\'s name: only the user herself may look up (403 otherwise).' },
-    query: Type.Object({ identity: Type.String({ maxLength: MAX_IDENTITY_LENGTH, description: 'The exact username or e-mail address.' }) }, { required: ['identity'] }),
+    query: Type.Object({ identity: Type.String({ maxLength: MAX_IDENTITY_LENGTH, description: 'The exact username or e-mail address, or `group:{name}`.' }) }, { required: ['identity'] }),
     headers: acceptApiVersionDoc(),
     responses: { '200': { description: 'Whether exactly one user matches, and who.', schema: LookupResultSchema } },
     errors: ['invalid_request', 'login_required', 'forbidden', 'not_found', 'too_many_requests'],

@@ -69,9 +69,9 @@ export const LookupResultSchema = Type.Union(
     Type.Object(
       {
         found: Type.Literal(true),
-        username: Type.String({ description: 'The subject to name in a policy.' }),
+        username: Type.String({ description: 'The subject to name in a policy (a username, or `group:{name}`).' }),
         displayName: Type.String(),
-        matchedBy: Type.Union([Type.Literal('username'), Type.Literal('email')]),
+        matchedBy: Type.Union([Type.Literal('username'), Type.Literal('email'), Type.Literal('group')], { description: '`group` for a `group:{name}` identity naming a group the user may share with.' }),
         warning: Type.Optional(Type.String({ description: 'Present when the name could be mistaken for another: show it before sharing.' })),
       },
       { additionalProperties: false },
