@@ -185,7 +185,7 @@ export function ownerPendingRequestRoutes(app: FastifyInstance, deps: Deps): voi
     app.route({
       method: [...methods],
       url,
-      config: { ...crest, docs: { ...DOCS.otherMethods, operationId: `${DOCS.otherMethods.operationId}${url === ITEM ? 'Item' : ''}` } },
+      config: { ...crest, docs: url === ITEM ? { ...DOCS.otherMethods, operationId: `${DOCS.otherMethods.operationId}Item`, params: ID } : DOCS.otherMethods },
       handler: async (request) => {
         throw fail('unsupported_method_type', `Method ${request.method} is not supported on access requests.`);
       },
