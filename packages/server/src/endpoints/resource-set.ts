@@ -5,13 +5,15 @@
  * scope what the caller may see.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { deleteResource, fail, listResources, readResource, registerResource, updateResource, type ProtectionCaller } from '@steward/core';
+import { deleteResource, fail, queryResources, registerResource, resolveOwner, serverResource, updateResource, type ProtectionCaller } from '@steward/core';
+import Type from 'typebox';
 import type { Deps } from '../deps.ts';
 import { requirePat } from '../http/bearer.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { ResourceDescriptionSchema, ResourceIdListSchema, ResourceRegisteredSchema, ResourceSchema } from '../wire/protection.ts';
-import { jsonBody, parseResourceDescription, resourceCreatedToWire, resourceToWire } from '../wire/resource.ts';
+import { keycloakResourceMembers, parseKeycloakResource } from '../wire/keycloak-resource.ts';
+import { jsonBody, resourceCreatedToWire, resourceToWire } from '../wire/resource.ts';
 
 const PAT_ERRORS = ['invalid_token', 'insufficient_scope', 'not_found'] as const;
 const ID_PARAM = { id: 'The resource id (`_id`) Steward assigned. A resource of another owner or resource server is `not_found`.' };
@@ -20,7 +22,7 @@ const JSON_BODY = { contentType: 'application/json', schema: ResourceDescription
 const DOCS = {
   create: {
     summary: 'Register a resource',
-    description: 'Registers a resource of the PAT\'s owner for the PAT\'s client (the resource server); protection begins now (Fed Authz §3.2.1). Served with and without the trailing slash.',
+    description: 'Registers a resource of the PAT\'s owner for the PAT\'s client (the resource server); protection begins now (Fed Authz §3.2.1). Served with and without the trailing slash. Keycloak\'s members are accepted too: `scopes` (strings or `{name}`) for `resource_scopes`, `displayName`, `uris` (or `uri`), `attributes`, `ownerManagedAccess`, and `owner` (a username or user id; another user only with the resource server\'s own PAT). See docs/keycloak.md.',
     tags: ['Protection API'],
     operationId: 'registerResource',
     auth: 'PAT',
@@ -30,10 +32,22 @@ const DOCS = {
   },
   list: {
     summary: 'List resources',
-    description: 'The ids of the PAT owner\'s resources that the calling resource server registered (Fed Authz §3.2.5). Served with and without the trailing slash.',
+    description: 'The ids of the PAT owner\'s resources that the calling resource server registered (Fed Authz §3.2.5), oldest first. Served with and without the trailing slash. Keycloak\'s filters narrow the list; with `deep=true` the answer holds full descriptions.',
     tags: ['Protection API'],
     operationId: 'listResources',
     auth: 'PAT',
+    query: Type.Object({
+      name: Type.Optional(Type.String({ description: 'Substring of the name (exact with `exactName=true`).' })),
+      exactName: Type.Optional(Type.Boolean()),
+      uri: Type.Optional(Type.String({ description: 'One of the resource\'s `uris` (a pattern such as `/a/*` or `/a/{id}` with `matchingUri=true`).' })),
+      matchingUri: Type.Optional(Type.Boolean()),
+      owner: Type.Optional(Type.String({ description: 'Username or user id; another user than the PAT\'s only with the resource server\'s own PAT.' })),
+      type: Type.Optional(Type.String()),
+      scope: Type.Optional(Type.String({ description: 'A scope the resource offers.' })),
+      deep: Type.Optional(Type.Boolean({ description: 'Full descriptions instead of ids.' })),
+      first: Type.Optional(Type.Integer({ description: 'Skip this many; default 0.' })),
+      max: Type.Optional(Type.Integer({ description: 'At most this many (0–1000); default: all (Keycloak: 100).' })),
+    }),
     responses: { '200': { description: 'The ids, oldest first.', schema: ResourceIdListSchema } },
     errors: PAT_ERRORS,
   },
@@ -107,15 +121,19 @@ export function resourceSetRoutes(app: FastifyInstance, deps: Deps): void {
   for (const url of [COLLECTION, `${COLLECTION}/`]) {
     app.post<RealmParams>(url, { config: { docs: DOCS.create } }, async function createResource(request, reply) {
       const caller = await callerOf(deps, request, reply);
-      const description = parseResourceDescription(jsonBody(request.headers['content-type'], request.body));
-      const resource = await registerResource(deps, caller, description);
+      const input = parseKeycloakResource(jsonBody(request.headers['content-type'], request.body));
+      const owner = input.owner === undefined ? caller.owner : await resolveOwner(deps, caller, input.owner);
+      const resource = await registerResource(deps, { ...caller, owner }, input.description);
       const issuer = deps.issuer(caller.realm);
       reply.code(201).header('location', `${issuer}/authz/protection/resource_set/${encodeURIComponent(resource.id)}`);
       return resourceCreatedToWire(resource, issuer);
     });
 
-    app.get<RealmParams>(url, { config: { docs: DOCS.list } }, async function listResourceIds(request, reply) {
-      return listResources(deps, await callerOf(deps, request, reply));
+    app.get<RealmParams & { Querystring: Record<string, unknown> }>(url, { config: { docs: DOCS.list } }, async function listResourceIds(request, reply) {
+      const caller = await callerOf(deps, request, reply);
+      const query = listQuery(request.query);
+      const found = await queryResources(deps, caller, query.filter);
+      return query.deep ? found.map((r) => ({ ...resourceToWire(r), ...keycloakResourceMembers(r) })) : found.map((r) => r.id);
     });
 
     app.route<RealmParams>({ method: ['PUT', 'DELETE', 'PATCH', 'OPTIONS'], url, config: { docs: DOCS.otherMethods }, handler: notAllowed(deps, 'GET, POST') });
@@ -123,21 +141,58 @@ export function resourceSetRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.get<ItemParams>(ITEM, { config: { docs: DOCS.read } }, async function readOne(request, reply) {
     const caller = await callerOf(deps, request, reply);
-    return resourceToWire(await readResource(deps, caller, request.params.id));
+    return resourceToWire(await serverResource(deps, caller, request.params.id));
   });
 
   app.put<ItemParams>(ITEM, { config: { docs: DOCS.replace } }, async function replaceOne(request, reply) {
     const caller = await callerOf(deps, request, reply);
-    const description = parseResourceDescription(jsonBody(request.headers['content-type'], request.body));
-    const resource = await updateResource(deps, caller, request.params.id, description);
+    const input = parseKeycloakResource(jsonBody(request.headers['content-type'], request.body));
+    // The resource server's own PAT manages what it registered for any owner; the owner never changes.
+    const current = await serverResource(deps, caller, request.params.id);
+    if (input.owner !== undefined && (await resolveOwner(deps, caller, input.owner)) !== current.owner) throw fail('invalid_request', 'The owner of a resource cannot change');
+    const resource = await updateResource(deps, { ...caller, owner: current.owner }, current.id, input.description);
     return resourceCreatedToWire(resource, deps.issuer(caller.realm));
   });
 
   app.delete<ItemParams>(ITEM, { config: { docs: DOCS.delete } }, async function deleteOne(request, reply) {
     const caller = await callerOf(deps, request, reply);
-    await deleteResource(deps, caller, request.params.id);
+    const current = await serverResource(deps, caller, request.params.id);
+    await deleteResource(deps, { ...caller, owner: current.owner }, current.id);
     return reply.code(204).send();
   });
 
   app.route<ItemParams>({ method: ['PATCH', 'POST', 'OPTIONS'], url: ITEM, config: { docs: DOCS.otherMethods }, handler: notAllowed(deps, 'GET, PUT, DELETE') });
+}
+
+function queryValue(query: Record<string, unknown>, member: string): string | undefined {
+  const value = query[member];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw fail('invalid_request', `Query parameter ${member} is repeated`);
+  return value;
+}
+
+function queryFlag(query: Record<string, unknown>, member: string): boolean {
+  const value = queryValue(query, member);
+  if (value !== undefined && value !== 'true' && value !== 'false') throw fail('invalid_request', `${member} must be true or false`);
+  return value === 'true';
+}
+
+function queryInt(query: Record<string, unknown>, member: string, fallback: number, max: number): number {
+  const value = queryValue(query, member);
+  if (value === undefined) return fallback;
+  if (!/^-?[0-9]{1,7}$/.test(value)) throw fail('invalid_request', `${member} must be an integer`);
+  // Keycloak's "no limit" -1 for first means from the start.
+  const n = Math.max(0, Number(value));
+  if (n > max) throw fail('invalid_request', `${member} must be at most ${max}`);
+  return n;
+}
+
+/** Keycloak's list filters (all optional; without any, the plain UMA list). */
+function listQuery(query: Record<string, unknown>) {
+  const filter = { exactName: queryFlag(query, 'exactName'), matchingUri: queryFlag(query, 'matchingUri'), first: queryInt(query, 'first', 0, 1_000_000), max: queryInt(query, 'max', Number.MAX_SAFE_INTEGER, 1000) } as Parameters<typeof queryResources>[2];
+  for (const member of ['name', 'uri', 'owner', 'type', 'scope'] as const) {
+    const value = queryValue(query, member);
+    if (value !== undefined) filter[member] = value;
+  }
+  return { filter, deep: queryFlag(query, 'deep') };
 }
