@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addWebhook } from '@steward/core';
 import { openStore } from '@steward/store';
+import { startPeriodicPurge } from '../../packages/server/src/periodic-purge.ts';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { eventually, Receiver, startNotifySteward } from './fixture.ts';
 
@@ -58,6 +59,42 @@ for (const dialect of dialects) {
         assert.equal(done.attempts, 2, 'the dead claim counted as an attempt');
       } finally {
         await next?.close();
+        await steward.close();
+        await steward.dropDatabase();
+      }
+    });
+
+    it('the periodic purge deletes deliveries finished longer ago than the retention, and only those', async () => {
+      const steward = await startNotifySteward(dialect, { notify: false, notifyRetention: 3600 });
+      try {
+        const now = steward.deps.clock.now();
+        const row = (id: string, status: 'pending' | 'delivered' | 'dead', createdAt: number) => ({
+          id,
+          realm: 'demo',
+          eventId: `e-${id}`,
+          eventType: 'share.granted',
+          channel: 'webhook' as const,
+          target: 'r',
+          payload: { id: `e-${id}`, type: 'share.granted', at: createdAt, realm: 'demo', data: {} },
+          attempts: 1,
+          nextAttemptAt: createdAt * 1000,
+          status,
+          lastError: null,
+          lockedUntil: null,
+          createdAt,
+        });
+        await steward.deps.store.outbox.enqueue([
+          row('old-delivered', 'delivered', now - 7200),
+          row('old-dead', 'dead', now - 7200),
+          row('old-pending', 'pending', now - 7200),
+          row('new-delivered', 'delivered', now - 60),
+        ]);
+        const purge = startPeriodicPurge(steward.deps, steward.app.log);
+        await purge.runOnce();
+        await purge.stop();
+        const left = (await steward.deps.store.outbox.list('demo', undefined, 100)).map((d) => d.id).sort();
+        assert.deepEqual(left, ['new-delivered', 'old-pending']);
+      } finally {
         await steward.close();
         await steward.dropDatabase();
       }

@@ -1,8 +1,9 @@
 /**
  * @module periodic-purge
  * The housekeeping `steward serve` runs every `STEWARD_PURGE_INTERVAL` seconds: expired tickets,
- * tokens, sessions and retired keys (core services/purge), and stale rate-limit counters and sign-in
- * failures. Each run is bounded (a few batches per kind) so it never holds the database for long, the
+ * tokens, sessions and retired keys (core services/purge), stale rate-limit counters and sign-in
+ * failures, and outbox deliveries delivered or dead longer than `STEWARD_NOTIFY_RETENTION`. Each run
+ * is bounded (a few batches per kind) so it never holds the database for long, the
  * first run starts at a random point of the interval so nodes started together do not purge in step,
  * and a failure (the database away) is logged and retried at the next run. Safe on every node at once.
  */
@@ -30,7 +31,9 @@ export function startPeriodicPurge(deps: Deps, log: FastifyBaseLogger): Periodic
         const counts = await purgeExpired(deps, { batch: deps.config.purgeBatch, maxBatches: MAX_BATCHES_PER_RUN });
         const now = deps.clock.now();
         const limiter = await deps.store.rateLimits.purgeExpired(now, now - deps.config.lockoutResetSeconds);
-        log.debug({ ...counts, rateLimits: limiter }, 'purged expired rows');
+        const retention = deps.config.notifyRetention;
+        const outbox = retention > 0 ? await deps.store.outbox.purgeFinished(now - retention) : 0;
+        log.debug({ ...counts, rateLimits: limiter, outbox }, 'purged expired rows');
       } catch (err) {
         log.warn({ err }, 'periodic purge failed; retrying at the next run');
       } finally {

@@ -272,6 +272,13 @@ export const CONFIG_KEYS = [
     description: 'Longest wait between two attempts of one delivery, in milliseconds.',
   },
   {
+    env: 'STEWARD_NOTIFY_RETENTION',
+    key: 'notifyRetention',
+    type: 'count',
+    default: 604800,
+    description: 'Seconds delivered and dead deliveries stay in the outbox (for investigation) before the periodic purge deletes them; `0` keeps them forever.',
+  },
+  {
     env: 'STEWARD_WEBHOOKS',
     key: 'webhooks',
     type: 'string',

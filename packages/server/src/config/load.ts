@@ -43,6 +43,7 @@ export interface Config {
   notifyMaxAttempts: number;
   notifyRetryBaseMs: number;
   notifyRetryMaxMs: number;
+  notifyRetention: number;
   webhooks: string | null;
   smtpHost: string | null;
   smtpPort: number;
