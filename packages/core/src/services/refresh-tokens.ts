@@ -14,6 +14,8 @@ import type { Realm } from '../model/realm.ts';
 import type { TokenRecord } from '../model/token.ts';
 import type { User } from '../model/user.ts';
 import { issueRpt } from './issue-tokens.ts';
+import { rptIssuedEvents } from './grant-events.ts';
+import { publishEvents } from './publish-events.ts';
 import type { Ports } from './ports.ts';
 import { narrowScope, splitScope } from './token-scope.ts';
 import { prepareRefreshToken, prepareUserTokens, type GrantedTokens, type PreparedTokens } from './user-tokens.ts';
@@ -54,6 +56,9 @@ export async function redeemRefreshToken(
     // A revoked tombstone under the same hash lets a later replay be recognised as one.
     await tx.tokens.insert({ ...consumed, revoked: true });
     for (const record of [...next.records, refresh.record]) await tx.tokens.insert(record);
+    // A refreshed RPT is a new RPT for the owners' histories (services/grant-events).
+    const rpt = held.data.permissions ? next.records[0] : undefined;
+    if (rpt) await publishEvents(tx, rptIssuedEvents(ports, { realm: realm.id, requester: held.subject, clientId: client.clientId }, rpt.data.permissions ?? [], [], rpt.id));
     return true;
   });
   if (!redeemed) {
