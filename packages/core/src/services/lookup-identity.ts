@@ -29,10 +29,13 @@ const HOMOGLYPHS: Record<string, string> = {
 export function lookAlikeWarning(name: string): string | null {
   const normalized = name.normalize('NFKC');
   if (normalized !== name) return `"${name}" contains characters with a more common equivalent. Check it is the person you mean.`;
-  const chars = [...name];
-  const homoglyphs = chars.filter((c) => HOMOGLYPHS[c] !== undefined);
-  if (homoglyphs.length > 0) return `"${name}" contains letters from another alphabet that look like Latin ones (${[...new Set(homoglyphs)].join(' ')}). Check it is the person you mean.`;
-  if (/[^\x00-\x7f]/.test(name) && /[a-z]/i.test(name)) return `"${name}" mixes Latin letters with other characters. Check it is the person you mean.`;
+  const letters = [...name].filter((c) => /\p{L}/u.test(c));
+  const homoglyphs = letters.filter((c) => HOMOGLYPHS[c] !== undefined);
+  // Mixed with Latin letters, or a whole name spelt in look-alikes ("аре" in Cyrillic reads "ape").
+  const latin = letters.some((c) => /\p{Script=Latin}/u.test(c));
+  if (homoglyphs.length > 0 && (latin || homoglyphs.length === letters.length)) return `"${name}" contains letters from another alphabet that look like Latin ones (${[...new Set(homoglyphs)].join(' ')}). Check it is the person you mean.`;
+  if (/\p{Cf}/u.test(name)) return `"${name}" contains invisible characters. Check it is the person you mean.`;
+  if (latin && letters.some((c) => !/\p{Script=Latin}/u.test(c))) return `"${name}" mixes Latin letters with letters of another alphabet. Check it is the person you mean.`;
   // Digits inside a word of letters: b0b, a1ice.
   const local = name.split('@')[0]!;
   if (/[a-z][01]|[01][a-z]/i.test(local) && /^[a-z01]+$/i.test(local.replace(/[._-]/g, ''))) return `"${name}" has the digit 0 or 1 among letters, easily mistaken for O or l. Check it is the person you mean.`;

@@ -70,9 +70,9 @@ function secure(reply: FastifyReply): FastifyReply {
     .header('cross-origin-opener-policy', 'same-origin');
 }
 
-async function readDist(path: string): Promise<Buffer | null> {
+async function readDist(dist: string, path: string): Promise<Buffer | null> {
   try {
-    return await readFile(CONSOLE_DIST + path);
+    return await readFile(dist + path);
   } catch {
     return null;
   }
@@ -88,7 +88,8 @@ const notBuilt = layout(
 
 type RealmRequest = FastifyRequest<{ Params: { realm: string } }>;
 
-export function accountConsoleRoutes(app: FastifyInstance, deps: Deps): void {
+/** `dist` (ending with `/`) is where the build is read from; tests point it elsewhere. */
+export function accountConsoleRoutes(app: FastifyInstance, deps: Deps, dist: string = CONSOLE_DIST): void {
   app.route<{ Params: { realm: string } }>({
     method: 'GET',
     url: '/realms/:realm/account/',
@@ -97,7 +98,7 @@ export function accountConsoleRoutes(app: FastifyInstance, deps: Deps): void {
     handler: async (request: RealmRequest, reply) => {
       await loadRealm(deps, request.params.realm);
       secure(reply).header('cache-control', 'no-store');
-      const page = await readDist('index.html');
+      const page = await readDist(dist, 'index.html');
       if (page === null) return reply.code(503).header('content-type', 'text/html; charset=utf-8').header('retry-after', '60').send(notBuilt.value);
       return reply.code(200).header('content-type', 'text/html; charset=utf-8').send(page);
     },
@@ -123,7 +124,7 @@ export function accountConsoleRoutes(app: FastifyInstance, deps: Deps): void {
       await loadRealm(deps, request.params.realm);
       const match = ASSET_NAME.exec(request.params.file);
       const type = match ? TYPES[match[1]!] : undefined;
-      const body = type ? await readDist(`assets/${request.params.file}`) : null;
+      const body = type ? await readDist(dist, `assets/${request.params.file}`) : null;
       if (body === null) throw fail('not_found', 'No such file of the account console');
       return secure(reply).code(200).header('content-type', type!).header('cache-control', 'public, max-age=31536000, immutable').send(body);
     },
