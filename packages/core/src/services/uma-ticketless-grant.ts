@@ -8,8 +8,9 @@
  */
 import { decide, policySubjectOf, type EvaluationContext, type RequestingParty } from '../decision/decide.ts';
 import { difference, distinct, intersect } from '../decision/scopes.ts';
-import { fail } from '../errors.ts';
+import { fail, StewardError } from '../errors.ts';
 import type { Client } from '../model/client.ts';
+import type { Policy } from '../model/policy.ts';
 import type { GrantedPermission } from '../model/permission.ts';
 import type { Realm } from '../model/realm.ts';
 import type { Resource } from '../model/resource.ts';
@@ -18,6 +19,7 @@ import type { KeycloakPermission, PushedClaims, RequestedPermission } from './ke
 import { withMemberships } from './party-subjects.ts';
 import { loadPolicyGraph } from './policy-sharing.ts';
 import type { Ports } from './ports.ts';
+import { submitAccessRequests } from './submit-access-requests.ts';
 
 export type TicketlessResponseMode = 'permissions' | 'decision' | 'token';
 
@@ -63,14 +65,14 @@ export async function umaTicketlessGrant(ports: Ports, req: TicketlessGrantReque
   if (!server || server.disabled) throw fail('invalid_request', `Unknown resource server id: ${req.audience.slice(0, 100)}`);
 
   const wanted = mergeWanted(await Promise.all(req.permissions.map((p) => resolve(ports, req, p))));
-  const granted = await assess(ports, req, wanted);
+  const { granted, policies } = await assess(ports, req, wanted);
 
   const missing = wanted.map((w) => ({ w, absent: difference(w.scopes, granted.get(w.resource.id) ?? []) }));
   const anyGranted = wanted.some((w) => (granted.get(w.resource.id) ?? []).length > 0);
   // Fail-closed where the client reads the answer as a yes/no for everything it asked.
   const complete = missing.every(({ w, absent }) => (w.explicit ? absent.length === 0 : (granted.get(w.resource.id) ?? []).length > 0));
   if (!anyGranted || (req.mode !== 'token' && !complete)) {
-    const recorded = req.submitRequest && realm.settings.accessRequests ? await recordRequests(ports, req, missing) : false;
+    const recorded = req.submitRequest && realm.settings.accessRequests ? await recordRequests(ports, req, missing, policies) : false;
     throw fail('access_denied', recorded ? 'request_submitted' : 'not_authorized');
   }
 
@@ -133,15 +135,17 @@ function mergeWanted(list: Wanted[]): Wanted[] {
 }
 
 /** Granted scopes per resource id, assessed owner by owner with the UMA grant's `decide`. */
-async function assess(ports: Ports, req: TicketlessGrantRequest, wanted: Wanted[]): Promise<Map<string, string[]>> {
+async function assess(ports: Ports, req: TicketlessGrantRequest, wanted: Wanted[]): Promise<{ granted: Map<string, string[]>; policies: Policy[] }> {
   const { realm, party, client } = req;
   const resharing = realm.settings.resharing !== false;
   const byOwner = new Map<string, Wanted[]>();
   for (const w of wanted) byOwner.set(w.resource.owner, [...(byOwner.get(w.resource.owner) ?? []), w]);
   const granted = new Map<string, string[]>();
+  const loaded: Policy[] = [];
   for (const [owner, list] of byOwner) {
     const resources = list.map((w) => w.resource);
     const graph = party.subject === owner ? { policies: [], sharers: new Map<string, string>() } : await loadPolicyGraph(ports.store, { realm: realm.id, owner, resources, party, resharing });
+    loaded.push(...graph.policies);
     const context: EvaluationContext = { now: ports.clock.now(), clientId: client.clientId, resharing, sharers: graph.sharers };
     const decision = decide({
       owner,
@@ -157,30 +161,38 @@ async function assess(ports: Ports, req: TicketlessGrantRequest, wanted: Wanted[
     if (decision.kind !== 'permit') continue;
     for (const p of decision.permissions) granted.set(p.resourceId, intersect(p.scopes, list.find((w) => w.resource.id === p.resourceId)!.scopes));
   }
-  return granted;
+  return { granted, policies: loaded };
 }
 
-/** Records what is missing as pending access requests for the owners; true when any was recorded. */
-async function recordRequests(ports: Ports, req: TicketlessGrantRequest, missing: Array<{ w: Wanted; absent: string[] }>): Promise<boolean> {
+/**
+ * Records what is missing as pending access requests, owner by owner, through the access-request service
+ * (events, and the owner's standing denials respected); true when any was recorded.
+ */
+async function recordRequests(ports: Ports, req: TicketlessGrantRequest, missing: Array<{ w: Wanted; absent: string[] }>, policies: readonly Policy[]): Promise<boolean> {
   const { realm, party, client } = req;
   if (party.kind !== 'user') return false;
-  const now = ports.clock.now();
+  const byOwner = new Map<string, Array<{ w: Wanted; absent: string[] }>>();
+  for (const m of missing) {
+    if (m.absent.length === 0 || m.w.resource.owner === party.subject) continue;
+    byOwner.set(m.w.resource.owner, [...(byOwner.get(m.w.resource.owner) ?? []), m]);
+  }
   let recorded = false;
-  for (const { w, absent } of missing) {
-    if (absent.length === 0 || w.resource.owner === party.subject) continue;
-    await ports.store.accessRequests.upsertPending({
-      realm: realm.id,
-      id: ports.random.uuid(),
-      owner: w.resource.owner,
-      resourceId: w.resource.id,
-      requester: party.subject,
-      clientId: client.clientId,
-      scopes: absent,
-      status: 'pending',
-      createdAt: now,
-      updatedAt: now,
-    });
-    recorded = true;
+  for (const [owner, list] of byOwner) {
+    try {
+      await submitAccessRequests(ports, {
+        realm: realm.id,
+        owner,
+        requester: party.subject,
+        clientId: client.clientId,
+        requests: list.map(({ w, absent }) => ({ resourceId: w.resource.id, scopes: absent, owner, resourceServer: w.resource.resourceServer })),
+        resources: list.map(({ w }) => w.resource),
+        policies,
+      });
+      recorded = true;
+    } catch (e) {
+      // The owner already denied these: refused as not authorized.
+      if (!(e instanceof StewardError && e.code === 'request_denied')) throw e;
+    }
   }
   return recorded;
 }
