@@ -13,7 +13,8 @@ import { dialects } from '../../packages/store/test/databases.ts';
 import { request } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
 import { rptPermissions, UmaWorld } from '../uma-grant/fixture.ts';
-import { enableAdmin, ownerSession, publish, putPolicy, register } from './fixture.ts';
+import { SCOPES, TYPES } from '../../examples/records-rs/src/index.ts';
+import { assertOAuthError, enableAdmin, ownerSession, publish, putPolicy, register } from './fixture.ts';
 
 interface Example {
   file: string;
@@ -73,5 +74,18 @@ for (const dialect of dialects) {
         assert.deepEqual(rptPermissions(res.json.access_token), [[id, example.expected]]);
       });
     }
+
+    it('the reference resource server\'s own configuration (seed 004) is published by Steward too, and its registrations pass', async () => {
+      const config = { scopes: SCOPES, types: TYPES };
+      await publish(s, 'demo', 'photoz-rs', config);
+      assert.deepEqual((await request(s.app, 'GET', '/realms/demo/authz/resource-servers/photoz-rs/configuration')).json, JSON.parse(JSON.stringify(config)));
+      const w = new UmaWorld(s);
+      const pat = await w.pat('alice');
+      // What records-rs registers: the type's template plus the owner's private scopes.
+      const record = await register(w, pat, { name: 'Medical record', type: 'healthcare', resource_scopes: [...TYPES.healthcare.scopes, 'annotate'] });
+      assert.equal(record.status, 201, record.body);
+      assert.deepEqual((await register(w, pat, { name: 'Account', type: 'finance' })).json.resource_scopes, [...TYPES.finance.scopes]);
+      assertOAuthError(await register(w, pat, { name: 'Odd record', type: 'healthcare', resource_scopes: ['meta', 'transfer'] }), 400, 'invalid_request', /Scope 'transfer' is published by resource server photoz-rs/);
+    });
   });
 }
