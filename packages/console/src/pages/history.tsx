@@ -27,7 +27,7 @@ const TYPES: Array<{ value: string; label: string }> = [
   { value: '', label: 'All events' },
   { value: 'share.granted', label: 'Access granted' },
   { value: 'share.revoked', label: 'Access revoked' },
-  { value: 'access_request.created', label: 'Requests' },
+  { value: 'access_request.created', label: 'Access requested' },
   { value: 'access_request.approved', label: 'Requests approved' },
   { value: 'access_request.denied', label: 'Requests denied' },
   { value: 'rpt.issued', label: 'Tokens issued' },
@@ -141,8 +141,8 @@ export function HistoryPage() {
           </select>
         </div>
         <div className="field">
-          <label htmlFor={ids.person}>Person (exact username)</label>
-          <input id={ids.person} type="text" value={draft.person} onChange={(e) => setDraft({ ...draft, person: e.target.value })} autoComplete="off" spellCheck={false} />
+          <label htmlFor={ids.person}>Person</label>
+          <input id={ids.person} type="text" value={draft.person} placeholder="Exact username" onChange={(e) => setDraft({ ...draft, person: e.target.value })} autoComplete="off" spellCheck={false} />
         </div>
         <div className="field">
           <label htmlFor={ids.from}>From</label>
