@@ -140,6 +140,11 @@ for (const dialect of dialects) {
       assertOAuthError(await admin(s, 'POST', '/admin/realms/demo/organizations', { id: 'y', members: [] }), 400, 'invalid_request', /Unknown member/);
       assert.equal((await admin(s, 'GET', '/admin/realms/demo/organizations/x')).status, 404);
       assert.deepEqual((await admin(s, 'GET', '/admin/realms/demo/organizations')).json.map((o: any) => o.id), ['acme', 'partner']);
+      // The organization's PAT stops working once its client no longer acts for it.
+      assert.equal((await admin(s, 'DELETE', `/admin/realms/demo/organizations/acme/clients/${ACME_RS.id}`)).status, 204);
+      assertOAuthError(await register(w, acmePat, { name: 'Too late', resource_scopes: ['read'] }), 401, 'invalid_token');
+      const own = await postForm(s.app, TOKEN, { grant_type: 'client_credentials' }, { authorization: basic(ACME_RS.id, ACME_RS.secret) });
+      assert.equal(payload(own.json.access_token).sub, ACME_RS.id);
     });
   });
 }
