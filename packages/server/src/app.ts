@@ -42,6 +42,7 @@ import { adminGroupRoutes } from './endpoints/admin-groups.ts';
 import { adminOrganizationRoutes } from './endpoints/admin-organizations.ts';
 import { realmInfoRoutes } from './endpoints/realm-info.ts';
 import { umaPolicyRoutes } from './endpoints/uma-policy.ts';
+import { permissionTicketRoutes } from './endpoints/permission-ticket.ts';
 import { metricsRoutes } from './endpoints/metrics.ts';
 import { installMetrics } from './http/metrics.ts';
 import { trustProxyOption } from './http/proxy.ts';
@@ -117,6 +118,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   jwksRoutes(app, deps);
   realmInfoRoutes(app, deps);
   umaPolicyRoutes(app, deps);
+  permissionTicketRoutes(app, deps);
   tokenRoutes(app, deps);
   authorizeRoutes(app, deps);
   logoutRoutes(app, deps);

@@ -95,7 +95,8 @@ const DOCS = {
 type RealmParams = { Params: { realm: string } };
 type ItemParams = { Params: { realm: string; id: string } };
 
-async function callerOf(deps: Deps, request: FastifyRequest<RealmParams>, reply: FastifyReply): Promise<UmaPolicyCaller> {
+/** The owner behind a Keycloak-style owner call: her own token (scope `sharing`) of the resource server. */
+export async function ownerCallerOf(deps: Deps, request: FastifyRequest<RealmParams>, reply: FastifyReply): Promise<UmaPolicyCaller> {
   const realm = await loadRealm(deps, request.params.realm);
   const active = await requireBearer(deps, realm, request, reply);
   reply.header('cache-control', 'no-store');
@@ -167,12 +168,12 @@ function single(query: Record<string, unknown>, member: string): string | undefi
 
 export function umaPolicyRoutes(app: FastifyInstance, deps: Deps): void {
   app.post<ItemParams>(ITEM, { config: { docs: DOCS.create } }, async function createPolicy(request, reply) {
-    const caller = await callerOf(deps, request, reply);
+    const caller = await ownerCallerOf(deps, request, reply);
     return createUmaPolicy(deps, caller, request.params.id, parseUmaPolicy(jsonBody(request.headers['content-type'], request.body)));
   });
 
   app.get<RealmParams & { Querystring: Record<string, unknown> }>(COLLECTION, { config: { docs: DOCS.list } }, async function listPolicies(request, reply) {
-    const caller = await callerOf(deps, request, reply);
+    const caller = await ownerCallerOf(deps, request, reply);
     const q = request.query;
     const name = single(q, 'name');
     const resource = single(q, 'resource');
@@ -187,17 +188,17 @@ export function umaPolicyRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.get<ItemParams>(ITEM, { config: { docs: DOCS.read } }, async function readPolicy(request, reply) {
-    return readUmaPolicy(deps, await callerOf(deps, request, reply), request.params.id);
+    return readUmaPolicy(deps, await ownerCallerOf(deps, request, reply), request.params.id);
   });
 
   app.put<ItemParams>(ITEM, { config: { docs: DOCS.replace } }, async function replacePolicy(request, reply) {
-    const caller = await callerOf(deps, request, reply);
+    const caller = await ownerCallerOf(deps, request, reply);
     await updateUmaPolicy(deps, caller, request.params.id, parseUmaPolicy(jsonBody(request.headers['content-type'], request.body), request.params.id));
     return reply.code(204).send();
   });
 
   app.delete<ItemParams>(ITEM, { config: { docs: DOCS.delete } }, async function deletePolicy(request, reply) {
-    await deleteUmaPolicy(deps, await callerOf(deps, request, reply), request.params.id);
+    await deleteUmaPolicy(deps, await ownerCallerOf(deps, request, reply), request.params.id);
     return reply.code(204).send();
   });
 }

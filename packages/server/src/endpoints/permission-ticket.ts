@@ -1,0 +1,184 @@
+/**
+ * @module endpoints/permission-ticket
+ * Keycloak's owner-managed permission tickets: `/realms/{realm}/authz/protection/permission/ticket`
+ * (`POST` create, `GET` query, `GET /count`, `PUT` to grant or ungrant, `DELETE /{id}`), with the
+ * caller's own token (scope `sharing`) of the resource server. Tickets are the shares and pending
+ * access requests Steward already keeps (services/permission-tickets).
+ */
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import { createPermissionTicket, deletePermissionTicket, fail, queryPermissionTickets, updatePermissionTicket, type PermissionTicketQuery } from '@steward/core';
+import type { Deps } from '../deps.ts';
+import type { RouteDocs } from '../http/route-docs.ts';
+import { checkString, isJsonObject, jsonBody } from '../wire/resource.ts';
+import { ownerCallerOf } from './uma-policy.ts';
+
+const URL_PATH = '/realms/:realm/authz/protection/permission/ticket';
+const ERRORS = ['invalid_request', 'invalid_token', 'insufficient_scope', 'forbidden', 'not_found'] as const;
+const AUTH = 'The caller\'s own access token (scope `sharing`) issued to the resource server of the resources.';
+
+const TicketSchema = Type.Object(
+  {
+    id: Type.String({ description: 'Opaque ticket id.' }),
+    owner: Type.String(),
+    resource: Type.String(),
+    scope: Type.String({ description: 'The scope name (Steward scopes have no separate ids).' }),
+    granted: Type.Boolean(),
+    requester: Type.String({ description: 'The requester\'s user id.' }),
+    ownerName: Type.Optional(Type.String()),
+    resourceName: Type.Optional(Type.String()),
+    scopeName: Type.Optional(Type.String()),
+    requesterName: Type.Optional(Type.String()),
+  },
+  { $id: 'PermissionTicket' },
+);
+
+const QUERY = Type.Object({
+  resourceId: Type.Optional(Type.String()),
+  requester: Type.Optional(Type.String({ description: 'User id or username.' })),
+  owner: Type.Optional(Type.String({ description: 'User id or username.' })),
+  granted: Type.Optional(Type.Boolean()),
+  scopeId: Type.Optional(Type.String({ description: 'A scope name.' })),
+  returnNames: Type.Optional(Type.Boolean()),
+  first: Type.Optional(Type.Integer()),
+  max: Type.Optional(Type.Integer({ description: '1–1000; default 100.' })),
+});
+
+const DOCS = {
+  create: {
+    summary: 'Grant a scope to a user (Keycloak permission ticket)',
+    description: `The owner grants one scope of her resource to one user (\`requester\` id or \`requesterName\`; \`scope\` or \`scopeName\`; \`granted: true\`): added to her sharing policy on the resource. ${AUTH}`,
+    tags: ['Protection API'],
+    operationId: 'createPermissionTicket',
+    auth: 'bearer',
+    body: { contentType: 'application/json', schema: Type.Object({ resource: Type.String(), requester: Type.Optional(Type.String()), requesterName: Type.Optional(Type.String()), scope: Type.Optional(Type.String()), scopeName: Type.Optional(Type.String()), granted: Type.Boolean() }) },
+    responses: { '200': { description: 'The ticket.', schema: TicketSchema } },
+    errors: ERRORS,
+  },
+  query: {
+    summary: 'Query permission tickets (Keycloak)',
+    description: `Granted tickets (shares) and pending ones (access requests) on the caller's resources, and those naming her as requester. ${AUTH}`,
+    tags: ['Protection API'],
+    operationId: 'queryPermissionTickets',
+    auth: 'bearer',
+    query: QUERY,
+    responses: { '200': { description: 'The tickets.', schema: Type.Array(TicketSchema) } },
+    errors: ERRORS,
+  },
+  count: {
+    summary: 'Count permission tickets (Keycloak)',
+    tags: ['Protection API'],
+    operationId: 'countPermissionTickets',
+    auth: 'bearer',
+    query: QUERY,
+    responses: { '200': { description: 'How many tickets match (paging ignored).', schema: Type.Integer() } },
+    errors: ERRORS,
+  },
+  update: {
+    summary: 'Grant or ungrant a permission ticket (Keycloak)',
+    description: `The owner sets \`granted\` on the ticket \`id\`: true approves a pending request for that scope, false withdraws a granted scope. ${AUTH}`,
+    tags: ['Protection API'],
+    operationId: 'updatePermissionTicket',
+    auth: 'bearer',
+    body: { contentType: 'application/json', schema: Type.Object({ id: Type.String(), granted: Type.Boolean() }) },
+    responses: { '204': { description: 'Done. Empty body.' } },
+    errors: ERRORS,
+  },
+  delete: {
+    summary: 'Delete a permission ticket (Keycloak)',
+    description: `The owner withdraws a granted scope or denies a pending request; the requester may give up a granted scope. ${AUTH}`,
+    tags: ['Protection API'],
+    operationId: 'deletePermissionTicket',
+    auth: 'bearer',
+    params: { id: 'The ticket id.' },
+    responses: { '204': { description: 'Deleted. Empty body.' } },
+    errors: ERRORS,
+  },
+} satisfies Record<string, RouteDocs>;
+
+type RealmParams = { Params: { realm: string } };
+
+function single(query: Record<string, unknown>, member: string): string | undefined {
+  const value = query[member];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw fail('invalid_request', `Query parameter ${member} is repeated`);
+  return value;
+}
+
+function flag(value: string | undefined, member: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'true' && value !== 'false') throw fail('invalid_request', `${member} must be true or false`);
+  return value === 'true';
+}
+
+function integer(value: string | undefined, member: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^-?[0-9]{1,7}$/.test(value)) throw fail('invalid_request', `${member} must be an integer`);
+  const n = Number(value);
+  if (n < min || n > max) throw fail('invalid_request', `${member} must be from ${min} to ${max}`);
+  return n;
+}
+
+function queryOf(query: Record<string, unknown>, paged: boolean): PermissionTicketQuery {
+  const q: PermissionTicketQuery = {
+    returnNames: flag(single(query, 'returnNames'), 'returnNames') ?? false,
+    first: paged ? Math.max(0, integer(single(query, 'first'), 'first', 0, -1, 1_000_000)) : 0,
+    max: paged ? integer(single(query, 'max'), 'max', 100, 1, 1000) : Number.MAX_SAFE_INTEGER,
+  };
+  const granted = flag(single(query, 'granted'), 'granted');
+  if (granted !== undefined) q.granted = granted;
+  for (const [member, key] of [['resourceId', 'resourceId'], ['requester', 'requester'], ['owner', 'owner'], ['scopeId', 'scope']] as const) {
+    const value = single(query, member);
+    if (value !== undefined) q[key] = value;
+  }
+  return q;
+}
+
+function optional(body: Record<string, unknown>, member: string): string | undefined {
+  const value = body[member];
+  return value === undefined || value === null ? undefined : checkString(member, value, 256, false);
+}
+
+export function permissionTicketRoutes(app: FastifyInstance, deps: Deps): void {
+  app.post<RealmParams>(URL_PATH, { config: { docs: DOCS.create } }, async function createTicket(request, reply) {
+    const caller = await ownerCallerOf(deps, request, reply);
+    const body = jsonBody(request.headers['content-type'], request.body);
+    if (!isJsonObject(body)) throw fail('invalid_request', 'The ticket must be a JSON object');
+    const resource = optional(body, 'resource');
+    const requester = optional(body, 'requester');
+    const requesterName = optional(body, 'requesterName');
+    const scope = optional(body, 'scopeName') ?? optional(body, 'scope');
+    if (resource === undefined) throw fail('invalid_request', 'resource is required');
+    if ((requester === undefined) === (requesterName === undefined)) throw fail('invalid_request', 'Send one of requester and requesterName');
+    if (scope === undefined) throw fail('invalid_request', 'scope or scopeName is required');
+    if (typeof body.granted !== 'boolean') throw fail('invalid_request', 'granted must be true or false');
+    return createPermissionTicket(deps, caller, { resource, requester: (requester ?? requesterName)!, byName: requesterName !== undefined, scope, granted: body.granted });
+  });
+
+  app.get<RealmParams & { Querystring: Record<string, unknown> }>(URL_PATH, { config: { docs: DOCS.query } }, async function queryTickets(request, reply) {
+    const caller = await ownerCallerOf(deps, request, reply);
+    return queryPermissionTickets(deps, caller, queryOf(request.query, true));
+  });
+
+  app.get<RealmParams & { Querystring: Record<string, unknown> }>(`${URL_PATH}/count`, { config: { docs: DOCS.count } }, async function countTickets(request, reply) {
+    const caller = await ownerCallerOf(deps, request, reply);
+    return (await queryPermissionTickets(deps, caller, queryOf(request.query, false))).length;
+  });
+
+  app.put<RealmParams>(URL_PATH, { config: { docs: DOCS.update } }, async function updateTicket(request, reply) {
+    const caller = await ownerCallerOf(deps, request, reply);
+    const body = jsonBody(request.headers['content-type'], request.body);
+    if (!isJsonObject(body)) throw fail('invalid_request', 'The ticket must be a JSON object');
+    const id = optional(body, 'id');
+    if (id === undefined) throw fail('invalid_request', 'id is required');
+    if (typeof body.granted !== 'boolean') throw fail('invalid_request', 'granted must be true or false');
+    await updatePermissionTicket(deps, caller, id, body.granted);
+    return reply.code(204).send();
+  });
+
+  app.delete<RealmParams & { Params: { id: string } }>(`${URL_PATH}/:id`, { config: { docs: DOCS.delete } }, async function deleteTicket(request, reply) {
+    const caller = await ownerCallerOf(deps, request, reply);
+    await deletePermissionTicket(deps, caller, request.params.id);
+    return reply.code(204).send();
+  });
+}
