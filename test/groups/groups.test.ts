@@ -100,6 +100,19 @@ for (const dialect of dialects) {
       assert.equal((await admin(s, 'GET', `/admin/realms/demo/groups/${mine}`)).json.name, 'book-club');
     });
 
+    it('a requesting party may re-share with a group: its members get what the sharer holds', async () => {
+      await group('crew-b', ['chris'], true);
+      const r = await w.resource('alice', ['view', 'edit']);
+      await putPolicy(s, 'demo', alice, 'alice', r, [{ subject: 'bob', scopes: ['view'] }]);
+      const bob = await ownerSession(s, 'bob');
+      const reshare = await putPolicy(s, 'demo', bob, 'bob', r, [{ subject: 'group:crew-b', scopes: ['view'] }]);
+      assert.equal(reshare.status, 201, reshare.body);
+      const res = await grantView('chris', r);
+      assert.equal(res.status, 200, res.body);
+      assert.deepEqual(rptPermissions(res.json.access_token), [[r, ['view']]]);
+      assertError(await grantView('dave', r), 403, 'request_submitted');
+    });
+
     it('bad input: names like user names, bad characters, duplicates, unknown users and groups', async () => {
       assertOAuthError(await admin(s, 'POST', '/admin/realms/demo/groups', { name: 'bob' }), 400, 'invalid_request', /Group name 'bob' is the username of a user of this realm/);
       assertOAuthError(await admin(s, 'POST', '/admin/realms/demo/groups', { name: 'bob@example.com' }), 400, 'invalid_request', /Group name 'bob@example.com' is not allowed/);
