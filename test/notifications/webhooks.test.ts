@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { addWebhook } from '@steward/core';
+import { addWebhook, isStewardError, listDeadDeliveries, retryDeadDelivery } from '@steward/core';
 import { verifySignature } from '@steward/server';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { freePort } from '../helpers/steward.ts';
@@ -101,7 +101,7 @@ for (const dialect of dialects) {
       }
     });
 
-    it('dead-letters after the configured attempts against a receiver that always fails; counts show it', async () => {
+    it('dead-letters after the configured attempts against a receiver that always fails; counts show it; a retry sends it again', async () => {
       const failing = await new Receiver().start();
       failing.answer = () => ({ status: 503 });
       await addWebhook(steward.deps, 'demo', { id: 'failing', url: failing.url, secret: SECRET, events: ['access_request.denied'] });
@@ -117,6 +117,14 @@ for (const dialect of dialects) {
         assert.equal(failing.received.length, 4);
         const after = await steward.deps.store.outbox.counts();
         assert.equal(after.dead, before.dead + 1);
+        // Once the receiver is fixed, the administrator sends it again: it is not lost.
+        assert.ok((await listDeadDeliveries(steward.deps, 'demo')).some((d) => d.id === dead.id));
+        await assert.rejects(retryDeadDelivery(steward.deps, 'other-realm', dead.id), (e) => isStewardError(e) && e.code === 'not_found');
+        failing.answer = () => ({ status: 200 });
+        await retryDeadDelivery(steward.deps, 'demo', dead.id);
+        await eventually('delivered after the retry', async () => (await steward.deps.store.outbox.get(dead.id))?.status === 'delivered');
+        assert.equal(failing.received.length, 5);
+        await assert.rejects(retryDeadDelivery(steward.deps, 'demo', dead.id), (e) => isStewardError(e) && e.code === 'not_found');
       } finally {
         await failing.stop();
         await steward.deps.store.webhooks.delete('demo', 'failing');

@@ -377,6 +377,11 @@ export interface OutboxStore {
   deadLetter(id: string, claim: string, error: string): Promise<boolean>;
   /** Null when absent. */
   get(id: string): Promise<OutboxDelivery | null>;
+  /**
+   * Gives a dead delivery of the realm a new start: pending, attempts 0, due at `now` (ms), unlocked; the
+   * last error stays until the next attempt. False when absent, of another realm, or not dead.
+   */
+  requeue(realm: string, id: string, now: number): Promise<boolean>;
   /** The realm's deliveries with this status (all when undefined), oldest first, at most `limit`. */
   list(realm: string, status?: OutboxStatus, limit?: number): Promise<OutboxDelivery[]>;
   /** How many deliveries are in each status, over every realm (the backlog metric). */

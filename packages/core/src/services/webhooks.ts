@@ -1,9 +1,10 @@
 /**
  * @module services/webhooks
- * A realm's webhook subscriptions: add (or replace), list and remove. The administrator API, the CLI,
- * realm creation and the `webhooks` configuration key all go through these, so one set of rules holds:
- * an http(s) URL without credentials or fragment, an id unique in the realm, a secret of at least 16
- * characters (generated when omitted and shown once), and events among `WEBHOOK_EVENTS`.
+ * A realm's webhook subscriptions: add (or replace), list and remove; and its dead deliveries: list
+ * and send again. The administrator API, the CLI, realm creation and the `webhooks` configuration key
+ * all go through these, so one set of rules holds: an http(s) URL without credentials or fragment, an
+ * id unique in the realm, a secret of at least 16 characters (generated when omitted and shown once),
+ * and events among `WEBHOOK_EVENTS`.
  */
 import { fail } from '../errors.ts';
 import {
@@ -15,6 +16,7 @@ import {
   type WebhookEvent,
   type WebhookView,
 } from '../model/webhook.ts';
+import type { OutboxDelivery } from '../model/outbox.ts';
 import type { Ports } from './ports.ts';
 
 /** What a caller gives: everything but the realm and the creation time; most members optional. */
@@ -97,4 +99,17 @@ export async function listWebhooks(ports: Ports, realm: string): Promise<Webhook
 /** Removes a webhook; `not_found` when the realm has none of this id. Its pending deliveries are dropped as dead. */
 export async function removeWebhook(ports: Ports, realm: string, id: string): Promise<void> {
   if (!(await ports.store.webhooks.delete(realm, id))) throw fail('not_found', `No webhook ${id} in realm ${realm}`);
+}
+
+/** The realm's dead deliveries (webhook calls and e-mails given up), oldest first, at most `limit`. */
+export async function listDeadDeliveries(ports: Ports, realm: string, limit = 100): Promise<OutboxDelivery[]> {
+  return ports.store.outbox.list(realm, 'dead', limit);
+}
+
+/**
+ * Sends a dead delivery again (after its receiver was fixed): it starts over with the full number of
+ * attempts. `not_found` unless the realm has a dead delivery with this id.
+ */
+export async function retryDeadDelivery(ports: Ports, realm: string, id: string): Promise<void> {
+  if (!(await ports.store.outbox.requeue(realm, id, ports.clock.now() * 1000))) throw fail('not_found', `No dead delivery ${id} in realm ${realm}`);
 }

@@ -87,6 +87,17 @@ export class KyselyOutboxStore implements OutboxStore {
     return row ? toDelivery(row) : null;
   }
 
+  async requeue(realm: string, id: string, now: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('outbox')
+      .set({ status: 'pending', attempts: 0, next_attempt_at: now, locked_until: null, claim: null })
+      .where('realm', '=', realm)
+      .where('id', '=', id)
+      .where('status', '=', 'dead')
+      .executeTakeFirst();
+    return affected(result.numUpdatedRows) > 0;
+  }
+
   async list(realm: string, status?: OutboxStatus, limit = 100): Promise<OutboxDelivery[]> {
     let query = this.#db.selectFrom('outbox').selectAll().where('realm', '=', realm);
     if (status !== undefined) query = query.where('status', '=', status);

@@ -159,6 +159,26 @@ export function outboxTests(handle: () => StoreHandle): void {
       assert.equal(dead!.attempts, 2);
     });
 
+    it('requeue gives a dead delivery of the realm a new start, and nothing else', async () => {
+      const d = delivery('r1');
+      const pending = delivery('r1');
+      await store().outbox.enqueue([d, pending]);
+      const [c] = await store().outbox.claimDue(MS, 1, 1000);
+      assert.equal(c!.id, d.id);
+      await store().outbox.deadLetter(d.id, c!.claim, 'HTTP 500');
+      assert.equal(await store().outbox.requeue('r2', d.id, MS + 5), false, 'another realm');
+      assert.equal(await store().outbox.requeue('r1', pending.id, MS + 5), false, 'not dead');
+      assert.equal(await store().outbox.requeue('r1', 'nope', MS + 5), false);
+      assert.equal(await store().outbox.requeue('r1', d.id, MS + 5), true);
+      const again = await store().outbox.get(d.id);
+      assert.deepEqual(
+        { status: again!.status, attempts: again!.attempts, next: again!.nextAttemptAt, locked: again!.lockedUntil, error: again!.lastError },
+        { status: 'pending', attempts: 0, next: MS + 5, locked: null, error: 'HTTP 500' },
+      );
+      assert.equal(await store().outbox.requeue('r1', d.id, MS + 5), false, 'no longer dead');
+      assert.deepEqual((await store().outbox.claimDue(MS + 5, 5, 1000)).map((x) => x.id).sort(), [d.id, pending.id].sort());
+    });
+
     it('claims only the channels asked for', async () => {
       const mail = delivery('r1', { channel: 'mail', target: 'bob@example.org' });
       const hook = delivery('r1');
