@@ -95,6 +95,16 @@ for (const dialect of dialects) {
       assert.ok(pending.some((r) => r.resourceId === w.album && r.scopes.includes('edit') && r.requester === payload(w.bob).sub), JSON.stringify(pending));
     });
 
+    it('permission_resource_format=uri names the party\'s own resource by one of its uris, patterns with permission_resource_matching_uri', async () => {
+      const reg = await call(`${w.s.baseUrl}/realms/demo/authz/protection/resource_set`, { headers: { authorization: `Bearer ${w.alice}` }, json: { name: 'Gallery', resource_scopes: ['view'], uris: ['/galleries/alice/*'] } });
+      assert.equal(reg.status, 201, reg.body);
+      const ask = (uri: string, matching: boolean) =>
+        enforcerAsk(w, w.alice, [`${uri}#view`], [['response_mode', 'permissions'], ['permission_resource_format', 'uri'], ...(matching ? [['permission_resource_matching_uri', 'true'] as [string, string]] : [])]);
+      assert.deepEqual((await ask('/galleries/alice/*', false)).json, [{ rsid: reg.json._id, rsname: 'Gallery', scopes: ['view'] }]);
+      assert.equal((await ask('/galleries/alice/summer', false)).status, 400);
+      assert.deepEqual((await ask('/galleries/alice/summer', true)).json, [{ rsid: reg.json._id, rsname: 'Gallery', scopes: ['view'] }]);
+    });
+
     it('response_permissions_limit keeps the first N permissions', async () => {
       const res = await enforcerAsk(w, w.bob, ['Album#view', 'Photo#download'], [['response_mode', 'permissions'], ['response_permissions_limit', '1']]);
       assert.equal(res.status, 200, res.body);
@@ -115,7 +125,8 @@ for (const dialect of dialects) {
       ['claims of another format', () => enforcerAsk(w, w.bob, ['Album'], [['response_mode', 'permissions'], ['claim_token', 'e30'], ['claim_token_format', 'urn:other']]), 400, 'invalid_request'],
       ['a limit of 0', () => enforcerAsk(w, w.bob, ['Album'], [['response_mode', 'permissions'], ['response_permissions_limit', '0']]), 400, 'invalid_request'],
       ['submit_request=maybe', () => enforcerAsk(w, w.bob, ['Album'], [['response_mode', 'permissions'], ['submit_request', 'maybe']]), 400, 'invalid_request'],
-      ['permission_resource_format=uri', () => enforcerAsk(w, w.bob, ['/album'], [['response_mode', 'permissions'], ['permission_resource_format', 'uri']]), 400, 'invalid_request'],
+      ['permission_resource_format=path', () => enforcerAsk(w, w.bob, ['/album'], [['response_mode', 'permissions'], ['permission_resource_format', 'path']]), 400, 'invalid_request'],
+      ['a URI no resource of the party has', () => enforcerAsk(w, w.bob, ['/albums/alice'], [['response_mode', 'permissions'], ['permission_resource_format', 'uri']]), 400, 'invalid_resource_id'],
       ['a wrong secret', () => call(`${w.s.issuer}/protocol/openid-connect/token`, { headers: { authorization: `Basic ${Buffer.from(`${RS.id}:wrong`).toString('base64')}` }, form: [['grant_type', UMA], ['audience', RS.id], ['subject_token', w.bob], ['permission', 'Album']] }), 401, 'invalid_client'],
     ];
     for (const [name, send, status, error] of bad) {

@@ -70,14 +70,17 @@ function urisOf(resource: Resource): string[] {
   return Array.isArray(uris) ? uris.filter((u): u is string => typeof u === 'string') : [];
 }
 
+/** Whether one of the resource's `uris` is `uri`, or (with `matching`) a pattern `uri` fits. */
+export function resourceHasUri(resource: Resource, uri: string, matching: boolean): boolean {
+  const uris = urisOf(resource);
+  return uris.includes(uri) || (matching && uris.some((u) => uriPattern(u).test(uri)));
+}
+
 function matches(resource: Resource, q: KeycloakResourceQuery): boolean {
   if (q.name !== undefined && !(q.exactName ? resource.name === q.name : (resource.name ?? '').includes(q.name))) return false;
   if (q.type !== undefined && resource.type !== q.type) return false;
   if (q.scope !== undefined && !resource.scopes.includes(q.scope)) return false;
-  if (q.uri !== undefined) {
-    const uris = urisOf(resource);
-    if (!uris.includes(q.uri) && !(q.matchingUri && uris.some((u) => uriPattern(u).test(q.uri!)))) return false;
-  }
+  if (q.uri !== undefined && !resourceHasUri(resource, q.uri, q.matchingUri)) return false;
   return true;
 }
 

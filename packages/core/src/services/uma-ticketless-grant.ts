@@ -15,6 +15,7 @@ import type { GrantedPermission } from '../model/permission.ts';
 import type { Realm } from '../model/realm.ts';
 import type { Resource } from '../model/resource.ts';
 import { issueRpt } from './issue-tokens.ts';
+import { resourceHasUri } from './keycloak-resources.ts';
 import type { KeycloakPermission, PushedClaims, RequestedPermission } from './keycloak-permissions.ts';
 import { withMemberships } from './party-subjects.ts';
 import { loadPolicyGraph } from './policy-sharing.ts';
@@ -41,6 +42,9 @@ export interface TicketlessGrantRequest {
   limit?: number;
   /** Record an access request for the owner when refused (only where the realm records them). */
   submitRequest: boolean;
+  /** `uri`: each `permission` names a resource by one of its `uris` (patterns too with `matchingUri`). */
+  resourceFormat?: 'id' | 'uri';
+  matchingUri?: boolean;
 }
 
 export type TicketlessGrantResult =
@@ -109,8 +113,8 @@ function subjectsOf(party: RequestingParty): string[] {
  */
 async function resolve(ports: Ports, req: TicketlessGrantRequest, p: RequestedPermission): Promise<Wanted> {
   const { realm, party, audience } = req;
-  let resource = await ports.store.resources.getByServer(realm.id, audience, p.resource);
-  if (!resource) {
+  let resource = req.resourceFormat === 'uri' ? await byUri(ports, req, p.resource) : await ports.store.resources.getByServer(realm.id, audience, p.resource);
+  if (!resource && req.resourceFormat !== 'uri') {
     const found = await ports.store.resources.findByName(realm.id, audience, p.resource, { owners: distinct([party.subject, audience]), subjects: subjectsOf(party) });
     if (found.length > 1) throw fail('invalid_request', `More than one resource named ${p.resource.slice(0, 100)} is visible: name it by id`);
     resource = found[0] ?? null;
@@ -120,6 +124,22 @@ async function resolve(ports: Ports, req: TicketlessGrantRequest, p: RequestedPe
   const unknown = scopes.find((s) => !resource!.scopes.includes(s));
   if (unknown !== undefined) throw fail('invalid_scope', `Scope ${unknown.slice(0, 100)} is not offered by resource ${resource.id}`);
   return { resource, scopes: scopes.length > 0 ? scopes : [...resource.scopes], explicit: scopes.length > 0 };
+}
+
+/**
+ * The one resource of the party's own or the resource server's (at this resource server) with this
+ * URI: exact matches first, then patterns when asked. Shared resources are named by id or name.
+ */
+async function byUri(ports: Ports, req: TicketlessGrantRequest, uri: string): Promise<Resource | null> {
+  const candidates: Resource[] = [];
+  for (const owner of distinct([req.party.subject, req.audience])) {
+    const ids = await ports.store.resources.listIds(req.realm.id, owner, req.audience);
+    candidates.push(...(await ports.store.resources.getMany(req.realm.id, owner, ids)));
+  }
+  let found = candidates.filter((r) => resourceHasUri(r, uri, false));
+  if (found.length === 0 && req.matchingUri) found = candidates.filter((r) => resourceHasUri(r, uri, true));
+  if (found.length > 1) throw fail('invalid_request', `More than one resource has the URI ${uri.slice(0, 100)}: name it by id`);
+  return found[0] ?? null;
 }
 
 /** One entry per resource: scopes united; explicit when any entry named scopes (and then only those count). */

@@ -20,6 +20,7 @@ export const KEYCLOAK_UMA_PARAMETERS = [
   'response_include_resource_name',
   'response_permissions_limit',
   'submit_request',
+  'permission_resource_matching_uri',
 ] as const;
 
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -70,7 +71,8 @@ export async function ticketlessGrant(ctx: GrantContext): Promise<Record<string,
   const audience = form.get('audience');
   if (audience === undefined) throw fail('invalid_request', 'audience (the resource server\'s client id) is required without a ticket');
   const format = form.get('permission_resource_format');
-  if (format !== undefined && format !== 'id') throw fail('invalid_request', 'permission_resource_format must be id');
+  if (format !== undefined && format !== 'id' && format !== 'uri') throw fail('invalid_request', 'permission_resource_format must be id or uri');
+  const matchingUri = flag(form, 'permission_resource_matching_uri', false);
   const permissions = parsePermissions(form.all('permission'));
   const claimToken = form.get('claim_token');
   if (claimToken === undefined && form.get('claim_token_format') !== undefined) throw fail('invalid_request', 'claim_token_format without claim_token');
@@ -93,6 +95,8 @@ export async function ticketlessGrant(ctx: GrantContext): Promise<Record<string,
     includeResourceName,
     ...(max !== undefined ? { limit: max } : {}),
     submitRequest,
+    resourceFormat: format === 'uri' ? 'uri' : 'id',
+    matchingUri,
   });
   if (result.mode === 'permissions') return result.permissions as unknown as Record<string, unknown>;
   if (result.mode === 'decision') return { result: true };
