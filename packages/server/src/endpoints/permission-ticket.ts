@@ -30,7 +30,7 @@ const TicketSchema = Type.Object(
     scopeName: Type.Optional(Type.String()),
     requesterName: Type.Optional(Type.String()),
   },
-  { $id: 'PermissionTicket' },
+  { $id: 'KeycloakPermissionTicket' },
 );
 
 const QUERY = Type.Object({
