@@ -203,7 +203,7 @@ for (const dialect of dialects) {
       }
 
       for (const [name, url] of [
-        ['pending requests (not served)', `${BASE}/users/alice/uma/pendingrequests`],
+        ['an unknown collection under uma', `${BASE}/users/alice/uma/nothing`],
         ['an unknown path under /json', '/json/nothing/here'],
       ]) {
         it(`${name}: CREST 404`, async () => assertCrest(await send('GET', url!, asAlice()), 404));
