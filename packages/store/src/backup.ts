@@ -1,8 +1,8 @@
 /**
  * @module backup
- * Online backup and checked restore of a SQLite database. `backupSqlite` copies the live database page
- * by page with SQLite's backup API while the server keeps serving (writers from other connections make
- * it start over, so the copy is always consistent). `restoreSqlite` first copies the backup next to the
+ * Online backup and checked restore of a SQLite database. `backupSqlite` writes the live database to a
+ * new file with `VACUUM INTO` while the server keeps serving: one read transaction, so the copy is one
+ * consistent snapshot and concurrent writers neither wait nor make it start over. `restoreSqlite` first copies the backup next to the
  * database and checks the copy — it opens as SQLite, `PRAGMA integrity_check` says ok, it holds
  * Steward's migration table and only migrations this version knows — and only then copies it into the
  * database with the backup API, in one step that SQLite makes atomic. A refused file leaves the
@@ -75,9 +75,11 @@ export async function backupSqlite(url: string, destination: string): Promise<Ba
   const dest = path.resolve(destination);
   if (fs.existsSync(dest)) throw new BackupError(`${dest} exists; choose a new file name (a backup never overwrites)`);
   if (dest === source) throw new BackupError('the backup file must differ from the database');
-  const db = new Sqlite(source, { fileMustExist: true, timeout: 5000 });
+  const db = new Sqlite(source, { fileMustExist: true, readonly: true, timeout: 5000 });
   try {
-    await db.backup(dest);
+    // One read transaction: a consistent snapshot however busy the writers are (WAL lets them go on).
+    // SQLite's page-by-page backup API restarts whenever another connection writes, and can starve.
+    db.prepare('VACUUM INTO ?').run(dest);
   } catch (e) {
     fs.rmSync(dest, { force: true });
     throw new BackupError(`backup failed: ${(e as Error).message}`);
