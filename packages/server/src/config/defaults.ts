@@ -226,7 +226,7 @@ export const CONFIG_KEYS = [
     key: 'notifyPollMs',
     type: 'integer',
     default: 1000,
-    description: 'Milliseconds between two looks at the outbox when it had nothing due: a notification leaves within about this delay of its change.',
+    description: 'Milliseconds between two looks at the outbox when it had nothing due. A write answered by this node wakes its worker at once; a change made on another node is seen within this delay.',
   },
   {
     env: 'STEWARD_NOTIFY_BATCH',

@@ -48,6 +48,10 @@ export function prepareNotifications(app: FastifyInstance, deps: Deps): Notifica
   app.addHook('onClose', async () => {
     await worker?.stop();
   });
+  // A write answered on this node may have enqueued deliveries (its transaction has committed by now).
+  app.addHook('onResponse', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') worker?.wake();
+  });
   return {
     async start() {
       await applyConfiguredWebhooks(deps, log);

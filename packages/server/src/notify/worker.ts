@@ -12,8 +12,14 @@ import type { Deps } from '../deps.ts';
 import { createMailer, type Mailer } from './mailer.ts';
 import { sendWebhook, type AttemptResult } from './webhook-sender.ts';
 
+/** Shortest pause between two rounds a wake-up can cause: a burst of changes costs a few looks, not one each. */
+const MIN_GAP_MS = 50;
+
 export interface DeliveryWorker {
-  /** Looks at the outbox now instead of at the next poll. */
+  /**
+   * A change may have enqueued deliveries: look at the outbox soon (within `MIN_GAP_MS` of the last
+   * round) instead of at the next poll. Cheap to call on every write.
+   */
   wake(): void;
   /** Stops claiming; resolves when the sends in flight ended or after `timeoutMs` (they are aborted). */
   stop(timeoutMs?: number): Promise<void>;
@@ -36,6 +42,9 @@ export function startDeliveryWorker(deps: Deps, log: FastifyBaseLogger): Deliver
   let stopping = false;
   let timer: NodeJS.Timeout | null = null;
   let wakeUp: (() => void) | null = null;
+  let early: NodeJS.Timeout | null = null;
+  let woken = false;
+  let lastRoundEnd = 0;
   let failuresInARow = 0;
 
   const attempt = async (d: ClaimedDelivery): Promise<AttemptResult> => {
@@ -87,13 +96,16 @@ export function startDeliveryWorker(deps: Deps, log: FastifyBaseLogger): Deliver
       timer = setTimeout(resolve, ms);
     }).finally(() => {
       if (timer) clearTimeout(timer);
+      if (early) clearTimeout(early);
       timer = null;
+      early = null;
       wakeUp = null;
     });
 
   const loop = (async () => {
     while (!stopping) {
       let more = false;
+      woken = false;
       try {
         more = await round();
         failuresInARow = 0;
@@ -101,18 +113,27 @@ export function startDeliveryWorker(deps: Deps, log: FastifyBaseLogger): Deliver
         failuresInARow += 1;
         if (!stopping) log.error({ err: e }, 'notification worker cannot read the outbox; trying again');
       }
+      lastRoundEnd = Date.now();
       if (stopping) break;
-      if (!more) await sleep(failuresInARow > 0 ? Math.min(30_000, config.notifyPollMs * 2 ** Math.min(5, failuresInARow)) : config.notifyPollMs);
+      // Woken during the round: the change may have committed after the round looked.
+      const pause = failuresInARow > 0 ? Math.min(30_000, config.notifyPollMs * 2 ** Math.min(5, failuresInARow)) : woken ? Math.min(MIN_GAP_MS, config.notifyPollMs) : config.notifyPollMs;
+      if (!more) await sleep(pause);
     }
   })();
 
   return {
     wake() {
-      wakeUp?.();
+      woken = true;
+      if (!wakeUp || early || failuresInARow > 0) return;
+      early = setTimeout(() => {
+        early = null;
+        wakeUp?.();
+      }, Math.max(0, lastRoundEnd + MIN_GAP_MS - Date.now()));
     },
     async stop(timeoutMs = config.notifyTimeoutMs + 1000) {
       if (stopping) return loop;
       stopping = true;
+      if (early) clearTimeout(early);
       wakeUp?.();
       let bound: NodeJS.Timeout | undefined;
       const expired = new Promise<'expired'>((resolve) => {
