@@ -113,6 +113,20 @@ for (const dialect of dialects) {
       assertError(await grantView('dave', r), 403, 'request_submitted');
     });
 
+    it('a member re-shares what she holds through a group; leaving the group ends the re-share at the next grant', async () => {
+      const ops = await group('ops', ['bob'], true);
+      const r = await w.resource('alice', ['view', 'edit']);
+      await putPolicy(s, 'demo', alice, 'alice', r, [{ subject: 'group:ops', scopes: ['view'] }]);
+      const bob = await ownerSession(s, 'bob');
+      assertError(await w.grantAs('chris', { ticket: await w.ticket('alice', [[r, ['view']]]) }), 403, 'request_submitted');
+      // Bob may re-share only what the group holds.
+      assert.equal((await putPolicy(s, 'demo', bob, 'bob', r, [{ subject: 'chris', scopes: ['edit'] }])).status, 400);
+      assert.equal((await putPolicy(s, 'demo', bob, 'bob', r, [{ subject: 'chris', scopes: ['view'] }])).status, 201);
+      assert.equal((await grantView('chris', r)).status, 200);
+      assert.equal((await admin(s, 'DELETE', `/admin/realms/demo/groups/${ops}/members/${ids.bob}`)).status, 204);
+      assertError(await grantView('chris', r), 403, 'request_submitted');
+    });
+
     it('bad input: names like user names, bad characters, duplicates, unknown users and groups', async () => {
       assertOAuthError(await admin(s, 'POST', '/admin/realms/demo/groups', { name: 'bob' }), 400, 'invalid_request', /Group name 'bob' is the username of a user of this realm/);
       assertOAuthError(await admin(s, 'POST', '/admin/realms/demo/groups', { name: 'bob@example.com' }), 400, 'invalid_request', /Group name 'bob@example.com' is not allowed/);

@@ -99,6 +99,8 @@ export interface EvaluationContext {
   resharing?: boolean;
   /** Username of each re-sharing policy owner (user id → username), as loaded with the policies. */
   sharers?: ReadonlyMap<string, string>;
+  /** The `group:{name}` subjects of each re-sharing policy owner (user id → subjects); absent: none. */
+  sharerGroups?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Whether a permission's conditions all hold for this client at this time (no conditions: true). */
@@ -148,7 +150,8 @@ function held(resource: Resource, policies: readonly Policy[], party: Requesting
     if (!primary) {
       const username = ctx.sharers?.get(policy.owner);
       if (username === undefined || visiting.has(`user:${policy.owner}`)) continue;
-      upstream = held(resource, policies, { kind: 'user', subject: policy.owner, username }, ctx, visiting);
+      const memberOf = ctx.sharerGroups?.get(policy.owner);
+      upstream = held(resource, policies, memberOf ? { kind: 'user', subject: policy.owner, username, memberOf } : { kind: 'user', subject: policy.owner, username }, ctx, visiting);
       if (!upstream.mayAccess) continue;
     }
     result.mayAccess = true;

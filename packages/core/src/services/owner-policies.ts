@@ -219,7 +219,7 @@ async function revokeWithdrawnGrants(
 ): Promise<void> {
   const { realm, resource, now, resharing } = input;
   // Parties share the upper part of their chains: each policy lookup is read once per revocation.
-  const chain: RevocationStores = input.noneHold ? stores : { tokens: stores.tokens, groups: stores.groups, organizations: stores.organizations, ...cachedSharingStores(stores) };
+  const chain: RevocationStores = input.noneHold ? stores : { tokens: stores.tokens, organizations: stores.organizations, ...cachedSharingStores(stores) };
   const owner = resource.owner;
   const resourceId = resource.id;
   const revoked = new Set<string>();

@@ -10,14 +10,17 @@ import type { Policy, PolicyPermission } from '../model/policy.ts';
 import type { Resource } from '../model/resource.ts';
 import type { User } from '../model/user.ts';
 import type { Store } from '../ports/store.ts';
+import { groupSubjectsOf } from './groups.ts';
 
 /** The stores the chain is read from: the whole Store or one transaction's. */
-export type SharingStores = Pick<Store, 'policies' | 'users'>;
+export type SharingStores = Pick<Store, 'policies' | 'users' | 'groups'>;
 
 /** Policies that decide a party's access, with the username of each re-sharing owner. */
 export interface PolicyGraph {
   policies: Policy[];
   sharers: Map<string, string>;
+  /** The `group:{name}` subjects of each re-sharer (user id → subjects), so a share held through a group can be re-shared. */
+  sharerGroups?: Map<string, string[]>;
 }
 
 /** At most this many re-shares are read per resource for one party; beyond, the rest grant nothing. */
@@ -45,9 +48,13 @@ export async function loadReshares(stores: SharingStores, realm: string, resourc
       graph.policies.push(policy);
       graph.sharers.set(policy.owner, sharer);
       loaded += 1;
-      if (!named.has(sharer)) {
-        named.add(sharer);
-        frontier.push(sharer);
+      // The sharer may hold the resource through a group: its subjects are looked up too.
+      const groups = await groupSubjectsOf(stores.groups, realm, policy.owner);
+      if (groups.length > 0) (graph.sharerGroups ??= new Map()).set(policy.owner, groups);
+      for (const subject of [sharer, ...groups]) {
+        if (named.has(subject)) continue;
+        named.add(subject);
+        frontier.push(subject);
       }
     }
   }
@@ -73,7 +80,9 @@ export async function currentAccess(
 ): Promise<Access & { graph: PolicyGraph }> {
   const resharing = input.context.resharing !== false;
   const graph = await loadPolicyGraph(stores, { realm: input.realm, owner: input.resource.owner, resources: [input.resource], party: input.party, resharing });
-  return { ...accessTo(input.resource, graph.policies, input.party, { ...input.context, resharing, sharers: graph.sharers }), graph };
+  const context: EvaluationContext = { ...input.context, resharing, sharers: graph.sharers };
+  if (graph.sharerGroups) context.sharerGroups = graph.sharerGroups;
+  return { ...accessTo(input.resource, graph.policies, input.party, context), graph };
 }
 
 /**
@@ -82,7 +91,10 @@ export async function currentAccess(
  */
 export async function resharedResource(stores: SharingStores & Pick<Store, 'resources'>, realm: string, sharer: User, id: string): Promise<Resource | null> {
   const owners = new Set<string>();
-  for (const p of await stores.policies.listNaming(realm, id, sharer.username)) owners.add(p.resourceOwner ?? p.owner);
+  // Shared with them by name or through one of their groups.
+  for (const subject of [sharer.username, ...(await groupSubjectsOf(stores.groups, realm, sharer.id))]) {
+    for (const p of await stores.policies.listNaming(realm, id, subject)) owners.add(p.resourceOwner ?? p.owner);
+  }
   owners.delete(sharer.id);
   for (const owner of owners) {
     const resource = await stores.resources.get(realm, owner, id);
@@ -101,7 +113,7 @@ export async function checkReshare(
   input: { realm: string; sharer: User; resource: Resource; permissions: readonly PolicyPermission[]; now: number },
 ): Promise<void> {
   const { realm, sharer, resource } = input;
-  const party: RequestingParty = { kind: 'user', subject: sharer.id, username: sharer.username };
+  const party: RequestingParty = { kind: 'user', subject: sharer.id, username: sharer.username, memberOf: await groupSubjectsOf(stores.groups, realm, sharer.id) };
   const access = await currentAccess(stores, { realm, resource, party, context: { now: input.now, anyClient: true, resharing: true } });
   if (!access.mayAccess) throw fail('not_found', `UMA Policy not found, ${resource.id}`);
   const held = new Set(access.allowed);
@@ -131,7 +143,7 @@ export function cachedSharingStores(stores: SharingStores): SharingStores {
     if (!users.has(key)) users.set(key, stores.users.get(realm, id));
     return users.get(key)!;
   };
-  return { users: withMethod(stores.users, 'get', getUser), policies: withMethod(stores.policies, 'listNaming', listNaming) };
+  return { users: withMethod(stores.users, 'get', getUser), policies: withMethod(stores.policies, 'listNaming', listNaming), groups: stores.groups };
 }
 
 /** `target` with one method replaced (the others still called on `target` itself). */

@@ -90,6 +90,7 @@ export async function umaGrant(ports: Ports, req: UmaGrantRequest): Promise<UmaG
   const graph = party.subject === ticket.owner ? { policies: [], sharers: new Map<string, string>() } : await loadPolicyGraph(ports.store, { realm: realm.id, owner: ticket.owner, resources, party, resharing });
   const policies = graph.policies;
   const context: EvaluationContext = { now: ports.clock.now(), clientId: client.clientId, resharing, sharers: graph.sharers };
+  if ('sharerGroups' in graph && graph.sharerGroups) context.sharerGroups = graph.sharerGroups;
   const decision = decide({
     owner: ticket.owner,
     permissions: ticket.permissions,
