@@ -39,6 +39,12 @@ for (const dialect of dialects) {
       const users = Object.fromEntries((await source.deps.store.users.list('demo')).map((u) => [u.username, u.id]));
       await source.deps.store.policies.create({ realm: 'demo', id: ids[0]!, owner: users.alice!, rev: 'rev-1', permissions: [{ subject: 'bob', scopes: ['view', 'print'] }, { subject: 'client:photoz-client', scopes: ['view'], conditions: { expiresAt: 4_102_444_800, clientIds: ['photoz-client'] } }], createdAt: 10, updatedAt: 11 });
       await source.deps.store.policies.create({ realm: 'demo', id: ids[0]!, owner: users.bob!, resourceOwner: users.alice!, rev: 'rev-2', permissions: [{ subject: 'chris', scopes: ['view'] }], createdAt: 12, updatedAt: 13 });
+      // Groups, an organization and a resource-server configuration; a policy naming the group.
+      await source.deps.store.groups.create({ realm: 'demo', id: 'g-1', name: 'friends', visible: true, createdAt: 20 });
+      await source.deps.store.groups.addMember('demo', 'g-1', users.dave!);
+      await source.deps.store.organizations.create({ realm: 'demo', id: 'acme', name: 'Acme', admins: [users.alice!], clients: [DEMO.client.id], createdAt: 21 });
+      await source.deps.store.resourceServerConfigs.put({ realm: 'demo', resourceServer: DEMO.rs.id, scopes: { view: { description: 'See it' }, print: { description: 'Print it' } }, types: { 'photo-album': { scopes: ['view'] } }, updatedAt: 22 });
+      await source.deps.store.policies.create({ realm: 'demo', id: ids[1]!, owner: users.alice!, rev: 'rev-3', permissions: [{ subject: 'group:friends', scopes: ['read'] }, { subject: 'org:acme', scopes: ['read'] }], createdAt: 14, updatedAt: 15 });
       const exported = await admin(source, 'GET', '/admin/realms/demo/export');
       assert.equal(exported.status, 200, exported.body);
       original = exported.json;
@@ -53,7 +59,10 @@ for (const dialect of dialects) {
       assert.equal(original.realm.id, 'demo');
       assert.ok(original.users.some((u: { username: string }) => u.username === 'alice'));
       assert.equal(original.resources.length, 2);
-      assert.equal(original.policies.length, 2);
+      assert.equal(original.policies.length, 3);
+      assert.equal(original.groups.length, 1);
+      assert.equal(original.organizations.length, 1);
+      assert.equal(original.resourceServers.length, 1);
       const text = JSON.stringify(original);
       for (const secret of [DEMO.password, DEMO.rs.secret, DEMO.client.secret]) assert.ok(!text.includes(secret), secret);
       assert.ok(!text.includes('privateJwk'));
@@ -62,7 +71,7 @@ for (const dialect of dialects) {
     it('imports into an empty database and exports the same document again', async () => {
       const imported = await runInProcess(['realm', 'import', '-', '--json'], env, JSON.stringify(original));
       assert.equal(imported.code, 0, imported.stderr);
-      assert.deepEqual(JSON.parse(imported.stdout), { realm: 'demo', users: original.users.length, clients: original.clients.length, resources: 2, policies: 2 });
+      assert.deepEqual(JSON.parse(imported.stdout), { realm: 'demo', users: original.users.length, clients: original.clients.length, resources: 2, policies: 3, groups: 1, organizations: 1 });
       const again = await runInProcess(['realm', 'export', 'demo'], env);
       assert.equal(again.code, 0, again.stderr);
       assert.deepEqual(JSON.parse(again.stdout), original);
@@ -85,7 +94,11 @@ for (const dialect of dialects) {
       };
       const alice = original.users.find((u: { username: string }) => u.username === 'alice');
       const cases: Array<[string, (d: any) => void, RegExp]> = [
-        ['unknown top-level member', (d) => (d.groups = []), /unknown member 'groups'/],
+        ['unknown top-level member', (d) => (d.roles = []), /unknown member 'roles'/],
+        ['group member not in the document', (d) => d.groups[0].members.push('ghost'), /groups\[0\]\.members/],
+        ['organization client not in the document', (d) => (d.organizations[0].clients = ['ghost']), /organizations\[0\]\.clients/],
+        ['policy naming an unknown group', (d) => (d.policies.find((p: any) => p.rev === 'rev-3').permissions[0].subject = 'group:ghosts'), /names no user, client, group/],
+        ['configuration of an unknown resource server', (d) => (d.resourceServers[0].resourceServer = 'ghost'), /resourceServers\[0\]/],
         ['unknown user member', (d) => (d.users[0].role = 'x'), /users\[0\]: unknown member 'role'/],
         ['clear-text password', (d) => (d.users[0].passwordHash = 'Ch4ng31t'), /argon2 hash/],
         ['clear-text client secret', (d) => (d.clients[0].secretHash = 'secret'), /SHA-256/],
@@ -93,8 +106,8 @@ for (const dialect of dialects) {
         ['resource of an unknown owner', (d) => (d.resources[0].owner = 'ghost'), /resources\[0\]\.owner/],
         ['resource of an unknown resource server', (d) => (d.resources[1].resourceServer = 'ghost-rs'), /resources\[1\]\.resourceServer/],
         ['policy on an unknown resource', (d) => (d.policies[0].id = 'ghost-resource'), /policies\[0\]\.id/],
-        ['policy naming an unknown user', (d) => (d.policies[1].permissions[0].subject = 'ghost'), /names no user or client/],
-        ['policy naming an unknown client', (d) => (d.policies[0].permissions[1].subject = 'client:ghost'), /names no user or client/],
+        ['policy naming an unknown user', (d) => (d.policies.find((p: any) => p.rev === 'rev-2').permissions[0].subject = 'ghost'), /names no user, client/],
+        ['policy naming an unknown client', (d) => (d.policies.find((p: any) => p.rev === 'rev-1').permissions[1].subject = 'client:ghost'), /names no user, client/],
         ['unknown setting', (d) => (d.realm.settings.colour = 'red'), /realm\.settings: unknown member 'colour'/],
         ['wrong format', (d) => (d.format = 'keycloak'), /format/],
       ];

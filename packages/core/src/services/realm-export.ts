@@ -1,6 +1,7 @@
 /**
  * @module services/realm-export
- * A realm as one JSON document: settings, users, clients, resources and policies. Secrets appear only
+ * A realm as one JSON document: settings, users, clients, resources, policies, groups, organizations and
+ * resource-server configurations. Secrets appear only
  * as hashes (argon2id password hashes, SHA-256 client secret hashes); signing keys are not exported
  * (an import makes new ones). The document imports back with services/realm-import.ts, and exporting
  * the imported realm gives the same document.
@@ -10,6 +11,7 @@ import type { GrantType } from '../model/client.ts';
 import type { PolicyPermission } from '../model/policy.ts';
 import type { RealmSettings, SigningAlg } from '../model/realm.ts';
 import type { Ports } from './ports.ts';
+import { exportExtras, type RealmExtras } from './realm-document-extras.ts';
 
 export const REALM_EXPORT_FORMAT = 'steward-realm';
 export const REALM_EXPORT_VERSION = 1;
@@ -46,6 +48,9 @@ export interface RealmDocument {
     updatedAt: number;
   }>;
   policies: Array<{ id: string; owner: string; resourceOwner?: string; rev: string; permissions: PolicyPermission[]; createdAt: number; updatedAt: number }>;
+  groups: RealmExtras['groups'];
+  organizations: RealmExtras['organizations'];
+  resourceServers: RealmExtras['resourceServers'];
 }
 
 /** Drops the `realm` member every stored record carries (the document names the realm once). */
@@ -71,5 +76,6 @@ export async function exportRealm(ports: Pick<Ports, 'store'>, realmId: string):
     clients: clients.map(withoutRealm),
     resources: resources.map(withoutRealm),
     policies: policies.map(withoutRealm),
+    ...(await exportExtras(ports.store, realm.id, clients.map((c) => c.clientId))),
   };
 }

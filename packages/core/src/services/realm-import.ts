@@ -14,6 +14,9 @@ import type { Resource } from '../model/resource.ts';
 import type { User } from '../model/user.ts';
 import { checkNewClient } from './manage-clients.ts';
 import { checkNewUser } from './manage-users.ts';
+import { readExtras, writeExtras, type RealmExtras } from './realm-document-extras.ts';
+import { GROUP_SUBJECT_PREFIX } from '../model/group.ts';
+import { ORG_SUBJECT_PREFIX } from '../model/organization.ts';
 import { REALM_EXPORT_FORMAT, REALM_EXPORT_VERSION } from './realm-export.ts';
 import type { Ports } from './ports.ts';
 
@@ -68,8 +71,8 @@ function unique(values: string[], where: string): Set<string> {
 }
 
 /** Checks the whole document; returns the records to write. */
-export function readRealmDocument(doc: unknown): { realm: Realm; users: User[]; clients: Client[]; resources: Resource[]; policies: Policy[] } {
-  const top = object(doc, 'document', ['format', 'version', 'realm', 'users', 'clients', 'resources', 'policies']);
+export function readRealmDocument(doc: unknown): { realm: Realm; users: User[]; clients: Client[]; resources: Resource[]; policies: Policy[]; extras: RealmExtras } {
+  const top = object(doc, 'document', ['format', 'version', 'realm', 'users', 'clients', 'resources', 'policies'], ['groups', 'organizations', 'resourceServers']);
   if (top.format !== REALM_EXPORT_FORMAT) bad('format', `must be "${REALM_EXPORT_FORMAT}"`);
   if (top.version !== REALM_EXPORT_VERSION) bad('version', `must be ${REALM_EXPORT_VERSION}`);
   const r = object(top.realm, 'realm', ['id', 'displayName', 'settings', 'createdAt']);
@@ -105,7 +108,10 @@ export function readRealmDocument(doc: unknown): { realm: Realm; users: User[]; 
     return { realm: realmId, ...fields, grantTypes: c.grantTypes as Client['grantTypes'], redirectUris: c.redirectUris as string[], claimsRedirectUris: c.claimsRedirectUris as string[], umaScopes: c.umaScopes as string[], secretHash, disabled: bool(c.disabled, `${w}.disabled`), createdAt: time(c.createdAt, `${w}.createdAt`) };
   });
   const clientIds = unique(clients.map((c) => c.clientId), 'clients: clientId');
-  const isParty = (id: string) => userIds.has(id) || clientIds.has(id);
+  const extras = readExtras(top, object, userIds, clientIds);
+  const orgIds = new Set(extras.organizations.map((o) => o.id));
+  const groupNames = new Set(extras.groups.map((g) => g.name));
+  const isParty = (id: string) => userIds.has(id) || clientIds.has(id) || (id.startsWith(ORG_SUBJECT_PREFIX) && orgIds.has(id.slice(ORG_SUBJECT_PREFIX.length)));
 
   const resources = list(top.resources, 'resources').map((value, i): Resource => {
     const w = `resources[${i}]`;
@@ -134,8 +140,14 @@ export function readRealmDocument(doc: unknown): { realm: Realm; users: User[]; 
       const pw = `${w}.permissions[${j}]`;
       const q = object(perm, pw, ['subject', 'scopes'], ['conditions']);
       const subject = str(q.subject, `${pw}.subject`, 512);
-      const named = subject.startsWith(CLIENT_SUBJECT_PREFIX) ? clientIds.has(subject.slice(CLIENT_SUBJECT_PREFIX.length)) : usernames.has(subject);
-      if (!named) bad(`${pw}.subject`, `'${subject.slice(0, 64)}' names no user or client of the document`);
+      const named = subject.startsWith(CLIENT_SUBJECT_PREFIX)
+        ? clientIds.has(subject.slice(CLIENT_SUBJECT_PREFIX.length))
+        : subject.startsWith(GROUP_SUBJECT_PREFIX)
+          ? groupNames.has(subject.slice(GROUP_SUBJECT_PREFIX.length))
+          : subject.startsWith(ORG_SUBJECT_PREFIX)
+            ? orgIds.has(subject.slice(ORG_SUBJECT_PREFIX.length))
+            : usernames.has(subject);
+      if (!named) bad(`${pw}.subject`, `'${subject.slice(0, 64)}' names no user, client, group or organization of the document`);
       const out: Policy['permissions'][number] = { subject, scopes: strings(q.scopes, `${pw}.scopes`) };
       if (q.conditions !== undefined) {
         const c = object(q.conditions, `${pw}.conditions`, [], ['expiresAt', 'clientIds']);
@@ -150,7 +162,7 @@ export function readRealmDocument(doc: unknown): { realm: Realm; users: User[]; 
     return policy;
   });
   unique(policies.map((p) => `${p.id} of ${p.owner}`), 'policies');
-  return { realm, users, clients, resources, policies };
+  return { realm, users, clients, resources, policies, extras };
 }
 
 export interface ImportOptions {
@@ -159,7 +171,7 @@ export interface ImportOptions {
 }
 
 /** Checks `doc` and writes the realm in one transaction; returns what was written, counted. */
-export async function importRealm(ports: Ports, doc: unknown, options: ImportOptions): Promise<{ realm: string; users: number; clients: number; resources: number; policies: number }> {
+export async function importRealm(ports: Ports, doc: unknown, options: ImportOptions): Promise<{ realm: string; users: number; clients: number; resources: number; policies: number; groups: number; organizations: number }> {
   const data = readRealmDocument(doc);
   if (await ports.store.realms.get(data.realm.id)) throw fail('conflict', `Realm ${data.realm.id} already exists`);
   const now = ports.clock.now();
@@ -169,9 +181,10 @@ export async function importRealm(ports: Ports, doc: unknown, options: ImportOpt
     for (const key of keys) await tx.keys.insert(key);
     for (const user of data.users) await tx.users.create(user);
     for (const client of data.clients) await tx.clients.create(client);
+    await writeExtras(tx, data.realm.id, data.extras);
     for (const resource of data.resources) await tx.resources.insert(resource);
     for (const policy of data.policies) if (!(await tx.policies.create(policy))) throw fail('conflict', `policy ${policy.id} of ${policy.owner} repeated`);
   });
-  return { realm: data.realm.id, users: data.users.length, clients: data.clients.length, resources: data.resources.length, policies: data.policies.length };
+  return { realm: data.realm.id, users: data.users.length, clients: data.clients.length, resources: data.resources.length, policies: data.policies.length, groups: data.extras.groups.length, organizations: data.extras.organizations.length };
 }
 

@@ -23,11 +23,14 @@ const RealmDocumentSchema = Type.Object(
     clients: Type.Array(Type.Record(Type.String(), Type.Unknown()), { description: 'Clients with the SHA-256 of their secrets.' }),
     resources: Type.Array(Type.Record(Type.String(), Type.Unknown())),
     policies: Type.Array(Type.Record(Type.String(), Type.Unknown()), { description: 'Primary policies and re-shares.' }),
+    groups: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()), { description: 'Groups with their members\' user ids.' })),
+    organizations: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()), { description: 'Organizations with their admins\' user ids and their clients.' })),
+    resourceServers: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()), { description: 'Published resource-server configurations (scopes and resource types).' })),
   },
   { $id: 'RealmDocument', additionalProperties: false, description: 'A whole realm (docs/cli.md, "Realm documents"). Signing keys are not part of it.' },
 );
 const ImportedSchema = Type.Object(
-  { realm: Type.String(), users: Type.Integer(), clients: Type.Integer(), resources: Type.Integer(), policies: Type.Integer() },
+  { realm: Type.String(), users: Type.Integer(), clients: Type.Integer(), resources: Type.Integer(), policies: Type.Integer(), groups: Type.Integer(), organizations: Type.Integer() },
   { $id: 'RealmImported', additionalProperties: false },
 );
 
@@ -45,7 +48,7 @@ const GET: RouteDocs = { ...base, summary: 'Get a realm', operationId: 'adminGet
 const EXPORT: RouteDocs = {
   ...base,
   summary: 'Export a realm',
-  description: 'Settings, users, clients, resources and policies as one document; secrets only as hashes.',
+  description: 'Settings, users, clients, resources, policies, groups, organizations and resource-server configurations as one document; secrets only as hashes.',
   operationId: 'adminExportRealm',
   responses: { '200': { description: 'The realm document.', schema: RealmDocumentSchema, headers: { 'Cache-Control': '`no-store`' } } },
   errors: [...ADMIN_AUTH_ERRORS],
