@@ -9,6 +9,7 @@ import { dialects } from '../../packages/store/test/databases.ts';
 import { TestClock } from '../helpers/steward.ts';
 import { basic, DEMO, postForm, request, type Reply } from '../helpers/http.ts';
 import { startConfigured, type ConfiguredSteward } from '../operations/fixture.ts';
+import { Browser, RS_CALLBACK } from '../authorization-code/browser.ts';
 
 const AUTHENTICATE = '/json/realms/root/realms/demo/authenticate';
 
@@ -69,6 +70,18 @@ for (const dialect of dialects) {
       assert.equal((await signIn('alice', DEMO.password)).status, 200);
       for (let i = 0; i < 2; i++) assert.equal((await signIn('alice', 'wrong')).status, 401);
       assert.equal((await signIn('alice', DEMO.password)).status, 200, 'two failures after a success do not lock');
+    });
+
+    it('refuses a locked-out name on the login page with a 429 page and Retry-After', async () => {
+      for (let i = 0; i < 3; i++) assert.equal((await signIn('mallory', 'wrong')).status, 401);
+      const browser = new Browser(steward.app);
+      const { hidden } = await browser.authorize({ client_id: DEMO.rs.id, redirect_uri: RS_CALLBACK, response_type: 'code', state: 's' });
+      const page = await browser.submit(hidden, { action: 'allow', username: 'mallory', password: 'anything' });
+      assert.equal(page.status, 429, page.body);
+      assert.equal(page.headers['retry-after'], '60');
+      assert.match(String(page.headers['content-type']), /^text\/html/);
+      assert.match(page.body, /Too many failed sign-in attempts/);
+      assert.equal(page.headers.location, undefined);
     });
 
     it('forgets failures after the reset period without one', async () => {
