@@ -39,6 +39,7 @@ import { resourceScopeRoutes } from './endpoints/resource-scopes.ts';
 import { ownerScopeRoutes } from './endpoints/owner-scopes.ts';
 import { adminResourceServerRoutes } from './endpoints/admin-resource-servers.ts';
 import { adminGroupRoutes } from './endpoints/admin-groups.ts';
+import { adminWebhookRoutes } from './endpoints/admin-webhooks.ts';
 import { adminOrganizationRoutes } from './endpoints/admin-organizations.ts';
 import { realmInfoRoutes } from './endpoints/realm-info.ts';
 import { umaPolicyRoutes } from './endpoints/uma-policy.ts';
@@ -143,6 +144,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   ownerScopeRoutes(app, deps);
   adminResourceServerRoutes(app, deps);
   adminGroupRoutes(app, deps);
+  adminWebhookRoutes(app, deps);
   adminRealmRoutes(app, deps);
   adminUserRoutes(app, deps);
   adminClientRoutes(app, deps);
