@@ -87,7 +87,7 @@ for (const dialect of dialects) {
     const unknown: Array<[string, string]> = [
       ['the root', '/'],
       ['/realms', '/realms'],
-      ['/realms/demo', '/realms/demo'],
+      ['/realms/nope (the realm info of an unknown realm)', '/realms/nope'],
       ['/realms/demo/', '/realms/demo/'],
       ['an unknown OIDC endpoint', '/realms/demo/protocol/openid-connect/nope'],
       ['the token endpoint with a trailing slash', '/realms/demo/protocol/openid-connect/token/'],
