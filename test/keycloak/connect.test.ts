@@ -11,6 +11,7 @@ import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import Keycloak from 'keycloak-connect';
+import { issuePasswordTokens } from '@steward/core';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { DEMO } from '../helpers/http.ts';
 import { freePort } from '../helpers/steward.ts';
@@ -72,6 +73,35 @@ for (const dialect of dialects) {
       // client_credentials as the library asks it (scope=openid) is a PAT all the same.
       const cc = (await keycloak.grantManager.obtainFromClientCredentials(undefined as never, undefined as never)) as any;
       assert.match(cc.access_token.content.scope, /\buma_protection\b/);
+    });
+
+    it('the library\'s introspection (Basic plus client_id/client_secret in the body) and userinfo', async () => {
+      const keycloak = new Keycloak({}, keycloakConfig(w));
+      assert.equal(await keycloak.grantManager.validateAccessToken(w.bob), w.bob);
+      const info = (await keycloak.grantManager.userInfo(w.bob)) as { sub: string };
+      assert.equal(info.sub, payload(w.bob).sub);
+    });
+
+    it('the enforcer in public-client mode sends the user\'s photoz-spa token as bearer: Bob views, cannot edit', async () => {
+      const realm = (await w.s.deps.store.realms.get('demo'))!;
+      const spa = (await w.s.deps.store.clients.get('demo', 'photoz-spa'))!;
+      const bobSpa = (await issuePasswordTokens(w.s.deps, { realm, client: spa, username: 'bob', password: DEMO.password, scope: undefined })).accessToken;
+      const keycloak = new Keycloak({}, { realm: 'demo', 'auth-server-url': w.s.baseUrl, resource: 'photoz-spa', 'public-client': true, 'bearer-only': true } as never);
+      const app = express();
+      app.use(keycloak.middleware());
+      app.get('/view', keycloak.enforcer('Album:view', { resource_server_id: RS.id }), (_req, res) => res.json({ ok: true }));
+      app.get('/edit', keycloak.enforcer('Album:edit', { resource_server_id: RS.id }), (_req, res) => res.json({ ok: true }));
+      const port = await freePort();
+      const server = await new Promise<Server>((resolve) => {
+        const srv = app.listen(port, '127.0.0.1', () => resolve(srv));
+      });
+      try {
+        const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${bobSpa}` } });
+        assert.equal((await get('/view')).status, 200);
+        assert.equal((await get('/edit')).status, 403);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
     });
 
     it('protect() accepts Steward\'s token and refuses anonymous and forged callers', async () => {
