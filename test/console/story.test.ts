@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { chromiumPath, launchBrowser, type Browser } from '../helpers/browser.ts';
+import { addUser } from '@steward/server';
 import { DEMO, request } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
 import { policyUrl, session, signIn as ownerSession } from '../owner-policies/fixture.ts';
@@ -160,6 +161,13 @@ describe('account console in a browser (sqlite)', { skip }, () => {
     await dialog.getByLabel('pay').check();
     await dialog.getByRole('button', { name: 'Share', exact: true }).click();
     await dialog.getByRole('alert').getByText('No one matches “bo” exactly. Check the spelling.').waitFor();
+    // A look-alike name is found, but its warning must be read before sharing.
+    await addUser(s.deps, 'demo', { username: 'b0b', password: 'Another-Pass-1' });
+    await dialog.getByLabel('Person or group').fill('b0b');
+    await dialog.getByRole('button', { name: 'Share', exact: true }).click();
+    await dialog.getByText(/"b0b" has the digit 0 or 1 among letters/).waitFor();
+    await dialog.getByText('Read the warning about this name, then press Share again if it is the right person.').waitFor();
+    assert.equal((await s.deps.store.policies.get('demo', await w.userId('alice'), bank))?.permissions.length, 1, 'nothing shared yet');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
     // Focus returns to the button that opened the dialog.
@@ -178,6 +186,19 @@ describe('account console in a browser (sqlite)', { skip }, () => {
     assert.doesNotMatch(text, /Never/);
     await assertAccessible(bob, 'Shared with me');
     await shot(bob, 'shared');
+  });
+
+  it('Bob re-shares what he holds with Chris', async () => {
+    await bob.getByRole('button', { name: 'Re-share Bank account' }).click();
+    const dialog = bob.getByRole('dialog', { name: 'Re-share Bank account' });
+    await dialog.getByLabel('Person or group').fill('chris');
+    assert.deepEqual(await dialog.getByRole('checkbox').evaluateAll((boxes) => boxes.map((b) => (b as unknown as { value: string }).value)), ['view'], 'only what Bob holds');
+    await dialog.getByRole('button', { name: 'Re-share', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await bob.getByRole('status').getByText('Re-shared Bank account with chris.').waitFor();
+    await bob.getByRole('button', { name: 'Re-share Bank account' }).getByText('Re-share (1)').waitFor();
+    const chris = await request(s.app, 'GET', '/json/realms/root/realms/demo/users/chris/uma/sharedWithMe', { headers: session(await ownerSession(s, 'chris')) });
+    assert.deepEqual(chris.json.result.map((r: { name: string; sharedBy: string[] }) => [r.name, r.sharedBy]), [['Bank account', ['bob']]]);
   });
 
   it('Bob\'s request for pay reaches Alice\'s Requests, and she denies it', async () => {
