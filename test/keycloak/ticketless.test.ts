@@ -56,6 +56,9 @@ for (const dialect of dialects) {
       assert.equal(rpt.azp, RS.id);
       assert.deepEqual(rpt.authorization.permissions, [{ rsid: w.album, rsname: 'Album', scopes: ['view'] }]);
       assert.deepEqual(rpt.permissions, [{ resource_id: w.album, resource_scopes: ['view'] }]);
+      // Alice's audit history records the RPT; a yes/no check (permissions mode) records nothing.
+      const history = await w.s.deps.store.audit.query('demo', payload(w.alice).sub, { filter: { types: ['rpt.issued'], resourceId: w.album }, limit: 10 });
+      assert.deepEqual(history.events.map((e) => [e.requester, e.clientId, e.scopes]), [[payload(w.bob).sub, RS.id, ['view']]]);
       // Introspection sees the RPT like any other.
       const intro = await call(`${w.s.issuer}/protocol/openid-connect/token/introspect`, { headers: { authorization: BASIC_RS }, form: [['token', res.json.access_token]] });
       assert.equal(intro.json.active, true, intro.body);

@@ -14,12 +14,14 @@ import type { Policy } from '../model/policy.ts';
 import type { GrantedPermission } from '../model/permission.ts';
 import type { Realm } from '../model/realm.ts';
 import type { Resource } from '../model/resource.ts';
+import { rptIssuedEvents } from './grant-events.ts';
 import { issueRpt } from './issue-tokens.ts';
 import { resourceHasUri } from './keycloak-resources.ts';
 import type { KeycloakPermission, PushedClaims, RequestedPermission } from './keycloak-permissions.ts';
 import { withMemberships } from './party-subjects.ts';
 import { loadPolicyGraph } from './policy-sharing.ts';
 import type { Ports } from './ports.ts';
+import { publishEvents } from './publish-events.ts';
 import { submitAccessRequests } from './submit-access-requests.ts';
 
 export type TicketlessResponseMode = 'permissions' | 'decision' | 'token';
@@ -89,7 +91,13 @@ export async function umaTicketlessGrant(ports: Ports, req: TicketlessGrantReque
 
   if (req.mode === 'permissions') return { mode: 'permissions', permissions: wire };
   if (req.mode === 'decision') return { mode: 'decision' };
-  const rpt = await issueRpt(ports, { realm, client, subject: party.subject, permissions, grantId: ports.random.uuid(), claims: { authorization: { permissions: wire } } });
+  const rpt = await issueRpt(ports, { realm, client, subject: party.subject, permissions, grantId: ports.random.uuid(), claims: { authorization: { permissions: wire } }, deferRecord: true });
+  // The RPT and its events commit together (a yes/no answer in the other modes issues nothing and publishes nothing).
+  const events = rptIssuedEvents(ports, { realm: realm.id, requester: party.subject, clientId: client.clientId }, permissions, wanted.map((w) => w.resource), rpt.record.id);
+  await ports.store.transaction(async (tx) => {
+    await tx.tokens.insert(rpt.record);
+    await publishEvents(tx, events);
+  });
   return { mode: 'token', accessToken: rpt.token, expiresIn: rpt.expiresIn };
 }
 
