@@ -1,7 +1,7 @@
 /** @module cli/serve — `steward serve`: the authorization server, until SIGTERM or SIGINT. */
-import { startSteward } from '../steward.ts';
+import { PendingMigrationsError, startSteward } from '../steward.ts';
 import { loadConfig } from '../config/load.ts';
-import { EXIT_OK, parseFlags, type CliIo, type CommandGroup } from './io.ts';
+import { CommandError, EXIT_OK, parseFlags, type CliIo, type CommandGroup } from './io.ts';
 
 const HELP = `Usage: steward serve
 
@@ -16,14 +16,17 @@ async function serve(args: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   const config = loadConfig(io.env);
-  const steward = await startSteward(config);
+  const steward = await startSteward(config).catch((e: unknown) => {
+    throw e instanceof PendingMigrationsError ? new CommandError(e.message) : e;
+  });
   steward.app.log.info(`Steward listening on ${steward.address}; demo realm issuer ${config.baseUrl}/realms/demo`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     steward.app.log.info(`${signal} received, shutting down`);
-    const timer = setTimeout(() => process.exit(1), 10_000);
+    // The drain closes busy connections at STEWARD_SHUTDOWN_TIMEOUT; this is the last resort after it.
+    const timer = setTimeout(() => process.exit(1), (config.shutdownTimeout + 5) * 1000);
     timer.unref();
     await steward.close();
     process.exit(0);
