@@ -100,7 +100,7 @@ describe('API reference', () => {
 
   it('documents each error code with its status and the route\'s error style', () => {
     const token = openapi.paths['/realms/{realm}/protocol/openid-connect/token'].post;
-    assert.deepEqual(token.responses['403'].content['application/json'].schema.allOf[1].properties.error.enum, ['need_info', 'request_denied', 'request_submitted']);
+    assert.deepEqual(token.responses['403'].content['application/json'].schema.allOf[1].properties.error.enum, ['need_info', 'request_denied', 'request_submitted', 'access_denied']);
     assert.ok(token.requestBody.content['application/x-www-form-urlencoded'].schema.oneOf.length === 5, 'one body per grant type');
     const policy = openapi.paths['/json/realms/root/realms/{realm}/users/{user}/uma/policies/{policyId}'].put;
     assert.deepEqual(policy.responses['412'].content['application/json'].schema, { $ref: '#/components/schemas/CrestError' });

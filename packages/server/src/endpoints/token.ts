@@ -13,13 +13,14 @@ import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { RptResponseSchema, TokenRequestSchema, TokenResponseSchema } from '../wire/token.ts';
 import { GRANTS } from './grants/index.ts';
+import { KeycloakPermissionSchema } from '../wire/keycloak.ts';
 import { refuseOtherMethods } from '../http/post-only.ts';
 import { limitClient } from '../http/rate-limit.ts';
 
 const DOCS: RouteDocs = {
   summary: 'Token endpoint',
   description:
-    'Issues tokens for every grant (RFC 6749 §3.2): `client_credentials`, `password`, `refresh_token`, `authorization_code`, and the UMA grant `urn:ietf:params:oauth:grant-type:uma-ticket`, which trades a permission ticket for an RPT (UMA Grant §3.3). The client must be allowed the grant type. The UMA grant refuses with `need_info` (new `ticket`, `required_claims`, `redirect_user`), `request_submitted` (new `ticket`, `interval`: the owner has been asked; poll with the new ticket) or `request_denied`. `invalid_client` carries a `WWW-Authenticate: Basic` challenge when the client used the Authorization header.',
+    'Issues tokens for every grant (RFC 6749 §3.2): `client_credentials`, `password`, `refresh_token`, `authorization_code`, and the UMA grant `urn:ietf:params:oauth:grant-type:uma-ticket`, which trades a permission ticket for an RPT (UMA Grant §3.3). The client must be allowed the grant type. The UMA grant refuses with `need_info` (new `ticket`, `required_claims`, `redirect_user`), `request_submitted` (new `ticket`, `interval`: the owner has been asked; poll with the new ticket) or `request_denied`. `invalid_client` carries a `WWW-Authenticate: Basic` challenge when the client used the Authorization header. Keycloak\'s ticketless form of the UMA grant (`audience`, `permission`, `response_mode`; a public client may present its user\'s token as bearer) answers a permission list, `{"result": true}` or an RPT, and refuses with `access_denied` (see docs/keycloak.md).',
   tags: ['OAuth and UMA tokens'],
   operationId: 'token',
   auth: 'client',
@@ -27,10 +28,10 @@ const DOCS: RouteDocs = {
   responses: {
     '200': {
       description: 'The tokens (`Cache-Control: no-store`): a token response, or an RPT response for the UMA grant.',
-      schema: Type.Union([TokenResponseSchema, RptResponseSchema]),
+      schema: Type.Union([TokenResponseSchema, RptResponseSchema, Type.Array(KeycloakPermissionSchema), Type.Object({ result: Type.Literal(true) }, { description: 'Keycloak `response_mode=decision`.' })]),
     },
   },
-  errors: ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'need_info', 'request_denied', 'request_submitted', 'not_found'],
+  errors: ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'need_info', 'request_denied', 'request_submitted', 'not_found', 'access_denied', 'invalid_resource_id'],
 };
 
 export function tokenRoutes(app: FastifyInstance, deps: Deps): void {

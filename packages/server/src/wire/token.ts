@@ -50,7 +50,16 @@ export const AuthorizationCodeGrantSchema = grantForm('AuthorizationCodeGrant', 
 });
 
 export const UmaTicketGrantSchema = grantForm('UmaTicketGrant', UMA_GRANT_TYPE, 'The UMA grant (UMA Grant §3.3.1): trades a permission ticket for an RPT. The ticket is spent by the attempt whatever its outcome; `need_info` and `request_submitted` carry a successor ticket.', {
-  ticket: Type.String({ description: 'The permission ticket from the resource server\'s challenge, or a successor ticket.' }),
+  ticket: Type.Optional(Type.String({ description: 'The permission ticket from the resource server\'s challenge, or a successor ticket. Without it: Keycloak\'s ticketless grant (`audience` and `permission` required).' })),
+  audience: Type.Optional(Type.String({ description: 'Keycloak, ticketless: the resource server\'s client id.' })),
+  permission: Type.Optional(Type.Array(Type.String(), { description: 'Keycloak, ticketless, repeatable: `RES` or `RES#S1,S2` (resource id, or a name the requesting party may see).' })),
+  subject_token: Type.Optional(Type.String({ description: 'Keycloak, ticketless: the user\'s access token (confidential clients).' })),
+  response_mode: Type.Optional(Type.Union([Type.Literal('permissions'), Type.Literal('decision')], { description: 'Keycloak, ticketless: a permission list or `{"result": true}` instead of an RPT.' })),
+  response_include_resource_name: Type.Optional(Type.Boolean()),
+  response_permissions_limit: Type.Optional(Type.Integer()),
+  submit_request: Type.Optional(Type.Boolean({ description: 'Keycloak, ticketless: record an access request when refused.' })),
+  permission_resource_format: Type.Optional(Type.Union([Type.Literal('id'), Type.Literal('uri')])),
+  permission_resource_matching_uri: Type.Optional(Type.Boolean()),
   claim_token: Type.Optional(Type.String({ description: 'An ID token this realm issued to the client, identifying the requesting party. Sent with `claim_token_format`.' })),
   claim_token_format: Type.Optional(Type.String({ description: `One of ${code(CLAIM_TOKEN_FORMATS)}. Sent with \`claim_token\`.` })),
   pct: Type.Optional(Type.String({ description: 'A persisted claims token from an earlier RPT response, in place of a claim token.' })),
