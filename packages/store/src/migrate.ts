@@ -27,6 +27,9 @@ function migrator(db: Kysely<Database>): Migrator {
     provider: migrationProvider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    // Migrations are independent of one another; a database that has a later one (developed on a
+    // branch) still takes an earlier one added since, instead of refusing to migrate at all.
+    allowUnorderedMigrations: true,
   });
 }
 
