@@ -67,6 +67,8 @@ describe('account console in a browser (sqlite)', { skip }, () => {
   let alice: Page;
   let bob: Page;
   let bank: string;
+  /** Errors the pages logged (a Content-Security-Policy violation would show here). */
+  const pageErrors: string[] = [];
   const expiry = new Date(Date.now() + 30 * 86_400_000);
   const expiryValue = `${expiry.getFullYear()}-${String(expiry.getMonth() + 1).padStart(2, '0')}-${String(expiry.getDate()).padStart(2, '0')}`;
 
@@ -84,6 +86,12 @@ describe('account console in a browser (sqlite)', { skip }, () => {
     [aliceBrowser, bobBrowser] = await Promise.all([launchBrowser(), launchBrowser()]);
     alice = await aliceBrowser.context.newPage();
     bob = await bobBrowser.context.newPage();
+    for (const page of [alice, bob]) {
+      page.on('console', (message) => {
+        if (message.type() === 'error') pageErrors.push(message.text());
+      });
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+    }
   });
 
   after(async () => {
@@ -270,5 +278,10 @@ describe('account console in a browser (sqlite)', { skip }, () => {
     await alice.getByRole('button', { name: 'Sign out' }).click();
     await alice.getByRole('heading', { level: 1, name: 'You are signed out' }).waitFor();
     await assertAccessible(alice, 'signed out');
+  });
+
+  it('ran every page under its Content-Security-Policy without a violation or a script error', () => {
+    // 404s are expected answers (the favicon of the sign-in page, reading a re-share that does not exist yet).
+    assert.deepEqual(pageErrors.filter((e) => !/status of 404/.test(e)), []);
   });
 });
