@@ -77,6 +77,12 @@ describe('three nodes on one PostgreSQL database', { skip: !dialects.includes('p
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => postFormTo(token(i), { grant_type: UMA, ticket, claim_token: idToken, claim_token_format: 'urn:ietf:params:oauth:token-type:id_token' }, client)));
     assert.equal(results.filter((r) => r.status === 200).length, 1, JSON.stringify(results.map((r) => r.status)));
     assert.ok(results.filter((r) => r.status !== 200).every((r) => r.status === 400 && r.json.error === 'invalid_grant'));
+    // The RPT minted on one node is active when introspected on every node.
+    const rpt = results.find((r) => r.status === 200)!.json.access_token as string;
+    for (let i = 0; i < 3; i++) {
+      const info = await postFormTo(`${token(i)}/introspect`, { token: rpt }, { authorization: `Bearer ${p}` });
+      assert.equal(info.json.active, true, `active on node ${i}`);
+    }
   });
 
   it('a revocation on one node is seen by the others at once', async () => {
