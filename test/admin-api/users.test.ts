@@ -11,7 +11,7 @@ import { admin, startAdminSteward } from './fixture.ts';
 
 const USERS = '/admin/realms/demo/users';
 
-function passwordGrant(s: TestSteward, username: string, password = DEMO.password) {
+function passwordGrant(s: TestSteward, username: string, password: string = DEMO.password) {
   return postForm(s.app, DEMO.token, { grant_type: 'password', username, password, scope: 'uma_protection' }, { authorization: basic(DEMO.rs.id, DEMO.rs.secret) });
 }
 
