@@ -14,6 +14,8 @@ import { bearer, request } from '../helpers/http.ts';
 import { startTestSteward, TestClock, type TestSteward } from '../helpers/steward.ts';
 import { assertCrest, policyUrl, registerResource, session, signIn, userAccessToken } from '../owner-policies/fixture.ts';
 import { UmaWorld } from '../uma-grant/fixture.ts';
+import { Browser, locationParams, pkcePair } from '../authorization-code/browser.ts';
+import { DEMO, postForm } from '../helpers/http.ts';
 
 const BASE = '/json/realms/root/realms/demo/users';
 const sets = (user: string, query = '_queryFilter=true') => `${BASE}/${user}/oauth2/resources/sets?${query}`;
@@ -232,6 +234,33 @@ for (const dialect of dialects) {
       const chrisList = (await request(s.app, 'GET', shared('chris'), { headers: session(chris) })).json.result;
       assert.deepEqual(chrisList.map((r: any) => [r.name, r.resourceOwner, r.permissions]), [['Zoo tickets', 'alice', ['view']]]);
       assert.deepEqual((await request(s.app, 'GET', shared('bob'), { headers: session(bob) })).json.result, []);
+    });
+
+    it('signs the console in as its public client: code with PKCE, owner APIs with the token, refresh without a secret', async () => {
+      const redirect = `${s.baseUrl}/realms/demo/account/`;
+      const { verifier, challenge } = pkcePair();
+      const browser = new Browser(s.app);
+      const params = { client_id: 'account-console', redirect_uri: redirect, response_type: 'code', scope: 'openid sharing', state: 'st', code_challenge: challenge, code_challenge_method: 'S256' };
+      const { hidden } = await browser.authorize(params);
+      const back = await browser.submit(hidden, { action: 'allow', username: 'bob', password: DEMO.password });
+      assert.equal(back.status, 303, back.body);
+      assert.ok(String(back.headers.location).startsWith(redirect));
+      const code = locationParams(back).get('code')!;
+      const tokens = await postForm(s.app, DEMO.token, { grant_type: 'authorization_code', client_id: 'account-console', code, redirect_uri: redirect, code_verifier: verifier });
+      assert.equal(tokens.status, 200, tokens.body);
+      assert.equal(tokens.json.scope, 'openid sharing');
+      assert.equal(typeof tokens.json.id_token, 'string');
+      const mine = await request(s.app, 'GET', sets('bob'), { headers: { authorization: bearer(tokens.json.access_token) } });
+      assert.equal(mine.status, 200, mine.body);
+      const refreshed = await postForm(s.app, DEMO.token, { grant_type: 'refresh_token', client_id: 'account-console', refresh_token: tokens.json.refresh_token });
+      assert.equal(refreshed.status, 200, refreshed.body);
+      assert.equal((await request(s.app, 'GET', shared('bob'), { headers: { authorization: bearer(refreshed.json.access_token) } })).status, 200);
+      // Without PKCE, or to another redirect URI, the console's client gets nothing.
+      const noPkce = await browser.get(`/realms/demo/protocol/openid-connect/auth?${new URLSearchParams({ ...params, code_challenge: '', code_challenge_method: '' }).toString().replace(/&code_challenge=&code_challenge_method=/, '')}`);
+      assert.equal(noPkce.status, 302);
+      assert.equal(locationParams(noPkce).get('error'), 'invalid_request');
+      const elsewhere = await browser.get(`/realms/demo/protocol/openid-connect/auth?${new URLSearchParams({ ...params, redirect_uri: `${s.baseUrl}/realms/demo/account/x` })}`);
+      assert.equal(elsewhere.status, 400);
     });
 
     it('registers the public account-console client in every realm: PKCE, exact redirect URI, no secret', async () => {
