@@ -6,6 +6,5 @@ export { seedDemoRealm, DEMO_PASSWORD } from './realms/demo.ts';
 export type { Deps } from './deps.ts';
 export { verifySignature, signatureHeader, SIGNATURE_HEADER } from './notify/signature.ts';
 export { checkNotificationConfig } from './notify/index.ts';
-export { schedulePurge, type PurgeSchedule } from './purge-schedule.ts';
 export { runCli } from './cli/main.ts';
 export type { CliIo } from './cli/io.ts';
