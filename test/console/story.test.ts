@@ -180,6 +180,13 @@ describe('account console in a browser (sqlite)', { skip }, () => {
     await dialog.waitFor({ state: 'detached' });
     // Focus returns to the button that opened the dialog.
     assert.equal(await alice.evaluate('document.activeElement?.textContent'), 'Share');
+    // By keyboard: Enter opens it with focus in the first field, Escape closes it and gives focus back.
+    await alice.keyboard.press('Enter');
+    await dialog.waitFor();
+    assert.equal(await alice.evaluate("document.activeElement?.closest('dialog') !== null && document.activeElement?.tagName"), 'INPUT');
+    await alice.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await alice.evaluate('document.activeElement?.textContent'), 'Share');
   });
 
   it('Bob signs in and sees the bank account under "Shared with me"', async () => {
