@@ -72,6 +72,7 @@ function checkOutcomes(w: KeycloakWorld, results: Record<string, Outcome>): void
   assert.ok(results.entitled?.rpt, JSON.stringify(results));
   const entitled = payload(results.entitled.rpt);
   assert.equal(entitled.azp, 'photoz-spa');
+  assert.deepEqual(entitled.aud, ['photoz-spa', 'photoz-rs']);
   assert.equal(entitled.typ, 'Bearer');
   assert.deepEqual(entitled.authorization.permissions, [{ rsid: w.album, rsname: 'Album', scopes: ['view'] }]);
   assert.deepEqual(results.editDenied, { denied: true });
