@@ -127,6 +127,10 @@ describe('account console in a browser (sqlite)', { skip }, () => {
     assert.deepEqual(await alice.getByRole('table').getByRole('link').allTextContents(), ['Bank account']);
     await alice.getByLabel('Search resources').fill('');
     await alice.getByRole('table').getByRole('link').nth(2).waitFor();
+    await alice.getByLabel('Sort by').selectOption('-name');
+    await alice.getByRole('table').getByRole('link').first().getByText('Photo album').waitFor();
+    await alice.getByLabel('Sort by').selectOption('name');
+    await alice.getByRole('table').getByRole('link').first().getByText('Bank account').waitFor();
     await assertAccessible(alice, 'My resources');
     await shot(alice, 'resources');
   });
