@@ -104,6 +104,8 @@ for (const dialect of dialects) {
       (globalThis as { XMLHttpRequest?: unknown }).XMLHttpRequest = XhrShim;
       try {
         checkOutcomes(w, await scenario({ ...input, moduleUrl: 'keycloak-js/authz', origin: w.s.baseUrl }));
+        // submitRequest: false was honoured: the refusal recorded nothing for Alice.
+        assert.deepEqual(await w.s.deps.store.accessRequests.list('demo', payload(w.alice).sub, 'pending'), []);
       } finally {
         (globalThis as { XMLHttpRequest?: unknown }).XMLHttpRequest = saved;
       }

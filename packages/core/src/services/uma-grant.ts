@@ -38,6 +38,8 @@ export interface UmaGrantRequest {
   scope?: string | undefined;
   /** The requesting party already identified by the caller (a public client's bearer user token, Keycloak style). */
   party?: RequestingParty | undefined;
+  /** Keycloak's `submit_request=false`: refuse with `request_denied` rather than record an access request. */
+  submitRequest?: boolean | undefined;
 }
 
 export interface UmaGrantResult {
@@ -99,7 +101,7 @@ export async function umaGrant(ports: Ports, req: UmaGrantRequest): Promise<UmaG
     party,
     clientRegistered: client.umaScopes,
     clientRequested,
-    accessRequests: realm.settings.accessRequests,
+    accessRequests: realm.settings.accessRequests && req.submitRequest !== false,
     context,
   });
 
