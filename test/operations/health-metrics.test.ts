@@ -83,7 +83,8 @@ for (const dialect of dialects) {
       assert.equal(sample(text, 'steward_rpts_issued_total'), 1);
       assert.equal(sample(text, 'steward_active_sessions'), 1);
       assert.equal(sample(text, 'steward_outbox_backlog') !== undefined, true);
-      assert.ok(sample(text, 'process_cpu_user_seconds_total') !== undefined);
+      assert.ok((sample(text, 'process_cpu_seconds_total') ?? 0) > 0);
+      assert.ok((sample(text, 'process_resident_memory_bytes') ?? 0) > 0);
       if (dialect === 'postgres') assert.ok((sample(text, 'steward_db_pool_connections', { state: 'max' }) ?? 0) > 0);
       else assert.equal(sample(text, 'steward_db_pool_connections', { state: 'max' }), undefined);
       assert.ok(!text.includes(DEMO.password) && !text.includes(pat), 'no secret in the metrics');

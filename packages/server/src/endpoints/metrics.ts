@@ -21,10 +21,10 @@ const DOCS: RouteDocs = {
   errors: ['invalid_token', 'not_found'],
 };
 
-export function metricsRoutes(app: FastifyInstance, deps: Deps, metrics: Metrics): void {
+export function metricsRoutes(app: FastifyInstance, deps: Deps, metrics: Metrics | null): void {
   const { metrics: access, metricsTokenSha256 } = deps.config;
   app.get('/metrics', { config: { docs: DOCS } }, async (request, reply) => {
-    if (access === 'off') throw fail('not_found', 'No route for GET /metrics');
+    if (access === 'off' || metrics === null) throw fail('not_found', 'No route for GET /metrics');
     if (access === 'token') {
       const header = request.headers.authorization ?? '';
       const token = /^Bearer [\x21-\x7e]{1,1024}$/.test(header) ? header.slice(7) : null;
