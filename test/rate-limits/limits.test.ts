@@ -60,6 +60,18 @@ for (const dialect of dialects) {
       assert.equal((await signIn(steward.app, ip)).status, 200, 'a new window starts again');
     });
 
+    it('counts the login page\'s form toward the sign-in limit and answers it with a 429 page', async () => {
+      clock.advance(60);
+      const ip = '192.0.2.20';
+      const form = { client_id: DEMO.rs.id, response_type: 'code', redirect_uri: 'http://127.0.0.1:3000/callback' };
+      for (let i = 0; i < 3; i++) assert.notEqual((await send(steward.app, '/realms/demo/protocol/openid-connect/auth', ip, {}, form)).status, 429);
+      const page = await send(steward.app, '/realms/demo/protocol/openid-connect/auth', ip, {}, form);
+      assert.equal(page.status, 429);
+      assert.match(String(page.headers['content-type']), /^text\/html/);
+      assert.ok(Number(page.headers['retry-after']) >= 1);
+      assert.equal((await signIn(steward.app, ip)).status, 429, 'the owner API shares the count');
+    });
+
     it('limits the token endpoint per authenticated client, whatever the address, with an OAuth 429', async () => {
       clock.advance(60);
       assert.equal((await clientCredentials(steward.app, '198.51.100.1')).status, 200);
