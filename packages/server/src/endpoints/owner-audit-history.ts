@@ -6,9 +6,10 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { AUDIT_DEFAULT_PAGE, AUDIT_PAGE_LIMIT, auditHistory, fail, parseAuditFilter, parseAuditSortKeys, resolvePolicyQueryOwner } from '@steward/core';
+import { AUDIT_DEFAULT_PAGE, AUDIT_PAGE_LIMIT, auditHistory, parseAuditFilter, parseAuditSortKeys, resolvePolicyQueryOwner } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { acceptApiVersionDoc } from '../http/api-version.ts';
+import { refuseCrestMethods } from '../http/crest-methods.ts';
 import { countParameter, crestParameters } from '../http/crest-query.ts';
 import { requireOwnerUser } from '../http/owner-session.ts';
 import { loadRealm } from '../http/realm.ts';
@@ -44,17 +45,6 @@ const DOCS = {
     responses: { '200': { description: 'The matching events.', schema: AuditQueryResultSchema } },
     errors: ['invalid_request', 'payload_too_large', 'login_required', 'forbidden', 'not_found'],
   },
-  otherMethods: {
-    summary: 'Unsupported method on the audit history',
-    description: 'The audit history is append-only: nothing changes or deletes an entry.',
-    tags: ['Owner API'],
-    operationId: 'auditHistoryOtherMethods',
-    auth: 'none',
-    params: USER,
-    refusesMethod: true,
-    responses: {},
-    errors: ['unsupported_method_type'],
-  },
 } satisfies Record<string, RouteDocs>;
 
 type AuditRequest = FastifyRequest<{ Params: { realm: string; user: string } }>;
@@ -83,12 +73,5 @@ export function ownerAuditHistoryRoutes(app: FastifyInstance, deps: Deps): void 
     };
   });
 
-  app.route({
-    method: ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
-    url: URL,
-    config: { ...crest, docs: DOCS.otherMethods },
-    handler: async (request) => {
-      throw fail('unsupported_method_type', `Method ${request.method} is not supported on the audit history.`);
-    },
-  });
+  refuseCrestMethods(app, { url: URL, name: 'the audit history', summary: 'Unsupported method on the audit history', operationId: 'auditHistoryOtherMethods', params: USER, description: 'The audit history is append-only: nothing changes or deletes an entry.' });
 }

@@ -10,11 +10,12 @@ import Type from 'typebox';
 import { fail, lookupIdentity, MAX_IDENTITY_LENGTH, requireSelf } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { acceptApiVersionDoc } from '../http/api-version.ts';
+import { refuseCrestMethods } from '../http/crest-methods.ts';
 import { requireOwnerUser } from '../http/owner-session.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { LookupResultSchema } from '../wire/console.ts';
-import { singleParameters } from './owner-resources.ts';
+import { singleParameters } from '../http/crest-methods.ts';
 
 const URL = '/json/realms/root/realms/:realm/users/:user/uma/lookup';
 const crest = { errorStyle: 'crest' } as const;
@@ -36,16 +37,6 @@ const DOCS = {
     headers: acceptApiVersionDoc(),
     responses: { '200': { description: 'Whether exactly one user matches, and who.', schema: LookupResultSchema } },
     errors: ['invalid_request', 'login_required', 'forbidden', 'not_found', 'too_many_requests'],
-  },
-  otherMethods: {
-    summary: 'Unsupported method on the person lookup',
-    tags: ['Owner API'],
-    operationId: 'lookupOtherMethods',
-    auth: 'none',
-    params: { user: 'The user\'s name.' },
-    refusesMethod: true,
-    responses: {},
-    errors: ['unsupported_method_type'],
   },
 } satisfies Record<string, RouteDocs>;
 
@@ -71,12 +62,5 @@ export function ownerLookupRoutes(app: FastifyInstance, deps: Deps): void {
     return found;
   });
 
-  app.route({
-    method: ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
-    url: URL,
-    config: { ...crest, docs: DOCS.otherMethods },
-    handler: async (request) => {
-      throw fail('unsupported_method_type', `Method ${request.method} is not supported on the lookup.`);
-    },
-  });
+  refuseCrestMethods(app, { url: URL, name: 'the lookup', summary: 'Unsupported method on the person lookup', operationId: 'lookupOtherMethods', params: { user: 'The user\'s name.' } });
 }

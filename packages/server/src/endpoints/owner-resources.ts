@@ -11,6 +11,7 @@ import { fail, MAX_SEARCH_LENGTH, parseResourceFilter, parseResourceSortKeys, qu
 import type { Deps } from '../deps.ts';
 import { acceptApiVersionDoc } from '../http/api-version.ts';
 import { requireOwnerUser } from '../http/owner-session.ts';
+import { singleParameters } from '../http/crest-methods.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { ResourceSetQueryResultSchema, ResourceSetSchema, resourceSetToWire } from '../wire/console.ts';
@@ -69,17 +70,6 @@ const DOCS = {
 type QueryRequest = FastifyRequest<{ Params: { realm: string; user: string }; Querystring: Record<string, string | string[] | undefined> }>;
 type OneRequest = FastifyRequest<{ Params: { realm: string; user: string; resourceId: string } }>;
 
-/** The query parameters, each at most once; unknown `_` parameters are refused, others ignored. */
-export function singleParameters(query: Record<string, string | string[] | undefined>, known: readonly string[]): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const [name, value] of Object.entries(query ?? {})) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) throw fail('invalid_request', `Parameter ${name.slice(0, 64)} is repeated`);
-    if (name.startsWith('_') && !known.includes(name)) throw fail('invalid_request', `Unsupported query parameter ${name.slice(0, 64)}`);
-    found.set(name, value);
-  }
-  return found;
-}
 
 function count(params: Map<string, string>, name: string): number {
   const value = params.get(name);
