@@ -4,7 +4,7 @@
  * `STEWARD_DATABASE_URL`, and the same ports the server uses, so commands call the same core services.
  */
 import { migrationStatus, openStore } from '@steward/store';
-import type { Store } from '@steward/core';
+import { fail, type Store } from '@steward/core';
 import { loadConfig, type Config } from '../config/load.ts';
 import { KeyRing } from '../crypto/keys.ts';
 import { digest, passwords, random, systemClock } from '../crypto/node-crypto.ts';
@@ -46,4 +46,11 @@ export async function withDeps<T>(io: CliIo, fn: (deps: Deps) => Promise<T>): Pr
   } finally {
     await store.close();
   }
+}
+
+/** The id of the realm's user with this exact username; `not_found` naming it otherwise. */
+export async function userIdOf(deps: Deps, realm: string, username: string): Promise<string> {
+  const user = await deps.store.users.findByUsername(realm, username);
+  if (!user) throw fail('not_found', `User ${username.slice(0, 100)} not found`);
+  return user.id;
 }

@@ -6,7 +6,7 @@
 import { addGroupMember, createGroup, deleteGroup, fail, groupMembers, listGroups, readGroup, removeGroupMember, type Group } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { groupToWire } from '../wire/scopes.ts';
-import { withDeps } from './context.ts';
+import { userIdOf, withDeps } from './context.ts';
 import { EXIT_OK, isoTime, parseFlags, printJson, printTable, requireFlag, runSubcommand, type CliIo, type CommandGroup } from './io.ts';
 
 const HELP = `Usage: steward group <subcommand> --realm <realm> [flags]
@@ -29,12 +29,6 @@ async function groupByName(deps: Deps, realm: string, name: string): Promise<Gro
   const group = await deps.store.groups.findByName(realm, name);
   if (!group) throw fail('not_found', `Group ${name.slice(0, 100)} not found`);
   return group;
-}
-
-async function userIdOf(deps: Deps, realm: string, username: string): Promise<string> {
-  const user = await deps.store.users.findByUsername(realm, username);
-  if (!user) throw fail('not_found', `User ${username.slice(0, 100)} not found`);
-  return user.id;
 }
 
 async function list(args: string[], io: CliIo): Promise<number> {

@@ -4,10 +4,9 @@
  * organizations as resource owners and requesting parties, through the same services as the admin
  * API. Administrators are named by username here; clients by client id.
  */
-import { addOrganizationAdmin, addOrganizationClient, createOrganization, deleteOrganization, fail, listOrganizations, readOrganization, removeOrganizationAdmin, removeOrganizationClient } from '@steward/core';
-import type { Deps } from '../deps.ts';
+import { addOrganizationAdmin, addOrganizationClient, createOrganization, deleteOrganization, listOrganizations, readOrganization, removeOrganizationAdmin, removeOrganizationClient } from '@steward/core';
 import { organizationToWire } from '../wire/scopes.ts';
-import { withDeps } from './context.ts';
+import { userIdOf, withDeps } from './context.ts';
 import { EXIT_OK, parseFlags, printJson, printTable, requireFlag, runSubcommand, type CliIo, type CommandGroup } from './io.ts';
 
 const HELP = `Usage: steward organization <subcommand> --realm <realm> [flags]
@@ -26,12 +25,6 @@ A policy naming org:<id> grants to its clients acting for themselves.
 `;
 
 const REALM = { realm: { type: 'string' } } as const;
-
-async function userIdOf(deps: Deps, realm: string, username: string): Promise<string> {
-  const user = await deps.store.users.findByUsername(realm, username);
-  if (!user) throw fail('not_found', `User ${username.slice(0, 100)} not found`);
-  return user.id;
-}
 
 async function list(args: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(args, { ...REALM, json: { type: 'boolean' } });
