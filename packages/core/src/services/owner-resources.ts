@@ -4,6 +4,7 @@
  * by exact `name`, `type` or `resourceServer`, a free-text search, sort keys and offset paging, each
  * resource with the policy that shares it (if any). One resource with its policy for the detail view.
  */
+import { parseSortKeys } from '../decision/sort-keys.ts';
 import { matchesQueryFilter, parseQueryFilter, type QueryFilter } from '../decision/query-filter.ts';
 import { fail } from '../errors.ts';
 import type { Policy } from '../model/policy.ts';
@@ -56,17 +57,7 @@ export function parseResourceFilter(filter: string): QueryFilter {
 
 /** Parses `_sortKeys` (`[+|-]field,…`); an unknown field is `invalid_request` naming it. */
 export function parseResourceSortKeys(value: string): ResourceSortKey[] {
-  const keys = value.split(',').map((k) => k.trim());
-  if (keys.length > MAX_SORT_KEYS) throw fail('invalid_request', `At most ${MAX_SORT_KEYS} _sortKeys are allowed`);
-  return keys.map((key) => {
-    const descending = key.startsWith('-');
-    const name = key.startsWith('-') || key.startsWith('+') ? key.slice(1) : key;
-    const field = name.startsWith('/') ? name.slice(1) : name;
-    if (!(RESOURCE_SORT_FIELDS as readonly string[]).includes(field)) {
-      throw fail('invalid_request', `'/${field.slice(0, 64)}' not sortable: _sortKeys accepts ${RESOURCE_SORT_FIELDS.join(', ')}`);
-    }
-    return { field: field as ResourceSortField, descending };
-  });
+  return parseSortKeys(value, RESOURCE_SORT_FIELDS, MAX_SORT_KEYS);
 }
 
 /** Only the user herself lists her resources (a realm administrator reads policies, not this page). */

@@ -3,6 +3,7 @@
  * Querying the owner's UMA policies (seed 002, "Query UMA policies"): a `_queryFilter` on
  * `resourceServer` and `permissions/subject`, `_sortKeys` on `policyId` and `name`, and offset paging.
  */
+import { parseSortKeys } from '../decision/sort-keys.ts';
 import { matchesQueryFilter, parseQueryFilter, type QueryFilter } from '../decision/query-filter.ts';
 import { fail, isStewardError } from '../errors.ts';
 import type { User } from '../model/user.ts';
@@ -47,17 +48,7 @@ export function parsePolicyFilter(filter: string): QueryFilter {
 
 /** Parses `_sortKeys` (`[+|-]field[,[+|-]field…]`); an unknown field is `invalid_request` naming it. */
 export function parsePolicySortKeys(value: string): PolicySortKey[] {
-  const keys = value.split(',').map((k) => k.trim());
-  if (keys.length > MAX_SORT_KEYS) throw fail('invalid_request', `At most ${MAX_SORT_KEYS} _sortKeys are allowed`);
-  return keys.map((key) => {
-    const descending = key.startsWith('-');
-    const name = key.startsWith('-') || key.startsWith('+') ? key.slice(1) : key;
-    const field = name.startsWith('/') ? name.slice(1) : name;
-    if (!(POLICY_SORT_FIELDS as readonly string[]).includes(field)) {
-      throw fail('invalid_request', `'/${field.slice(0, 64)}' not sortable: _sortKeys accepts policyId and name`);
-    }
-    return { field: field as PolicySortField, descending };
-  });
+  return parseSortKeys(value, POLICY_SORT_FIELDS, MAX_SORT_KEYS, 'policyId and name');
 }
 
 /**

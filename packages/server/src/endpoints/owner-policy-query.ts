@@ -11,6 +11,7 @@ import type { Deps } from '../deps.ts';
 import { acceptApiVersionDoc } from '../http/api-version.ts';
 import { Form } from '../http/form.ts';
 import { requireOwnerUser } from '../http/owner-session.ts';
+import { getForm } from '../http/crest-query.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { PolicyDocSchema } from '../wire/owner.ts';
@@ -73,25 +74,6 @@ const DOCS = {
 
 type QueryRequest = FastifyRequest<{ Params: { realm: string; user: string }; Querystring: Record<string, string | string[] | undefined> }>;
 
-/** Largest form body a query reads. */
-const FORM_LIMIT = 16 * 1024;
-
-/**
- * The form body of a GET, which Fastify does not parse: `curl --data-urlencode` without `-G` (as the
- * seed's example is written) sends the query parameters so. Null when the request has none.
- */
-async function getForm(request: QueryRequest): Promise<Form | null> {
-  const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request.raw) {
-    size += (chunk as Buffer).length;
-    if (size > FORM_LIMIT) throw fail('payload_too_large', 'Request body is too large');
-    chunks.push(chunk as Buffer);
-  }
-  return new Form(Buffer.concat(chunks).toString('utf8'));
-}
 
 /** The query parameters from the URL and, for clients that send them so, a form body; each at most once. */
 function parameters(request: QueryRequest, form: Form | null): Map<string, string> {

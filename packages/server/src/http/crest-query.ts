@@ -14,7 +14,7 @@ const FORM_LIMIT = 16 * 1024;
 type QueryRequest = FastifyRequest<{ Querystring: Record<string, string | string[] | undefined> }>;
 
 /** The form body of a GET (Fastify does not parse it); null when there is none. */
-async function getForm(request: FastifyRequest): Promise<Form | null> {
+export async function getForm(request: FastifyRequest): Promise<Form | null> {
   if (request.method !== 'GET') return null;
   const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') return null;
