@@ -13,6 +13,7 @@ import type { Deps } from './deps.ts';
 import { buildApp } from './app.ts';
 import { startPeriodicPurge } from './periodic-purge.ts';
 import { seedDemoIfEmpty } from './realms/demo.ts';
+import { ensureAccountConsoleClients } from './realms/account-console-client.ts';
 import { checkNotificationConfig, prepareNotifications, type Notifications } from './notify/index.ts';
 import type { Clock } from '@steward/core';
 
@@ -65,6 +66,7 @@ export async function createSteward(config: Config, options: { clock?: Clock; lo
       );
     }
     await seedDemoIfEmpty(deps);
+    await ensureAccountConsoleClients(deps);
     const app = await buildApp(deps, { ...(options.logLevel ? { logLevel: options.logLevel } : {}), ...(https ? { https } : {}) });
     const stopping = { value: false };
     // While draining, answers close their connection, so keep-alive clients move to other nodes.
