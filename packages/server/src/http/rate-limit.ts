@@ -28,11 +28,21 @@ async function enforce(deps: Deps, keys: string[], limits: number[]): Promise<vo
 /** Per-address limits, checked before the endpoint reads credentials. */
 export function rateLimitHooks(app: FastifyInstance, deps: Deps): void {
   const { rateLimitLoginPerIp: signIn, rateLimitTokenPerIp: token } = deps.config;
-  if (signIn === 0 && token === 0) return;
-  app.addHook('preHandler', async (request: FastifyRequest) => {
-    const route = `${request.method} ${request.routeOptions.url}`;
-    if (signIn > 0 && SIGN_IN_ROUTES.has(route)) await enforce(deps, [`ip:sign-in:${request.ip}`], [signIn]);
-    else if (token > 0 && route === TOKEN_ROUTE) await enforce(deps, [`ip:token:${request.ip}`], [token]);
+  // Attached to the limited routes only, as they are declared, so every other route (introspection,
+  // the permission endpoint, the owner APIs) pays nothing for it.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.length !== 1) return;
+    const key = `${methods[0]} ${route.url}`;
+    const check =
+      signIn > 0 && SIGN_IN_ROUTES.has(key)
+        ? (request: FastifyRequest) => enforce(deps, [`ip:sign-in:${request.ip}`], [signIn])
+        : token > 0 && key === TOKEN_ROUTE
+          ? (request: FastifyRequest) => enforce(deps, [`ip:token:${request.ip}`], [token])
+          : null;
+    if (check === null) return;
+    const existing = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+    route.preHandler = [async (request: FastifyRequest) => check(request), ...existing];
   });
 }
 
