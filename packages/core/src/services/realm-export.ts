@@ -7,9 +7,11 @@
  * the imported realm gives the same document.
  */
 import { fail } from '../errors.ts';
-import type { GrantType } from '../model/client.ts';
-import type { PolicyPermission } from '../model/policy.ts';
-import type { RealmSettings, SigningAlg } from '../model/realm.ts';
+import type { Client } from '../model/client.ts';
+import type { Policy } from '../model/policy.ts';
+import type { RealmSettings } from '../model/realm.ts';
+import type { Resource } from '../model/resource.ts';
+import type { User } from '../model/user.ts';
 import type { Ports } from './ports.ts';
 import { exportExtras, type RealmExtras } from './realm-document-extras.ts';
 
@@ -20,34 +22,11 @@ export interface RealmDocument {
   format: typeof REALM_EXPORT_FORMAT;
   version: typeof REALM_EXPORT_VERSION;
   realm: { id: string; displayName: string; settings: RealmSettings; createdAt: number };
-  users: Array<{ id: string; username: string; email: string | null; passwordHash: string; admin: boolean; disabled: boolean; createdAt: number }>;
-  clients: Array<{
-    clientId: string;
-    secretHash: string | null;
-    name: string;
-    grantTypes: GrantType[];
-    redirectUris: string[];
-    claimsRedirectUris: string[];
-    umaScopes: string[];
-    signingAlg: SigningAlg | null;
-    rptRefreshTokens: boolean;
-    disabled: boolean;
-    createdAt: number;
-  }>;
-  resources: Array<{
-    id: string;
-    owner: string;
-    resourceServer: string;
-    name: string | null;
-    type: string | null;
-    iconUri: string | null;
-    description: string | null;
-    scopes: string[];
-    extra: Record<string, unknown>;
-    createdAt: number;
-    updatedAt: number;
-  }>;
-  policies: Array<{ id: string; owner: string; resourceOwner?: string; rev: string; permissions: PolicyPermission[]; createdAt: number; updatedAt: number }>;
+  // Stored records without their `realm` (the document names it once): the document follows the model.
+  users: Array<Omit<User, 'realm'>>;
+  clients: Array<Omit<Client, 'realm'>>;
+  resources: Array<Omit<Resource, 'realm'>>;
+  policies: Array<Omit<Policy, 'realm'>>;
   groups: RealmExtras['groups'];
   organizations: RealmExtras['organizations'];
   resourceServers: RealmExtras['resourceServers'];
