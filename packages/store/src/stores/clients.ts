@@ -23,20 +23,7 @@ export class KyselyClientStore implements ClientStore {
     await insertOrConflict(`client ${client.clientId}`, () =>
       this.#db
         .insertInto('clients')
-        .values({
-          realm: client.realm,
-          client_id: client.clientId,
-          secret_hash: client.secretHash,
-          name: client.name,
-          grant_types: toJson(client.grantTypes),
-          redirect_uris: toJson(client.redirectUris),
-          claims_redirect_uris: toJson(client.claimsRedirectUris),
-          uma_scopes: toJson(client.umaScopes),
-          signing_alg: client.signingAlg,
-          rpt_refresh_tokens: toFlag(client.rptRefreshTokens),
-          disabled: toFlag(client.disabled),
-          created_at: client.createdAt,
-        })
+        .values({ realm: client.realm, client_id: client.clientId, ...mutableColumns(client), created_at: client.createdAt })
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst(),
     );
@@ -50,17 +37,7 @@ export class KyselyClientStore implements ClientStore {
   async update(client: Client): Promise<boolean> {
     const result = await this.#db
       .updateTable('clients')
-      .set({
-        secret_hash: client.secretHash,
-        name: client.name,
-        grant_types: toJson(client.grantTypes),
-        redirect_uris: toJson(client.redirectUris),
-        claims_redirect_uris: toJson(client.claimsRedirectUris),
-        uma_scopes: toJson(client.umaScopes),
-        signing_alg: client.signingAlg,
-        rpt_refresh_tokens: toFlag(client.rptRefreshTokens),
-        disabled: toFlag(client.disabled),
-      })
+      .set(mutableColumns(client))
       .where('realm', '=', client.realm)
       .where('client_id', '=', client.clientId)
       .executeTakeFirst();
@@ -87,5 +64,20 @@ function toClient(row: ClientRow): Client {
     rptRefreshTokens: fromFlag(row.rpt_refresh_tokens),
     disabled: fromFlag(row.disabled),
     createdAt: Number(row.created_at),
+  };
+}
+
+/** The columns an update replaces: every field but the key and the creation time. */
+function mutableColumns(client: Client) {
+  return {
+    secret_hash: client.secretHash,
+    name: client.name,
+    grant_types: toJson(client.grantTypes),
+    redirect_uris: toJson(client.redirectUris),
+    claims_redirect_uris: toJson(client.claimsRedirectUris),
+    uma_scopes: toJson(client.umaScopes),
+    signing_alg: client.signingAlg,
+    rpt_refresh_tokens: toFlag(client.rptRefreshTokens),
+    disabled: toFlag(client.disabled),
   };
 }
