@@ -39,6 +39,7 @@ export * from './services/uma-grant.ts';
 export * from './services/uma-ticketless-grant.ts';
 export * from './services/keycloak-permissions.ts';
 export * from './services/keycloak-party.ts';
+export * from './services/client-party.ts';
 export * from './services/keycloak-uma-policy.ts';
 export * from './services/keycloak-resources.ts';
 export * from './services/permission-tickets.ts';

@@ -12,6 +12,7 @@ import type { Ticket } from '../model/ticket.ts';
 import type { TokenRecord } from '../model/token.ts';
 import { checkRequestedScopes, decide, mergeGrantedPermissions, type EvaluationContext, type RequestingParty } from '../decision/decide.ts';
 import { distinct, splitScope } from '../decision/scopes.ts';
+import { clientParty } from './client-party.ts';
 import { claimsInteractionUri, isClaimTokenFormat, requiredClaims, userFromIdToken } from './claim-token.ts';
 import { issueOpaque, issueRpt } from './issue-tokens.ts';
 import { claimsOf, newPct, partyFromPct, partyFromTicket, pctConsented } from './pct.ts';
@@ -73,7 +74,9 @@ export async function umaGrant(ports: Ports, req: UmaGrantRequest): Promise<UmaG
     if (!user) throw await needInfo(ports, realm, ticket, ticket.claims, 'The claim token is invalid, expired or not issued to this client');
     party = { kind: 'user', subject: user.id, username: user.username };
   }
-  party ??= req.party ?? fromPct ?? (await partyFromTicket(ports, realm.id, ticket, client)) ?? { kind: 'client', subject: client.clientId };
+  party ??= req.party ?? fromPct ?? (await partyFromTicket(ports, realm.id, ticket, client)) ?? clientParty(client);
+  // A public client is no party by itself: it must bring its user (claims gathering, UMA Grant §3.3.6).
+  if (!party) throw await needInfo(ports, realm, ticket, ticket.claims, 'A public client needs claims identifying the requesting party');
   // Its groups (a user) or organization (a client acting for itself), read now: membership counts from this grant on.
   party = await withMemberships(ports.store, realm.id, party);
 

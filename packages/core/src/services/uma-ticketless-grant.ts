@@ -30,8 +30,11 @@ export interface TicketlessGrantRequest {
   realm: Realm;
   /** The client asking (authenticated, or identified by the bearer token), allowed the UMA grant. */
   client: Client;
-  /** Who the permissions are for: the subject token's or bearer token's subject, else the client itself. */
-  party: RequestingParty;
+  /**
+   * Who the permissions are for: the subject token's or bearer token's subject, else the client itself
+   * (`clientParty`); null for a public client without its user, which is refused.
+   */
+  party: RequestingParty | null;
   /** Client id of the resource server whose resources are named. */
   audience: string;
   permissions: RequestedPermission[];
@@ -54,6 +57,9 @@ export type TicketlessGrantResult =
   | { mode: 'decision' }
   | { mode: 'token'; accessToken: string; expiresIn: number };
 
+/** The request with its party known, memberships included. */
+type Asked = TicketlessGrantRequest & { party: RequestingParty };
+
 /** A resolved permission: the resource and the scopes asked (all it offers when none were named). */
 interface Wanted {
   resource: Resource;
@@ -62,11 +68,13 @@ interface Wanted {
 }
 
 /** Runs the ticketless grant. Refusals: 400 for what cannot be resolved, 403 `access_denied` otherwise. */
-export async function umaTicketlessGrant(ports: Ports, req: TicketlessGrantRequest): Promise<TicketlessGrantResult> {
-  const { realm, client } = req;
+export async function umaTicketlessGrant(ports: Ports, input: TicketlessGrantRequest): Promise<TicketlessGrantResult> {
+  const { realm, client } = input;
+  // A public client is no party by itself: without its user's token it holds nothing.
+  if (!input.party) throw fail('access_denied', 'not_authorized');
   // Its groups or organization, read now: a membership counts from this grant on.
-  const party = await withMemberships(ports.store, realm.id, req.party);
-  req = { ...req, party };
+  const party = await withMemberships(ports.store, realm.id, input.party);
+  const req: Asked = { ...input, party };
   const server = req.audience.length <= 255 ? await ports.store.clients.get(realm.id, req.audience) : null;
   if (!server || server.disabled) throw fail('invalid_request', `Unknown resource server id: ${req.audience.slice(0, 100)}`);
 
@@ -124,7 +132,7 @@ function subjectsOf(party: RequestingParty): string[] {
  * The resource a `permission` names: the resource server's resource with that id, else the one
  * resource of that name the party may see (its own, the resource server's, or one shared with it).
  */
-async function resolve(ports: Ports, req: TicketlessGrantRequest, p: RequestedPermission): Promise<Wanted> {
+async function resolve(ports: Ports, req: Asked, p: RequestedPermission): Promise<Wanted> {
   const { realm, party, audience } = req;
   let resource = req.resourceFormat === 'uri' ? await byUri(ports, req, p.resource) : await ports.store.resources.getByServer(realm.id, audience, p.resource);
   if (!resource && req.resourceFormat !== 'uri') {
@@ -143,7 +151,7 @@ async function resolve(ports: Ports, req: TicketlessGrantRequest, p: RequestedPe
  * The one resource of the party's own or the resource server's (at this resource server) with this
  * URI: exact matches first, then patterns when asked. Shared resources are named by id or name.
  */
-async function byUri(ports: Ports, req: TicketlessGrantRequest, uri: string): Promise<Resource | null> {
+async function byUri(ports: Ports, req: Asked, uri: string): Promise<Resource | null> {
   const candidates: Resource[] = [];
   for (const owner of distinct([req.party.subject, req.audience])) {
     const ids = await ports.store.resources.listIds(req.realm.id, owner, req.audience);
@@ -168,7 +176,7 @@ function mergeWanted(list: Wanted[]): Wanted[] {
 }
 
 /** Granted scopes per resource id, assessed owner by owner with the UMA grant's `decide`. */
-async function assess(ports: Ports, req: TicketlessGrantRequest, wanted: Wanted[]): Promise<{ granted: Map<string, string[]>; policies: Policy[] }> {
+async function assess(ports: Ports, req: Asked, wanted: Wanted[]): Promise<{ granted: Map<string, string[]>; policies: Policy[] }> {
   const { realm, party, client } = req;
   const resharing = realm.settings.resharing !== false;
   const byOwner = new Map<string, Wanted[]>();
@@ -201,7 +209,7 @@ async function assess(ports: Ports, req: TicketlessGrantRequest, wanted: Wanted[
  * Records what is missing as pending access requests, owner by owner, through the access-request service
  * (events, and the owner's standing denials respected); true when any was recorded.
  */
-async function recordRequests(ports: Ports, req: TicketlessGrantRequest, missing: Array<{ w: Wanted; absent: string[] }>, policies: readonly Policy[]): Promise<boolean> {
+async function recordRequests(ports: Ports, req: Asked, missing: Array<{ w: Wanted; absent: string[] }>, policies: readonly Policy[]): Promise<boolean> {
   const { realm, party, client } = req;
   if (party.kind !== 'user') return false;
   const byOwner = new Map<string, Array<{ w: Wanted; absent: string[] }>>();

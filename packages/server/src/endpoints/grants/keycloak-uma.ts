@@ -5,7 +5,7 @@
  * runs the core's `umaTicketlessGrant` and renders `[{rsid, rsname, scopes}]`, `{"result": true}` or
  * an RPT response. See docs/keycloak.md.
  */
-import { decodePushedClaims, fail, isPublicClient, parsePermissions, partyFromAccessToken, splitScope, umaTicketlessGrant, type RequestingParty, type TicketlessResponseMode } from '@steward/core';
+import { clientParty, decodePushedClaims, fail, isPublicClient, parsePermissions, partyFromAccessToken, splitScope, umaTicketlessGrant, type RequestingParty, type TicketlessResponseMode } from '@steward/core';
 import { bearerToken } from '../../http/bearer.ts';
 import type { Form } from '../../http/form.ts';
 import type { GrantContext } from './grant.ts';
@@ -47,8 +47,8 @@ function limit(form: Form): number | undefined {
   return Number(value);
 }
 
-/** Who asks: a public client's bearer user, else the subject token's subject, else the client. */
-async function partyOf(ctx: GrantContext): Promise<RequestingParty> {
+/** Who asks: a public client's bearer user, else the subject token's subject, else the client (confidential only: null for a public one). */
+async function partyOf(ctx: GrantContext): Promise<RequestingParty | null> {
   const { deps, realm, client, form, request } = ctx;
   const subjectToken = form.get('subject_token');
   const type = form.get('subject_token_type');
@@ -63,7 +63,7 @@ async function partyOf(ctx: GrantContext): Promise<RequestingParty> {
     if (isPublicClient(client)) throw fail('invalid_request', 'A public client presents the user\'s token as its bearer token, not as subject_token');
     return (await partyFromAccessToken(deps, realm.id, subjectToken)).party;
   }
-  return { kind: 'client', subject: client.clientId };
+  return clientParty(client);
 }
 
 export async function ticketlessGrant(ctx: GrantContext): Promise<Record<string, unknown>> {
