@@ -73,15 +73,37 @@ export async function loadPolicyGraph(
   return graph;
 }
 
+/** The policies a decision reads and the context they are evaluated in. */
+export interface LoadedEvaluation {
+  graph: PolicyGraph;
+  context: EvaluationContext;
+}
+
+/**
+ * The policies deciding what `party` holds of these resources (one owner) and the evaluation context
+ * that goes with them: the caller's time and client, the realm's re-sharing switch, and the username
+ * and groups of each re-sharer loaded. The one way from the stores to `decide` and `accessTo` (the UMA
+ * grant, the ticketless grant, currentAccess), so every form of the grant reads a chain alike. The
+ * owner holds her own resources whatever the policies say: nothing is read for her.
+ */
+export async function loadEvaluation(
+  stores: SharingStores,
+  input: { realm: string; owner: string; resources: readonly Resource[]; party: RequestingParty; context: Omit<EvaluationContext, 'sharers' | 'sharerGroups'> },
+): Promise<LoadedEvaluation> {
+  const resharing = input.context.resharing !== false;
+  const graph: PolicyGraph =
+    input.party.subject === input.owner ? { policies: [], sharers: new Map() } : await loadPolicyGraph(stores, { realm: input.realm, owner: input.owner, resources: input.resources, party: input.party, resharing });
+  const context: EvaluationContext = { ...input.context, resharing, sharers: graph.sharers };
+  if (graph.sharerGroups) context.sharerGroups = graph.sharerGroups;
+  return { graph, context };
+}
+
 /** What `party` holds of `resource` now, read from the stores (primary policy and chain). */
 export async function currentAccess(
   stores: SharingStores,
   input: { realm: string; resource: Resource; party: RequestingParty; context: Omit<EvaluationContext, 'sharers'> },
 ): Promise<Access & { graph: PolicyGraph }> {
-  const resharing = input.context.resharing !== false;
-  const graph = await loadPolicyGraph(stores, { realm: input.realm, owner: input.resource.owner, resources: [input.resource], party: input.party, resharing });
-  const context: EvaluationContext = { ...input.context, resharing, sharers: graph.sharers };
-  if (graph.sharerGroups) context.sharerGroups = graph.sharerGroups;
+  const { graph, context } = await loadEvaluation(stores, { realm: input.realm, owner: input.resource.owner, resources: [input.resource], party: input.party, context: input.context });
   return { ...accessTo(input.resource, graph.policies, input.party, context), graph };
 }
 

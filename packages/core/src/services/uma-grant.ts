@@ -10,14 +10,14 @@ import type { GrantedPermission } from '../model/permission.ts';
 import type { Realm } from '../model/realm.ts';
 import type { Ticket } from '../model/ticket.ts';
 import type { TokenRecord } from '../model/token.ts';
-import { checkRequestedScopes, decide, mergeGrantedPermissions, type EvaluationContext, type RequestingParty } from '../decision/decide.ts';
+import { checkRequestedScopes, decide, mergeGrantedPermissions, type RequestingParty } from '../decision/decide.ts';
 import { distinct, splitScope } from '../decision/scopes.ts';
 import { clientParty } from './client-party.ts';
 import { claimsInteractionUri, isClaimTokenFormat, requiredClaims, userFromIdToken } from './claim-token.ts';
 import { issueOpaque, issueRpt } from './issue-tokens.ts';
 import { claimsOf, newPct, partyFromPct, partyFromTicket, pctConsented } from './pct.ts';
 import { withMemberships } from './party-subjects.ts';
-import { loadPolicyGraph } from './policy-sharing.ts';
+import { loadEvaluation } from './policy-sharing.ts';
 import type { Ports } from './ports.ts';
 import { presentedRpt, recheckOldRpt } from './rpt-upgrade.ts';
 import { submitAccessRequests } from './submit-access-requests.ts';
@@ -90,12 +90,14 @@ export async function umaGrant(ports: Ports, req: UmaGrantRequest): Promise<UmaG
   const clientRequested = splitScope(req.scope);
   checkRequestedScopes(clientRequested, ticketResources, client.umaScopes);
 
-  // The owner gets her own resources whatever her policies say: no need to read them.
-  const resharing = realm.settings.resharing !== false;
-  const graph = party.subject === ticket.owner ? { policies: [], sharers: new Map<string, string>() } : await loadPolicyGraph(ports.store, { realm: realm.id, owner: ticket.owner, resources, party, resharing });
+  const { graph, context } = await loadEvaluation(ports.store, {
+    realm: realm.id,
+    owner: ticket.owner,
+    resources,
+    party,
+    context: { now: ports.clock.now(), clientId: client.clientId, resharing: realm.settings.resharing !== false },
+  });
   const policies = graph.policies;
-  const context: EvaluationContext = { now: ports.clock.now(), clientId: client.clientId, resharing, sharers: graph.sharers };
-  if ('sharerGroups' in graph && graph.sharerGroups) context.sharerGroups = graph.sharerGroups;
   const decision = decide({
     owner: ticket.owner,
     permissions: ticket.permissions,

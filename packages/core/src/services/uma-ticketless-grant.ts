@@ -6,7 +6,7 @@
  * list of permissions, a bare decision, or an RPT. Unlike Keycloak, a list or a decision is refused
  * (fail-closed) when any explicitly requested scope is not granted.
  */
-import { decide, policySubjectOf, type EvaluationContext, type RequestingParty } from '../decision/decide.ts';
+import { decide, policySubjectOf, type RequestingParty } from '../decision/decide.ts';
 import { difference, distinct, intersect } from '../decision/scopes.ts';
 import { fail, StewardError } from '../errors.ts';
 import type { Client } from '../model/client.ts';
@@ -19,7 +19,7 @@ import { issueRpt } from './issue-tokens.ts';
 import { resourceHasUri } from './keycloak-resources.ts';
 import type { KeycloakPermission, PushedClaims, RequestedPermission } from './keycloak-permissions.ts';
 import { withMemberships } from './party-subjects.ts';
-import { loadPolicyGraph } from './policy-sharing.ts';
+import { loadEvaluation } from './policy-sharing.ts';
 import type { Ports } from './ports.ts';
 import { publishEvents } from './publish-events.ts';
 import { submitAccessRequests } from './submit-access-requests.ts';
@@ -178,16 +178,14 @@ function mergeWanted(list: Wanted[]): Wanted[] {
 /** Granted scopes per resource id, assessed owner by owner with the UMA grant's `decide`. */
 async function assess(ports: Ports, req: Asked, wanted: Wanted[]): Promise<{ granted: Map<string, string[]>; policies: Policy[] }> {
   const { realm, party, client } = req;
-  const resharing = realm.settings.resharing !== false;
   const byOwner = new Map<string, Wanted[]>();
   for (const w of wanted) byOwner.set(w.resource.owner, [...(byOwner.get(w.resource.owner) ?? []), w]);
   const granted = new Map<string, string[]>();
   const loaded: Policy[] = [];
   for (const [owner, list] of byOwner) {
     const resources = list.map((w) => w.resource);
-    const graph = party.subject === owner ? { policies: [], sharers: new Map<string, string>() } : await loadPolicyGraph(ports.store, { realm: realm.id, owner, resources, party, resharing });
+    const { graph, context } = await loadEvaluation(ports.store, { realm: realm.id, owner, resources, party, context: { now: ports.clock.now(), clientId: client.clientId, resharing: realm.settings.resharing !== false } });
     loaded.push(...graph.policies);
-    const context: EvaluationContext = { now: ports.clock.now(), clientId: client.clientId, resharing, sharers: graph.sharers };
     const decision = decide({
       owner,
       permissions: list.map((w) => ({ resourceId: w.resource.id, scopes: w.scopes })),
