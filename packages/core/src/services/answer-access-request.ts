@@ -8,12 +8,14 @@
  */
 import { fail, isStewardError } from '../errors.ts';
 import type { AccessRequest } from '../model/access-request.ts';
+import { isPublicClient } from '../model/client.ts';
 import type { StewardEvent } from '../model/event.ts';
 import { CLIENT_SUBJECT_PREFIX, type Policy, type PolicyPermission } from '../model/policy.ts';
 import type { Resource } from '../model/resource.ts';
 import type { User } from '../model/user.ts';
 import { difference, distinct, union } from '../decision/scopes.ts';
 import { newEvent } from './new-event.ts';
+import { publicClientSubjectProblem } from './policy-subjects.ts';
 import type { Ports } from './ports.ts';
 import { publishEvents, type TransactionStores } from './publish-events.ts';
 
@@ -39,11 +41,13 @@ function alreadyAnswered(request: AccessRequest): Error {
   return fail('conflict', `Request ${request.id} is already ${request.status}.`);
 }
 
-/** How the owner's policy names the requesting party: a username, or `client:{clientId}`. */
+/** How the owner's policy names the requesting party: a username, or `client:{clientId}` (never a public client's). */
 async function policySubject(stores: TransactionStores, request: AccessRequest): Promise<string> {
   const user = await stores.users.get(request.realm, request.requester);
   if (user) return user.username;
-  if (request.requester === request.clientId || (await stores.clients.get(request.realm, request.requester))) return `${CLIENT_SUBJECT_PREFIX}${request.requester}`;
+  const client = await stores.clients.get(request.realm, request.requester);
+  if (client && isPublicClient(client)) throw fail('invalid_request', `Invalid UMA policy permission. ${publicClientSubjectProblem(`${CLIENT_SUBJECT_PREFIX}${client.clientId}`)}.`);
+  if (request.requester === request.clientId || client) return `${CLIENT_SUBJECT_PREFIX}${request.requester}`;
   throw fail('conflict', `The requesting party of request ${request.id} no longer exists; deny the request instead.`);
 }
 

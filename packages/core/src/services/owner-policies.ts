@@ -3,12 +3,13 @@
  * The resource owner's sharing policies (seed 002: ForgeRock AM's UMA policies): who may manage the
  * policies under a username, and creating, updating, reading and deleting the policy of one resource.
  * A policy's id is the id of the resource it protects; its subjects are usernames of the realm or
- * `client:{clientId}`. A requesting party may re-share what they hold: their policy on the owner's
- * resource (services/policy-sharing). A write that takes scopes away revokes the RPT grants that hold
- * them, down the chain of re-shares.
+ * `client:{clientId}` of a confidential client (services/policy-subjects). A requesting party may
+ * re-share what they hold: their policy on the owner's resource (services/policy-sharing). A write
+ * that takes scopes away revokes the RPT grants that hold them, down the chain of re-shares.
  */
 import type { Access, RequestingParty } from '../decision/decide.ts';
 import { fail, type StewardError } from '../errors.ts';
+import { isPublicClient } from '../model/client.ts';
 import type { GrantedPermission } from '../model/permission.ts';
 import { CLIENT_SUBJECT_PREFIX, type Policy, type PolicyPermission } from '../model/policy.ts';
 import type { Resource } from '../model/resource.ts';
@@ -19,7 +20,7 @@ import { isPrefixedSubject } from '../decision/decide.ts';
 import { ORG_SUBJECT_PREFIX } from '../model/organization.ts';
 import { resolveOrganizationOwner } from './organizations.ts';
 import { withMemberships } from './party-subjects.ts';
-import { prefixedSubjectExists } from './policy-subjects.ts';
+import { prefixedSubjectExists, publicClientSubjectProblem } from './policy-subjects.ts';
 import type { Ports } from './ports.ts';
 import { createPolicyPublished, policyChangeEvents } from './policy-events.ts';
 import { publishEvents } from './publish-events.ts';
@@ -93,18 +94,22 @@ function conditionsKey(p: PolicyPermission): string {
   return JSON.stringify([p.conditions?.expiresAt ?? null, p.conditions?.clientIds ? [...p.conditions.clientIds].sort() : null]);
 }
 
-async function subjectExists(ports: Ports, realm: string, subject: string, owner: User): Promise<boolean> {
-  if (!lookupable(subject)) return false;
+/** What a subject names: someone a policy may name, nobody, or a public client (which no policy may name). */
+type SubjectCheck = 'named' | 'unknown' | 'public-client';
+
+async function checkSubject(ports: Ports, realm: string, subject: string, owner: User): Promise<SubjectCheck> {
+  if (!lookupable(subject)) return 'unknown';
   // Groups, organizations (services/policy-subjects); a username never carries their prefixes.
-  if (isPrefixedSubject(subject) && !subject.startsWith(CLIENT_SUBJECT_PREFIX)) return prefixedSubjectExists(ports.store, realm, subject, owner.id);
+  if (isPrefixedSubject(subject) && !subject.startsWith(CLIENT_SUBJECT_PREFIX)) return (await prefixedSubjectExists(ports.store, realm, subject, owner.id)) ? 'named' : 'unknown';
   if (subject.startsWith(CLIENT_SUBJECT_PREFIX)) {
     const clientId = subject.slice(CLIENT_SUBJECT_PREFIX.length);
-    return clientId !== '' && (await ports.store.clients.get(realm, clientId)) !== null;
+    const client = clientId === '' ? null : await ports.store.clients.get(realm, clientId);
+    return client === null ? 'unknown' : isPublicClient(client) ? 'public-client' : 'named';
   }
-  return (await ports.store.users.findByUsername(realm, subject)) !== null;
+  return (await ports.store.users.findByUsername(realm, subject)) !== null ? 'named' : 'unknown';
 }
 
-/** Throws `invalid_request` naming the first scope the resource does not offer or subject that does not exist. */
+/** Throws `invalid_request` naming the first scope the resource does not offer, or subject that does not exist or may not be named. */
 async function checkPermissions(ports: Ports, realm: string, owner: User, resource: Resource, permissions: PolicyPermission[]): Promise<void> {
   const offered = new Set(resource.scopes);
   for (const p of permissions) {
@@ -115,7 +120,9 @@ async function checkPermissions(ports: Ports, realm: string, owner: User, resour
     if (p.subject === owner.username) {
       throw fail('invalid_request', resource.owner === owner.id ? 'Invalid UMA policy permission. The resource owner cannot share a resource with themselves.' : 'Invalid UMA policy permission. A requesting party cannot re-share a resource with themselves.');
     }
-    if (!(await subjectExists(ports, realm, p.subject, owner))) throw fail('invalid_request', `Invalid UMA policy permission. Unknown subject, '${p.subject}'.`);
+    const named = await checkSubject(ports, realm, p.subject, owner);
+    if (named === 'public-client') throw fail('invalid_request', `Invalid UMA policy permission. ${publicClientSubjectProblem(p.subject)}.`);
+    if (named === 'unknown') throw fail('invalid_request', `Invalid UMA policy permission. Unknown subject, '${p.subject}'.`);
   }
 }
 

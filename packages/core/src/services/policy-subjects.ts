@@ -2,7 +2,9 @@
  * @module services/policy-subjects
  * Policy subjects besides usernames and `client:{id}`: `group:{name}` names a group the sharing owner
  * may see (a visible group, or one the owner belongs to), `org:{id}` an organization of the realm.
- * Anything else with a reserved prefix names nothing.
+ * Anything else with a reserved prefix names nothing. A `client:{id}` subject must name a confidential
+ * client: a public client cannot authenticate, so a share with it would be a share with anyone who
+ * claims to be it (UMA Grant §3.3.4: a client party is a client that authenticated).
  */
 import { GROUP_SUBJECT_PREFIX } from '../model/group.ts';
 import { ORG_ID_PATTERN, ORG_SUBJECT_PREFIX } from '../model/organization.ts';
@@ -17,4 +19,9 @@ export async function prefixedSubjectExists(store: Pick<Store, 'groups' | 'organ
     return ORG_ID_PATTERN.test(id) && (await store.organizations.get(realm, id)) !== null;
   }
   return false;
+}
+
+/** Why a policy may not name this public client's `client:{id}` subject (every write path says the same). */
+export function publicClientSubjectProblem(subject: string): string {
+  return `'${subject.slice(0, 256)}' is a public client: it cannot authenticate, so it cannot be a requesting party`;
 }

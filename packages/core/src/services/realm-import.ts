@@ -2,11 +2,11 @@
  * @module services/realm-import
  * Creates a realm from a document of services/realm-export.ts. Everything is checked before anything is
  * written — unknown members, wrong types, repeated ids, references to users, clients or resources the
- * document does not hold, plain passwords — and then the realm is written in one transaction, so a
- * refused document leaves the database as it was. The realm must not exist yet (`conflict`).
+ * document does not hold, policies naming a public client, plain passwords — and then the realm is
+ * written in one transaction, so a refused document leaves the database as it was. The realm must not exist yet (`conflict`).
  */
 import { fail } from '../errors.ts';
-import type { Client } from '../model/client.ts';
+import { isPublicClient, type Client } from '../model/client.ts';
 import type { SigningKey } from '../model/key.ts';
 import { CLIENT_SUBJECT_PREFIX, type Policy } from '../model/policy.ts';
 import { DEFAULT_REALM_SETTINGS, REALM_ID_PATTERN, type Realm, type RealmSettings, type SigningAlg } from '../model/realm.ts';
@@ -14,6 +14,7 @@ import type { Resource } from '../model/resource.ts';
 import type { User } from '../model/user.ts';
 import { checkNewClient } from './manage-clients.ts';
 import { checkNewUser } from './manage-users.ts';
+import { publicClientSubjectProblem } from './policy-subjects.ts';
 import { readExtras, writeExtras, type RealmExtras } from './realm-document-extras.ts';
 import { GROUP_SUBJECT_PREFIX } from '../model/group.ts';
 import { ORG_SUBJECT_PREFIX } from '../model/organization.ts';
@@ -108,6 +109,7 @@ export function readRealmDocument(doc: unknown): { realm: Realm; users: User[]; 
     return { realm: realmId, ...fields, grantTypes: c.grantTypes as Client['grantTypes'], redirectUris: c.redirectUris as string[], claimsRedirectUris: c.claimsRedirectUris as string[], umaScopes: c.umaScopes as string[], secretHash, disabled: bool(c.disabled, `${w}.disabled`), createdAt: time(c.createdAt, `${w}.createdAt`) };
   });
   const clientIds = unique(clients.map((c) => c.clientId), 'clients: clientId');
+  const publicClientIds = new Set(clients.filter(isPublicClient).map((c) => c.clientId));
   const extras = readExtras(top, object, userIds, clientIds);
   const orgIds = new Set(extras.organizations.map((o) => o.id));
   const groupNames = new Set(extras.groups.map((g) => g.name));
@@ -148,6 +150,7 @@ export function readRealmDocument(doc: unknown): { realm: Realm; users: User[]; 
             ? orgIds.has(subject.slice(ORG_SUBJECT_PREFIX.length))
             : usernames.has(subject);
       if (!named) bad(`${pw}.subject`, `'${subject.slice(0, 64)}' names no user, client, group or organization of the document`);
+      if (subject.startsWith(CLIENT_SUBJECT_PREFIX) && publicClientIds.has(subject.slice(CLIENT_SUBJECT_PREFIX.length))) bad(`${pw}.subject`, publicClientSubjectProblem(subject));
       const out: Policy['permissions'][number] = { subject, scopes: strings(q.scopes, `${pw}.scopes`) };
       if (q.conditions !== undefined) {
         const c = object(q.conditions, `${pw}.conditions`, [], ['expiresAt', 'clientIds']);
