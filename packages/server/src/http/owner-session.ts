@@ -4,6 +4,11 @@
  * `sessionHeader`, or a cookie of that name), or an OAuth access token of the user's own with the
  * `sharing` scope (`Authorization: Bearer`). The first credential present decides; a bad one is never retried with
  * another.
+ *
+ * The cookie is a credential for reads only (GET, HEAD), and only when the browser does not say the
+ * request comes from another site: a page of any same-site origin can make the browser send the
+ * cookie (SameSite=Lax) with a form post, but it can never set the session header or a bearer token.
+ * A write that brings the session as a cookie alone is therefore a 401, like one with no credential.
  */
 import type { FastifyRequest } from 'fastify';
 import { fail, hasScope, OWNER_API_SCOPE, resolveSession, verifyJwt, type Realm, type StewardError, type User } from '@steward/core';
@@ -14,12 +19,30 @@ function accessDenied(): StewardError {
   return fail('login_required', 'Access Denied');
 }
 
-/** The session token the request carries in the session header or cookie, or null. */
+/** Methods that change nothing (RFC 9110 §9.2.1): the only ones the session cookie may authorize. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Whether the browser says the request was made by another site's page: `Sec-Fetch-Site` other than
+ * `same-origin` or `none` (a typed URL, a bookmark), or an `Origin` other than STEWARD_BASE_URL's.
+ */
+function fromAnotherSite(deps: Deps, request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
+  const origin = request.headers.origin;
+  return origin !== undefined && origin !== new URL(deps.config.baseUrl).origin;
+}
+
+/**
+ * The session token the request carries in the session header, or null. The cookie of that name
+ * counts only for a safe method from Steward's own origin (or no origin the browser names).
+ */
 export function sessionTokenOf(deps: Deps, request: FastifyRequest): string | null {
   const name = deps.config.sessionHeader;
   const header = request.headers[name.toLowerCase()];
   if (typeof header === 'string' && header !== '') return header.trim();
   if (Array.isArray(header)) return '';
+  if (!SAFE_METHODS.has(request.method) || fromAnotherSite(deps, request)) return null;
   const cookie = request.cookies?.[name];
   return typeof cookie === 'string' && cookie !== '' ? cookie : null;
 }
