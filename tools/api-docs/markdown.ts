@@ -9,12 +9,15 @@ import { authList, DEFAULT_PARAM_DOCS, errorFormat, errorGroups, openApiPath, op
 
 type Json = Record<string, any>;
 
-const AUTH_TEXT: Record<RouteAuth, (o: ApiDocOptions) => string> = {
+const AUTH_TEXT: Record<RouteAuth, (o: ApiDocOptions, reads: boolean) => string> = {
   none: () => 'none',
   PAT: () => 'PAT (`Authorization: Bearer`, an access token with scope `uma_protection`)',
   bearer: () => 'the user\'s access token (`Authorization: Bearer`; scope `openid` for userinfo, `sharing` for the owner APIs)',
   client: () => 'client authentication (`client_secret_basic`, `client_secret_post`, or a public client\'s `client_id`)',
-  'owner-session': (o) => `owner session token (the \`${o.sessionHeader}\` header, or the cookie of that name, from *Owner sign-in*)`,
+  'owner-session': (o, reads) =>
+    reads
+      ? `owner session token (the \`${o.sessionHeader}\` header from *Owner sign-in*, or the cookie of that name unless the browser says the request comes from another site)`
+      : `owner session token (the \`${o.sessionHeader}\` header from *Owner sign-in*; the cookie alone is refused on writes)`,
   browser: () => 'the browser\'s session cookie (signing in is part of the page)',
   admin: () => 'the admin token (`Authorization: Bearer`, the secret whose SHA-256 is `STEWARD_ADMIN_TOKEN_SHA256`)',
 };
@@ -109,7 +112,8 @@ function entry(group: RouteEntry[], docs: RouteDocs, ids: Map<RouteEntry, string
   const first = group[0]!;
   const out: string[] = [group.map((r) => `\`${r.method} ${openApiPath(r.url)}\``).join('  \n'), ''];
   if (docs.description) out.push(docs.description, '');
-  out.push(`- **Auth:** ${authList(docs).map((a) => AUTH_TEXT[a](options)).join('; or ')}`);
+  const reads = group.every((r) => r.method === 'GET');
+  out.push(`- **Auth:** ${authList(docs).map((a) => AUTH_TEXT[a](options, reads)).join('; or ')}`);
   out.push(`- **Operation id:** ${[...new Set(group.map((r) => `\`${ids.get(r)}\``))].join(', ')}`, '');
   const params = [...new Set(group.flatMap((r) => pathParams(r.url)))];
   if (params.length) {

@@ -117,7 +117,7 @@ function securitySchemes(options: ApiDocOptions): Json {
       description: '`client_secret_basic` (RFC 6749 §2.3.1). Alternatively `client_id` and `client_secret` in the form (`client_secret_post`), or a public client\'s `client_id` alone. One method per request.',
     },
     ownerSession: { type: 'apiKey', in: 'header', name: options.sessionHeader, description: 'The `tokenId` from the owner authenticate endpoint.' },
-    ownerSessionCookie: { type: 'apiKey', in: 'cookie', name: options.sessionHeader, description: 'The session cookie the owner authenticate endpoint sets.' },
+    ownerSessionCookie: { type: 'apiKey', in: 'cookie', name: options.sessionHeader, description: 'The session cookie the owner authenticate endpoint sets: reads (GET) only, and not when the browser says the request comes from another site (`Sec-Fetch-Site`, `Origin`).' },
     adminToken: { type: 'http', scheme: 'bearer', description: 'The admin token: a secret whose SHA-256 (hex) is configured as `STEWARD_ADMIN_TOKEN_SHA256`.' },
   };
 }
@@ -158,7 +158,8 @@ function operation(route: RouteEntry, docs: RouteDocs, operationId: string, comp
     if (responses[status]) throw new Error(`${route.method} ${route.url}: status ${status} is both a documented response and an error`);
     responses[status] = { description: `Error: ${codes.map((c) => `\`${c}\``).join(', ')} (${errorFormat(route)}).`, content: errorContent(route, codes, components) };
   }
-  const security = authList(docs).flatMap((a) => SECURITY[a]);
+  // The session cookie counts for reads only (a cookie alone never authorizes a write).
+  const security = authList(docs).flatMap((a) => SECURITY[a]).filter((s) => route.method === 'GET' || !('ownerSessionCookie' in s));
   return {
     operationId,
     summary: docs.summary,

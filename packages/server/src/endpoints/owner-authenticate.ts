@@ -31,7 +31,7 @@ const DOCS = {
   },
   logout: {
     summary: 'Owner sign-out',
-    description: 'Ends the session the request carries (header or cookie) and clears the cookie.',
+    description: 'Ends the session named by the session header and clears the cookie. The cookie alone is refused (401): a page of another site could make the browser send it.',
     tags: ['Owner API'],
     operationId: 'ownerLogout',
     auth: 'owner-session',
