@@ -1,0 +1,147 @@
+/**
+ * @module test/fuzz/credentials
+ * The world the fuzz runs in: a real Steward on a fresh database (demo realm, the admin API on, the
+ * notification worker off so no hostile webhook URL is ever called), with everything the routes take
+ * an id of (a resource shared with bob, a pending access request, a group, a webhook, an organization,
+ * a delivery, a user and a client the admin API may disable) and the credentials of each kind: alice's
+ * token at photoz-rs (PAT, bearer, owner APIs), alice's owner session, photoz-rs's client Basic auth
+ * and the admin token.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createSteward, loadConfig } from '@steward/server';
+import { freshDatabaseUrl } from '../../packages/store/test/databases.ts';
+import { basic, bearer, DEMO, postForm, request } from '../helpers/http.ts';
+import type { Dialect, TestSteward } from '../helpers/steward.ts';
+import type { Known } from './examples.ts';
+import type { Auth, Operation } from './openapi-routes.ts';
+import type { Credentials } from './cases.ts';
+
+const ADMIN_TOKEN = 'fuzz-admin-token-0123456789abcdef';
+const ID_TOKEN_FORMAT = 'http://openid.net/specs/openid-connect-core-1_0.html#IDToken';
+const UMA = 'urn:ietf:params:oauth:grant-type:uma-ticket';
+const OWNER = 'alice';
+const PARTY = 'bob';
+
+export interface FuzzSteward extends TestSteward {
+  databaseUrl: string;
+  sessionHeader: string;
+}
+
+export interface World {
+  s: FuzzSteward;
+  known: Known;
+  /** Request headers for `op` with the given kind of credentials. */
+  headersFor(op: Operation, credentials: Credentials): Record<string, string>;
+}
+
+/** Steward on a fresh database with the admin API on and no notification worker. */
+export async function startFuzzSteward(dialect: Dialect): Promise<FuzzSteward> {
+  const db = await freshDatabaseUrl(dialect);
+  const baseUrl = 'http://127.0.0.1:8080';
+  const config = loadConfig({}, {
+    databaseUrl: db.url,
+    baseUrl,
+    logLevel: 'silent',
+    demo: true,
+    notify: false,
+    adminTokenSha256: createHash('sha256').update(ADMIN_TOKEN).digest('hex'),
+  });
+  const steward = await createSteward(config, { logLevel: process.env.STEWARD_TEST_LOG ?? 'silent' });
+  return {
+    ...steward,
+    dialect,
+    baseUrl,
+    issuer: `${baseUrl}/realms/demo`,
+    databaseUrl: db.url,
+    sessionHeader: config.sessionHeader,
+    async close() {
+      await steward.close();
+      await db.drop();
+    },
+  };
+}
+
+async function ok(what: string, reply: Promise<{ status: number; body: string; json: any }>, status = 200): Promise<any> {
+  const res = await reply;
+  assert.equal(res.status, status, `${what}: ${res.body.slice(0, 300)}`);
+  return res.json;
+}
+
+/** Builds the world: ids of every kind of thing, and credentials of every kind. */
+export async function buildWorld(s: FuzzSteward): Promise<World> {
+  const admin = { authorization: bearer(ADMIN_TOKEN) };
+  const adminCall = (method: 'POST' | 'PUT' | 'GET', url: string, body?: unknown, status = 201) =>
+    ok(`${method} ${url}`, request(s.app, method, url, { headers: admin, ...(body === undefined ? {} : { body }) }), status);
+  const rsBasic = basic(DEMO.rs.id, DEMO.rs.secret);
+  const token = (username: string, scope: string, client: { id: string; secret: string }) =>
+    ok(`${username}'s token`, postForm(s.app, DEMO.token, { grant_type: 'password', username, password: DEMO.password, scope }, { authorization: basic(client.id, client.secret) }));
+  const signIn = async (username: string) =>
+    (await ok(`${username} signs in`, request(s.app, 'POST', '/json/realms/root/realms/demo/authenticate', { headers: { 'x-openam-username': username, 'x-openam-password': DEMO.password } }))).tokenId as string;
+
+  const aliceToken = (await token(OWNER, 'openid uma_protection sharing', DEMO.rs)).access_token as string;
+  const pat = { authorization: bearer(aliceToken) };
+  const aliceSession = await signIn(OWNER);
+  /** The session the logout route may end: it is not the one the rest of the run uses. */
+  const disposableSession = await signIn('chris');
+
+  const resource = await ok('resource', request(s.app, 'POST', DEMO.resourceSet, { headers: pat, body: { name: 'Album', type: 'photo-album', resource_scopes: ['view', 'download', 'print'] } }), 201);
+  const resourceId = resource._id as string;
+  await ok('share with bob', request(s.app, 'PUT', `/json/realms/root/realms/demo/users/${OWNER}/uma/policies/${resourceId}`, {
+    headers: { [s.sessionHeader]: aliceSession },
+    body: { policyId: resourceId, permissions: [{ subject: PARTY, scopes: ['view'] }] },
+  }), 201);
+
+  const webhook = await adminCall('POST', '/admin/realms/demo/webhooks', { url: 'http://127.0.0.1:9/fuzz-hook' });
+  const ticket = (await ok('ticket', request(s.app, 'POST', DEMO.permission, { headers: pat, body: { resource_id: resourceId, resource_scopes: ['download'] } }), 201)).ticket as string;
+  const idToken = (await token(PARTY, 'openid', DEMO.client)).id_token as string;
+  const asked = await postForm(s.app, DEMO.token, { grant_type: UMA, ticket, claim_token: idToken, claim_token_format: ID_TOKEN_FORMAT }, { authorization: basic(DEMO.client.id, DEMO.client.secret) });
+  assert.equal(asked.json?.error, 'request_submitted', asked.body);
+  const pending = await ok('pending requests', request(s.app, 'GET', `/json/realms/root/realms/demo/users/${OWNER}/uma/pendingrequests?_queryFilter=true`, { headers: { [s.sessionHeader]: aliceSession } }));
+  const deliveries = await adminCall('GET', '/admin/realms/demo/deliveries', undefined, 200);
+
+  const group = await adminCall('POST', '/admin/realms/demo/groups', { name: 'fuzzers', visible: true });
+  const organization = await adminCall('POST', '/admin/realms/demo/organizations', { id: 'fuzz-org', name: 'Fuzz Org' });
+  const victimUser = await adminCall('POST', '/admin/realms/demo/users', { username: 'victim', password: 'victim-password-1' });
+  const victimClient = await adminCall('POST', '/admin/realms/demo/clients', { clientId: 'victim-client', grantTypes: ['client_credentials'] });
+
+  const known: Known = {
+    realm: 'demo',
+    owner: OWNER,
+    party: PARTY,
+    signInName: 'dave',
+    resourceId,
+    accessRequestId: pending.result[0]._id,
+    groupId: group.id,
+    webhookId: webhook.id,
+    organizationId: organization.id,
+    deliveryId: deliveries[0]?.id ?? 'no-delivery',
+    victimUserId: victimUser.id,
+    victimClientId: victimClient.clientId,
+    resourceServer: DEMO.rs.id,
+    client: DEMO.client.id,
+    redirectUri: 'http://127.0.0.1:3001/callback',
+    asset: 'index.js',
+  };
+
+  const own: Record<Auth, Record<string, string>> = {
+    none: {},
+    browser: {},
+    PAT: pat,
+    bearer: pat,
+    client: { authorization: rsBasic },
+    'owner-session': { [s.sessionHeader]: aliceSession },
+    admin,
+  };
+  const foreign: Record<Auth, Record<string, string>> = { ...own, PAT: admin, bearer: admin, client: pat, 'owner-session': admin, admin: pat };
+  return {
+    s,
+    known,
+    headersFor(op, credentials) {
+      if (credentials === 'none') return {};
+      const auth = op.auth.find((a) => a !== 'none' && a !== 'browser') ?? 'none';
+      if (auth === 'owner-session' && op.path.endsWith('/sessions') && credentials === 'own') return { [s.sessionHeader]: disposableSession };
+      return (credentials === 'own' ? own : foreign)[auth];
+    },
+  };
+}

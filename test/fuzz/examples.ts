@@ -1,0 +1,129 @@
+/**
+ * @module test/fuzz/examples
+ * A plausible value for a documented schema, so a fuzz case changes one thing at a time and otherwise
+ * reaches past validation: `const`/`enum` honoured, one branch of `anyOf`/`oneOf`, every property of an
+ * object, and the demo realm's real names and ids for fields whose names say what they hold.
+ */
+import type { Random } from './random.ts';
+import type { Schema } from './openapi-routes.ts';
+
+/** Real names and ids of the fuzzed world, by what a field or parameter holds. */
+export interface Known {
+  realm: string;
+  owner: string;
+  party: string;
+  /** The user name sign-in fields and headers carry: failed sign-ins may lock it out, never the owner. */
+  signInName: string;
+  resourceId: string;
+  accessRequestId: string;
+  groupId: string;
+  webhookId: string;
+  organizationId: string;
+  deliveryId: string;
+  /** A user and a client the admin API may disable or delete without harming the rest of the run. */
+  victimUserId: string;
+  victimClientId: string;
+  resourceServer: string;
+  client: string;
+  redirectUri: string;
+  asset: string;
+}
+
+/** A plausible value for a field or parameter named `name`, or undefined to follow the schema. */
+export function hinted(name: string, known: Known): unknown {
+  switch (name) {
+    case 'realm':
+      return known.realm;
+    case 'user':
+    case 'owner':
+      return known.owner;
+    case 'username':
+    case 'X-OpenAM-Username':
+      return known.signInName;
+    case 'requester':
+    case 'requesterName':
+    case 'subject':
+      return known.party;
+    case 'users':
+      return [known.party];
+    case 'resource':
+    case 'resourceId':
+    case 'resource_id':
+    case 'policyId':
+      return known.resourceId;
+    case 'resources':
+      return [known.resourceId];
+    case 'scope':
+    case 'scopeName':
+    case 'scopeId':
+      return 'view';
+    case 'scopes':
+    case 'resource_scopes':
+    case 'actionValues':
+      return ['view'];
+    case 'client_id':
+    case 'clientId':
+      return known.client;
+    case 'redirect_uri':
+    case 'claims_redirect_uri':
+      return known.redirectUri;
+    case 'password':
+    case 'X-OpenAM-Password':
+      return 'not-the-password';
+    case '_queryFilter':
+      return 'true';
+    case 'identity':
+      return known.party;
+    case 'url':
+      return 'http://127.0.0.1:9/fuzz-hook';
+    default:
+      return undefined;
+  }
+}
+
+export function example(schema: Schema, random: Random, known: Known, name = ''): unknown {
+  const hint = name ? hinted(name, known) : undefined;
+  if ('const' in schema) return schema.const;
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return random.pick(schema.enum);
+  const branches = (schema.oneOf ?? schema.anyOf) as Schema[] | undefined;
+  if (Array.isArray(branches) && branches.length > 0) return example(random.pick(branches), random, known, name);
+  if (Array.isArray(schema.allOf)) return Object.assign({}, ...(schema.allOf as Schema[]).map((s) => example(s, random, known, name)));
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  if (hint !== undefined && (type === undefined || (Array.isArray(hint) ? type === 'array' : typeof hint === type))) return hint;
+  switch (type) {
+    case 'object': {
+      const props = (schema.properties ?? {}) as Record<string, Schema>;
+      return Object.fromEntries(Object.entries(props).map(([k, s]) => [k, example(s, random, known, k)]));
+    }
+    case 'array':
+      return [example((schema.items ?? {}) as Schema, random, known, name)];
+    case 'integer':
+    case 'number':
+      return typeof schema.minimum === 'number' ? schema.minimum : 1;
+    case 'boolean':
+      return true;
+    case 'string':
+      if (schema.pattern === '^[0-9]+$') return '0';
+      if (typeof schema.minLength === 'number' && schema.minLength > 8) return 'f'.repeat(schema.minLength);
+      return `fuzz${random.int(1_000_000)}`;
+    default:
+      return hint ?? 'fuzz';
+  }
+}
+
+/** The paths (keys and array indexes) of every field in a JSON value, parents first, at most `depth` deep. */
+export function fieldPaths(value: unknown, depth = 3, prefix: Array<string | number> = []): Array<Array<string | number>> {
+  if (depth === 0 || typeof value !== 'object' || value === null) return [];
+  const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.slice(0, 1).map((v, i) => [i, v]) : Object.entries(value);
+  return entries.flatMap(([k, v]) => [[...prefix, k], ...fieldPaths(v, depth - 1, [...prefix, k])]);
+}
+
+/** A deep copy of `value` with the field at `path` set to `replacement`. */
+export function withField(value: unknown, path: ReadonlyArray<string | number>, replacement: unknown): unknown {
+  if (path.length === 0) return replacement;
+  const [head, ...rest] = path as [string | number, ...Array<string | number>];
+  if (Array.isArray(value)) return value.map((v, i) => (i === head ? withField(v, rest, replacement) : v));
+  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  Object.defineProperty(copy, head, { value: withField(copy[head], rest, replacement), enumerable: true, writable: true, configurable: true });
+  return copy;
+}
