@@ -66,6 +66,7 @@ export * from './services/query-policies.ts';
 export * from './services/owner-resources.ts';
 export * from './services/shared-with-me.ts';
 export * from './services/lookup-identity.ts';
+export * from './services/lookup-budget.ts';
 export * from './services/my-requests.ts';
 export * from './services/policy-sharing.ts';
 export * from './services/authorization-policies.ts';

@@ -322,6 +322,8 @@ export interface RateLimitStore {
    * number of processes, are each counted exactly once. `expiresAt` is when the counter may be purged.
    */
   hit(keys: string[], windowStart: number, expiresAt: number): Promise<number[]>;
+  /** The count of `key` in the window starting at `windowStart`, without adding a hit (0 when none). */
+  count(key: string, windowStart: number): Promise<number>;
   /** The failures recorded for (realm, username); null when none. */
   failures(realm: string, username: string): Promise<LoginFailures | null>;
   /**

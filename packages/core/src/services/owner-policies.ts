@@ -19,6 +19,7 @@ import { cachedSharingStores, checkReshare, currentAccess, resharedResource } fr
 import { isPrefixedSubject } from '../decision/decide.ts';
 import { ORG_SUBJECT_PREFIX } from '../model/organization.ts';
 import { resolveOrganizationOwner } from './organizations.ts';
+import { requireLookupBudget, spendLookup } from './lookup-budget.ts';
 import { withMemberships } from './party-subjects.ts';
 import { prefixedSubjectExists, publicClientSubjectProblem } from './policy-subjects.ts';
 import type { Ports } from './ports.ts';
@@ -106,11 +107,20 @@ async function checkSubject(ports: Ports, realm: string, subject: string, owner:
     const client = clientId === '' ? null : await ports.store.clients.get(realm, clientId);
     return client === null ? 'unknown' : isPublicClient(client) ? 'public-client' : 'named';
   }
-  return (await ports.store.users.findByUsername(realm, subject)) !== null ? 'named' : 'unknown';
+  // A disabled user is nobody to share with, and is answered exactly like a name nobody has.
+  const user = await ports.store.users.findByUsername(realm, subject);
+  return user !== null && !user.disabled ? 'named' : 'unknown';
 }
 
-/** Throws `invalid_request` naming the first scope the resource does not offer, or subject that does not exist or may not be named. */
-async function checkPermissions(ports: Ports, realm: string, owner: User, resource: Resource, permissions: PolicyPermission[]): Promise<void> {
+/**
+ * Throws `invalid_request` naming the first scope the resource does not offer, or new subject that
+ * names nobody or may not be named. Subjects the stored policy already holds (`held`) are kept as they
+ * are: they were checked when named, and a user disabled or gone since must not block an edit or a
+ * withdrawal. Naming new subjects draws on the owner's lookup budget (services/lookup-budget): refused
+ * once it is spent, and each subject that names nobody spends one unit, so policy writes reveal who
+ * exists no faster than the person lookup.
+ */
+async function checkPermissions(ports: Ports, realm: string, owner: User, resource: Resource, permissions: PolicyPermission[], held: ReadonlySet<string>): Promise<void> {
   const offered = new Set(resource.scopes);
   for (const p of permissions) {
     const unknown = p.scopes.find((s) => !offered.has(s));
@@ -120,9 +130,16 @@ async function checkPermissions(ports: Ports, realm: string, owner: User, resour
     if (p.subject === owner.username) {
       throw fail('invalid_request', resource.owner === owner.id ? 'Invalid UMA policy permission. The resource owner cannot share a resource with themselves.' : 'Invalid UMA policy permission. A requesting party cannot re-share a resource with themselves.');
     }
+  }
+  const added = permissions.filter((p) => !held.has(p.subject));
+  if (added.length > 0) await requireLookupBudget(ports, realm, owner.id);
+  for (const p of added) {
     const named = await checkSubject(ports, realm, p.subject, owner);
     if (named === 'public-client') throw fail('invalid_request', `Invalid UMA policy permission. ${publicClientSubjectProblem(p.subject)}.`);
-    if (named === 'unknown') throw fail('invalid_request', `Invalid UMA policy permission. Unknown subject, '${p.subject}'.`);
+    if (named === 'unknown') {
+      await spendLookup(ports, realm, owner.id);
+      throw fail('invalid_request', `Invalid UMA policy permission. Unknown subject, '${p.subject}'.`);
+    }
   }
 }
 
@@ -140,7 +157,8 @@ export async function sharePolicy(
   const now = ports.clock.now();
   const { resource, reshare } = await writableResource(ports, realm, owner, resourceId);
   const permissions = mergePolicyPermissions(input.body.permissions);
-  await checkPermissions(ports, realm, owner, resource, permissions);
+  const stored = await ports.store.policies.get(realm, owner.id, resourceId);
+  await checkPermissions(ports, realm, owner, resource, permissions, new Set(stored?.permissions.map((p) => p.subject)));
   if (reshare) await checkReshare(ports.store, { realm, sharer: owner, resource, permissions, now });
 
   const policy: Policy = { realm, id: resourceId, owner: owner.id, rev: ports.random.uuid(), permissions, createdAt: now, updatedAt: now };

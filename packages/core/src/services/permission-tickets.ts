@@ -11,6 +11,7 @@ import type { Resource } from '../model/resource.ts';
 import type { User } from '../model/user.ts';
 import { approveAccessRequest, denyAccessRequest } from './answer-access-request.ts';
 import { createUmaPolicy, type UmaPolicyCaller } from './keycloak-uma-policy.ts';
+import { requireLookupBudget, spendLookup } from './lookup-budget.ts';
 import { deletePolicy, sharePolicy } from './owner-policies.ts';
 import type { Ports } from './ports.ts';
 
@@ -82,8 +83,13 @@ async function userBy(ports: Ports, realm: string, idOrName: string, byName: boo
 /** Grants one scope to one user on the caller's own resource (a granted ticket). */
 export async function createPermissionTicket(ports: Ports, caller: UmaPolicyCaller, input: PermissionTicketInput): Promise<PermissionTicketView> {
   if (!input.granted) throw fail('invalid_request', 'An owner creates granted tickets; pending ones come from requesting parties');
+  // Naming a requester is a lookup: it draws on the caller's lookup budget (services/lookup-budget).
+  await requireLookupBudget(ports, caller.realm, caller.user.id);
   const requester = await userBy(ports, caller.realm, input.requester, input.byName);
-  if (!requester) throw fail('invalid_request', 'Unknown requester');
+  if (!requester) {
+    await spendLookup(ports, caller.realm, caller.user.id);
+    throw fail('invalid_request', 'Unknown requester');
+  }
   const ok = input.resource.length <= 256 && !input.resource.includes('\u0000');
   const resource = ok ? await ports.store.resources.get(caller.realm, caller.user.id, input.resource) : null;
   if (!resource || resource.resourceServer !== caller.resourceServer) throw fail('not_found', 'Resource not found');

@@ -29,6 +29,11 @@ export class KyselyRateLimitStore implements RateLimitStore {
     return keys.map((k) => byKey.get(k) ?? 0);
   }
 
+  async count(key: string, windowStart: number): Promise<number> {
+    const row = await this.#db.selectFrom('rate_counters').select('hits').where('key', '=', key).where('window_start', '=', windowStart).executeTakeFirst();
+    return row ? Number(row.hits) : 0;
+  }
+
   async failures(realm: string, username: string): Promise<LoginFailures | null> {
     const row = await this.#db
       .selectFrom('login_failures')

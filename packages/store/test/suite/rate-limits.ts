@@ -23,6 +23,16 @@ export function rateLimitTests(handle: () => StoreHandle): void {
       assert.deepEqual(await store().rateLimits.hit([], T, T + 60), []);
     });
 
+    it('reads a count without adding a hit', async () => {
+      const a = unique('ip:peek');
+      assert.equal(await store().rateLimits.count(a, T), 0);
+      await store().rateLimits.hit([a], T, T + 60);
+      await store().rateLimits.hit([a], T, T + 60);
+      assert.equal(await store().rateLimits.count(a, T), 2);
+      assert.equal(await store().rateLimits.count(a, T), 2, 'reading does not count');
+      assert.equal(await store().rateLimits.count(a, T + 60), 0, 'another window');
+    });
+
     it('counts a key given twice in one call once, and answers it at both positions', async () => {
       const a = unique('ip:dup');
       assert.deepEqual(await store().rateLimits.hit([a, a], T, T + 60), [1, 1]);
