@@ -5,7 +5,9 @@
  * error page and never redirects. Later errors go back to the validated claims redirect URI. The
  * presented ticket is only read while the user signs in and looks at the consent page; the answer
  * (confirm or refuse) spends it, and a confirmation writes a successor ticket that identifies the
- * signed-in user as the requesting party.
+ * signed-in user as the requesting party. Whose resources the ticket is about (the owner's username,
+ * the resources' names and scopes) is told only to a signed-in user (`describeClaimsTicket`): the
+ * ticket travels in the address bar, and holding it proves nothing about who holds it.
  */
 import { fail, type StewardError } from '../errors.ts';
 import { UMA_GRANT_TYPE, type Client } from '../model/client.ts';
@@ -27,7 +29,7 @@ export interface ClaimsParams {
   repeated: readonly string[];
 }
 
-/** A resource named by the ticket, as the consent page shows it. */
+/** A resource named by the ticket, as the consent page shows it to the signed-in user. */
 export interface ClaimsResource {
   name: string;
   scopes: string[];
@@ -41,6 +43,12 @@ export interface ClaimsRequest {
   state?: string | undefined;
   /** The presented ticket string (still unspent). */
   ticket: string;
+  /** What the ticket is about, for `describeClaimsTicket` only. */
+  about: Pick<Ticket, 'owner' | 'permissions'>;
+}
+
+/** Whose resources a ticket is about, for the signed-in user's consent page. */
+export interface ClaimsTicketDescription {
   /** The username of the owner whose resources the ticket names (null if she is gone). */
   ownerName: string | null;
   resources: ClaimsResource[];
@@ -96,11 +104,17 @@ export async function checkClaimsRequest(ports: Ports, realm: Realm, params: Cla
   const ticket = params.ticket.length > MAX_TICKET ? null : await ports.store.tickets.get(realm.id, ports.digest.sha256(params.ticket), ports.clock.now());
   if (!ticket) return back(fail('invalid_request', TICKET_GONE));
 
-  const owner = await ports.store.users.get(realm.id, ticket.owner);
-  const found = await ports.store.resources.getMany(realm.id, ticket.owner, ticket.permissions.map((p) => p.resourceId));
+  return { ok: true, request: { client, redirectUri, state, ticket: params.ticket, about: { owner: ticket.owner, permissions: ticket.permissions } } };
+}
+
+/** Whose resources the request's ticket is about: only for a signed-in user (the consent page). */
+export async function describeClaimsTicket(ports: Ports, realm: Realm, request: ClaimsRequest, _signedIn: User): Promise<ClaimsTicketDescription> {
+  const { owner: ownerId, permissions } = request.about;
+  const owner = await ports.store.users.get(realm.id, ownerId);
+  const found = await ports.store.resources.getMany(realm.id, ownerId, permissions.map((p) => p.resourceId));
   const names = new Map(found.map((r) => [r.id, r.name ?? r.id]));
-  const resources = ticket.permissions.filter((p) => names.has(p.resourceId)).map((p) => ({ name: names.get(p.resourceId)!, scopes: p.scopes }));
-  return { ok: true, request: { client, redirectUri, state, ticket: params.ticket, ownerName: owner?.username ?? null, resources } };
+  const resources = permissions.filter((p) => names.has(p.resourceId)).map((p) => ({ name: names.get(p.resourceId)!, scopes: p.scopes }));
+  return { ownerName: owner?.username ?? null, resources };
 }
 
 /** The claims recorded about `user` for `client`: identity only, gathered fresh (never merged with older ones). */

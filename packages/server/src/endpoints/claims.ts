@@ -10,6 +10,7 @@ import {
   checkClaimsRequest,
   confirmClaims,
   currentSession,
+  describeClaimsTicket,
   fail,
   isStewardError,
   refuseClaims,
@@ -73,8 +74,6 @@ function pageInput(realm: Realm, req: ClaimsRequest, values: Values, csrf: strin
     realmName: realm.displayName,
     clientName: req.client.name,
     clientId: req.client.clientId,
-    ownerName: req.ownerName,
-    resources: req.resources,
     hidden: { ...values, csrf },
     error: error?.description,
   };
@@ -89,7 +88,7 @@ function showSignIn(reply: FastifyReply, realm: Realm, req: ClaimsRequest, value
   return sendClaimsPage(reply, req, error ? STATUS[error.code] : 200, claimsSignInPage({ ...pageInput(realm, req, values, csrf, error), username }));
 }
 
-/** GET: validate, then the sign-in page, or the consent page when the browser is signed in. */
+/** GET: validate, then the sign-in page (naming the client only), or the consent page when the browser is signed in. */
 async function show(deps: Deps, realm: Realm, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { params, values } = readParams(queryForm(request));
   const req = await checked(deps, realm, params, reply, 302);
@@ -97,7 +96,9 @@ async function show(deps: Deps, realm: Realm, request: FastifyRequest, reply: Fa
   const csrf = csrfToken(deps, claimsCsrf(realm), request, reply);
   const session = await currentSession(deps, realm.id, request.cookies[sessionCookieName(realm.id)]);
   if (!session) return showSignIn(reply, realm, req, values, csrf);
-  const page = claimsConsentPage({ ...pageInput(realm, req, values, csrf), signedInAs: session.user.username, rememberDays: Math.max(1, Math.round(realm.settings.pctLifetime / 86400)) });
+  // Whose resources the ticket is about is for a signed-in user only: the ticket alone proves nothing.
+  const about = await describeClaimsTicket(deps, realm, req, session.user);
+  const page = claimsConsentPage({ ...pageInput(realm, req, values, csrf), ...about, signedInAs: session.user.username, rememberDays: Math.max(1, Math.round(realm.settings.pctLifetime / 86400)) });
   return sendClaimsPage(reply, req, 200, page);
 }
 

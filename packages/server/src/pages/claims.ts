@@ -2,7 +2,8 @@
  * @module pages/claims
  * The claims interaction endpoint's two pages (UMA Grant §3.3.2): sign in, then confirm who you are
  * to the client for the owner's resources, optionally letting the client remember it (a PCT). Every
- * request parameter travels back in hidden fields and is validated again on submission.
+ * request parameter travels back in hidden fields and is validated again on submission. The sign-in
+ * page names the client only: whose resources the ticket is about is shown once the user is signed in.
  */
 import { hiddenInputs, html, layout, type Html } from './html.ts';
 
@@ -10,9 +11,6 @@ export interface ClaimsPageInput {
   realmName: string;
   clientName: string;
   clientId: string;
-  /** The owner of the resources (her username), null when unknown. */
-  ownerName: string | null;
-  resources: ReadonlyArray<{ name: string; scopes: readonly string[] }>;
   /** Hidden fields: the request parameters and the CSRF token (undefined ones are left out). */
   hidden: Record<string, string | undefined>;
   /** Shown above the form (e.g. a wrong password). */
@@ -23,7 +21,14 @@ function whose(ownerName: string | null): Html {
   return ownerName === null ? html`the owner’s` : html`<strong>${ownerName}</strong>’s`;
 }
 
-function resourceList(input: ClaimsPageInput): Html {
+/** Whose resources the ticket is about: for the signed-in user only. */
+export interface ClaimsOwnerInput {
+  /** The owner of the resources (her username), null when unknown. */
+  ownerName: string | null;
+  resources: ReadonlyArray<{ name: string; scopes: readonly string[] }>;
+}
+
+function resourceList(input: ClaimsOwnerInput): Html {
   if (input.resources.length === 0) return html`<p class="muted">The resources asked for no longer exist.</p>\n`;
   return html`<ul class="scopes">
 ${input.resources.map((r) => html`<li>${r.name}${r.scopes.length > 0 ? html` <span class="muted">(${r.scopes.join(', ')})</span>` : ''}</li>\n`)}</ul>
@@ -38,8 +43,8 @@ function errorLine(error: string | undefined): Html | string {
 export function claimsSignInPage(input: ClaimsPageInput & { username?: string | undefined }): Html {
   const body = html`<p class="realm">${input.realmName}</p>
 <h1>Sign in to continue to <span class="client">${input.clientName}</span></h1>
-${errorLine(input.error)}<p><strong>${input.clientName}</strong> (<code>${input.clientId}</code>) asks who you are, to request access to ${whose(input.ownerName)} resources:</p>
-${resourceList(input)}<form method="post" action="claims">
+${errorLine(input.error)}<p><strong>${input.clientName}</strong> (<code>${input.clientId}</code>) asks who you are, to request access to resources on your behalf. Once you are signed in you will see whose resources, and what it asks for, before you confirm.</p>
+<form method="post" action="claims">
 ${hiddenInputs(input.hidden)}<label for="username">Username</label>
 <input type="text" id="username" name="username" value="${input.username ?? ''}" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus>
 <label for="password">Password</label>
@@ -54,7 +59,7 @@ ${hiddenInputs(input.hidden)}<label for="username">Username</label>
 }
 
 /** Step 2: the signed-in user confirms (or refuses) that the client may name her as requesting party. */
-export function claimsConsentPage(input: ClaimsPageInput & { signedInAs: string; rememberDays: number }): Html {
+export function claimsConsentPage(input: ClaimsPageInput & ClaimsOwnerInput & { signedInAs: string; rememberDays: number }): Html {
   const body = html`<p class="realm">${input.realmName}</p>
 <h1><span class="client">${input.clientName}</span> asks to confirm who you are</h1>
 ${errorLine(input.error)}<p><strong>${input.clientName}</strong> (<code>${input.clientId}</code>) asks to learn that you are <strong>${input.signedInAs}</strong> (your username and email address), to request access to ${whose(input.ownerName)} resources:</p>
