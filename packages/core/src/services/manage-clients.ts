@@ -3,10 +3,12 @@
  * Realm administration of OAuth clients (admin API and CLI): add, list, get, disable/enable, delete.
  * A confidential client's secret is generated here (256 bits), returned once, and stored only as its
  * SHA-256. Disabling takes effect at once: the client can no longer authenticate and every token
- * issued to it is revoked. Deleting is refused while resources registered by it exist.
+ * issued to it is revoked. Deleting is refused while resources registered by it exist or a policy
+ * names it.
  */
 import { fail } from '../errors.ts';
 import { UMA_GRANT_TYPE, type Client, type GrantType } from '../model/client.ts';
+import { CLIENT_SUBJECT_PREFIX } from '../model/policy.ts';
 import type { SigningAlg } from '../model/realm.ts';
 import type { Ports } from './ports.ts';
 
@@ -141,15 +143,21 @@ export async function setClientDisabled(ports: Ports, realm: string, clientId: s
 }
 
 /**
- * Deletes a client and revokes its tokens; `conflict` while resources it registered exist (a new
- * client given the same id would otherwise manage them).
+ * Deletes a client, revokes its tokens and unlinks it from its organization; `conflict` while
+ * resources it registered exist or a policy names it as `client:{clientId}` (a new client given the
+ * same id would otherwise manage them, or hold the share).
  */
 export async function deleteClient(ports: Ports, realm: string, clientId: string): Promise<void> {
   await ports.store.transaction(async (tx) => {
     const client = clientId.length <= 255 ? await tx.clients.get(realm, clientId) : null;
     if (!client) throw fail('not_found', `Client ${clientId.slice(0, 64)} not found`);
     if (await tx.resources.existsForResourceServer(realm, clientId)) throw fail('conflict', `Resources registered by ${clientId} exist: delete them first, or disable the client`);
+    const subject = `${CLIENT_SUBJECT_PREFIX}${clientId}`;
+    if (await tx.policies.isSubjectNamed(realm, subject)) throw fail('conflict', `Policies share resources with ${subject}: remove them first, or disable the client`);
     await tx.tokens.revokeAllFor(realm, { clientId });
+    // Unlinked from its organization: a new client given the same id must not act for it.
+    const org = await tx.organizations.ofClient(realm, clientId);
+    if (org) await tx.organizations.removeClient(realm, org.id, clientId);
     await tx.clients.delete(realm, clientId);
   });
 }

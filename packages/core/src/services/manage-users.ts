@@ -111,7 +111,8 @@ export async function setUserDisabled(ports: Ports, realm: string, id: string, d
 
 /**
  * Deletes a user nothing refers to: `conflict` while they own resources or policies or a policy names
- * them. Their sessions and tokens go with them, in one transaction.
+ * them. Their sessions, tokens, group memberships and organization admin roles go with them, in one
+ * transaction.
  */
 export async function deleteUser(ports: Ports, realm: string, id: string): Promise<void> {
   await ports.store.transaction(async (tx) => {
@@ -122,6 +123,9 @@ export async function deleteUser(ports: Ports, realm: string, id: string): Promi
     if (await tx.policies.isSubjectNamed(realm, user.username)) throw fail('conflict', `Policies share resources with ${user.username}: remove them first, or disable the user`);
     await tx.sessions.deleteForUser(realm, id);
     await tx.tokens.revokeAllFor(realm, { subject: id });
+    // Memberships name the user by id: none may outlive her (the store has no foreign keys).
+    for (const group of await tx.groups.groupsOf(realm, id)) await tx.groups.removeMember(realm, group.id, id);
+    for (const org of await tx.organizations.list(realm)) if (org.admins.includes(id)) await tx.organizations.removeAdmin(realm, org.id, id);
     await tx.users.delete(realm, id);
   });
 }
