@@ -5,7 +5,7 @@
  * repeated query and form parameters, raw bodies a parser may trip on (duplicate keys, deep nesting,
  * bad encodings), other content types and charsets, and path tricks that may reach another route.
  */
-import { example, fieldPaths, hinted, withField, type Known } from './examples.ts';
+import { example, fieldPaths, hinted, pruned, withField, type Known } from './examples.ts';
 import type { Method, Operation, Param, Schema } from './openapi-routes.ts';
 import type { Random } from './random.ts';
 import {
@@ -62,14 +62,15 @@ export function pathValue(op: Operation, name: string, known: Known): string {
   const segments = op.path.split('/');
   const before = segments[segments.indexOf(`{${name}}`) - 1];
   const admin = op.path.startsWith('/admin/');
-  if (name === 'clientId') return admin ? known.victimClientId : known.resourceServer;
+  if (name === 'clientId') return admin && before === 'clients' ? known.victimClientId : known.resourceServer;
   if (name === 'userId') return known.victimUserId;
   if (name === 'file') return known.asset;
-  if (name !== 'id') return String(hinted(name, known) ?? 'fuzz');
+  if (name !== 'id') return String(hinted(name, known, 'string') ?? 'fuzz');
   switch (before) {
     case 'pendingrequests':
-    case 'ticket':
       return known.accessRequestId;
+    case 'ticket':
+      return known.permissionTicketId;
     case 'groups':
       return known.groupId;
     case 'webhooks':
@@ -90,6 +91,16 @@ function urlOf(path: string, segments: Record<string, string>, query: Pairs): st
   return query.length === 0 ? filled : `${filled}?${query.map(([k, v]) => `${k}=${v}`).join('&')}`;
 }
 
+/**
+ * Whether the baseline carries an optional query parameter: a page's request carries all it can (it
+ * is refused otherwise before anything is parsed), and a POST its action.
+ */
+function inBaseline(op: Operation, p: Param, known: Known): boolean {
+  if (p.required) return true;
+  if (op.auth.includes('browser')) return hinted(p.name, known, 'string') !== undefined || 'const' in p.schema;
+  return op.method === 'POST' && p.name === '_action';
+}
+
 /** Examples of the body: one per branch of a top-level `oneOf`/`anyOf` (the token endpoint's grants). */
 function bodyExamples(schema: Schema, random: Random, known: Known): unknown[] {
   const branches = (schema.oneOf ?? schema.anyOf) as Schema[] | undefined;
@@ -97,8 +108,9 @@ function bodyExamples(schema: Schema, random: Random, known: Known): unknown[] {
 }
 
 function formPairs(value: unknown): Pairs {
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([k, v]) => formValue(v).map((item): [string, string] => [enc(k), enc(item)]));
+  const fields = pruned(value);
+  if (typeof fields !== 'object' || fields === null) return [];
+  return Object.entries(fields).flatMap(([k, v]) => formValue(v).map((item): [string, string] => [enc(k), enc(item)]));
 }
 
 const joinPairs = (pairs: Pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&');
@@ -143,13 +155,13 @@ export function buildCases(op: Operation, known: Known, random: Random, options:
   const headerParams = op.params.filter((p) => p.in === 'header' && p.name.toLowerCase() !== 'authorization');
   const segments = Object.fromEntries(pathParams.map((p) => [p.name, encodeURIComponent(pathValue(op, p.name, known))]));
   const queryExample = (p: Param) => enc(example(p.schema, random, known, p.name));
-  const baseQuery: Pairs = queryParams.filter((p) => p.required).map((p) => [p.name, queryExample(p)]);
+  const baseQuery: Pairs = queryParams.filter((p) => inBaseline(op, p, known)).map((p) => [p.name, queryExample(p)]);
   const examples = op.body ? bodyExamples(op.body.schema, random, known) : [];
   const json = op.body?.contentType === 'application/json';
-  const serialize = (value: unknown): string => (json ? JSON.stringify(value) : joinPairs(formPairs(value)));
+  const serialize = (value: unknown): string => (json ? JSON.stringify(pruned(value)) : joinPairs(formPairs(value)));
   const baseHeaders: Record<string, string> = op.body ? { 'content-type': op.body.contentType } : {};
   for (const p of headerParams) {
-    const hint = hinted(p.name, known);
+    const hint = hinted(p.name, known, 'string');
     if (typeof hint === 'string') baseHeaders[p.name.toLowerCase()] = hint;
   }
   const basePayload = examples.length > 0 ? serialize(examples[0]) : undefined;

@@ -62,12 +62,22 @@ async function check(db: Db): Promise<string[]> {
       if (!isStringList(parse(c[column], `client ${c.client_id} ${column}`, out))) out.push(`client ${c.client_id}: ${column} is not a list of strings`);
     }
   }
-  const party = (realm: string, id: string) => users.has(key(realm, id)) || clients.has(key(realm, id));
+  const organizations = new Set((await db.selectFrom('organizations').select(['realm', 'id']).execute()).map((o) => key(o.realm, o.id)));
+  /**
+   * A resource owner or token subject: a user id, a client id, or `org:{id}`. An organization's
+   * resources and policies stay stored under `org:{id}` when it is deleted (docs/api.md, "Delete an
+   * organization"), and its PATs are refused on use, so any `org:` name is accepted here.
+   */
+  const party = (realm: string, id: string) => users.has(key(realm, id)) || clients.has(key(realm, id)) || id.startsWith('org:');
 
   const groupNames = new Set((await db.selectFrom('groups').select(['realm', 'name']).execute()).map((g) => key(g.realm, g.name)));
-  /** A policy subject: a username, `client:{clientId}` or `group:{name}` of the realm. */
+  /** A policy subject: a username, `client:{clientId}` or `group:{name}` of the realm, or `org:{id}` (see `party`). */
   const subjectExists = (realm: string, subject: string) =>
-    subject.startsWith('client:') ? clients.has(key(realm, subject.slice(7))) : subject.startsWith('group:') ? groupNames.has(key(realm, subject.slice(6))) : usernames.has(key(realm, subject));
+    subject.startsWith('client:')
+      ? clients.has(key(realm, subject.slice(7)))
+      : subject.startsWith('group:')
+        ? groupNames.has(key(realm, subject.slice(6)))
+        : subject.startsWith('org:') || usernames.has(key(realm, subject));
 
   const deletedResources = new Set(
     (await db.selectFrom('audit_events').select(['realm', 'resource_id']).where('type', '=', 'resource.deleted').execute()).map((e) => key(e.realm, e.resource_id)),
@@ -90,6 +100,7 @@ async function check(db: Db): Promise<string[]> {
     if (!resource) out.push(`policy ${p.id} of ${p.owner}: its resource does not exist`);
     else if (p.resource_owner === null && p.owner !== resource.owner) out.push(`policy ${p.id}: primary policy of ${p.owner}, but the resource is ${resource.owner}'s`);
     else if (p.resource_owner !== null && p.resource_owner !== resource.owner) out.push(`policy ${p.id}: re-share names resource owner ${p.resource_owner}, but the resource is ${resource.owner}'s`);
+    if (!party(p.realm, p.owner)) out.push(`policy ${p.id}: owner ${p.owner} does not exist`);
     if (p.resource_owner !== null && !users.has(key(p.realm, p.owner))) out.push(`policy ${p.id}: re-sharer ${p.owner} is not a user`);
     const permissions = parse(p.permissions, `policy ${p.id} permissions`, out);
     if (!Array.isArray(permissions)) {
@@ -157,7 +168,6 @@ async function check(db: Db): Promise<string[]> {
     if (!groups.has(key(m.realm, m.group_id))) out.push(`group member ${m.user_id}: group ${m.group_id} does not exist`);
     if (!users.has(key(m.realm, m.user_id))) out.push(`group ${m.group_id}: member ${m.user_id} does not exist`);
   }
-  const organizations = new Set((await db.selectFrom('organizations').select(['realm', 'id']).execute()).map((o) => key(o.realm, o.id)));
   for (const a of await db.selectFrom('organization_admins').selectAll().execute()) {
     if (!organizations.has(key(a.realm, a.org_id))) out.push(`organization admin ${a.user_id}: organization ${a.org_id} does not exist`);
     if (!users.has(key(a.realm, a.user_id))) out.push(`organization ${a.org_id}: admin ${a.user_id} does not exist`);

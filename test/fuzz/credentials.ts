@@ -4,7 +4,7 @@
  * notification worker off so no hostile webhook URL is ever called), with everything the routes take
  * an id of (a resource shared with bob, a pending access request, a group, a webhook, an organization,
  * a delivery, a user and a client the admin API may disable) and the credentials of each kind: alice's
- * token at photoz-rs (PAT, bearer, owner APIs), alice's owner session, photoz-rs's client Basic auth
+ * token at photoz-rs (PAT, bearer, owner APIs), alice's owner session, photoz-client's Basic auth
  * and the admin token.
  */
 import assert from 'node:assert/strict';
@@ -22,6 +22,8 @@ const ID_TOKEN_FORMAT = 'http://openid.net/specs/openid-connect-core-1_0.html#ID
 const UMA = 'urn:ietf:params:oauth:grant-type:uma-ticket';
 const OWNER = 'alice';
 const PARTY = 'bob';
+const VICTIM_CLIENT = 'victim-client';
+const ORG_RS = 'org-rs';
 
 export interface FuzzSteward extends TestSteward {
   databaseUrl: string;
@@ -73,7 +75,7 @@ export async function buildWorld(s: FuzzSteward): Promise<World> {
   const admin = { authorization: bearer(ADMIN_TOKEN) };
   const adminCall = (method: 'POST' | 'PUT' | 'GET', url: string, body?: unknown, status = 201) =>
     ok(`${method} ${url}`, request(s.app, method, url, { headers: admin, ...(body === undefined ? {} : { body }) }), status);
-  const rsBasic = basic(DEMO.rs.id, DEMO.rs.secret);
+  const clientBasic = basic(DEMO.client.id, DEMO.client.secret);
   const token = (username: string, scope: string, client: { id: string; secret: string }) =>
     ok(`${username}'s token`, postForm(s.app, DEMO.token, { grant_type: 'password', username, password: DEMO.password, scope }, { authorization: basic(client.id, client.secret) }));
   const signIn = async (username: string) =>
@@ -98,12 +100,19 @@ export async function buildWorld(s: FuzzSteward): Promise<World> {
   const asked = await postForm(s.app, DEMO.token, { grant_type: UMA, ticket, claim_token: idToken, claim_token_format: ID_TOKEN_FORMAT }, { authorization: basic(DEMO.client.id, DEMO.client.secret) });
   assert.equal(asked.json?.error, 'request_submitted', asked.body);
   const pending = await ok('pending requests', request(s.app, 'GET', `/json/realms/root/realms/demo/users/${OWNER}/uma/pendingrequests?_queryFilter=true`, { headers: { [s.sessionHeader]: aliceSession } }));
+  const tickets = await ok('permission tickets', request(s.app, 'GET', '/realms/demo/authz/protection/permission/ticket', { headers: pat }));
   const deliveries = await adminCall('GET', '/admin/realms/demo/deliveries', undefined, 200);
 
-  const group = await adminCall('POST', '/admin/realms/demo/groups', { name: 'fuzzers', visible: true });
-  const organization = await adminCall('POST', '/admin/realms/demo/organizations', { id: 'fuzz-org', name: 'Fuzz Org' });
+  // The victims belong to a group and an organization, so deleting them must leave no dangling link.
   const victimUser = await adminCall('POST', '/admin/realms/demo/users', { username: 'victim', password: 'victim-password-1' });
-  const victimClient = await adminCall('POST', '/admin/realms/demo/clients', { clientId: 'victim-client', grantTypes: ['client_credentials'] });
+  await adminCall('POST', '/admin/realms/demo/clients', { clientId: VICTIM_CLIENT, grantTypes: ['client_credentials'] });
+  const group = await adminCall('POST', '/admin/realms/demo/groups', { name: 'fuzzers', visible: true });
+  await adminCall('PUT', `/admin/realms/demo/groups/${group.id}/members/${victimUser.id}`, undefined, 204);
+  // The organization owns a resource (registered by its resource server), so deleting it must not orphan it.
+  const orgRsSecret = (await adminCall('POST', '/admin/realms/demo/clients', { clientId: ORG_RS, grantTypes: ['client_credentials'] })).secret as string;
+  const organization = await adminCall('POST', '/admin/realms/demo/organizations', { id: 'fuzz-org', name: 'Fuzz Org', admins: [victimUser.id], clients: [VICTIM_CLIENT, ORG_RS] });
+  const orgPat = (await ok('organization PAT', postForm(s.app, DEMO.token, { grant_type: 'client_credentials', scope: 'uma_protection' }, { authorization: basic(ORG_RS, orgRsSecret) }))).access_token as string;
+  await ok('organization resource', request(s.app, 'POST', DEMO.resourceSet, { headers: { authorization: bearer(orgPat) }, body: { name: 'Ledger', resource_scopes: ['read'] } }), 201);
 
   const known: Known = {
     realm: 'demo',
@@ -112,12 +121,13 @@ export async function buildWorld(s: FuzzSteward): Promise<World> {
     signInName: 'dave',
     resourceId,
     accessRequestId: pending.result[0]._id,
+    permissionTicketId: tickets[0]?.id ?? 'no-ticket',
     groupId: group.id,
     webhookId: webhook.id,
     organizationId: organization.id,
     deliveryId: deliveries[0]?.id ?? 'no-delivery',
     victimUserId: victimUser.id,
-    victimClientId: victimClient.clientId,
+    victimClientId: VICTIM_CLIENT,
     resourceServer: DEMO.rs.id,
     client: DEMO.client.id,
     redirectUri: 'http://127.0.0.1:3001/callback',
@@ -129,7 +139,7 @@ export async function buildWorld(s: FuzzSteward): Promise<World> {
     browser: {},
     PAT: pat,
     bearer: pat,
-    client: { authorization: rsBasic },
+    client: { authorization: clientBasic },
     'owner-session': { [s.sessionHeader]: aliceSession },
     admin,
   };

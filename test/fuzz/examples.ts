@@ -16,6 +16,8 @@ export interface Known {
   signInName: string;
   resourceId: string;
   accessRequestId: string;
+  /** A Keycloak permission ticket id (a share or a pending request). */
+  permissionTicketId: string;
   groupId: string;
   webhookId: string;
   organizationId: string;
@@ -29,67 +31,101 @@ export interface Known {
   asset: string;
 }
 
-/** A plausible value for a field or parameter named `name`, or undefined to follow the schema. */
-export function hinted(name: string, known: Known): unknown {
+/** Left out of a baseline body (a field that excludes another), yet fuzzed like the others. */
+export const OMIT: unique symbol = Symbol('omit');
+
+const CODE_CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+
+/** Plausible values for a field or parameter by its name, most specific first; the first of the schema's type is used. */
+function hints(name: string, known: Known): unknown[] {
   switch (name) {
     case 'realm':
-      return known.realm;
+      return [known.realm];
     case 'user':
     case 'owner':
-      return known.owner;
+      return [known.owner];
     case 'username':
     case 'X-OpenAM-Username':
-      return known.signInName;
+      return [known.signInName];
     case 'requester':
-    case 'requesterName':
     case 'subject':
-      return known.party;
-    case 'users':
+    case 'claimValue':
+    case 'identity':
       return [known.party];
+    case 'requesterName':
+    case 'scopeName':
+    case 'client_secret':
+      return [OMIT];
+    case 'users':
+      return [[known.party]];
+    case 'groups':
+      return [['fuzzers']];
+    case 'roles':
+      return [[]];
+    case 'clients':
+      return [[known.client]];
+    case 'admins':
+      return [[known.victimUserId]];
     case 'resource':
     case 'resourceId':
     case 'resource_id':
     case 'policyId':
-      return known.resourceId;
-    case 'resources':
       return [known.resourceId];
+    case 'resources':
+      return [[known.resourceId]];
     case 'scope':
-    case 'scopeName':
     case 'scopeId':
-      return 'view';
+      return ['view'];
     case 'scopes':
     case 'resource_scopes':
+      return [['view']];
     case 'actionValues':
-      return ['view'];
+      return [{ view: true }, ['view']];
+    case 'grantTypes':
+      return [['client_credentials']];
     case 'client_id':
     case 'clientId':
-      return known.client;
+      return [known.client];
     case 'redirect_uri':
     case 'claims_redirect_uri':
-      return known.redirectUri;
+      return [known.redirectUri];
+    case 'icon_uri':
+      return ['https://example.com/icon.png'];
+    case 'email':
+      return ['fuzz@example.com'];
     case 'password':
     case 'X-OpenAM-Password':
-      return 'not-the-password';
+      return ['not-the-password'];
+    case 'code_challenge':
+      return [CODE_CHALLENGE];
     case '_queryFilter':
-      return 'true';
-    case 'identity':
-      return known.party;
+      return ['true'];
     case 'url':
-      return 'http://127.0.0.1:9/fuzz-hook';
+      return ['http://127.0.0.1:9/fuzz-hook'];
     default:
-      return undefined;
+      return [];
   }
 }
 
+const typeOf = (v: unknown) => (v === OMIT ? 'omit' : Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
+
+/** The plausible value for `name` that fits a schema of `type` (any, when the schema names none). */
+export function hinted(name: string, known: Known, type?: string): unknown {
+  return hints(name, known).find((h) => h === OMIT || type === undefined || typeOf(h) === type || (type === 'integer' && typeof h === 'number'));
+}
+
 export function example(schema: Schema, random: Random, known: Known, name = ''): unknown {
-  const hint = name ? hinted(name, known) : undefined;
   if ('const' in schema) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return random.pick(schema.enum);
   const branches = (schema.oneOf ?? schema.anyOf) as Schema[] | undefined;
-  if (Array.isArray(branches) && branches.length > 0) return example(random.pick(branches), random, known, name);
+  if (Array.isArray(branches) && branches.length > 0) {
+    const present = branches.filter((b) => b.type !== 'null');
+    return example(random.pick(present.length > 0 ? present : branches), random, known, name);
+  }
   if (Array.isArray(schema.allOf)) return Object.assign({}, ...(schema.allOf as Schema[]).map((s) => example(s, random, known, name)));
-  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
-  if (hint !== undefined && (type === undefined || (Array.isArray(hint) ? type === 'array' : typeof hint === type))) return hint;
+  const type = (Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type) as string | undefined;
+  const hint = name ? hinted(name, known, type) : undefined;
+  if (hint !== undefined) return hint;
   switch (type) {
     case 'object': {
       const props = (schema.properties ?? {}) as Record<string, Schema>;
@@ -102,13 +138,24 @@ export function example(schema: Schema, random: Random, known: Known, name = '')
       return typeof schema.minimum === 'number' ? schema.minimum : 1;
     case 'boolean':
       return true;
+    case 'null':
+      return null;
     case 'string':
       if (schema.pattern === '^[0-9]+$') return '0';
       if (typeof schema.minLength === 'number' && schema.minLength > 8) return 'f'.repeat(schema.minLength);
       return `fuzz${random.int(1_000_000)}`;
     default:
-      return hint ?? 'fuzz';
+      return 'fuzz';
   }
+}
+
+/** `value` without the fields left out of the baseline. */
+export function pruned(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== OMIT).map(pruned);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== OMIT) Object.defineProperty(out, k, { value: pruned(v), enumerable: true, writable: true, configurable: true });
+  return out;
 }
 
 /** The paths (keys and array indexes) of every field in a JSON value, parents first, at most `depth` deep. */
