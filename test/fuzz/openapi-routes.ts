@@ -32,6 +32,8 @@ export interface Operation {
   family: ErrorFamily;
   /** Statuses the operation documents (successes and errors). */
   statuses: number[];
+  /** Statuses documented as answers of their own (the readiness probe's 503), not as an error format. */
+  answers: number[];
 }
 
 export interface ApiSpec {
@@ -92,6 +94,7 @@ export function readApiSpec(file: URL = OPENAPI_FILE): ApiSpec {
         body: contentType && content ? { contentType, schema: resolve(content.schema, components) as Schema, required: requestBody?.required ?? true } : null,
         family: errorFamily(path, responses),
         statuses: Object.keys(responses).filter((s) => /^\d+$/.test(s)).map(Number),
+        answers: Object.entries(responses).filter(([s, r]) => /^\d+$/.test(s) && !String(r.description).startsWith('Error:')).map(([s]) => Number(s)),
       });
     }
   }
