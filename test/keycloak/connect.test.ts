@@ -32,11 +32,12 @@ async function startApp(w: KeycloakWorld): Promise<{ url: string; server: Server
     res.json({ permissions: (req as { permissions?: unknown }).permissions ?? null, rpt: Boolean((req as { kauth?: { grant?: unknown } }).kauth?.grant) });
   };
   app.get('/me', keycloak.protect(), (req, res) => res.json({ sub: (req as any).kauth.grant.access_token.content.sub }));
-  app.get('/album/view', keycloak.enforcer('Album:view'), show);
-  app.get('/album/edit', keycloak.enforcer('Album:edit'), show);
-  app.get('/album-and-photo', keycloak.enforcer(['Album:view', 'Photo:view']), show);
-  app.get('/album/token', keycloak.enforcer('Album:view', { response_mode: 'token' }), show);
-  app.get('/album/claims', keycloak.enforcer('Album:view', { claims: () => CLAIMS }), show);
+  // Alice's resources, shared with Bob, are named by id: a name resolves only among the caller's own and the resource server's own.
+  app.get('/album/view', keycloak.enforcer(`${w.album}:view`), show);
+  app.get('/album/edit', keycloak.enforcer(`${w.album}:edit`), show);
+  app.get('/album-and-photo', keycloak.enforcer([`${w.album}:view`, `${w.photo}:view`]), show);
+  app.get('/album/token', keycloak.enforcer(`${w.album}:view`, { response_mode: 'token' }), show);
+  app.get('/album/claims', keycloak.enforcer(`${w.album}:view`, { claims: () => CLAIMS }), show);
   const port = await freePort();
   const server = await new Promise<Server>((resolve) => {
     const srv = app.listen(port, '127.0.0.1', () => resolve(srv));
@@ -89,8 +90,8 @@ for (const dialect of dialects) {
       const keycloak = new Keycloak({}, { realm: 'demo', 'auth-server-url': w.s.baseUrl, resource: 'photoz-spa', 'public-client': true, 'bearer-only': true } as never);
       const app = express();
       app.use(keycloak.middleware());
-      app.get('/view', keycloak.enforcer('Album:view', { resource_server_id: RS.id }), (_req, res) => res.json({ ok: true }));
-      app.get('/edit', keycloak.enforcer('Album:edit', { resource_server_id: RS.id }), (_req, res) => res.json({ ok: true }));
+      app.get('/view', keycloak.enforcer(`${w.album}:view`, { resource_server_id: RS.id }), (_req, res) => res.json({ ok: true }));
+      app.get('/edit', keycloak.enforcer(`${w.album}:edit`, { resource_server_id: RS.id }), (_req, res) => res.json({ ok: true }));
       const port = await freePort();
       const server = await new Promise<Server>((resolve) => {
         const srv = app.listen(port, '127.0.0.1', () => resolve(srv));

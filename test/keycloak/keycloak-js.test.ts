@@ -1,7 +1,7 @@
 /**
  * @module test/keycloak/keycloak-js
  * keycloak-js 26.2.4's `KeycloakAuthorization`, unchanged, against a real Steward: `entitlement`
- * (ticketless, by resource name) and `authorize` with a permission ticket, as the public client
+ * (ticketless, by resource id) and `authorize` with a permission ticket, as the public client
  * `photoz-spa` whose only credential is the user's bearer token. It runs in headless Chromium (the page
  * is served at Steward's origin, as an SPA would be) and in Node with a small XMLHttpRequest shim.
  * Bob's photoz-spa token is minted by the core's password-grant service, standing in for the browser
@@ -45,12 +45,12 @@ async function scenario(input: ScenarioInput): Promise<Record<string, Outcome>> 
   const bob = authzFor(input.bob);
   const chris = authzFor(input.chris);
   return {
-    entitled: await outcome(bob.entitlement('photoz-rs', { permissions: [{ id: 'Album', scopes: ['view'] }] })),
-    editDenied: await outcome(bob.entitlement('photoz-rs', { permissions: [{ id: 'Album', scopes: ['edit'] }] })),
+    entitled: await outcome(bob.entitlement('photoz-rs', { permissions: [{ id: input.albumId, scopes: ['view'] }] })),
+    editDenied: await outcome(bob.entitlement('photoz-rs', { permissions: [{ id: input.albumId, scopes: ['edit'] }] })),
     authorized: await outcome(bob.authorize({ ticket: input.albumTicket })),
     photoDenied: await outcome(bob.authorize({ ticket: input.photoTicket, submitRequest: false })),
     chrisDenied: await outcome(chris.entitlement('photoz-rs', { permissions: [{ id: input.albumId, scopes: ['view'] }] })),
-    // A name Chris cannot see is unknown to him: 400, which the library reports as an error (as with Keycloak).
+    // A name is looked up among Chris's own and the resource server's own: unknown to him, 400, which the library reports as an error.
     chrisUnknownName: await outcome(chris.entitlement('photoz-rs', { permissions: [{ id: 'Album', scopes: ['view'] }] })),
   };
 }

@@ -17,37 +17,41 @@ for (const dialect of dialects) {
     });
     after(async () => w?.close());
 
-    it('permissions mode: the shared album by name and by id, with Keycloak\'s members', async () => {
-      const byName = await enforcerAsk(w, w.bob, ['Album#view']);
-      assert.equal(byName.status, 200, byName.body);
-      assert.deepEqual(byName.json, [{ rsid: w.album, rsname: 'Album', scopes: ['view'] }]);
-      const byId = await enforcerAsk(w, w.bob, [`${w.album}#view`], [['response_mode', 'permissions'], ['response_include_resource_name', 'false']]);
-      assert.deepEqual(byId.json, [{ rsid: w.album, scopes: ['view'] }]);
+    it('permissions mode: the shared album by id, with Keycloak\'s members; its name is the owner\'s alone', async () => {
+      const byId = await enforcerAsk(w, w.bob, [`${w.album}#view`]);
+      assert.equal(byId.status, 200, byId.body);
+      assert.deepEqual(byId.json, [{ rsid: w.album, rsname: 'Album', scopes: ['view'] }]);
+      const nameless = await enforcerAsk(w, w.bob, [`${w.album}#view`], [['response_mode', 'permissions'], ['response_include_resource_name', 'false']]);
+      assert.deepEqual(nameless.json, [{ rsid: w.album, scopes: ['view'] }]);
       // A resource-only request answers what is held.
-      assert.deepEqual((await enforcerAsk(w, w.bob, ['Album'])).json, [{ rsid: w.album, rsname: 'Album', scopes: ['view'] }]);
+      assert.deepEqual((await enforcerAsk(w, w.bob, [w.album])).json, [{ rsid: w.album, rsname: 'Album', scopes: ['view'] }]);
+      // A name resolves among Bob's own and the resource server's own resources only, never through a share.
+      const byName = await enforcerAsk(w, w.bob, ['Album#view']);
+      assert.equal(byName.status, 400, byName.body);
+      assert.equal(byName.json.error, 'invalid_resource_id');
     });
 
     it('decision mode answers {"result": true}, refusal is 403 access_denied / not_authorized', async () => {
-      const yes = await enforcerAsk(w, w.bob, ['Album#view'], [['response_mode', 'decision']]);
+      const yes = await enforcerAsk(w, w.bob, [`${w.album}#view`], [['response_mode', 'decision']]);
       assert.equal(yes.status, 200, yes.body);
       assert.deepEqual(yes.json, { result: true });
-      const no = await enforcerAsk(w, w.bob, ['Album#edit'], [['response_mode', 'decision']]);
+      const no = await enforcerAsk(w, w.bob, [`${w.album}#edit`], [['response_mode', 'decision']]);
       assert.equal(no.status, 403, no.body);
       assert.deepEqual(no.json, { error: 'access_denied', error_description: 'not_authorized' });
     });
 
     it('fail-closed: one ungranted RES#scope refuses the whole request (Keycloak would answer 200 with the album alone)', async () => {
-      const partial = await enforcerAsk(w, w.bob, ['Album#view', 'Photo#view']);
+      const partial = await enforcerAsk(w, w.bob, [`${w.album}#view`, `${w.photo}#view`]);
       assert.equal(partial.status, 403, partial.body);
       assert.equal(partial.json.error, 'access_denied');
-      const decision = await enforcerAsk(w, w.bob, ['Album#view', 'Photo#view'], [['response_mode', 'decision']]);
+      const decision = await enforcerAsk(w, w.bob, [`${w.album}#view`, `${w.photo}#view`], [['response_mode', 'decision']]);
       assert.equal(decision.status, 403);
       // Each part alone is answered as held.
-      assert.equal((await enforcerAsk(w, w.bob, ['Album#view', 'Photo#download'])).status, 200);
+      assert.equal((await enforcerAsk(w, w.bob, [`${w.album}#view`, `${w.photo}#download`])).status, 200);
     });
 
     it('token mode: an RPT with typ Bearer and authorization.permissions, partial grants kept', async () => {
-      const res = await enforcerAsk(w, w.bob, ['Album#view', 'Album#edit'], []);
+      const res = await enforcerAsk(w, w.bob, [`${w.album}#view`, `${w.album}#edit`], []);
       assert.equal(res.status, 200, res.body);
       assert.equal(res.json.token_type, 'Bearer');
       const rpt = payload(res.json.access_token);
@@ -83,14 +87,14 @@ for (const dialect of dialects) {
       const claims = { 'http.uri': ['/album'], user_agent: ['mozilla'] };
       const json = JSON.stringify(claims);
       for (const token of [Buffer.from(json).toString('base64'), Buffer.from(json).toString('base64url')]) {
-        const res = await enforcerAsk(w, w.bob, ['Album#view'], [['response_mode', 'permissions'], ['claim_token', token], ['claim_token_format', 'urn:ietf:params:oauth:token-type:jwt']]);
+        const res = await enforcerAsk(w, w.bob, [`${w.album}#view`], [['response_mode', 'permissions'], ['claim_token', token], ['claim_token_format', 'urn:ietf:params:oauth:token-type:jwt']]);
         assert.equal(res.status, 200, res.body);
         assert.deepEqual(res.json[0].claims, claims);
       }
     });
 
     it('submit_request records an access request for the owner and answers request_submitted', async () => {
-      const res = await enforcerAsk(w, w.bob, ['Album#edit'], [['response_mode', 'decision'], ['submit_request', 'true']]);
+      const res = await enforcerAsk(w, w.bob, [`${w.album}#edit`], [['response_mode', 'decision'], ['submit_request', 'true']]);
       assert.equal(res.status, 403, res.body);
       assert.deepEqual(res.json, { error: 'access_denied', error_description: 'request_submitted' });
       const aliceId = payload(w.alice).sub;
@@ -109,7 +113,7 @@ for (const dialect of dialects) {
     });
 
     it('response_permissions_limit keeps the first N permissions', async () => {
-      const res = await enforcerAsk(w, w.bob, ['Album#view', 'Photo#download'], [['response_mode', 'permissions'], ['response_permissions_limit', '1']]);
+      const res = await enforcerAsk(w, w.bob, [`${w.album}#view`, `${w.photo}#download`], [['response_mode', 'permissions'], ['response_permissions_limit', '1']]);
       assert.equal(res.status, 200, res.body);
       assert.equal(res.json.length, 1);
     });
@@ -119,11 +123,11 @@ for (const dialect of dialects) {
       ['an unknown audience', () => call(`${w.s.issuer}/protocol/openid-connect/token`, { headers: { authorization: BASIC_RS }, form: [['grant_type', UMA], ['audience', 'nope'], ['subject_token', w.bob], ['permission', 'Album']] }), 400, 'invalid_request'],
       ['no permission', () => enforcerAsk(w, w.bob, []), 400, 'invalid_request'],
       ['a scope-only permission', () => enforcerAsk(w, w.bob, ['#view']), 400, 'invalid_request'],
-      ['a scope the resource does not offer', () => enforcerAsk(w, w.bob, ['Album#fly']), 400, 'invalid_scope'],
+      ['a scope the resource does not offer', () => enforcerAsk(w, w.bob, [`${w.album}#fly`]), 400, 'invalid_scope'],
       ['an unknown response_mode', () => enforcerAsk(w, w.bob, ['Album'], [['response_mode', 'tokens']]), 400, 'invalid_request'],
       ['response_mode twice', () => enforcerAsk(w, w.bob, ['Album'], [['response_mode', 'permissions'], ['response_mode', 'decision']]), 400, 'invalid_request'],
       ['a bad subject_token', () => enforcerAsk(w, 'not.a.token', ['Album']), 400, 'invalid_grant'],
-      ['an RPT as subject_token', async () => enforcerAsk(w, (await enforcerAsk(w, w.bob, ['Album#view'], [])).json.access_token, ['Album']), 400, 'invalid_grant'],
+      ['an RPT as subject_token', async () => enforcerAsk(w, (await enforcerAsk(w, w.bob, [`${w.album}#view`], [])).json.access_token, ['Album']), 400, 'invalid_grant'],
       ['claims that are not base64 JSON', () => enforcerAsk(w, w.bob, ['Album'], [['response_mode', 'permissions'], ['claim_token', 'bm90IGpzb24'], ['claim_token_format', 'urn:ietf:params:oauth:token-type:jwt']]), 400, 'invalid_request'],
       ['claims of another format', () => enforcerAsk(w, w.bob, ['Album'], [['response_mode', 'permissions'], ['claim_token', 'e30'], ['claim_token_format', 'urn:other']]), 400, 'invalid_request'],
       ['a limit of 0', () => enforcerAsk(w, w.bob, ['Album'], [['response_mode', 'permissions'], ['response_permissions_limit', '0']]), 400, 'invalid_request'],

@@ -1,12 +1,12 @@
 /**
  * @module services/uma-ticketless-grant
  * Keycloak's extension of the UMA grant: no ticket, the resource server named by `audience`, the
- * resources by `permission=RES[#scopes]` (an id, else a name among what the requesting party may see).
+ * resources by `permission=RES[#scopes]` (an id, else a name among the party's and the server's own).
  * The assessment is the UMA grant's own (`decide`, the same policies and re-shares); the answer is a
  * list of permissions, a bare decision, or an RPT. Unlike Keycloak, a list or a decision is refused
  * (fail-closed) when any explicitly requested scope is not granted.
  */
-import { decide, policySubjectOf, type RequestingParty } from '../decision/decide.ts';
+import { decide, type RequestingParty } from '../decision/decide.ts';
 import { difference, distinct, intersect } from '../decision/scopes.ts';
 import { fail, StewardError } from '../errors.ts';
 import type { Client } from '../model/client.ts';
@@ -123,21 +123,21 @@ function keycloakPermission(p: GrantedPermission, name: string | null | undefine
   return out;
 }
 
-/** The subjects through which a policy may name the party: its own, and its groups or organization. */
-function subjectsOf(party: RequestingParty): string[] {
-  return [policySubjectOf(party), ...(party.memberOf ?? [])];
-}
-
 /**
  * The resource a `permission` names: the resource server's resource with that id, else the one
- * resource of that name the party may see (its own, the resource server's, or one shared with it).
+ * resource of that name the party owns or the resource server registered as its own (Keycloak's
+ * order of lookup). Never one shared with the party: whoever shares may choose any name, so a share
+ * could capture the lookup or make it ambiguous; shared resources are named by id.
  */
 async function resolve(ports: Ports, req: Asked, p: RequestedPermission): Promise<Wanted> {
   const { realm, party, audience } = req;
   let resource = req.resourceFormat === 'uri' ? await byUri(ports, req, p.resource) : await ports.store.resources.getByServer(realm.id, audience, p.resource);
   if (!resource && req.resourceFormat !== 'uri') {
-    const found = await ports.store.resources.findByName(realm.id, audience, p.resource, { owners: distinct([party.subject, audience]), subjects: subjectsOf(party) });
-    if (found.length > 1) throw fail('invalid_request', `More than one resource named ${p.resource.slice(0, 100)} is visible: name it by id`);
+    const named = await ports.store.resources.findByName(realm.id, audience, p.resource, { owners: distinct([party.subject, audience]), subjects: [] });
+    // The party's own first, then the resource server's.
+    const own = named.filter((r) => r.owner === party.subject);
+    const found = own.length > 0 ? own : named;
+    if (found.length > 1) throw fail('invalid_request', `More than one resource named ${p.resource.slice(0, 100)}: name it by id`);
     resource = found[0] ?? null;
   }
   if (!resource) throw fail('invalid_resource_id', `Resource with id [${p.resource.slice(0, 100)}] does not exist.`);
@@ -149,7 +149,7 @@ async function resolve(ports: Ports, req: Asked, p: RequestedPermission): Promis
 
 /**
  * The one resource of the party's own or the resource server's (at this resource server) with this
- * URI: exact matches first, then patterns when asked. Shared resources are named by id or name.
+ * URI: exact matches first, then patterns when asked. Shared resources are named by id.
  */
 async function byUri(ports: Ports, req: Asked, uri: string): Promise<Resource | null> {
   const candidates: Resource[] = [];
