@@ -16,6 +16,7 @@ describe('operations configuration', () => {
     assert.equal(c.rateLimitTokenPerIp, 0);
     assert.equal(c.rateLimitTokenPerClient, 0);
     assert.deepEqual([c.lockoutThreshold, c.lockoutSeconds, c.lockoutMaxSeconds, c.lockoutResetSeconds], [5, 60, 900, 3600]);
+    assert.equal(c.lockoutUserThreshold, 50);
   });
 
   it('reads them from the environment; 0 turns a limit off', () => {

@@ -107,7 +107,9 @@ describe('one limit shared by two Stewards on one PostgreSQL database', { skip: 
 
   before(async () => {
     db = await freshDatabaseUrl('postgres');
-    const limits = { rateLimitLoginPerIp: 4, lockoutThreshold: 3 };
+    // The ceiling per user name across addresses as low as the count per address: failures from
+    // three addresses lock the name at a fourth.
+    const limits = { rateLimitLoginPerIp: 4, lockoutThreshold: 3, lockoutUserThreshold: 3 };
     a = await startConfigured('postgres', limits, { databaseUrl: db.url });
     b = await startConfigured('postgres', limits, { databaseUrl: db.url });
   });

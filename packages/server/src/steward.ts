@@ -56,7 +56,7 @@ export async function createSteward(config: Config, options: { clock?: Clock; lo
   const clock = options.clock ?? systemClock;
   const issuer = (realm: string) => `${config.baseUrl}/realms/${realm}`;
   const keys = new KeyRing(store, clock, issuer);
-  const lockout = { threshold: config.lockoutThreshold, seconds: config.lockoutSeconds, maxSeconds: config.lockoutMaxSeconds, resetSeconds: config.lockoutResetSeconds };
+  const lockout = { threshold: config.lockoutThreshold, userThreshold: config.lockoutUserThreshold, seconds: config.lockoutSeconds, maxSeconds: config.lockoutMaxSeconds, resetSeconds: config.lockoutResetSeconds };
   const deps: Deps = { config, store, clock, random, digest, passwords, signer: keys, keys, issuer, lockout };
   try {
     const pending = config.migrateOnStart ? [] : ((await operationsOf(store)?.pendingMigrations()) ?? []);

@@ -303,7 +303,7 @@ export interface AuditStore {
   purgeRealm(realm: string): Promise<number>;
 }
 
-/** Failed sign-ins in a row under one (realm, user name). */
+/** Failed sign-ins in a row under one (realm, key): a user name, or a user name at a client address (services/login-lockout). */
 export interface LoginFailures {
   failures: number;
   /** Seconds since the epoch. */
@@ -324,15 +324,15 @@ export interface RateLimitStore {
   hit(keys: string[], windowStart: number, expiresAt: number): Promise<number[]>;
   /** The count of `key` in the window starting at `windowStart`, without adding a hit (0 when none). */
   count(key: string, windowStart: number): Promise<number>;
-  /** The failures recorded for (realm, username); null when none. */
-  failures(realm: string, username: string): Promise<LoginFailures | null>;
+  /** The failures recorded for (realm, key); null when none. Keys are exact. */
+  failures(realm: string, key: string): Promise<LoginFailures | null>;
   /**
    * Atomically counts one more failure at `now` and returns the record after it. The count starts
    * again at 1 when the previous failure was before `resetBefore`. Concurrent failures are each counted.
    */
-  recordFailure(realm: string, username: string, now: number, resetBefore: number): Promise<LoginFailures>;
-  /** Forgets the failures of (realm, username); nothing happens when there are none. */
-  clearFailures(realm: string, username: string): Promise<void>;
+  recordFailure(realm: string, key: string, now: number, resetBefore: number): Promise<LoginFailures>;
+  /** Forgets the failures of (realm, key); nothing happens when there are none. */
+  clearFailures(realm: string, key: string): Promise<void>;
   /** Deletes counters with `expiresAt < now` and failure records last failed before `forgetBefore`; returns how many rows. */
   purgeExpired(now: number, forgetBefore: number): Promise<number>;
 }

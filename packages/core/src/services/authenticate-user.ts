@@ -14,11 +14,12 @@ let dummyHash: Promise<string> | undefined;
 
 /**
  * The user, or null when the credentials do not match an enabled user. Throws `too_many_requests`
- * while the name is locked out after failed passwords (services/login-lockout).
+ * while the name is locked out after failed passwords, at `address` (the client's address as the edge
+ * sees it) or everywhere (services/login-lockout).
  */
-export async function verifyPassword(ports: Ports, realm: string, username: string, password: string): Promise<User | null> {
+export async function verifyPassword(ports: Ports, realm: string, username: string, password: string, address: string): Promise<User | null> {
   if (username.length > 256 || password.length > 1024) return null;
-  const attempt = await beginSignIn(ports, realm, username);
+  const attempt = await beginSignIn(ports, realm, username, address);
   const user = await checkPassword(ports, realm, username, password);
   await attempt.finish(user !== null);
   return user;
@@ -58,8 +59,8 @@ export async function closeSession(ports: Ports, realm: string, token: string): 
 }
 
 /** Throws `invalid_grant` unless the credentials match (password grant). */
-export async function requirePassword(ports: Ports, realm: string, username: string, password: string): Promise<User> {
-  const user = await verifyPassword(ports, realm, username, password);
+export async function requirePassword(ports: Ports, realm: string, username: string, password: string, address: string): Promise<User> {
+  const user = await verifyPassword(ports, realm, username, password, address);
   if (!user) throw fail('invalid_grant', 'Invalid user credentials');
   return user;
 }

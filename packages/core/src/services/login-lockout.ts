@@ -1,8 +1,12 @@
 /**
  * @module services/login-lockout
- * Progressive lockout after failed passwords, per (realm, user name as typed): after `threshold`
- * failures in a row, sign-in under that name is refused for `seconds`, doubled by every further
- * failure up to `maxSeconds`. Unknown names are counted exactly like known ones, so neither the
+ * Progressive lockout after failed passwords, counted twice: per (realm, user name as typed, client
+ * address) and per (realm, user name as typed) across all addresses. After `threshold` failures in a
+ * row from one address, sign-in under that name from that address is refused for `seconds`, doubled
+ * by every further failure up to `maxSeconds`; after `userThreshold` failures from anywhere, sign-in
+ * under that name is refused everywhere in the same progressive way. So a few wrong passwords sent
+ * from elsewhere cannot lock the owner out of her own address, while guessing spread over many
+ * addresses is still bounded. Unknown names are counted exactly like known ones, so neither the
  * answer nor its timing tells whether a user exists. The decision is pure; the counts live in the
  * store (shared by every node).
  */
@@ -11,8 +15,10 @@ import type { LoginFailures } from '../ports/store.ts';
 import type { Ports } from './ports.ts';
 
 export interface LockoutPolicy {
-  /** Failures in a row before the first lockout; 0 turns lockout off. */
+  /** Failures in a row under one name from one address before the first lockout there; 0 turns lockout off. */
   threshold: number;
+  /** Failures in a row under one name from all addresses together before the first lockout everywhere (never fewer than `threshold`); 0: no such ceiling. */
+  userThreshold: number;
   /** First lockout, seconds. */
   seconds: number;
   /** Longest lockout, seconds. */
@@ -21,13 +27,30 @@ export interface LockoutPolicy {
   resetSeconds: number;
 }
 
-/** Until when (epoch seconds) sign-in is refused after these failures; 0 when it is not. */
-export function lockedUntil(record: LoginFailures | null, policy: LockoutPolicy, now: number): number {
+/** Until when (epoch seconds) sign-in is refused after these failures, counted against `threshold`; 0 when it is not. */
+export function lockedUntil(record: LoginFailures | null, policy: Omit<LockoutPolicy, 'userThreshold'>, now: number): number {
   if (!record || policy.threshold <= 0 || record.failures < policy.threshold) return 0;
   if (now - record.lastFailureAt >= policy.resetSeconds) return 0;
   const doublings = Math.min(record.failures - policy.threshold, 30);
   const until = record.lastFailureAt + Math.min(policy.seconds * 2 ** doublings, policy.maxSeconds);
   return until > now ? until : 0;
+}
+
+/** A part of a failure key with no space in it: `%`, space and NUL (which PostgreSQL text refuses) percent-encoded. */
+function keyPart(value: string): string {
+  return value.replaceAll('%', '%25').replaceAll(' ', '%20').replaceAll('\u0000', '%00');
+}
+
+/**
+ * The failure counts a sign-in reads and adds to, with the threshold of each: the name at the address
+ * (`{name} {address}`), and the name alone. Encoded parts hold no space, so no typed name can stand
+ * for another name's count, nor for a count at an address.
+ */
+function lockoutCounts(policy: LockoutPolicy, username: string, address: string): Array<{ key: string; threshold: number }> {
+  const name = keyPart(username);
+  const counts = [{ key: `${name} ${keyPart(address)}`, threshold: policy.threshold }];
+  if (policy.userThreshold > 0) counts.push({ key: name, threshold: Math.max(policy.userThreshold, policy.threshold) });
+  return counts;
 }
 
 /** What `beginSignIn` found: call `finish` with the outcome of the password check. */
@@ -38,24 +61,27 @@ export interface SignInAttempt {
 const NOTHING: SignInAttempt = { finish: async () => {} };
 
 /**
- * Throws `too_many_requests` (with `retryAfter`) while the name is locked out, without looking at the
- * password; otherwise returns the attempt to finish. A success forgets earlier failures.
+ * Throws `too_many_requests` (with `retryAfter`) while the name is locked out at `address` (the
+ * client's address as the edge sees it) or everywhere, without looking at the password; otherwise
+ * returns the attempt to finish. A success forgets the failures counted at this address and those
+ * counted across addresses; another address's count stays.
  */
-export async function beginSignIn(ports: Ports, realm: string, username: string): Promise<SignInAttempt> {
+export async function beginSignIn(ports: Ports, realm: string, username: string, address: string): Promise<SignInAttempt> {
   const policy = ports.lockout;
   if (!policy || policy.threshold <= 0) return NOTHING;
-  const record = await ports.store.rateLimits.failures(realm, username);
+  const counts = lockoutCounts(policy, username, address);
+  const records = await Promise.all(counts.map((c) => ports.store.rateLimits.failures(realm, c.key)));
   const now = ports.clock.now();
-  const until = lockedUntil(record, policy, now);
+  const until = Math.max(...counts.map((c, i) => lockedUntil(records[i]!, { ...policy, threshold: c.threshold }, now)));
   if (until > 0) throw fail('too_many_requests', 'Too many failed sign-in attempts; try again later', { retryAfter: until - now });
   return {
     async finish(succeeded) {
       if (succeeded) {
-        if (record) await ports.store.rateLimits.clearFailures(realm, username);
+        for (const [i, c] of counts.entries()) if (records[i]) await ports.store.rateLimits.clearFailures(realm, c.key);
         return;
       }
       const at = ports.clock.now();
-      await ports.store.rateLimits.recordFailure(realm, username, at, at - policy.resetSeconds);
+      for (const c of counts) await ports.store.rateLimits.recordFailure(realm, c.key, at, at - policy.resetSeconds);
     },
   };
 }

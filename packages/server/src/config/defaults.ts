@@ -167,7 +167,15 @@ export const CONFIG_KEYS = [
     type: 'count',
     default: 5,
     description:
-      'Failed passwords in a row for one user name (known or not) before sign-in under that name is refused for `STEWARD_LOCKOUT_SECONDS`; each further failure after a lockout doubles it. `0` turns lockout off.',
+      'Failed passwords in a row for one user name (known or not) from one client address before sign-in under that name from that address is refused for `STEWARD_LOCKOUT_SECONDS`; each further failure after a lockout doubles it. `0` turns lockout off.',
+  },
+  {
+    env: 'STEWARD_LOCKOUT_USER_THRESHOLD',
+    key: 'lockoutUserThreshold',
+    type: 'count',
+    default: 50,
+    description:
+      'Failed passwords in a row for one user name from all client addresses together before sign-in under that name is refused from everywhere, progressively as above: the ceiling on guessing spread over many addresses. `0` leaves only the per-address count; a value below `STEWARD_LOCKOUT_THRESHOLD` counts as equal to it.',
   },
   {
     env: 'STEWARD_LOCKOUT_SECONDS',

@@ -29,6 +29,7 @@ export interface Config {
   rateLimitTokenPerIp: number;
   rateLimitTokenPerClient: number;
   lockoutThreshold: number;
+  lockoutUserThreshold: number;
   lockoutSeconds: number;
   lockoutMaxSeconds: number;
   lockoutResetSeconds: number;

@@ -122,7 +122,7 @@ async function submit(deps: Deps, realm: Realm, form: Form, action: string, requ
   const password = form.get('password');
   if (username !== undefined || password !== undefined || !session) {
     // Credentials typed on the page win over an existing session: the user chose who signs in.
-    const user = username !== undefined && password !== undefined ? await verifyPassword(deps, realm.id, username, password) : null;
+    const user = username !== undefined && password !== undefined ? await verifyPassword(deps, realm.id, username, password, request.ip) : null;
     if (!user) {
       const error = fail('login_required', username === undefined && password === undefined ? 'Please sign in.' : 'Invalid username or password.');
       return showConsent(reply, realm, req, values, { csrf: cookie, session: null, error, username: username?.slice(0, 256) });

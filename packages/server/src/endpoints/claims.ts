@@ -118,7 +118,7 @@ async function submit(deps: Deps, realm: Realm, request: FastifyRequest, reply: 
   if (action === 'signin') {
     const username = form.get('username');
     const password = form.get('password');
-    const user = username !== undefined && password !== undefined ? await verifyPassword(deps, realm.id, username, password) : null;
+    const user = username !== undefined && password !== undefined ? await verifyPassword(deps, realm.id, username, password, request.ip) : null;
     if (!user) {
       const error = fail('login_required', username === undefined && password === undefined ? 'Please sign in.' : 'Invalid username or password.');
       return showSignIn(reply, realm, req, values, csrf, error, username?.slice(0, 256));

@@ -84,7 +84,7 @@ export function ownerAuthenticateRoutes(app: FastifyInstance, deps: Deps): void 
       const username = credentialHeader(request, 'x-openam-username');
       const password = credentialHeader(request, 'x-openam-password');
       if (username === null || password === null) throw authenticationFailed();
-      const user = await verifyPassword(deps, realm.id, username, password);
+      const user = await verifyPassword(deps, realm.id, username, password, request.ip);
       if (!user) throw authenticationFailed();
       const lifetime = realm.settings.sessionLifetime;
       const { token } = await openSession(deps, realm.id, user.id, lifetime);
