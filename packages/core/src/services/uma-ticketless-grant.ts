@@ -125,9 +125,9 @@ function keycloakPermission(p: GrantedPermission, name: string | null | undefine
 
 /**
  * The resource a `permission` names: the resource server's resource with that id, else the one
- * resource of that name the party owns or the resource server registered as its own (Keycloak's
- * order of lookup). Never one shared with the party: whoever shares may choose any name, so a share
- * could capture the lookup or make it ambiguous; shared resources are named by id.
+ * resource of that name the party owns, else the one the resource server registered as its own (as
+ * Keycloak looks them up). Unlike Keycloak, never one shared with the party: whoever shares may choose
+ * any name, so a share could capture the lookup or make it ambiguous; shared resources are named by id.
  */
 async function resolve(ports: Ports, req: Asked, p: RequestedPermission): Promise<Wanted> {
   const { realm, party, audience } = req;

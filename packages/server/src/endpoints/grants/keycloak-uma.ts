@@ -56,12 +56,13 @@ async function partyOf(ctx: GrantContext): Promise<RequestingParty | null> {
   const bearer = isPublicClient(client) && /^bearer /i.test(request.headers.authorization ?? '') ? bearerToken(request) : null;
   if (bearer) {
     if (subjectToken !== undefined) throw fail('invalid_request', 'Send the user\'s token once: as the bearer token or as subject_token');
-    return (await partyFromAccessToken(deps, realm.id, bearer)).party;
+    return (await partyFromAccessToken(deps, realm.id, bearer, client)).party;
   }
   if (subjectToken !== undefined) {
     // A public client cannot vouch for a token it merely holds: it presents its user's token as bearer.
     if (isPublicClient(client)) throw fail('invalid_request', 'A public client presents the user\'s token as its bearer token, not as subject_token');
-    return (await partyFromAccessToken(deps, realm.id, subjectToken)).party;
+    // Only a token issued to this client or naming it in its audience (RFC 9700 §2.3).
+    return (await partyFromAccessToken(deps, realm.id, subjectToken, client)).party;
   }
   return clientParty(client);
 }

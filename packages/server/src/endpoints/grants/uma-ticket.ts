@@ -26,7 +26,7 @@ export const umaTicketGrant: Grant = {
     }
     // A public client identified by its user's bearer token (Keycloak style): that user asks.
     const token = client.secretHash === null && /^bearer /i.test(request.headers.authorization ?? '') ? bearerToken(request) : null;
-    const party = token ? (await partyFromAccessToken(deps, realm.id, token)).party : undefined;
+    const party = token ? (await partyFromAccessToken(deps, realm.id, token, client)).party : undefined;
     const result = await umaGrant(deps, {
       realm,
       client,
