@@ -35,7 +35,7 @@ const DOCS = {
   write: {
     summary: 'Create or update a UMA policy',
     description:
-      'Shares scopes of one of the owner\'s resources with users of the realm or clients (`client:{clientId}`). `If-None-Match: *` only creates (412 when a policy exists); `If-Match: *` or a revision only updates (412 on a stale revision, 404 when none exists); neither creates or replaces. Scopes must be registered for the resource; subjects must exist and not be the owner.',
+      'Shares scopes of one of the owner\'s resources with users of the realm or clients (`client:{clientId}`). `If-None-Match: *` only creates (412 when a policy exists); `If-Match: *` or a revision only updates (412 on a stale revision, 404 when none exists); neither creates or replaces. Scopes must be registered for the resource; subjects must exist and not be the owner. A subject the policy does not hold yet must name an enabled user, a confidential client (a public client cannot authenticate), a group the owner may share with or an organization; each that names nobody spends one of the person lookup\'s 60 a minute, and once they are spent a write naming anyone new is 429.',
     tags: ['Owner API'],
     operationId: 'writePolicy',
     auth: ['owner-session', 'bearer'],
@@ -50,7 +50,7 @@ const DOCS = {
       '200': { description: 'Updated: the policy.', schema: PolicyDocSchema, headers: ETAG },
       '201': { description: 'Created.', schema: PolicyCreatedSchema, headers: ETAG },
     },
-    errors: ['invalid_request', 'unsupported_media_type', 'precondition_failed', ...ACCESS_ERRORS],
+    errors: ['invalid_request', 'unsupported_media_type', 'precondition_failed', 'too_many_requests', ...ACCESS_ERRORS],
   },
   delete: {
     summary: 'Delete a UMA policy',

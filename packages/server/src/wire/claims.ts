@@ -33,7 +33,7 @@ const ERROR_REDIRECT = 'Once the client and its claims redirect URI are valid, e
 
 export const CLAIMS_DOCS: RouteDocs = {
   summary: 'Claims interaction',
-  description: `Where a \`need_info\` answer's \`redirect_user\` (and discovery's \`claims_interaction_endpoint\`) sends the requesting party's browser (UMA Grant §3.3.2). Shows a sign-in page, or, when the browser is signed in to the realm, a page asking the user to confirm who she is to the client for the owner's resources, with an option to be remembered (a PCT). Sets the CSRF cookie. ${ERROR_REDIRECT}`,
+  description: `Where a \`need_info\` answer's \`redirect_user\` (and discovery's \`claims_interaction_endpoint\`) sends the requesting party's browser (UMA Grant §3.3.2). Shows a sign-in page naming the client only, or, when the browser is signed in to the realm, a page asking the user to confirm who she is to the client for the owner's resources (the owner's username, the resources and scopes asked for are shown only then), with an option to be remembered (a PCT). Sets the CSRF cookie. ${ERROR_REDIRECT}`,
   tags: ['Browser'],
   operationId: 'claimsInteraction',
   auth: 'browser',
