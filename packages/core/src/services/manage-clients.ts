@@ -64,7 +64,7 @@ function stringList(value: unknown, field: string, check: (s: string) => boolean
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.length > 100) throw fail('invalid_request', `${field} must be a list of at most 100 ${what}`);
   for (const item of value) {
-    if (typeof item !== 'string' || item.length > 2048 || !check(item)) throw fail('invalid_request', `${field}: '${String(item).slice(0, 100)}' is not ${what}`);
+    if (typeof item !== 'string' || item.length > 2048 || !check(item)) throw fail('invalid_request', `${field}: '${(typeof item === 'string' ? item : String(JSON.stringify(item))).slice(0, 100)}' is not ${what}`);
   }
   return [...new Set(value as string[])];
 }

@@ -69,7 +69,7 @@ export function parseConditions(value: unknown): PolicyConditions | undefined {
       if (ids.length > POLICY_LIMITS.clientIds) bad(`${prefix} At most ${POLICY_LIMITS.clientIds} clientIds are allowed.`);
       conditions.clientIds = [...new Set(ids as string[])];
     } else {
-      bad(`${prefix} Unsupported condition type, '${typeof c.type === 'string' ? c.type.slice(0, 64) : String(c.type)}': use Expiration or ClientId.`);
+      bad(`${prefix} Unsupported condition type, '${typeof c.type === 'string' ? c.type.slice(0, 64) : JSON.stringify(c.type)?.slice(0, 64)}': use Expiration or ClientId.`);
     }
   }
   return conditions.expiresAt === undefined && conditions.clientIds === undefined ? undefined : conditions;
