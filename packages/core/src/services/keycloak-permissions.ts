@@ -2,7 +2,8 @@
  * @module services/keycloak-permissions
  * The request parameters of Keycloak's ticketless UMA grant that need parsing: `permission=RES[#S1,S2]`
  * and a pushed `claim_token` in the `urn:ietf:params:oauth:token-type:jwt` format (base64 or base64url
- * JSON `{name: [values]}`), and the `[{rsid, rsname, scopes}]` answer.
+ * JSON `{name: [values]}`: checked for form, then set aside, since Steward verifies none of it and no
+ * policy reads it), and the `[{rsid, rsname, scopes}]` answer.
  */
 import { fail } from '../errors.ts';
 
@@ -21,12 +22,11 @@ export interface RequestedPermission {
 /** Pushed claims: names to lists of string values. */
 export type PushedClaims = Record<string, string[]>;
 
-/** A permission in Keycloak's answer and RPT claim `authorization.permissions`. */
+/** A permission in Keycloak's answer and RPT claim `authorization.permissions` (never Keycloak's `claims`). */
 export interface KeycloakPermission {
   rsid: string;
   rsname?: string;
   scopes?: string[];
-  claims?: PushedClaims;
 }
 
 /**

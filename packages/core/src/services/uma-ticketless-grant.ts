@@ -17,7 +17,7 @@ import type { Resource } from '../model/resource.ts';
 import { rptIssuedEvents } from './grant-events.ts';
 import { issueRpt } from './issue-tokens.ts';
 import { resourceHasUri } from './keycloak-resources.ts';
-import type { KeycloakPermission, PushedClaims, RequestedPermission } from './keycloak-permissions.ts';
+import type { KeycloakPermission, RequestedPermission } from './keycloak-permissions.ts';
 import { withMemberships } from './party-subjects.ts';
 import { loadEvaluation } from './policy-sharing.ts';
 import type { Ports } from './ports.ts';
@@ -40,7 +40,6 @@ export interface TicketlessGrantRequest {
   permissions: RequestedPermission[];
   /** Extra scopes added to every requested permission (Keycloak's `scope`). */
   scopes: string[];
-  claims?: PushedClaims;
   mode: TicketlessResponseMode;
   includeResourceName: boolean;
   /** Keep at most this many permissions in the answer. */
@@ -95,7 +94,7 @@ export async function umaTicketlessGrant(ports: Ports, input: TicketlessGrantReq
     .map((w) => ({ resourceId: w.resource.id, scopes: granted.get(w.resource.id)!, owner: w.resource.owner, resourceServer: w.resource.resourceServer }));
   if (req.limit !== undefined) permissions = permissions.slice(0, req.limit);
   const names = new Map(wanted.map((w) => [w.resource.id, w.resource.name]));
-  const wire = permissions.map((p) => keycloakPermission(p, req.includeResourceName ? names.get(p.resourceId) : null, req.claims));
+  const wire = permissions.map((p) => keycloakPermission(p, req.includeResourceName ? names.get(p.resourceId) : null));
 
   if (req.mode === 'permissions') return { mode: 'permissions', permissions: wire };
   if (req.mode === 'decision') return { mode: 'decision' };
@@ -114,12 +113,14 @@ function audienceOf(client: Client, audience: string): { aud?: string[] } {
   return client.clientId === audience ? {} : { aud: [client.clientId, audience] };
 }
 
-/** Keycloak's `{rsid, rsname, scopes, claims}`, empty members left out. */
-function keycloakPermission(p: GrantedPermission, name: string | null | undefined, claims: PushedClaims | undefined): KeycloakPermission {
+/**
+ * Keycloak's `{rsid, rsname, scopes}`, empty members left out. Never `claims`: pushed claims are
+ * unverified and no policy reads them, so nothing signed or answered repeats them (docs/decisions.md).
+ */
+function keycloakPermission(p: GrantedPermission, name: string | null | undefined): KeycloakPermission {
   const out: KeycloakPermission = { rsid: p.resourceId };
   if (name) out.rsname = name;
   if (p.scopes.length > 0) out.scopes = p.scopes;
-  if (claims && Object.keys(claims).length > 0) out.claims = claims;
   return out;
 }
 

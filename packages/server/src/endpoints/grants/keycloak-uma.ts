@@ -78,7 +78,8 @@ export async function ticketlessGrant(ctx: GrantContext): Promise<Record<string,
   const claimToken = form.get('claim_token');
   if (claimToken === undefined && form.get('claim_token_format') !== undefined) throw fail('invalid_request', 'claim_token_format without claim_token');
   if (claimToken !== undefined && isPublicClient(client)) throw fail('access_denied', 'Public clients are not allowed to send claims without a ticket');
-  const claims = claimToken === undefined ? undefined : decodePushedClaims(claimToken, form.get('claim_token_format'));
+  // Pushed claims are checked for form (Keycloak's enforcer sends them), then set aside: nothing reads or repeats them.
+  if (claimToken !== undefined) decodePushedClaims(claimToken, form.get('claim_token_format'));
   const mode = responseMode(form);
   const includeResourceName = flag(form, 'response_include_resource_name', true);
   const submitRequest = flag(form, 'submit_request', false);
@@ -91,7 +92,6 @@ export async function ticketlessGrant(ctx: GrantContext): Promise<Record<string,
     audience,
     permissions,
     scopes: splitScope(form.get('scope')),
-    ...(claims ? { claims } : {}),
     mode,
     includeResourceName,
     ...(max !== undefined ? { limit: max } : {}),
