@@ -21,7 +21,6 @@ export const KeycloakPermissionSchema = Type.Object(
     rsid: Type.String({ description: 'The resource id.' }),
     rsname: Type.Optional(Type.String({ description: 'The resource name (unless `response_include_resource_name=false`, or the resource has none).' })),
     scopes: Type.Optional(Type.Array(Type.String(), { description: 'The granted scopes; left out when none.' })),
-    claims: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()), { description: 'The claims pushed with `claim_token`.' })),
   },
   { $id: 'KeycloakPermission' },
 );
