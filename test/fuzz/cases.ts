@@ -21,8 +21,8 @@ import {
   MULTIPART_BODY,
 } from './values.ts';
 
-/** Whose credentials a case carries: the ones its route documents, none, or another kind's. */
-export type Credentials = 'own' | 'none' | 'foreign';
+/** Whose credentials a case carries: the ones its route documents (the owner session as a header, or as the cookie), none, or another kind's. */
+export type Credentials = 'own' | 'cookie' | 'none' | 'foreign';
 
 export interface FuzzCase {
   label: string;
@@ -32,7 +32,7 @@ export interface FuzzCase {
   headers: Record<string, string>;
   payload?: string | Buffer;
   credentials: Credentials;
-  /** The path's shape was tampered with: the request may reach another route, or none. */
+  /** The path's shape or a segment was tampered with: the request may reach another route, or none. */
   reroutes: boolean;
 }
 
@@ -101,6 +101,17 @@ function inBaseline(op: Operation, p: Param, known: Known): boolean {
   return op.method === 'POST' && p.name === '_action';
 }
 
+/** Whether a raw path segment may make the path reach another route (or none): empty, dots, slashes, bad or overlong escapes. */
+export function mayReroute(segment: string): boolean {
+  if (/%(?:C0|C1|E0%80)/i.test(segment)) return true;
+  try {
+    const decoded = decodeURIComponent(segment);
+    return decoded === '' || decoded === '.' || decoded === '..' || /[/\\;]/.test(decoded);
+  } catch {
+    return true;
+  }
+}
+
 /** Examples of the body: one per branch of a top-level `oneOf`/`anyOf` (the token endpoint's grants). */
 function bodyExamples(schema: Schema, random: Random, known: Known): unknown[] {
   const branches = (schema.oneOf ?? schema.anyOf) as Schema[] | undefined;
@@ -166,7 +177,7 @@ export function buildCases(op: Operation, known: Known, random: Random, options:
   }
   const basePayload = examples.length > 0 ? serialize(examples[0]) : undefined;
 
-  const add = (label: string, change: { segments?: Record<string, string>; query?: Pairs; headers?: Record<string, string | undefined>; payload?: string | Buffer | null; path?: string; method?: FuzzCase['method'] }) => {
+  const add = (label: string, change: { reroutes?: boolean; segments?: Record<string, string>; query?: Pairs; headers?: Record<string, string | undefined>; payload?: string | Buffer | null; path?: string; method?: FuzzCase['method'] }) => {
     const payload = change.payload === null ? undefined : (change.payload ?? basePayload);
     const base = change.path ?? op.path;
     cases.push({
@@ -176,7 +187,7 @@ export function buildCases(op: Operation, known: Known, random: Random, options:
       headers: Object.fromEntries(Object.entries({ ...baseHeaders, ...change.headers }).filter((e): e is [string, string] => e[1] !== undefined)),
       ...(payload !== undefined ? { payload } : {}),
       credentials: 'own',
-      reroutes: change.path !== undefined,
+      reroutes: change.reroutes ?? change.path !== undefined,
     });
   };
 
@@ -184,7 +195,7 @@ export function buildCases(op: Operation, known: Known, random: Random, options:
   if (op.method === 'GET') add('HEAD', { method: 'HEAD' });
 
   for (const p of pathParams) {
-    for (const value of random.sample(HOSTILE_SEGMENTS, options.perField)) add(`path ${p.name}=${describe(value)}`, { segments: { [p.name]: value } });
+    for (const value of random.sample(HOSTILE_SEGMENTS, options.perField)) add(`path ${p.name}=${describe(value)}`, { segments: { [p.name]: value }, reroutes: mayReroute(value) });
   }
   const concrete = urlOf(op.path, segments, []);
   for (const [name, path] of random.sample(pathTricks(concrete, random), options.pathTricks)) add(`path trick: ${name}`, { path });
@@ -206,7 +217,7 @@ export function buildCases(op: Operation, known: Known, random: Random, options:
     const contentType = op.body.contentType;
     for (const [branch, value] of examples.entries()) {
       const payloadFor = (changed: unknown) => serialize(changed);
-      for (const path of fieldPaths(value)) {
+      for (const path of fieldPaths(value, 4)) {
         const where = `body ${examples.length > 1 ? `#${branch} ` : ''}${path.join('.')}`;
         if (json) {
           for (const hostile of random.sample(HOSTILE_JSON, options.perField)) add(`${where}=${describe(hostile)}`, { payload: payloadFor(withField(value, path, hostile)) });
@@ -248,5 +259,6 @@ export function buildCases(op: Operation, known: Known, random: Random, options:
 
   const withoutCredentials = cases.filter((_, i) => i % 3 === 0).map((c) => ({ ...c, label: `${c.label} (no credentials)`, credentials: 'none' as const }));
   const foreign = op.auth.every((a) => a === 'none' || a === 'browser') ? [] : [{ ...cases[0]!, label: 'baseline (foreign credentials)', credentials: 'foreign' as const }];
-  return [...cases, ...withoutCredentials, ...foreign];
+  const cookie = op.auth.includes('owner-session') ? cases.filter((_, i) => i % 4 === 1).map((c) => ({ ...c, label: `${c.label} (session cookie)`, credentials: 'cookie' as const })) : [];
+  return [...cases, ...withoutCredentials, ...cookie, ...foreign];
 }

@@ -3,9 +3,9 @@
  * The world the fuzz runs in: a real Steward on a fresh database (demo realm, the admin API on, the
  * notification worker off so no hostile webhook URL is ever called), with everything the routes take
  * an id of (a resource shared with bob, a pending access request, a group, a webhook, an organization,
- * a delivery, a user and a client the admin API may disable) and the credentials of each kind: alice's
- * token at photoz-rs (PAT, bearer, owner APIs), alice's owner session, photoz-client's Basic auth
- * and the admin token.
+ * a delivery, a user and a client the admin API may disable, an organization-owned resource) and
+ * the credentials of each kind: alice's token at photoz-rs (PAT, bearer, owner APIs), alice's owner
+ * session (header or cookie), photoz-client's Basic auth and the admin token.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -150,8 +150,9 @@ export async function buildWorld(s: FuzzSteward): Promise<World> {
     headersFor(op, credentials) {
       if (credentials === 'none') return {};
       const auth = op.auth.find((a) => a !== 'none' && a !== 'browser') ?? 'none';
-      if (auth === 'owner-session' && op.path.endsWith('/sessions') && credentials === 'own') return { [s.sessionHeader]: disposableSession };
-      return (credentials === 'own' ? own : foreign)[auth];
+      const session = op.path.endsWith('/sessions') ? disposableSession : aliceSession;
+      if (auth === 'owner-session' && credentials !== 'foreign') return credentials === 'cookie' ? { cookie: `${s.sessionHeader}=${session}` } : { [s.sessionHeader]: session };
+      return (credentials === 'own' || credentials === 'cookie' ? own : foreign)[auth];
     },
   };
 }
