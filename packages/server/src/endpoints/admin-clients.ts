@@ -40,7 +40,7 @@ const ENABLE: RouteDocs = { ...base, summary: 'Enable a client', description: 'R
 const DELETE: RouteDocs = {
   ...base,
   summary: 'Delete a client',
-  description: 'Refused (409) while resources registered by the client exist; its tokens are revoked.',
+  description: 'Refused (409) while resources registered by the client exist or a policy names it (`client:{clientId}`); its tokens are revoked and it leaves its organization.',
   operationId: 'adminDeleteClient',
   params: PARAMS,
   responses: { '204': { description: 'Deleted.' } },

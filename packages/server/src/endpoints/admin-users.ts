@@ -38,7 +38,7 @@ const ENABLE: RouteDocs = { ...base, summary: 'Enable a user', description: 'Rev
 const DELETE: RouteDocs = {
   ...base,
   summary: 'Delete a user',
-  description: 'Refused (409) while the user owns resources or policies or a policy names them: disable the user instead. Their sessions and tokens go with them.',
+  description: 'Refused (409) while the user owns resources or policies or a policy names them: disable the user instead. Their sessions, tokens, group memberships and organization admin roles go with them.',
   operationId: 'adminDeleteUser',
   params: PARAMS,
   responses: { '204': { description: 'Deleted.' } },
