@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fail, reportAccess } from '@steward/core';
 import type { Deps } from '../deps.ts';
+import { authenticateFirst } from '../http/authenticate-first.ts';
 import { requirePat } from '../http/bearer.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
@@ -41,9 +42,13 @@ const DOCS = {
 type RealmRequest = FastifyRequest<{ Params: { realm: string } }>;
 
 export function accessReportRoutes(app: FastifyInstance, deps: Deps): void {
-  app.post(URL, { config: { docs: DOCS.report } }, async (request: RealmRequest, reply: FastifyReply) => {
+  // The PAT is checked before the body is read (RFC 6750 §3.1).
+  const caller = authenticateFirst(async (request: RealmRequest, reply) => {
     const realm = await loadRealm(deps, request.params.realm);
-    const pat = await requirePat(deps, realm, request, reply);
+    return { realm, pat: await requirePat(deps, realm, request, reply) };
+  });
+  app.post<{ Params: { realm: string } }>(URL, { onRequest: caller.onRequest, config: { docs: DOCS.report } }, async (request: RealmRequest, reply: FastifyReply) => {
+    const { realm, pat } = await caller.callerOf(request, reply);
     reply.header('cache-control', 'no-store');
     const report = parseAccessReport(jsonBody(request.headers['content-type'], request.body));
     const event = await reportAccess(deps, { realm: realm.id, owner: pat.owner, resourceServer: pat.resourceServer }, report);

@@ -4,12 +4,13 @@
  * The caller is a resource server with a PAT, or a confidential client. An active RPT answers with the
  * permissions on the caller's resources and never `scope`; anything not active answers `{"active":false}`.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fail, introspectToken, wirePermissions, type Introspection } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { requirePat } from '../http/bearer.ts';
 import { authenticateClient } from '../http/client-auth.ts';
-import { Form, formOf } from '../http/form.ts';
+import { authenticateFirst } from '../http/authenticate-first.ts';
+import { Form, formMayCarryCredentials, formOf } from '../http/form.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { IntrospectionRequestSchema, IntrospectionResponseSchema } from '../wire/token.ts';
@@ -58,25 +59,30 @@ function activeToWire(issuer: string, result: Extract<Introspection, { active: t
 
 /** `POST …/token/introspect`; other methods answer `invalid_request` like the token endpoint. */
 export function introspectionRoutes(app: FastifyInstance, deps: Deps): void {
-  app.post<{ Params: { realm: string } }>(URL_PATH, { config: { docs: DOCS } }, async function introspect(request, reply) {
-    const realm = await loadRealm(deps, request.params.realm);
-    // Authenticate before complaining about the body: an anonymous caller learns nothing but 401.
-    const posted = request.body instanceof Form ? request.body : new Form('');
-    let caller: string;
-    if (authenticatesAsClient(request, posted)) {
-      const client = await authenticateClient(deps, realm, request, reply, posted);
-      if (client.secretHash === null) throw fail('invalid_client', 'Public clients may not introspect tokens');
-      caller = client.clientId;
-    } else {
+  // Authenticate before complaining about the body: an anonymous caller learns nothing but 401. A body
+  // that cannot hold credentials is not even read first.
+  const caller = authenticateFirst(
+    async (request: FastifyRequest<{ Params: { realm: string } }>, reply: FastifyReply) => {
+      const realm = await loadRealm(deps, request.params.realm);
+      const posted = request.body instanceof Form ? request.body : new Form('');
+      if (authenticatesAsClient(request, posted)) {
+        const client = await authenticateClient(deps, realm, request, reply, posted);
+        if (client.secretHash === null) throw fail('invalid_client', 'Public clients may not introspect tokens');
+        return { realm, caller: client.clientId };
+      }
       // No credentials at all get the Protection API's bare Bearer challenge (401).
-      caller = (await requirePat(deps, realm, request, reply)).resourceServer;
-    }
+      return { realm, caller: (await requirePat(deps, realm, request, reply)).resourceServer };
+    },
+    { inBody: (request) => formMayCarryCredentials(request.headers['content-type']) },
+  );
+  app.post<{ Params: { realm: string } }>(URL_PATH, { onRequest: caller.onRequest, config: { docs: DOCS } }, async function introspect(request, reply) {
+    const { realm, caller: who } = await caller.callerOf(request, reply);
     const form = formOf(request.body);
     form.rejectDuplicates(['token_type_hint']);
     const token = form.get('token');
     if (token === undefined) throw fail('invalid_request', 'token is required');
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    const result = await introspectToken(deps, { realm: realm.id, token, caller });
+    const result = await introspectToken(deps, { realm: realm.id, token, caller: who });
     return result.active ? activeToWire(deps.issuer(realm.id), result) : { active: false };
   });
 

@@ -5,10 +5,11 @@
  * caller's own token (scope `sharing`) of the resource server. Tickets are the shares and pending
  * access requests Steward already keeps (services/permission-tickets).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { createPermissionTicket, deletePermissionTicket, fail, queryPermissionTickets, updatePermissionTicket, type PermissionTicketQuery } from '@steward/core';
 import type { Deps } from '../deps.ts';
+import { authenticateFirst } from '../http/authenticate-first.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { checkString, isJsonObject, jsonBody } from '../wire/resource.ts';
 import { ownerCallerOf } from './uma-policy.ts';
@@ -140,8 +141,11 @@ function optional(body: Record<string, unknown>, member: string): string | undef
 }
 
 export function permissionTicketRoutes(app: FastifyInstance, deps: Deps): void {
-  app.post<RealmParams>(URL_PATH, { config: { docs: DOCS.create } }, async function createTicket(request, reply) {
-    const caller = await ownerCallerOf(deps, request, reply);
+  // The owner's token is checked before the body is read (RFC 6750 §3.1).
+  const owner = authenticateFirst((request: FastifyRequest<RealmParams>, reply: FastifyReply) => ownerCallerOf(deps, request, reply));
+  const { onRequest } = owner;
+  app.post<RealmParams>(URL_PATH, { onRequest, config: { docs: DOCS.create } }, async function createTicket(request, reply) {
+    const caller = await owner.callerOf(request, reply);
     const body = jsonBody(request.headers['content-type'], request.body);
     if (!isJsonObject(body)) throw fail('invalid_request', 'The ticket must be a JSON object');
     const resource = optional(body, 'resource');
@@ -155,18 +159,18 @@ export function permissionTicketRoutes(app: FastifyInstance, deps: Deps): void {
     return createPermissionTicket(deps, caller, { resource, requester: (requester ?? requesterName)!, byName: requesterName !== undefined, scope, granted: body.granted });
   });
 
-  app.get<RealmParams & { Querystring: Record<string, unknown> }>(URL_PATH, { config: { docs: DOCS.query } }, async function queryTickets(request, reply) {
-    const caller = await ownerCallerOf(deps, request, reply);
+  app.get<RealmParams & { Querystring: Record<string, unknown> }>(URL_PATH, { onRequest, config: { docs: DOCS.query } }, async function queryTickets(request, reply) {
+    const caller = await owner.callerOf(request, reply);
     return queryPermissionTickets(deps, caller, queryOf(request.query, true));
   });
 
-  app.get<RealmParams & { Querystring: Record<string, unknown> }>(`${URL_PATH}/count`, { config: { docs: DOCS.count } }, async function countTickets(request, reply) {
-    const caller = await ownerCallerOf(deps, request, reply);
+  app.get<RealmParams & { Querystring: Record<string, unknown> }>(`${URL_PATH}/count`, { onRequest, config: { docs: DOCS.count } }, async function countTickets(request, reply) {
+    const caller = await owner.callerOf(request, reply);
     return (await queryPermissionTickets(deps, caller, queryOf(request.query, false))).length;
   });
 
-  app.put<RealmParams>(URL_PATH, { config: { docs: DOCS.update } }, async function updateTicket(request, reply) {
-    const caller = await ownerCallerOf(deps, request, reply);
+  app.put<RealmParams>(URL_PATH, { onRequest, config: { docs: DOCS.update } }, async function updateTicket(request, reply) {
+    const caller = await owner.callerOf(request, reply);
     const body = jsonBody(request.headers['content-type'], request.body);
     if (!isJsonObject(body)) throw fail('invalid_request', 'The ticket must be a JSON object');
     const id = optional(body, 'id');
@@ -176,8 +180,8 @@ export function permissionTicketRoutes(app: FastifyInstance, deps: Deps): void {
     return reply.code(204).send();
   });
 
-  app.delete<RealmParams & { Params: { id: string } }>(`${URL_PATH}/:id`, { config: { docs: DOCS.delete } }, async function deleteTicket(request, reply) {
-    const caller = await ownerCallerOf(deps, request, reply);
+  app.delete<RealmParams & { Params: { id: string } }>(`${URL_PATH}/:id`, { onRequest, config: { docs: DOCS.delete } }, async function deleteTicket(request, reply) {
+    const caller = await owner.callerOf(request, reply);
     await deletePermissionTicket(deps, caller, request.params.id);
     return reply.code(204).send();
   });

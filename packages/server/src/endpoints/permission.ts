@@ -3,9 +3,10 @@
  * The permission endpoint (Fed Authz §4): a resource server asks, with a PAT, for one permission ticket
  * naming the permissions a client tried to use. 201 `{ticket}`.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requestPermission } from '@steward/core';
 import type { Deps } from '../deps.ts';
+import { authenticateFirst } from '../http/authenticate-first.ts';
 import { requirePat } from '../http/bearer.ts';
 import { loadRealm } from '../http/realm.ts';
 import { parsePermissionRequest } from '../wire/permission.ts';
@@ -30,9 +31,13 @@ const URL_PATH = '/realms/:realm/authz/protection/permission';
 
 /** `POST …/authz/protection/permission`; other methods answer 405. */
 export function permissionRoutes(app: FastifyInstance, deps: Deps): void {
-  app.post<{ Params: { realm: string } }>(URL_PATH, { config: { docs: DOCS } }, async function permission(request, reply) {
+  // The PAT is checked before the body is read (RFC 6750 §3.1).
+  const caller = authenticateFirst(async (request: FastifyRequest<{ Params: { realm: string } }>, reply) => {
     const realm = await loadRealm(deps, request.params.realm);
-    const pat = await requirePat(deps, realm, request, reply);
+    return { realm, pat: await requirePat(deps, realm, request, reply) };
+  });
+  app.post<{ Params: { realm: string } }>(URL_PATH, { onRequest: caller.onRequest, config: { docs: DOCS } }, async function permission(request, reply) {
+    const { realm, pat } = await caller.callerOf(request, reply);
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     const permissions = parsePermissionRequest(jsonBody(request.headers['content-type'], request.body));
     const { ticket } = await requestPermission(deps, { realm, owner: pat.owner, resourceServer: pat.resourceServer, permissions });

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { deleteResource, fail, queryResources, registerResource, resolveOwner, serverResource, updateResource, type ProtectionCaller } from '@steward/core';
 import Type from 'typebox';
 import type { Deps } from '../deps.ts';
+import { authenticateFirst } from '../http/authenticate-first.ts';
 import { requirePat } from '../http/bearer.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
@@ -117,10 +118,13 @@ function notAllowed(deps: Deps, allow: string) {
 
 /** Registers the collection and item routes, including the 405 answers for unsupported methods. */
 export function resourceSetRoutes(app: FastifyInstance, deps: Deps): void {
+  // The PAT is checked before the body is read (RFC 6750 §3.1); handlers read the caller it found.
+  const pat = authenticateFirst((request: FastifyRequest<RealmParams>, reply: FastifyReply) => callerOf(deps, request, reply));
+  const { onRequest } = pat;
   // The spec writes the collection as `rreguri/`: serve it with and without the trailing slash.
   for (const url of [COLLECTION, `${COLLECTION}/`]) {
-    app.post<RealmParams>(url, { config: { docs: DOCS.create } }, async function createResource(request, reply) {
-      const caller = await callerOf(deps, request, reply);
+    app.post<RealmParams>(url, { onRequest, config: { docs: DOCS.create } }, async function createResource(request, reply) {
+      const caller = await pat.callerOf(request, reply);
       const input = parseKeycloakResource(jsonBody(request.headers['content-type'], request.body));
       const owner = input.owner === undefined ? caller.owner : await resolveOwner(deps, caller, input.owner);
       const resource = await registerResource(deps, { ...caller, owner }, input.description);
@@ -129,8 +133,8 @@ export function resourceSetRoutes(app: FastifyInstance, deps: Deps): void {
       return resourceCreatedToWire(resource, issuer);
     });
 
-    app.get<RealmParams & { Querystring: Record<string, unknown> }>(url, { config: { docs: DOCS.list } }, async function listResourceIds(request, reply) {
-      const caller = await callerOf(deps, request, reply);
+    app.get<RealmParams & { Querystring: Record<string, unknown> }>(url, { onRequest, config: { docs: DOCS.list } }, async function listResourceIds(request, reply) {
+      const caller = await pat.callerOf(request, reply);
       const query = listQuery(request.query);
       const found = await queryResources(deps, caller, query.filter);
       return query.deep ? found.map((r) => ({ ...resourceToWire(r), ...keycloakResourceMembers(r) })) : found.map((r) => r.id);
@@ -139,13 +143,13 @@ export function resourceSetRoutes(app: FastifyInstance, deps: Deps): void {
     app.route<RealmParams>({ method: ['PUT', 'DELETE', 'PATCH', 'OPTIONS'], url, config: { docs: DOCS.otherMethods }, handler: notAllowed(deps, 'GET, POST') });
   }
 
-  app.get<ItemParams>(ITEM, { config: { docs: DOCS.read } }, async function readOne(request, reply) {
-    const caller = await callerOf(deps, request, reply);
+  app.get<ItemParams>(ITEM, { onRequest, config: { docs: DOCS.read } }, async function readOne(request, reply) {
+    const caller = await pat.callerOf(request, reply);
     return resourceToWire(await serverResource(deps, caller, request.params.id));
   });
 
-  app.put<ItemParams>(ITEM, { config: { docs: DOCS.replace } }, async function replaceOne(request, reply) {
-    const caller = await callerOf(deps, request, reply);
+  app.put<ItemParams>(ITEM, { onRequest, config: { docs: DOCS.replace } }, async function replaceOne(request, reply) {
+    const caller = await pat.callerOf(request, reply);
     const input = parseKeycloakResource(jsonBody(request.headers['content-type'], request.body));
     // The resource server's own PAT manages what it registered for any owner; the owner never changes.
     const current = await serverResource(deps, caller, request.params.id);
@@ -154,8 +158,8 @@ export function resourceSetRoutes(app: FastifyInstance, deps: Deps): void {
     return resourceCreatedToWire(resource, deps.issuer(caller.realm));
   });
 
-  app.delete<ItemParams>(ITEM, { config: { docs: DOCS.delete } }, async function deleteOne(request, reply) {
-    const caller = await callerOf(deps, request, reply);
+  app.delete<ItemParams>(ITEM, { onRequest, config: { docs: DOCS.delete } }, async function deleteOne(request, reply) {
+    const caller = await pat.callerOf(request, reply);
     const current = await serverResource(deps, caller, request.params.id);
     await deleteResource(deps, { ...caller, owner: current.owner }, current.id);
     return reply.code(204).send();

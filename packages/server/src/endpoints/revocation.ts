@@ -1,9 +1,10 @@
 /** @module endpoints/revocation — `POST /realms/{realm}/protocol/openid-connect/revoke` (RFC 7009; UMA Grant §3.7). */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fail, revokeToken } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { authenticateClient } from '../http/client-auth.ts';
-import { formOf } from '../http/form.ts';
+import { authenticateFirst } from '../http/authenticate-first.ts';
+import { Form, formMayCarryCredentials, formOf } from '../http/form.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { RevocationRequestSchema } from '../wire/token.ts';
@@ -22,12 +23,20 @@ const DOCS: RouteDocs = {
 };
 
 export function revocationRoutes(app: FastifyInstance, deps: Deps): void {
-  app.post<{ Params: { realm: string } }>('/realms/:realm/protocol/openid-connect/revoke', { config: { docs: DOCS } }, async function revoke(request, reply) {
-    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    const realm = await loadRealm(deps, request.params.realm);
+  // The client is authenticated before any other parameter is looked at (missing or bad credentials
+  // are 401 whatever the body); a body that cannot hold credentials is not even read first.
+  const caller = authenticateFirst(
+    async (request: FastifyRequest<{ Params: { realm: string } }>, reply: FastifyReply) => {
+      reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+      const realm = await loadRealm(deps, request.params.realm);
+      return { realm, client: await authenticateClient(deps, realm, request, reply, request.body instanceof Form ? request.body : new Form('')) };
+    },
+    { inBody: (request) => formMayCarryCredentials(request.headers['content-type']) },
+  );
+  app.post<{ Params: { realm: string } }>('/realms/:realm/protocol/openid-connect/revoke', { onRequest: caller.onRequest, config: { docs: DOCS } }, async function revoke(request, reply) {
+    const { realm, client } = await caller.callerOf(request, reply);
     const form = formOf(request.body);
     form.rejectDuplicates(['token', 'token_type_hint', 'client_id', 'client_secret']);
-    const client = await authenticateClient(deps, realm, request, reply, form);
     const token = form.get('token');
     if (token === undefined) throw fail('invalid_request', 'token is required');
     await revokeToken(deps, { realm: realm.id, client, token, hint: form.get('token_type_hint') });

@@ -20,6 +20,7 @@ import {
   type UmaPolicyInput,
 } from '@steward/core';
 import type { Deps } from '../deps.ts';
+import { authenticateFirst } from '../http/authenticate-first.ts';
 import { requireBearer } from '../http/bearer.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
@@ -167,13 +168,16 @@ function single(query: Record<string, unknown>, member: string): string | undefi
 }
 
 export function umaPolicyRoutes(app: FastifyInstance, deps: Deps): void {
-  app.post<ItemParams>(ITEM, { config: { docs: DOCS.create } }, async function createPolicy(request, reply) {
-    const caller = await ownerCallerOf(deps, request, reply);
+  // The owner's token is checked before the body is read (RFC 6750 §3.1).
+  const owner = authenticateFirst((request: FastifyRequest<RealmParams>, reply: FastifyReply) => ownerCallerOf(deps, request, reply));
+  const { onRequest } = owner;
+  app.post<ItemParams>(ITEM, { onRequest, config: { docs: DOCS.create } }, async function createPolicy(request, reply) {
+    const caller = await owner.callerOf(request, reply);
     return createUmaPolicy(deps, caller, request.params.id, parseUmaPolicy(jsonBody(request.headers['content-type'], request.body)));
   });
 
-  app.get<RealmParams & { Querystring: Record<string, unknown> }>(COLLECTION, { config: { docs: DOCS.list } }, async function listPolicies(request, reply) {
-    const caller = await ownerCallerOf(deps, request, reply);
+  app.get<RealmParams & { Querystring: Record<string, unknown> }>(COLLECTION, { onRequest, config: { docs: DOCS.list } }, async function listPolicies(request, reply) {
+    const caller = await owner.callerOf(request, reply);
     const q = request.query;
     const name = single(q, 'name');
     const resource = single(q, 'resource');
@@ -187,18 +191,18 @@ export function umaPolicyRoutes(app: FastifyInstance, deps: Deps): void {
     });
   });
 
-  app.get<ItemParams>(ITEM, { config: { docs: DOCS.read } }, async function readPolicy(request, reply) {
-    return readUmaPolicy(deps, await ownerCallerOf(deps, request, reply), request.params.id);
+  app.get<ItemParams>(ITEM, { onRequest, config: { docs: DOCS.read } }, async function readPolicy(request, reply) {
+    return readUmaPolicy(deps, await owner.callerOf(request, reply), request.params.id);
   });
 
-  app.put<ItemParams>(ITEM, { config: { docs: DOCS.replace } }, async function replacePolicy(request, reply) {
-    const caller = await ownerCallerOf(deps, request, reply);
+  app.put<ItemParams>(ITEM, { onRequest, config: { docs: DOCS.replace } }, async function replacePolicy(request, reply) {
+    const caller = await owner.callerOf(request, reply);
     await updateUmaPolicy(deps, caller, request.params.id, parseUmaPolicy(jsonBody(request.headers['content-type'], request.body), request.params.id));
     return reply.code(204).send();
   });
 
-  app.delete<ItemParams>(ITEM, { config: { docs: DOCS.delete } }, async function deletePolicy(request, reply) {
-    await deleteUmaPolicy(deps, await ownerCallerOf(deps, request, reply), request.params.id);
+  app.delete<ItemParams>(ITEM, { onRequest, config: { docs: DOCS.delete } }, async function deletePolicy(request, reply) {
+    await deleteUmaPolicy(deps, await owner.callerOf(request, reply), request.params.id);
     return reply.code(204).send();
   });
 }

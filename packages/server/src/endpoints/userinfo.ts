@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StewardError, userinfoClaims } from '@steward/core';
 import type { Deps } from '../deps.ts';
+import { authenticateFirst } from '../http/authenticate-first.ts';
 import { requireBearer } from '../http/bearer.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
@@ -19,10 +20,14 @@ const DOCS: RouteDocs = {
 };
 
 export function userinfoRoutes(app: FastifyInstance, deps: Deps): void {
-  async function userinfo(request: FastifyRequest<{ Params: { realm: string } }>, reply: FastifyReply) {
+  // The token is checked before a POST's body is read (RFC 6750 §3.1).
+  const bearer = authenticateFirst(async (request: FastifyRequest<{ Params: { realm: string } }>, reply: FastifyReply) => {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     const realm = await loadRealm(deps, request.params.realm);
-    const active = await requireBearer(deps, realm, request, reply);
+    return { realm, active: await requireBearer(deps, realm, request, reply) };
+  });
+  async function userinfo(request: FastifyRequest<{ Params: { realm: string } }>, reply: FastifyReply) {
+    const { realm, active } = await bearer.callerOf(request, reply);
     try {
       return await userinfoClaims(deps, { realm: realm.id, token: active.record });
     } catch (e) {
@@ -35,6 +40,6 @@ export function userinfoRoutes(app: FastifyInstance, deps: Deps): void {
       throw e;
     }
   }
-  app.get<{ Params: { realm: string } }>('/realms/:realm/protocol/openid-connect/userinfo', { config: { docs: DOCS } }, userinfo);
-  app.post<{ Params: { realm: string } }>('/realms/:realm/protocol/openid-connect/userinfo', { config: { docs: DOCS } }, userinfo);
+  app.get<{ Params: { realm: string } }>('/realms/:realm/protocol/openid-connect/userinfo', { onRequest: bearer.onRequest, config: { docs: DOCS } }, userinfo);
+  app.post<{ Params: { realm: string } }>('/realms/:realm/protocol/openid-connect/userinfo', { onRequest: bearer.onRequest, config: { docs: DOCS } }, userinfo);
 }

@@ -4,6 +4,7 @@
  * a value count as omitted, and a parameter sent twice is an `invalid_request` (RFC 6749 §3.2).
  */
 import { fail } from '@steward/core';
+import { declaresUtf8, mediaTypeOf } from './media-type.ts';
 
 export class Form {
   readonly #values = new Map<string, string[]>();
@@ -48,4 +49,13 @@ export class Form {
 export function formOf(body: unknown): Form {
   if (body instanceof Form) return body;
   throw fail('invalid_request', 'Expected an application/x-www-form-urlencoded body');
+}
+
+/**
+ * Whether the body may carry client credentials (`client_id`, `client_secret`): only a UTF-8 form
+ * can. For any other body the client is authenticated from its headers alone, before the body is read.
+ */
+export function formMayCarryCredentials(contentType: string | string[] | undefined): boolean {
+  const media = mediaTypeOf(contentType);
+  return media !== null && media.type === 'application/x-www-form-urlencoded' && declaresUtf8(media);
 }
