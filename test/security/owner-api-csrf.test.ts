@@ -122,13 +122,13 @@ for (const dialect of dialects) {
 
     it('refuses a read with the cookie alone when the browser says it comes from another site', async () => {
       const url = `${BASE}/users/alice/uma/policies?_queryFilter=true`;
-      for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'http://evil.example' }, FOREIGN]) {
+      for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'http://evil.example' }, FOREIGN] as Array<Record<string, string>>) {
         const res = await request(s.app, 'GET', url, { headers: cookieOnly(alice, headers) });
         assert.equal(res.status, 401, `${JSON.stringify(headers)}: ${res.body}`);
         assertCrest(res, 401, 'Unauthorized', 'Access Denied');
         assert.ok(!res.body.includes(shared), 'nothing of hers is answered');
       }
-      for (const headers of [{}, { 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, { origin: 'http://127.0.0.1:8080' }]) {
+      for (const headers of [{}, { 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, { origin: 'http://127.0.0.1:8080' }] as Array<Record<string, string>>) {
         const res = await request(s.app, 'GET', url, { headers: cookieOnly(alice, headers) });
         assert.equal(res.status, 200, `cookie read ${JSON.stringify(headers)}: ${res.body}`);
       }
