@@ -7,7 +7,7 @@
  * documented error format (test/fuzz/expect.ts); afterwards Object.prototype is untouched and the
  * store holds no orphan or half-written row (test/fuzz/consistency.ts).
  *
- * Seeded and bounded (about 6 000 requests per store): the fixed seed by default,
+ * Seeded and bounded (about 7 000 requests per store): the fixed seed by default,
  * `STEWARD_FUZZ_SEED=n` to replay another (a failure prints its seed). `STEWARD_FUZZ_ITERATIONS=n`
  * runs n rounds, each on a fresh Steward with other values and tricks; `STEWARD_FUZZ_LONG=1` tries
  * more values per field and path tricks per route, in 10 rounds unless told: a benchmark-style run.

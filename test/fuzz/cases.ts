@@ -10,6 +10,7 @@ import type { Method, Operation, Param, Schema } from './openapi-routes.ts';
 import type { Random } from './random.ts';
 import {
   CONTENT_TYPES,
+  GENERIC_HEADERS,
   HOSTILE_HEADER_VALUES,
   HOSTILE_JSON,
   HOSTILE_QUERY_VALUES,
@@ -19,6 +20,7 @@ import {
   MALFORMED_FORMS,
   MALFORMED_JSON,
   MULTIPART_BODY,
+  OTHER_NAMES,
 } from './values.ts';
 
 /** Whose credentials a case carries: the ones its route documents (the owner session as a header, or as the cookie), none, or another kind's. */
@@ -197,6 +199,9 @@ export function buildCases(op: Operation, known: Known, random: Random, options:
   for (const p of pathParams) {
     for (const value of random.sample(HOSTILE_SEGMENTS, options.perField)) add(`path ${p.name}=${describe(value)}`, { segments: { [p.name]: value }, reroutes: mayReroute(value) });
   }
+  for (const p of pathParams) {
+    for (const name of random.sample(OTHER_NAMES[p.name] ?? [], options.perField)) add(`path ${p.name}=${describe(name)}`, { segments: { [p.name]: enc(name) } });
+  }
   const concrete = urlOf(op.path, segments, []);
   for (const [name, path] of random.sample(pathTricks(concrete, random), options.pathTricks)) add(`path trick: ${name}`, { path });
 
@@ -212,6 +217,8 @@ export function buildCases(op: Operation, known: Known, random: Random, options:
   for (const p of headerParams) {
     for (const value of random.sample(HOSTILE_HEADER_VALUES, options.perField)) add(`header ${p.name}=${describe(value)}`, { headers: { [p.name.toLowerCase()]: value } });
   }
+
+  for (const [name, value] of random.sample(GENERIC_HEADERS, options.perField)) add(`header ${name}=${describe(value)}`, { headers: { [name]: value } });
 
   if (op.body) {
     const contentType = op.body.contentType;

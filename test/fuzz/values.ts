@@ -156,6 +156,36 @@ export const HOSTILE_HEADER_VALUES: readonly string[] = [
   '__proto__',
 ];
 
+/** Headers any route may meet: content negotiation, a forged host, proxies, a cross-site origin, odd credentials and encodings. */
+export const GENERIC_HEADERS: ReadonlyArray<[string, string]> = [
+  ['accept', 'text/html'],
+  ['accept', 'application/xml;q=1, */*;q=0'],
+  ['accept-charset', 'utf-16'],
+  ['host', 'evil.example'],
+  ['host', `${'h'.repeat(300)}.example:99999`],
+  ['x-forwarded-for', '1.2.3.4, garbage, ::1'],
+  ['x-forwarded-proto', 'gopher'],
+  ['x-forwarded-host', 'evil.example'],
+  ['origin', 'https://evil.example'],
+  ['sec-fetch-site', 'cross-site'],
+  ['cookie', 'iPlanetDirectoryPro=forged; iPlanetDirectoryPro=other; =; a'],
+  ['authorization', 'Bearer a.b.c'],
+  ['authorization', `Basic ${Buffer.from('a:b:c').toString('base64')}`],
+  ['authorization', `Basic ${Buffer.from('%zz:%00').toString('base64')}`],
+  ['authorization', `Bearer ${'t'.repeat(8_000)}`],
+  ['authorization', 'Bearer x, Basic y'],
+  ['content-encoding', 'gzip'],
+  ['content-encoding', 'br, identity'],
+  ['x-http-method-override', 'DELETE'],
+  ['x-request-id', 'r'.repeat(2_000)],
+];
+
+/** Real names a path parameter may name instead of the expected one: another user, an organization, other case. */
+export const OTHER_NAMES: Readonly<Record<string, readonly string[]>> = {
+  realm: ['DEMO', 'no-such-realm', 'demo '],
+  user: ['bob', 'amAdmin', 'org:fuzz-org', 'ALICE', 'client:photoz-rs'],
+};
+
 /** Whole-request content types a body may be sent with (the documented one is added per route). */
 export const CONTENT_TYPES: readonly string[] = [
   'text/plain',
