@@ -1,8 +1,8 @@
 /**
  * @module endpoints/grants/keycloak-uma
  * Keycloak's ticketless UMA grant at the token endpoint: reads its parameters, identifies the
- * requesting party (the public client's bearer token, else `subject_token`, else the client itself),
- * runs the core's `umaTicketlessGrant` and renders `[{rsid, rsname, scopes}]`, `{"result": true}` or
+ * requesting party (the public client's bearer token, else `subject_token`, else a confidential
+ * client itself), runs the core's `umaTicketlessGrant` and renders `[{rsid, rsname, scopes}]`, `{"result": true}` or
  * an RPT response. See docs/keycloak.md.
  */
 import { clientParty, decodePushedClaims, fail, isPublicClient, parsePermissions, partyFromAccessToken, splitScope, umaTicketlessGrant, type RequestingParty, type TicketlessResponseMode } from '@steward/core';
