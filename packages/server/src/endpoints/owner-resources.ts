@@ -53,7 +53,7 @@ const DOCS = {
     params: { user: USER, resourceId: 'The resource id. Another owner\'s resource is `not_found`.' },
     headers: acceptApiVersionDoc(),
     responses: { '200': { description: 'The resource.', schema: ResourceSetSchema } },
-    errors: ['login_required', 'forbidden', 'not_found'],
+    errors: ['invalid_request', 'login_required', 'forbidden', 'not_found'],
   },
   otherMethods: {
     summary: 'Unsupported method on the owner\'s resources',

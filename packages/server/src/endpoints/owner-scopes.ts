@@ -22,7 +22,7 @@ const DOCS: RouteDocs = {
   params: { user: 'The signed-in user\'s name, or `org:{id}` for an organization she administers.', resourceId: 'The resource id.' },
   headers: acceptApiVersionDoc(),
   responses: { '200': { description: 'The categories the caller may see.', schema: ScopeViewSchema } },
-  errors: ['login_required', 'forbidden', 'not_found'],
+  errors: ['invalid_request', 'login_required', 'forbidden', 'not_found'],
 };
 
 type ScopeRequest = FastifyRequest<{ Params: { realm: string; user: string; resourceId: string } }>;
