@@ -6,6 +6,7 @@
  * pattern), `owner`, `type`, `scope`, and pages with `first`/`max`. Lookups stay scoped by realm and
  * resource server; an owner is resolved to a user id first, never matched by name across owners.
  */
+import { globMatches, type GlobCounter } from '../decision/glob.ts';
 import { fail } from '../errors.ts';
 import type { Resource } from '../model/resource.ts';
 import type { Ports } from './ports.ts';
@@ -56,24 +57,46 @@ export async function serverResource(ports: Ports, caller: ProtectionCaller, id:
   return resource;
 }
 
-/** A Keycloak URI pattern (`/a/*`, `/a/{id}/b`) as an anchored regular expression. */
-function uriPattern(pattern: string): RegExp {
-  const source = pattern
-    .split(/(\*|\{[^}/]*\})/)
-    .map((part) => (part === '*' ? '.*' : /^\{[^}/]*\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`);
-}
-
 function urisOf(resource: Resource): string[] {
   const uris = resource.extra.uris;
   return Array.isArray(uris) ? uris.filter((u): u is string => typeof u === 'string') : [];
 }
 
-/** Whether one of the resource's `uris` is `uri`, or (with `matching`) a pattern `uri` fits. */
+/** The longest `uri` a lookup may name (as the longest registered one). */
+export const MAX_LOOKUP_URI_LENGTH = 2048;
+
+/**
+ * What matching one URI against one resource's patterns may cost, in matcher steps: URI_MATCH_STEPS plus
+ * URI_MATCH_STEPS_PER_CHARACTER per character of the URI (and one), about 590,000 steps (milliseconds)
+ * for a 2,048-character URI. Plausible patterns need a few steps per character each; crafted ones
+ * could need one per character and pattern position (2,048 × 65,536 for a long URI against a request
+ * body full of patterns), and are refused instead.
+ */
+export const URI_MATCH_STEPS_PER_CHARACTER = 256;
+export const URI_MATCH_STEPS = 65_536;
+
+/** Could match more than itself as a pattern (a `*` or a `{`). */
+function isPattern(u: string): boolean {
+  return u.includes('*') || u.includes('{');
+}
+
+/**
+ * Whether one of the resource's `uris` is `uri`, or (with `matching`) a pattern `uri` fits: `*` any run
+ * of characters, `{name}` one path segment (decision/glob). `invalid_request` when the resource's
+ * patterns would cost more than that (URI_MATCH_STEPS, URI_MATCH_STEPS_PER_CHARACTER).
+ */
 export function resourceHasUri(resource: Resource, uri: string, matching: boolean): boolean {
   const uris = urisOf(resource);
-  return uris.includes(uri) || (matching && uris.some((u) => uriPattern(u).test(uri)));
+  if (uris.includes(uri)) return true;
+  if (!matching) return false;
+  const limit = URI_MATCH_STEPS + URI_MATCH_STEPS_PER_CHARACTER * (uri.length + 1);
+  const counter: GlobCounter = { steps: 0, limit };
+  for (const pattern of uris) {
+    if (!isPattern(pattern)) continue;
+    if (globMatches(pattern, uri, counter)) return true;
+    if (counter.steps > limit) throw fail('invalid_request', `The uris of resource ${resource.id} are too costly to match against this URI: name the resource by id, or register simpler patterns`);
+  }
+  return false;
 }
 
 function matches(resource: Resource, q: KeycloakResourceQuery): boolean {

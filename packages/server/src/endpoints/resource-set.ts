@@ -5,7 +5,7 @@
  * scope what the caller may see.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { deleteResource, fail, queryResources, registerResource, resolveOwner, serverResource, updateResource, type ProtectionCaller } from '@steward/core';
+import { deleteResource, fail, MAX_LOOKUP_URI_LENGTH, queryResources, registerResource, resolveOwner, serverResource, updateResource, type ProtectionCaller } from '@steward/core';
 import Type from 'typebox';
 import type { Deps } from '../deps.ts';
 import { authenticateFirst } from '../http/authenticate-first.ts';
@@ -40,7 +40,7 @@ const DOCS = {
     query: Type.Object({
       name: Type.Optional(Type.String({ description: 'Substring of the name (exact with `exactName=true`).' })),
       exactName: Type.Optional(Type.Boolean()),
-      uri: Type.Optional(Type.String({ description: 'One of the resource\'s `uris` (a pattern such as `/a/*` or `/a/{id}` with `matchingUri=true`).' })),
+      uri: Type.Optional(Type.String({ description: 'One of the resource\'s `uris` (a pattern such as `/a/*` or `/a/{id}` with `matchingUri=true`); at most 2048 characters.' })),
       matchingUri: Type.Optional(Type.Boolean()),
       owner: Type.Optional(Type.String({ description: 'Username or user id; another user than the PAT\'s only with the resource server\'s own PAT.' })),
       type: Type.Optional(Type.String()),
@@ -198,5 +198,6 @@ function listQuery(query: Record<string, unknown>) {
     const value = queryValue(query, member);
     if (value !== undefined) filter[member] = value;
   }
+  if (filter.uri !== undefined && filter.uri.length > MAX_LOOKUP_URI_LENGTH) throw fail('invalid_request', `uri must be at most ${MAX_LOOKUP_URI_LENGTH} characters`);
   return { filter, deep: queryFlag(query, 'deep') };
 }
