@@ -96,7 +96,8 @@ export async function buildWorld(s: FuzzSteward): Promise<World> {
 
   const webhook = await adminCall('POST', '/admin/realms/demo/webhooks', { url: 'http://127.0.0.1:9/fuzz-hook' });
   const ticket = (await ok('ticket', request(s.app, 'POST', DEMO.permission, { headers: pat, body: { resource_id: resourceId, resource_scopes: ['download'] } }), 201)).ticket as string;
-  const idToken = (await token(PARTY, 'openid', DEMO.client)).id_token as string;
+  const party = await token(PARTY, 'openid', DEMO.client);
+  const idToken = party.id_token as string;
   const asked = await postForm(s.app, DEMO.token, { grant_type: UMA, ticket, claim_token: idToken, claim_token_format: ID_TOKEN_FORMAT }, { authorization: basic(DEMO.client.id, DEMO.client.secret) });
   assert.equal(asked.json?.error, 'request_submitted', asked.body);
   const pending = await ok('pending requests', request(s.app, 'GET', `/json/realms/root/realms/demo/users/${OWNER}/uma/pendingrequests?_queryFilter=true`, { headers: { [s.sessionHeader]: aliceSession } }));
@@ -122,6 +123,10 @@ export async function buildWorld(s: FuzzSteward): Promise<World> {
     resourceId,
     accessRequestId: pending.result[0]._id,
     permissionTicketId: tickets[0]?.id ?? 'no-ticket',
+    ticket: asked.json.ticket,
+    partyToken: party.access_token,
+    partyIdToken: idToken,
+    partyRefreshToken: party.refresh_token,
     groupId: group.id,
     webhookId: webhook.id,
     organizationId: organization.id,
@@ -131,6 +136,7 @@ export async function buildWorld(s: FuzzSteward): Promise<World> {
     resourceServer: DEMO.rs.id,
     client: DEMO.client.id,
     redirectUri: 'http://127.0.0.1:3001/callback',
+    claimsRedirectUri: 'http://127.0.0.1:3001/claims-callback',
     asset: 'index.js',
   };
 

@@ -18,6 +18,12 @@ export interface Known {
   accessRequestId: string;
   /** A Keycloak permission ticket id (a share or a pending request). */
   permissionTicketId: string;
+  /** A live permission ticket (the one the pending request's grant answered with). */
+  ticket: string;
+  /** The requesting party's tokens at the client: what introspection, revocation and the grants take (never the owner's). */
+  partyToken: string;
+  partyIdToken: string;
+  partyRefreshToken: string;
   groupId: string;
   webhookId: string;
   organizationId: string;
@@ -28,6 +34,7 @@ export interface Known {
   resourceServer: string;
   client: string;
   redirectUri: string;
+  claimsRedirectUri: string;
   asset: string;
 }
 
@@ -55,6 +62,7 @@ function hints(name: string, known: Known): unknown[] {
     case 'requesterName':
     case 'scopeName':
     case 'client_secret':
+    case 'token_type_hint':
       return [OMIT];
     case 'users':
       return [[known.party]];
@@ -87,8 +95,10 @@ function hints(name: string, known: Known): unknown[] {
     case 'clientId':
       return [known.client];
     case 'redirect_uri':
-    case 'claims_redirect_uri':
+    case 'post_logout_redirect_uri':
       return [known.redirectUri];
+    case 'claims_redirect_uri':
+      return [known.claimsRedirectUri];
     case 'icon_uri':
       return ['https://example.com/icon.png'];
     case 'email':
@@ -98,6 +108,16 @@ function hints(name: string, known: Known): unknown[] {
       return ['not-the-password'];
     case 'code_challenge':
       return [CODE_CHALLENGE];
+    case 'token':
+    case 'subject_token':
+      return [known.partyToken];
+    case 'claim_token':
+    case 'id_token_hint':
+      return [known.partyIdToken];
+    case 'ticket':
+      return [known.ticket];
+    case 'refresh_token':
+      return [known.partyRefreshToken];
     case '_queryFilter':
       return ['true'];
     case 'url':
