@@ -9,6 +9,7 @@ import { fail } from '@steward/core';
 import type { Deps } from './deps.ts';
 import { Form } from './http/form.ts';
 import { firstRepeatedMember } from './http/json.ts';
+import { declaresUtf8, mediaTypeOf } from './http/media-type.ts';
 import { renderError, styleForUrl } from './http/render-error.ts';
 import { collectRoutes } from './http/route-docs.ts';
 import { discoveryRoutes } from './endpoints/discovery.ts';
@@ -92,12 +93,15 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     },
   });
 
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, new Form(body as string));
+  // Bodies are UTF-8 (RFC 6749 Appendix B, RFC 8259 §8.1): one declared in another charset is refused, never read as UTF-8 anyway.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
+    if (!declaresUtf8(mediaTypeOf(request.headers['content-type']))) return done(fail('unsupported_media_type', 'A form must be UTF-8 (no other charset)'), undefined);
+    return done(null, new Form(body as string));
   });
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (!declaresUtf8(mediaTypeOf(request.headers['content-type']))) return done(fail('unsupported_media_type', 'JSON must be UTF-8 (no other charset)'), undefined);
     const repeated = firstRepeatedMember(body as string);
     if (repeated !== null) return done(fail('invalid_request', `Member ${repeated.slice(0, 64)} is repeated`), undefined);
     return parseJson(request, body as string, done);
