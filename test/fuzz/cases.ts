@@ -65,7 +65,8 @@ export interface Builder {
 
 function builder(op: Operation, known: Known, random: Random, options: CaseOptions, cases: FuzzCase[]): Builder {
   const segments = Object.fromEntries(op.params.filter((p) => p.in === 'path').map((p) => [p.name, encodeURIComponent(pathValue(op, p.name, known))]));
-  const queryExample = (p: Param) => enc(example(p.schema, random, known, p.name));
+  // A page's `scope` is the OAuth scope of the sign-in, not a resource scope.
+  const queryExample = (p: Param) => enc(op.auth.includes('browser') && p.name === 'scope' ? 'openid' : example(p.schema, random, known, p.name));
   const baseQuery: Pairs = op.params.filter((p) => p.in === 'query' && inBaseline(op, p, known)).map((p) => [p.name, queryExample(p)]);
   const examples = op.body ? bodyExamples(op.body.schema, random, known) : [];
   const serialize = (value: unknown): string => (op.body?.contentType === 'application/json' ? JSON.stringify(pruned(value)) : joinPairs(formPairs(value)));

@@ -70,6 +70,27 @@ async function ok(what: string, reply: Promise<{ status: number; body: string; j
   return res.json;
 }
 
+/**
+ * What a browser holds after opening the pages: their CSRF cookies (double submit), all set to the
+ * first page's token so that one `csrf` form field matches whichever page a form is posted to.
+ */
+async function browserCookies(s: FuzzSteward, pages: string[]): Promise<{ cookie: string; csrf: string }> {
+  const names: string[] = [];
+  let csrf = '';
+  for (const url of pages) {
+    const res = await s.app.inject({ method: 'GET', url });
+    const field = /name="csrf" value="([^"]+)"/.exec(res.body)?.[1];
+    assert.ok(field, `${url}: no CSRF field (${res.statusCode})`);
+    csrf ||= field;
+    for (const line of [res.headers['set-cookie'] ?? []].flat()) {
+      const [name, value] = line.split(';')[0]!.split('=');
+      if (value === field) names.push(name!);
+    }
+  }
+  assert.equal(names.length, pages.length, `one CSRF cookie per page: ${names.join()}`);
+  return { cookie: names.map((n) => `${n}=${csrf}`).join('; '), csrf };
+}
+
 /** Builds the world: ids of every kind of thing, and credentials of every kind. */
 export async function buildWorld(s: FuzzSteward): Promise<World> {
   const admin = { authorization: bearer(ADMIN_TOKEN) };
@@ -116,6 +137,7 @@ export async function buildWorld(s: FuzzSteward): Promise<World> {
   await ok('organization resource', request(s.app, 'POST', DEMO.resourceSet, { headers: { authorization: bearer(orgPat) }, body: { name: 'Ledger', resource_scopes: ['read'] } }), 201);
 
   const known: Known = {
+    csrf: '',
     realm: 'demo',
     owner: OWNER,
     party: PARTY,
@@ -140,9 +162,16 @@ export async function buildWorld(s: FuzzSteward): Promise<World> {
     asset: 'index.js',
   };
 
+  const browser = await browserCookies(s, [
+    `/realms/demo/protocol/openid-connect/auth?client_id=${DEMO.client.id}&redirect_uri=${encodeURIComponent(known.redirectUri)}&response_type=code&scope=openid&code_challenge=${'c'.repeat(43)}&code_challenge_method=S256`,
+    `/realms/demo/uma/claims?client_id=${DEMO.client.id}&ticket=${known.ticket}&claims_redirect_uri=${encodeURIComponent(known.claimsRedirectUri)}`,
+    '/realms/demo/protocol/openid-connect/logout',
+  ]);
+  known.csrf = browser.csrf;
+
   const own: Record<Auth, Record<string, string>> = {
     none: {},
-    browser: {},
+    browser: { cookie: browser.cookie },
     PAT: pat,
     bearer: pat,
     client: { authorization: clientBasic },
@@ -155,7 +184,7 @@ export async function buildWorld(s: FuzzSteward): Promise<World> {
     known,
     headersFor(op, credentials) {
       if (credentials === 'none') return {};
-      const auth = op.auth.find((a) => a !== 'none' && a !== 'browser') ?? 'none';
+      const auth = op.auth.find((a) => a !== 'none') ?? 'none';
       const session = op.path.endsWith('/sessions') ? disposableSession : aliceSession;
       if (auth === 'owner-session' && credentials !== 'foreign') return credentials === 'cookie' ? { cookie: `${s.sessionHeader}=${session}` } : { [s.sessionHeader]: session };
       return (credentials === 'own' || credentials === 'cookie' ? own : foreign)[auth];

@@ -35,6 +35,8 @@ export interface Known {
   client: string;
   redirectUri: string;
   claimsRedirectUri: string;
+  /** The browser's CSRF token: its cookies hold it, so a form posting it passes the double-submit check. */
+  csrf: string;
   asset: string;
 }
 
@@ -116,6 +118,8 @@ function hints(name: string, known: Known): unknown[] {
       return [known.partyIdToken];
     case 'ticket':
       return [known.ticket];
+    case 'csrf':
+      return [known.csrf];
     case 'refresh_token':
       return [known.partyRefreshToken];
     case '_queryFilter':
