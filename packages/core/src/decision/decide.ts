@@ -7,16 +7,17 @@
  */
 import { fail } from '../errors.ts';
 import type { GrantedPermission, Permission } from '../model/permission.ts';
-import { GROUP_SUBJECT_PREFIX } from '../model/group.ts';
 import { ORG_SUBJECT_PREFIX } from '../model/organization.ts';
-import { CLIENT_SUBJECT_PREFIX, type Policy, type PolicyConditions } from '../model/policy.ts';
+import { CLIENT_SUBJECT_PREFIX, type Policy } from '../model/policy.ts';
 import type { Resource } from '../model/resource.ts';
+import type { EvaluationContext } from './conditions.ts';
+import { held } from './held.ts';
+import type { RequestingParty } from './party.ts';
 import { difference, distinct, intersect, requestedScopes, union } from './scopes.ts';
 
-/** Who asks: a user identified by claims, or the client acting for itself. */
-export type RequestingParty =
-  | { kind: 'user'; /** User id. */ subject: string; username: string; /** `group:{name}` subjects of the user's groups. */ memberOf?: readonly string[] }
-  | { kind: 'client'; /** Client id. */ subject: string; /** `org:{id}` of the organization the client acts for. */ memberOf?: readonly string[] };
+export { conditionsHold, type EvaluationContext } from './conditions.ts';
+export { MAX_SHARING_DEPTH } from './held.ts';
+export { isPrefixedSubject, namesParty, policySubjectOf, RESERVED_SUBJECT_PREFIXES, type RequestingParty } from './party.ts';
 
 /** Issue an RPT with these permissions (possibly fewer scopes than requested: a partial grant). */
 export interface Permit {
@@ -62,55 +63,6 @@ export interface DecisionInput {
   context?: EvaluationContext;
 }
 
-/** How a policy permission names this requesting party: a username, or `client:{clientId}`. */
-export function policySubjectOf(party: RequestingParty): string {
-  return party.kind === 'user' ? party.username : `${CLIENT_SUBJECT_PREFIX}${party.subject}`;
-}
-
-/** Subject prefixes that never name a user by username: a client, a group, an organization. */
-export const RESERVED_SUBJECT_PREFIXES: readonly string[] = [CLIENT_SUBJECT_PREFIX, GROUP_SUBJECT_PREFIX, ORG_SUBJECT_PREFIX];
-
-/** Whether the subject names a client, group or organization (never a user by username). */
-export function isPrefixedSubject(subject: string): boolean {
-  return RESERVED_SUBJECT_PREFIXES.some((p) => subject.startsWith(p));
-}
-
-/**
- * Whether a policy subject names the party: a username names a user (never when it carries a
- * reserved prefix, whatever the username), `client:{id}` the client acting for itself, `group:{name}`
- * a user who is a member, `org:{id}` a client acting for that organization.
- */
-export function namesParty(subject: string, party: RequestingParty): boolean {
-  if (subject.startsWith(GROUP_SUBJECT_PREFIX)) return party.kind === 'user' && (party.memberOf ?? []).includes(subject);
-  if (subject.startsWith(ORG_SUBJECT_PREFIX)) return party.kind === 'client' && (party.memberOf ?? []).includes(subject);
-  if (subject.startsWith(CLIENT_SUBJECT_PREFIX)) return party.kind === 'client' && subject === policySubjectOf(party);
-  return party.kind === 'user' && subject === party.username;
-}
-
-/** What a decision knows besides the policies: the time, the asking client, and the realm's re-sharing switch. */
-export interface EvaluationContext {
-  /** Seconds since the epoch; without it an `Expiration` condition never holds. */
-  now?: number;
-  /** The client asking for the RPT; without it a `ClientId` condition never holds (unless `anyClient`). */
-  clientId?: string;
-  /** Skip `ClientId` conditions: what a sharer holds whatever client they use (checked when re-sharing). */
-  anyClient?: boolean;
-  /** Whether policies of requesting parties (re-shares) count; default true. */
-  resharing?: boolean;
-  /** Username of each re-sharing policy owner (user id → username), as loaded with the policies. */
-  sharers?: ReadonlyMap<string, string>;
-  /** The `group:{name}` subjects of each re-sharing policy owner (user id → subjects); absent: none. */
-  sharerGroups?: ReadonlyMap<string, readonly string[]>;
-}
-
-/** Whether a permission's conditions all hold for this client at this time (no conditions: true). */
-export function conditionsHold(conditions: PolicyConditions | undefined, ctx: EvaluationContext): boolean {
-  if (!conditions) return true;
-  if (conditions.expiresAt !== undefined && (ctx.now === undefined || ctx.now >= conditions.expiresAt)) return false;
-  if (conditions.clientIds !== undefined && !ctx.anyClient && (ctx.clientId === undefined || !conditions.clientIds.includes(ctx.clientId))) return false;
-  return true;
-}
-
 export interface Access {
   /** Scopes of the resource the party may have (F, ⊆ D). */
   allowed: string[];
@@ -120,62 +72,13 @@ export interface Access {
   exp?: number;
 }
 
-/** Scope → the time it stops being held (Infinity: never), and whether some policy names the party. */
-interface Held {
-  scopes: Map<string, number>;
-  mayAccess: boolean;
-}
-
-/** Re-shares may nest this deep below the primary policy; deeper ones grant nothing. */
-export const MAX_SHARING_DEPTH = 32;
-
-/**
- * What `party` holds of the resource through `policies` (the owner's primary policy and re-shares of
- * it, any order, other resources ignored). A re-share counts only up to what its owner holds, found
- * the same way, so a broken chain grants nothing below the break. A loop is cut where it closes.
- */
-function held(resource: Resource, policies: readonly Policy[], party: RequestingParty, ctx: EvaluationContext, visiting: Set<string>): Held {
-  if (party.subject === resource.owner) return { scopes: new Map(resource.scopes.map((s) => [s, Infinity])), mayAccess: true };
-  const result: Held = { scopes: new Map(), mayAccess: false };
-  if (visiting.size > MAX_SHARING_DEPTH) return result;
-  const key = `${party.kind}:${party.subject}`;
-  visiting.add(key);
-  for (const policy of policies) {
-    if (policy.id !== resource.id) continue;
-    const primary = policy.owner === resource.owner;
-    if (!primary && (ctx.resharing === false || (policy.resourceOwner ?? policy.owner) !== resource.owner)) continue;
-    const permissions = policy.permissions.filter((p) => namesParty(p.subject, party) && conditionsHold(p.conditions, ctx));
-    if (permissions.length === 0) continue;
-    let upstream: Held | null = null;
-    if (!primary) {
-      const username = ctx.sharers?.get(policy.owner);
-      if (username === undefined || visiting.has(`user:${policy.owner}`)) continue;
-      const memberOf = ctx.sharerGroups?.get(policy.owner);
-      upstream = held(resource, policies, memberOf ? { kind: 'user', subject: policy.owner, username, memberOf } : { kind: 'user', subject: policy.owner, username }, ctx, visiting);
-      if (!upstream.mayAccess) continue;
-    }
-    result.mayAccess = true;
-    for (const p of permissions) {
-      for (const s of p.scopes) {
-        if (!resource.scopes.includes(s)) continue;
-        const limit = upstream ? upstream.scopes.get(s) : Infinity;
-        if (limit === undefined) continue;
-        const until = Math.min(limit, p.conditions?.expiresAt ?? Infinity);
-        result.scopes.set(s, Math.max(result.scopes.get(s) ?? -Infinity, until));
-      }
-    }
-  }
-  visiting.delete(key);
-  return result;
-}
-
 /**
  * What the party may have of one resource under the owner's policy and, when the realm allows it,
  * the re-shares of it (`policies` may hold one policy or all those loaded for the resource).
  */
 export function accessTo(resource: Resource, policies: Policy | readonly Policy[] | undefined, party: RequestingParty, ctx: EvaluationContext = {}): Access {
   const list = policies === undefined ? [] : Array.isArray(policies) ? (policies as readonly Policy[]) : [policies as Policy];
-  const h = held(resource, list, party, ctx, new Set());
+  const h = held(resource, list, party, ctx);
   const allowed = intersect([...h.scopes.keys()], resource.scopes);
   const ends = allowed.map((s) => h.scopes.get(s)!).filter((t) => t !== Infinity);
   const access: Access = { allowed, mayAccess: h.mayAccess };
