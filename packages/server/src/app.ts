@@ -11,6 +11,8 @@ import { Form } from './http/form.ts';
 import { firstRepeatedMember } from './http/json.ts';
 import { declaresUtf8, mediaTypeOf } from './http/media-type.ts';
 import { renderError, styleForUrl } from './http/render-error.ts';
+import { requestPathHook } from './http/request-path.ts';
+import { securityHeadersHook, setSecurityHeaders } from './http/security-headers.ts';
 import { collectRoutes } from './http/route-docs.ts';
 import { discoveryRoutes } from './endpoints/discovery.ts';
 import { jwksRoutes } from './endpoints/jwks.ts';
@@ -87,6 +89,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     // A path the router cannot take (a broken percent escape, a segment over 512 characters) names
     // nothing: answer in the documented error shape, never echoing the path.
     frameworkErrors: (error, request, reply) => {
+      setSecurityHeaders(reply, deps.config.baseUrl.startsWith('https:'));
       const code = (error as { code?: string }).code;
       const problem = code === 'FST_ERR_MAX_PARAM_LENGTH' ? fail('not_found', 'Not found') : fail('invalid_request', 'Malformed request URL');
       return renderError(problem, request, reply, styleForUrl(request.url));
@@ -113,6 +116,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
     renderError(fail('not_found', `No route for ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}`), request, reply, styleForUrl(request.url)),
   );
 
+  // First of all hooks, for every request, matched or not.
+  securityHeadersHook(app, deps.config.baseUrl);
+  requestPathHook(app);
   collectRoutes(app);
   requestIdHook(app);
   const metrics = installMetrics(app, deps);
