@@ -4,8 +4,9 @@
  * and header parameter and body field, sent hostile values (test/fuzz/values.ts) one change at a time,
  * with the route's own credentials, with none and with another kind's, against a real Steward on
  * SQLite and PostgreSQL. Every answer must be free of 5xx and internal detail and in its route's
- * documented error format (test/fuzz/expect.ts); afterwards Object.prototype is untouched and the
- * store holds no orphan or half-written row (test/fuzz/consistency.ts).
+ * documented error format (test/fuzz/expect.ts); a refused write must leave what owners and
+ * administrators manage as it was (test/fuzz/fingerprint.ts); afterwards Object.prototype is
+ * untouched and the store holds no orphan or half-written row (test/fuzz/consistency.ts).
  *
  * Seeded and bounded (about 7 000 requests per store): the fixed seed by default,
  * `STEWARD_FUZZ_SEED=n` to replay another (a failure prints its seed). `STEWARD_FUZZ_ITERATIONS=n`
@@ -21,6 +22,7 @@ import { storeInconsistencies } from './consistency.ts';
 import { buildWorld, startFuzzSteward, type FuzzSteward, type World } from './credentials.ts';
 import type { Known } from './examples.ts';
 import { documentedErrorCodes, problems } from './expect.ts';
+import { changedTables, openStoreProbe, type StoreProbe } from './fingerprint.ts';
 import { readApiSpec, type Operation } from './openapi-routes.ts';
 import { fuzzSeed, Random } from './random.ts';
 
@@ -95,19 +97,33 @@ for (const dialect of dialects) {
         });
         after(async () => s?.close());
 
-        it(`answers every case without a 5xx, a leak or an undocumented error shape (seed ${SEED})`, async (t) => {
+        it(`answers every case without a 5xx, a leak, an undocumented error shape or a refused write that wrote (seed ${SEED})`, async (t) => {
           const failures: string[] = [];
           const statuses = new Map<number, number>();
           let sent = 0;
           const random = new Random(SEED).fork(`round ${round}`);
-          for (const op of operations) {
-            for (const c of buildCases(op, world.known, random.fork(`${op.method} ${op.path}`), OPTIONS)) {
-              const res = await send(world, op, c);
-              sent++;
-              statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-              const found = problems(c, op, res, spec, codes);
-              if (found.length > 0) failures.push(report(op, c, res, found));
+          const probe: StoreProbe = openStoreProbe(s.databaseUrl);
+          try {
+            let stored = await probe.fingerprint();
+            for (const op of operations) {
+              // Only a route that can succeed can write; the refusals of the others are not probed.
+              const writes = op.method !== 'GET' && op.statuses.some((status) => status < 300);
+              for (const c of buildCases(op, world.known, random.fork(`${op.method} ${op.path}`), OPTIONS)) {
+                const res = await send(world, op, c);
+                sent++;
+                statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+                const found = problems(c, op, res, spec, codes);
+                if (writes && c.method !== 'HEAD') {
+                  const now = await probe.fingerprint();
+                  const changed = changedTables(stored, now);
+                  if (res.status >= 400 && changed.length > 0) found.push(`refused, yet changed ${changed.join(', ')}`);
+                  stored = now;
+                }
+                if (found.length > 0) failures.push(report(op, c, res, found));
+              }
             }
+          } finally {
+            await probe.close();
           }
           t.diagnostic(`${sent} requests over ${operations.length} operations; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
           assert.equal(

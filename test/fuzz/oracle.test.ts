@@ -1,8 +1,9 @@
 /**
  * @module test/fuzz/oracle
  * The fuzz suite's judges can fail: `problems` refuses a 5xx, a stack trace, a file path, the wrong
- * error format for the route family, a code outside the closed list or at another status; the store
- * check reports orphan and half-written rows planted through the store ports on both dialects.
+ * error format for the route family, a code outside the closed list or at another status; the
+ * fingerprint sees a write to a managed table; the store check reports orphan and half-written rows
+ * planted through the store ports on both dialects.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +13,7 @@ import type { FuzzCase } from './cases.ts';
 import { storeInconsistencies } from './consistency.ts';
 import { startFuzzSteward, type FuzzSteward } from './credentials.ts';
 import { documentedErrorCodes, problems } from './expect.ts';
+import { changedTables, openStoreProbe } from './fingerprint.ts';
 import { readApiSpec, type Operation } from './openapi-routes.ts';
 
 const spec = readApiSpec();
@@ -87,6 +89,23 @@ for (const dialect of dialects) {
       s = await startFuzzSteward(dialect);
     });
     after(async () => s?.close());
+
+    it('the fingerprint of managed tables changes with a write to them, not with a sign-in failure', async () => {
+      const probe = openStoreProbe(s.databaseUrl);
+      try {
+        const before = await probe.fingerprint();
+        await s.deps.store.rateLimits.recordFailure('demo', 'dave', s.deps.clock.now(), 0);
+        assert.deepEqual(changedTables(before, await probe.fingerprint()), []);
+        const alice = (await s.deps.store.users.findByUsername('demo', 'alice'))!;
+        await s.deps.store.users.update({ ...alice, disabled: true });
+        await s.deps.store.groups.create({ realm: 'demo', id: 'g-0', name: 'probe', visible: false, createdAt: 0 });
+        assert.deepEqual(changedTables(before, await probe.fingerprint()), ['users', 'groups']);
+        await s.deps.store.users.update(alice);
+        await s.deps.store.groups.delete('demo', 'g-0');
+      } finally {
+        await probe.close();
+      }
+    });
 
     it('a consistent demo realm passes', async () => {
       assert.deepEqual(await storeInconsistencies(s.databaseUrl), []);
