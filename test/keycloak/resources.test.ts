@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { publishConfiguration } from '@steward/core';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { DEMO } from '../helpers/http.ts';
 import { BASIC_RS, call, enforcerAsk, keycloakWorld, payload, userToken, type KeycloakWorld } from './fixture.ts';
@@ -18,6 +19,9 @@ for (const dialect of dialects) {
     let shelf: string;
     before(async () => {
       w = await keycloakWorld(dialect);
+      // photoz-rs is a resource server of the realm (its configuration is published), so its own PAT
+      // may register resources for users.
+      await publishConfiguration(w.s.deps, { realm: 'demo', resourceServer: DEMO.rs.id, scopes: {}, types: { 'urn:photoz:shelf': { scopes: [] } } });
       url = `${w.s.baseUrl}${DEMO.resourceSet}`;
       const cc = await call(`${w.s.baseUrl}${DEMO.token}`, { headers: { authorization: BASIC_RS }, form: [['grant_type', 'client_credentials'], ['scope', 'openid']] });
       rsPat = cc.json.access_token;

@@ -42,6 +42,7 @@ export * from './services/keycloak-party.ts';
 export * from './services/client-party.ts';
 export * from './services/keycloak-uma-policy.ts';
 export * from './services/keycloak-resources.ts';
+export * from './services/registration-owner.ts';
 export * from './services/permission-tickets.ts';
 export * from './services/publish-events.ts';
 export * from './services/new-event.ts';

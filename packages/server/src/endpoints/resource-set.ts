@@ -5,7 +5,7 @@
  * scope what the caller may see.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { deleteResource, fail, MAX_LOOKUP_URI_LENGTH, queryResources, registerResource, resolveOwner, serverResource, updateResource, type ProtectionCaller } from '@steward/core';
+import { deleteResource, fail, MAX_LOOKUP_URI_LENGTH, queryResources, registerResource, registrationOwner, resolveOwner, serverResource, updateResource, type ProtectionCaller } from '@steward/core';
 import Type from 'typebox';
 import type { Deps } from '../deps.ts';
 import { authenticateFirst } from '../http/authenticate-first.ts';
@@ -23,7 +23,7 @@ const JSON_BODY = { contentType: 'application/json', schema: ResourceDescription
 const DOCS = {
   create: {
     summary: 'Register a resource',
-    description: 'Registers a resource of the PAT\'s owner for the PAT\'s client (the resource server); protection begins now (Fed Authz §3.2.1). Served with and without the trailing slash. Keycloak\'s members are accepted too: `scopes` (strings or `{name}`) for `resource_scopes`, `displayName`, `uris` (or `uri`), `attributes`, `ownerManagedAccess`, and `owner` (a username or user id; another user only with the resource server\'s own PAT). See docs/keycloak.md.',
+    description: 'Registers a resource of the PAT\'s owner for the PAT\'s client (the resource server); protection begins now (Fed Authz §3.2.1). Served with and without the trailing slash. Keycloak\'s members are accepted too: `scopes` (strings or `{name}`) for `resource_scopes`, `displayName`, `uris` (or `uri`), `attributes`, `ownerManagedAccess`, and `owner` (a username or user id; another user only with the resource server\'s own PAT, and only for a resource server whose configuration is published). See docs/keycloak.md.',
     tags: ['Protection API'],
     operationId: 'registerResource',
     auth: 'PAT',
@@ -126,7 +126,7 @@ export function resourceSetRoutes(app: FastifyInstance, deps: Deps): void {
     app.post<RealmParams>(url, { onRequest, config: { docs: DOCS.create } }, async function createResource(request, reply) {
       const caller = await pat.callerOf(request, reply);
       const input = parseKeycloakResource(jsonBody(request.headers['content-type'], request.body));
-      const owner = input.owner === undefined ? caller.owner : await resolveOwner(deps, caller, input.owner);
+      const owner = await registrationOwner(deps, caller, input.owner);
       const resource = await registerResource(deps, { ...caller, owner }, input.description);
       const issuer = deps.issuer(caller.realm);
       reply.code(201).header('location', `${issuer}/authz/protection/resource_set/${encodeURIComponent(resource.id)}`);
