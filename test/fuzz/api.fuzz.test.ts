@@ -21,7 +21,7 @@ import { buildCases, type CaseOptions, type FuzzCase } from './cases.ts';
 import { storeInconsistencies } from './consistency.ts';
 import { buildWorld, startFuzzSteward, type FuzzSteward, type World } from './credentials.ts';
 import type { Known } from './examples.ts';
-import { documentedErrorCodes, problems } from './expect.ts';
+import { documentedErrorCodes, problems, undocumentedStatus } from './expect.ts';
 import { changedTables, openStoreProbe, type StoreProbe } from './fingerprint.ts';
 import { readApiSpec, type Operation } from './openapi-routes.ts';
 import { fuzzSeed, Random } from './random.ts';
@@ -99,6 +99,7 @@ for (const dialect of dialects) {
 
         it(`answers every case without a 5xx, a leak, an undocumented error shape or a refused write that wrote (seed ${SEED})`, async (t) => {
           const failures: string[] = [];
+          const undocumented = new Map<string, string>();
           const statuses = new Map<number, number>();
           let sent = 0;
           const random = new Random(SEED).fork(`round ${round}`);
@@ -113,6 +114,8 @@ for (const dialect of dialects) {
                 sent++;
                 statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
                 const found = problems(c, op, res, spec, codes);
+                const status = undocumentedStatus(c, op, res);
+                if (status !== null) undocumented.set(`${op.method} ${op.path} answers ${status}`, c.label);
                 if (writes && c.method !== 'HEAD') {
                   const now = await probe.fingerprint();
                   const changed = changedTables(stored, now);
@@ -125,6 +128,7 @@ for (const dialect of dialects) {
           } finally {
             await probe.close();
           }
+          for (const [what, example] of undocumented) t.diagnostic(`not in the API reference: ${what} (e.g. ${example.slice(0, 80)})`);
           t.diagnostic(`${sent} requests over ${operations.length} operations; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
           assert.equal(
             failures.length,

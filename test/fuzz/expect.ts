@@ -83,3 +83,12 @@ function shapeProblems(family: ErrorFamily, res: Reply, spec: ApiSpec, codes: Re
   if (!/\bno-store\b/.test(String(res.headers['cache-control'] ?? ''))) out.push('no Cache-Control: no-store');
   return out;
 }
+
+/**
+ * The answer's status when its route does not document it (413 aside, which any request may get).
+ * Reported, not failed: a gap in the API reference rather than in the server.
+ */
+export function undocumentedStatus(c: FuzzCase, op: Operation, res: Reply): number | null {
+  if (res.status < 400 || res.status === 413 || c.reroutes || c.method === 'HEAD' || op.statuses.includes(res.status)) return null;
+  return res.status;
+}

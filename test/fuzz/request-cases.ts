@@ -47,9 +47,12 @@ export function inBaseline(op: Operation, p: Param, known: Known): boolean {
   return op.method === 'POST' && p.name === '_action';
 }
 
-/** Whether a raw path segment may make the path reach another route (or none): empty, dots, slashes, bad or overlong escapes. */
+/** Longer path parameters match no route (the router's `maxParamLength`). */
+const ROUTABLE_LENGTH = 100;
+
+/** Whether a raw path segment may make the path reach another route (or none): empty, dots, slashes, bad or overlong escapes, too long. */
 export function mayReroute(segment: string): boolean {
-  if (/%(?:C0|C1|E0%80)/i.test(segment)) return true;
+  if (segment.length > ROUTABLE_LENGTH || /%(?:C0|C1|E0%80)/i.test(segment)) return true;
   try {
     const decoded = decodeURIComponent(segment);
     return decoded === '' || decoded === '.' || decoded === '..' || /[/\\;]/.test(decoded);
