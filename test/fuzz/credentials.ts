@@ -17,7 +17,8 @@ import type { Known } from './examples.ts';
 import type { Auth, Operation } from './openapi-routes.ts';
 import type { Credentials } from './cases.ts';
 
-const ADMIN_TOKEN = 'fuzz-admin-token-0123456789abcdef';
+/** The admin API's bearer token in every fuzz Steward. */
+export const ADMIN_TOKEN = 'fuzz-admin-token-0123456789abcdef';
 const ID_TOKEN_FORMAT = 'http://openid.net/specs/openid-connect-core-1_0.html#IDToken';
 const UMA = 'urn:ietf:params:oauth:grant-type:uma-ticket';
 const OWNER = 'alice';

@@ -7,28 +7,17 @@
  * given the same id inherits neither the organization nor the share.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createSteward, loadConfig } from '@steward/server';
-import { dialects, freshDatabaseUrl } from '../../packages/store/test/databases.ts';
+import { dialects } from '../../packages/store/test/databases.ts';
 import { basic, bearer, DEMO, postForm, request, type Reply } from '../helpers/http.ts';
-import type { Dialect, TestSteward } from '../helpers/steward.ts';
 import { storeInconsistencies } from './consistency.ts';
+import { ADMIN_TOKEN, startFuzzSteward, type FuzzSteward } from './credentials.ts';
 
-const ADMIN_TOKEN = 'dangling-links-admin-token-0123456789';
 const ADMIN = '/admin/realms/demo';
-const SESSION = 'iPlanetDirectoryPro';
-
-async function start(dialect: Dialect): Promise<TestSteward & { databaseUrl: string }> {
-  const db = await freshDatabaseUrl(dialect);
-  const config = loadConfig({}, { databaseUrl: db.url, logLevel: 'silent', notify: false, adminTokenSha256: createHash('sha256').update(ADMIN_TOKEN).digest('hex') });
-  const steward = await createSteward(config, { logLevel: 'silent' });
-  return { ...steward, dialect, baseUrl: config.baseUrl, issuer: `${config.baseUrl}/realms/demo`, databaseUrl: db.url, close: async () => { await steward.close(); await db.drop(); } };
-}
 
 for (const dialect of dialects) {
   describe(`admin deletions leave no dangling link (${dialect})`, () => {
-    let s: TestSteward & { databaseUrl: string };
+    let s: FuzzSteward;
     const admin = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<Reply> =>
       request(s.app, method, url, { headers: { authorization: bearer(ADMIN_TOKEN) }, ...(body === undefined ? {} : { body }) });
     const created = async (url: string, body: unknown) => {
@@ -44,7 +33,7 @@ for (const dialect of dialects) {
     };
 
     before(async () => {
-      s = await start(dialect);
+      s = await startFuzzSteward(dialect);
     });
     after(async () => s?.close());
 
@@ -87,7 +76,7 @@ for (const dialect of dialects) {
       const album = await request(s.app, 'POST', DEMO.resourceSet, { headers: { authorization: bearer(pat.json.access_token) }, body: { name: 'Album', resource_scopes: ['view'] } });
       assert.equal(album.status, 201, album.body);
       const policy = `/json/realms/root/realms/demo/users/alice/uma/policies/${album.json._id}`;
-      const shared = await request(s.app, 'PUT', policy, { headers: { [SESSION]: signIn.json.tokenId }, body: { policyId: album.json._id, permissions: [{ subject: 'client:kiosk', scopes: ['view'] }] } });
+      const shared = await request(s.app, 'PUT', policy, { headers: { [s.sessionHeader]: signIn.json.tokenId }, body: { policyId: album.json._id, permissions: [{ subject: 'client:kiosk', scopes: ['view'] }] } });
       assert.equal(shared.status, 201, shared.body);
 
       const refused = await admin('DELETE', `${ADMIN}/clients/kiosk`);
@@ -96,7 +85,7 @@ for (const dialect of dialects) {
       assert.match(refused.json.error_description, /Policies share resources with client:kiosk/);
       assert.equal((await admin('GET', `${ADMIN}/clients/kiosk`)).status, 200);
 
-      assert.equal((await request(s.app, 'DELETE', policy, { headers: { [SESSION]: signIn.json.tokenId } })).status, 200);
+      assert.equal((await request(s.app, 'DELETE', policy, { headers: { [s.sessionHeader]: signIn.json.tokenId } })).status, 200);
       assert.equal((await admin('DELETE', `${ADMIN}/clients/kiosk`)).status, 204);
       assert.deepEqual(await storeInconsistencies(s.databaseUrl), []);
     });
