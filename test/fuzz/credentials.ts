@@ -137,8 +137,10 @@ export async function buildWorld(s: FuzzSteward): Promise<World> {
   const orgPat = (await ok('organization PAT', postForm(s.app, DEMO.token, { grant_type: 'client_credentials', scope: 'uma_protection' }, { authorization: basic(ORG_RS, orgRsSecret) }))).access_token as string;
   await ok('organization resource', request(s.app, 'POST', DEMO.resourceSet, { headers: { authorization: bearer(orgPat) }, body: { name: 'Ledger', resource_scopes: ['read'] } }), 201);
 
+  const exported = await adminCall('GET', '/admin/realms/demo/export', undefined, 200);
   const known: Known = {
     csrf: '',
+    realmDocument: { ...exported, realm: { ...exported.realm, id: 'imported' } },
     realm: 'demo',
     owner: OWNER,
     party: PARTY,

@@ -35,6 +35,8 @@ export interface Known {
   client: string;
   redirectUri: string;
   claimsRedirectUri: string;
+  /** The demo realm's export under another id: what the import takes. */
+  realmDocument: Record<string, unknown>;
   /** The browser's CSRF token: its cookies hold it, so a form posting it passes the double-submit check. */
   csrf: string;
   asset: string;
@@ -49,7 +51,7 @@ const CODE_CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 function hints(name: string, known: Known): unknown[] {
   switch (name) {
     case 'realm':
-      return [known.realm];
+      return [known.realm, known.realmDocument.realm];
     case 'user':
     case 'owner':
       return [known.owner];
@@ -67,13 +69,17 @@ function hints(name: string, known: Known): unknown[] {
     case 'token_type_hint':
       return [OMIT];
     case 'users':
-      return [[known.party]];
+      return [[known.party], known.realmDocument.users];
     case 'groups':
-      return [['fuzzers']];
+      return [['fuzzers'], known.realmDocument.groups];
+    case 'policies':
+    case 'organizations':
+    case 'resourceServers':
+      return [known.realmDocument[name]];
     case 'roles':
       return [[]];
     case 'clients':
-      return [[known.client]];
+      return [[known.client], known.realmDocument.clients];
     case 'admins':
       return [[known.victimUserId]];
     case 'resource':
@@ -82,7 +88,7 @@ function hints(name: string, known: Known): unknown[] {
     case 'policyId':
       return [known.resourceId];
     case 'resources':
-      return [[known.resourceId]];
+      return [[known.resourceId], known.realmDocument.resources];
     case 'scope':
     case 'scopeId':
       return ['view'];
@@ -133,9 +139,11 @@ function hints(name: string, known: Known): unknown[] {
 
 const typeOf = (v: unknown) => (v === OMIT ? 'omit' : Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
 
-/** The plausible value for `name` that fits a schema of `type` (any, when the schema names none). */
-export function hinted(name: string, known: Known, type?: string): unknown {
-  return hints(name, known).find((h) => h === OMIT || type === undefined || typeOf(h) === type || (type === 'integer' && typeof h === 'number'));
+const fitsType = (v: unknown, type: unknown) => type === undefined || typeOf(v) === type || (type === 'integer' && typeof v === 'number');
+
+/** The plausible value for `name` that fits a schema of `type` (any, when the schema names none), a list's items its `items` type. */
+export function hinted(name: string, known: Known, type?: string, items?: Schema): unknown {
+  return hints(name, known).find((h) => h === OMIT || (fitsType(h, type) && (!Array.isArray(h) || h.every((item) => fitsType(item, items?.type)))));
 }
 
 export function example(schema: Schema, random: Random, known: Known, name = ''): unknown {
@@ -148,7 +156,7 @@ export function example(schema: Schema, random: Random, known: Known, name = '')
   }
   if (Array.isArray(schema.allOf)) return Object.assign({}, ...(schema.allOf as Schema[]).map((s) => example(s, random, known, name)));
   const type = (Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type) as string | undefined;
-  const hint = name ? hinted(name, known, type) : undefined;
+  const hint = name ? hinted(name, known, type, schema.items as Schema | undefined) : undefined;
   if (hint !== undefined) return hint;
   switch (type) {
     case 'object': {
