@@ -4,7 +4,7 @@
  * policies and their subject index, groups, organizations, webhooks, resource-server configurations):
  * row counts and sums of the columns a write changes, read in one statement through a second
  * connection. A refused write (4xx) must leave it as it was: nothing half-written. Tables a refusal
- * may rightly touch (tokens, tickets, access requests, audit, outbox, rate counters, sign-in
+ * may rightly touch (tokens, tickets, access requests, the event log, outbox, rate counters, sign-in
  * failures, sessions) are left out.
  */
 import { sql } from 'kysely';
