@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { UMA_GRANT_TYPE, type Organization } from '@steward/core';
 import { addClient } from '@steward/server';
 import { dialects } from '../../packages/store/test/databases.ts';
-import { DEMO, postForm } from '../helpers/http.ts';
+import { DEMO, postForm, request } from '../helpers/http.ts';
+import { policyUrl, session, signIn } from '../owner-policies/fixture.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
 import { assertError, rptPermissions, UmaWorld } from './fixture.ts';
 
@@ -65,6 +66,20 @@ for (const dialect of dialects) {
         assert.equal(refused.json.error, 'access_denied');
       }
       assertError(await w.grant({ ticket: await w.ticket('alice', [[r, ['view']]]) }, PUBLIC_ORG_APP), 403, 'need_info');
+    });
+
+    it("an RPT a public client held as its own party (issued before this rule) is revoked at the owner's next policy change", async () => {
+      const r = await w.resource('alice', ['view']);
+      await w.share('alice', r, [{ subject: `client:${SPA.id}`, scopes: ['view'] }]);
+      const now = s.deps.clock.now();
+      const alice = await w.userId('alice');
+      const legacy = { realm: 'demo', id: s.deps.random.uuid(), kind: 'rpt' as const, clientId: SPA.id, subject: SPA.id, grantId: s.deps.random.uuid(), createdAt: now, expiresAt: now + 300, revoked: false, data: { permissions: [{ resourceId: r, scopes: ['view'], owner: alice, resourceServer: DEMO.rs.id }] } };
+      await s.deps.store.tokens.insert(legacy);
+      // Alice shares with Bob too (an API write, so withdrawn grants are re-assessed); the stored public-client entry is kept.
+      const token = await signIn(s, 'alice');
+      const res = await request(s.app, 'PUT', policyUrl('alice', r), { headers: session(token), body: { policyId: r, permissions: [{ subject: `client:${SPA.id}`, scopes: ['view'] }, { subject: 'bob', scopes: ['view'] }] } });
+      assert.equal(res.status, 200, res.body);
+      assert.equal((await s.deps.store.tokens.get('demo', legacy.id))?.revoked, true, "the public client's RPT must not survive the re-assessment");
     });
 
     it('the user behind a public client is the party as before: claims at the ticketed grant', async () => {

@@ -20,6 +20,7 @@ import { isPrefixedSubject } from '../decision/decide.ts';
 import { ORG_SUBJECT_PREFIX } from '../model/organization.ts';
 import { resolveOrganizationOwner } from './organizations.ts';
 import { requireLookupBudget, spendLookup } from './lookup-budget.ts';
+import { clientParty } from './client-party.ts';
 import { withMemberships } from './party-subjects.ts';
 import { prefixedSubjectExists, publicClientSubjectProblem } from './policy-subjects.ts';
 import type { Ports } from './ports.ts';
@@ -225,7 +226,7 @@ async function policyResource(ports: Pick<Ports['store'], 'resources'>, policy: 
 }
 
 /** The stores revocation needs: the whole Store or one transaction's. */
-type RevocationStores = Pick<Ports['store'], 'tokens' | 'users' | 'policies' | 'groups' | 'organizations'>;
+type RevocationStores = Pick<Ports['store'], 'tokens' | 'users' | 'clients' | 'policies' | 'groups' | 'organizations'>;
 
 /**
  * Revokes the grant (RPT, refresh token and their rotations) of every live RPT or RPT refresh token
@@ -244,7 +245,7 @@ async function revokeWithdrawnGrants(
 ): Promise<void> {
   const { realm, resource, now, resharing } = input;
   // Parties share the upper part of their chains: each policy lookup is read once per revocation.
-  const chain: RevocationStores = input.noneHold ? stores : { tokens: stores.tokens, organizations: stores.organizations, ...cachedSharingStores(stores) };
+  const chain: RevocationStores = input.noneHold ? stores : { tokens: stores.tokens, clients: stores.clients, organizations: stores.organizations, ...cachedSharingStores(stores) };
   const owner = resource.owner;
   const resourceId = resource.id;
   const revoked = new Set<string>();
@@ -266,10 +267,17 @@ async function revokeWithdrawnGrants(
   }
 }
 
-/** The requesting party of an RPT grant: the client itself when it is the subject (as at refresh), else the user; null when that user is gone. */
+/**
+ * The requesting party of an RPT grant: the client itself when it is the subject (as at refresh), else
+ * the user; null when that user is gone, or the client is gone or public (no party of its own).
+ */
 async function partyOf(stores: RevocationStores, realm: string, record: TokenRecord): Promise<RequestingParty | null> {
   // With its groups or organization, as at the grant: a share with them still counts.
-  if (record.subject === record.clientId) return withMemberships(stores, realm, { kind: 'client', subject: record.clientId });
+  if (record.subject === record.clientId) {
+    const client = await stores.clients.get(realm, record.clientId);
+    const party = client ? clientParty(client) : null;
+    return party ? withMemberships(stores, realm, party) : null;
+  }
   const user = await stores.users.get(realm, record.subject);
   return user ? withMemberships(stores, realm, { kind: 'user', subject: user.id, username: user.username }) : null;
 }
