@@ -54,7 +54,7 @@ function bad(where: string, problem: string): never {
 
 const ids = (v: unknown, where: string, known: Set<string>, what: string): string[] => {
   if (!Array.isArray(v)) bad(where, 'must be an array');
-  for (const x of v) if (typeof x !== 'string' || !known.has(x)) bad(where, `'${String(x).slice(0, 64)}' is no ${what} of the document`);
+  for (const x of v) if (typeof x !== 'string' || !known.has(x)) bad(where, `'${(typeof x === 'string' ? x : String(JSON.stringify(x))).slice(0, 64)}' is no ${what} of the document`);
   return [...new Set(v as string[])].sort();
 };
 const time = (v: unknown, where: string): number => (Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : bad(where, 'must be a time in seconds'));
