@@ -11,6 +11,7 @@ import { dialects } from '../../packages/store/test/databases.ts';
 import { basic, DEMO } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
 import { assertOAuth, formBody, raw, type Method } from '../bad-input/fixture.ts';
+import { ADMIN, startAdminSteward } from '../admin-api/fixture.ts';
 
 const ID = '0b5f4a5e-8a8c-4c4e-9d7e-3f1e2d3c4b5a';
 const PROTECTION = '/realms/demo/authz/protection';
@@ -78,6 +79,27 @@ for (const dialect of dialects) {
       assertOAuth(res, 404, 'not_found');
     });
 
+    it('owner API writes: no session is 401 (CREST) whatever the body', async () => {
+      const base = '/json/realms/root/realms/demo/users/alice';
+      const writes: Array<[Method, string]> = [
+        ['PUT', `${base}/uma/policies/${ID}`],
+        ['DELETE', `${base}/uma/policies/${ID}`],
+        ['PUT', `${base}/policies/${ID}~bob`],
+        ['DELETE', `${base}/policies/${ID}~bob`],
+        ['POST', `${base}/uma/pendingrequests?_action=approveAll`],
+        ['POST', `${base}/uma/pendingrequests/${ID}?_action=approve`],
+      ];
+      for (const [method, url] of writes) {
+        for (const [what, headers, payload] of BODIES) {
+          for (const credential of [{}, { iPlanetDirectoryPro: 'not-a-session' }, { authorization: 'Bearer not.a.token' }]) {
+            const res = await raw(s.app, method, url, { headers: { ...headers, ...credential }, ...(payload !== undefined ? { payload } : {}) });
+            assert.equal(res.status, 401, `${method} ${url} with ${what} and ${Object.keys(credential).join() || 'no credential'}: ${res.status} ${res.body.slice(0, 200)}`);
+            assert.deepEqual(res.json, { code: 401, reason: 'Unauthorized', message: 'Access Denied' });
+          }
+        }
+      }
+    });
+
     it('introspection: no or bad credentials are 401 whatever the body', async () => {
       const url = '/realms/demo/protocol/openid-connect/token/introspect';
       for (const [what, headers, payload] of BODIES) {
@@ -111,6 +133,42 @@ for (const dialect of dialects) {
       assertOAuth(await raw(s.app, 'POST', '/realms/demo/protocol/openid-connect/revoke', { headers: { ...rs, 'content-type': 'application/x-www-form-urlencoded' }, payload: '' }), 400, 'invalid_request');
       assertOAuth(await raw(s.app, 'POST', '/realms/demo/protocol/openid-connect/revoke', { headers: { ...rs, 'content-type': 'application/json' }, payload: '{}' }), 400, 'invalid_request');
       assertOAuth(await raw(s.app, 'POST', '/realms/demo/protocol/openid-connect/token/introspect', { headers: { ...rs, 'content-type': 'application/x-www-form-urlencoded' }, payload: '' }), 400, 'invalid_request');
+    });
+  });
+
+  describe(`security: the admin API authenticates before the body (${dialect})`, () => {
+    let s: TestSteward;
+    before(async () => {
+      s = await startAdminSteward(dialect);
+    });
+    after(async () => s?.close());
+
+    const WRITES: Array<[Method, string]> = [
+      ['POST', '/admin/realms'],
+      ['POST', '/admin/realms/import'],
+      ['POST', '/admin/realms/demo/users'],
+      ['POST', '/admin/realms/demo/clients'],
+      ['POST', '/admin/realms/demo/groups'],
+      ['POST', '/admin/realms/demo/organizations'],
+      ['POST', '/admin/realms/demo/webhooks'],
+      ['PUT', '/admin/realms/demo/resource-servers/photoz-rs/configuration'],
+    ];
+
+    it('answers 401 with the admin challenge whatever the body, without the admin token or with a wrong one', async () => {
+      for (const [method, url] of WRITES) {
+        for (const [what, headers, payload] of BODIES) {
+          for (const [token, challenge] of [[undefined, 'Bearer realm="admin"'], ['wrong', 'Bearer realm="admin", error="invalid_token"']] as const) {
+            const res = await raw(s.app, method, url, { headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(payload !== undefined ? { payload } : {}) });
+            assert.equal(res.status, 401, `${method} ${url} with ${what}: ${res.status} ${res.body.slice(0, 200)}`);
+            assertOAuth(res, 401, 'invalid_token');
+            assert.equal(res.headers['www-authenticate'], challenge);
+          }
+        }
+      }
+    });
+
+    it('still answers the body problem to the administrator', async () => {
+      assertOAuth(await raw(s.app, 'POST', '/admin/realms', { headers: { ...ADMIN, 'content-type': 'application/json' }, payload: '{' }), 400, 'invalid_request');
     });
   });
 }

@@ -48,12 +48,12 @@ const DELETE: RouteDocs = {
 };
 
 export function adminClientRoutes(app: FastifyInstance, deps: Deps): void {
-  const preHandler = adminAuth(deps);
-  app.get<{ Params: { realm: string } }>('/admin/realms/:realm/clients', { preHandler, config: { docs: LIST } }, async (request) => {
+  const onRequest = adminAuth(deps);
+  app.get<{ Params: { realm: string } }>('/admin/realms/:realm/clients', { onRequest, config: { docs: LIST } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     return listClients(deps, realm.id);
   });
-  app.post<{ Params: { realm: string } }>('/admin/realms/:realm/clients', { preHandler, config: { docs: CREATE } }, async (request, reply) => {
+  app.post<{ Params: { realm: string } }>('/admin/realms/:realm/clients', { onRequest, config: { docs: CREATE } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     const created = await createClient(deps, realm.id, readNewClient(request.body));
     return reply
@@ -62,19 +62,19 @@ export function adminClientRoutes(app: FastifyInstance, deps: Deps): void {
       .header('location', `/admin/realms/${realm.id}/clients/${encodeURIComponent(created.client.clientId)}`)
       .send(created);
   });
-  app.get<ClientParams>('/admin/realms/:realm/clients/:clientId', { preHandler, config: { docs: GET } }, async (request) => {
+  app.get<ClientParams>('/admin/realms/:realm/clients/:clientId', { onRequest, config: { docs: GET } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     return getClient(deps, realm.id, request.params.clientId);
   });
-  app.post<ClientParams>('/admin/realms/:realm/clients/:clientId/disable', { preHandler, config: { docs: DISABLE } }, async (request) => {
+  app.post<ClientParams>('/admin/realms/:realm/clients/:clientId/disable', { onRequest, config: { docs: DISABLE } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     return setClientDisabled(deps, realm.id, request.params.clientId, true);
   });
-  app.post<ClientParams>('/admin/realms/:realm/clients/:clientId/enable', { preHandler, config: { docs: ENABLE } }, async (request) => {
+  app.post<ClientParams>('/admin/realms/:realm/clients/:clientId/enable', { onRequest, config: { docs: ENABLE } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     return setClientDisabled(deps, realm.id, request.params.clientId, false);
   });
-  app.delete<ClientParams>('/admin/realms/:realm/clients/:clientId', { preHandler, config: { docs: DELETE } }, async (request, reply) => {
+  app.delete<ClientParams>('/admin/realms/:realm/clients/:clientId', { onRequest, config: { docs: DELETE } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     await deleteClient(deps, realm.id, request.params.clientId);
     return reply.code(204).send();

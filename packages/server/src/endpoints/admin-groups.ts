@@ -38,37 +38,37 @@ const DOCS = {
 } satisfies Record<string, RouteDocs>;
 
 export function adminGroupRoutes(app: FastifyInstance, deps: Deps): void {
-  const preHandler = adminAuth(deps);
+  const onRequest = adminAuth(deps);
   const GROUPS = '/admin/realms/:realm/groups';
-  app.get<RealmParams>(GROUPS, { preHandler, config: { docs: DOCS.list } }, async (request) => {
+  app.get<RealmParams>(GROUPS, { onRequest, config: { docs: DOCS.list } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     return (await listGroups(deps, realm.id)).map(groupToWire);
   });
-  app.post<RealmParams>(GROUPS, { preHandler, config: { docs: DOCS.create } }, async (request, reply) => {
+  app.post<RealmParams>(GROUPS, { onRequest, config: { docs: DOCS.create } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     const group = await createGroup(deps, { realm: realm.id, ...readNewGroup(request.body) });
     return reply.code(201).header('location', `/admin/realms/${realm.id}/groups/${group.id}`).send(groupToWire(group));
   });
-  app.get<GroupParams>(`${GROUPS}/:id`, { preHandler, config: { docs: DOCS.get } }, async (request) => {
+  app.get<GroupParams>(`${GROUPS}/:id`, { onRequest, config: { docs: DOCS.get } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     return groupToWire(await readGroup(deps, realm.id, request.params.id));
   });
-  app.delete<GroupParams>(`${GROUPS}/:id`, { preHandler, config: { docs: DOCS.delete } }, async (request, reply) => {
+  app.delete<GroupParams>(`${GROUPS}/:id`, { onRequest, config: { docs: DOCS.delete } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     await deleteGroup(deps, realm.id, request.params.id);
     return reply.code(204).send();
   });
-  app.get<GroupParams>(`${GROUPS}/:id/members`, { preHandler, config: { docs: DOCS.members } }, async (request) => {
+  app.get<GroupParams>(`${GROUPS}/:id/members`, { onRequest, config: { docs: DOCS.members } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     const group = await readGroup(deps, realm.id, request.params.id);
     return groupMembers(deps.store, realm.id, group.id);
   });
-  app.put<MemberParams>(`${GROUPS}/:id/members/:userId`, { preHandler, config: { docs: DOCS.addMember } }, async (request, reply) => {
+  app.put<MemberParams>(`${GROUPS}/:id/members/:userId`, { onRequest, config: { docs: DOCS.addMember } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     await addGroupMember(deps, { realm: realm.id, groupId: request.params.id, userId: request.params.userId });
     return reply.code(204).send();
   });
-  app.delete<MemberParams>(`${GROUPS}/:id/members/:userId`, { preHandler, config: { docs: DOCS.removeMember } }, async (request, reply) => {
+  app.delete<MemberParams>(`${GROUPS}/:id/members/:userId`, { onRequest, config: { docs: DOCS.removeMember } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     await removeGroupMember(deps, { realm: realm.id, groupId: request.params.id, userId: request.params.userId });
     return reply.code(204).send();

@@ -33,12 +33,12 @@ const ROTATE: RouteDocs = {
 };
 
 export function adminKeyRoutes(app: FastifyInstance, deps: Deps): void {
-  const preHandler = adminAuth(deps);
-  app.get<{ Params: { realm: string } }>('/admin/realms/:realm/keys', { preHandler, config: { docs: LIST } }, async (request) => {
+  const onRequest = adminAuth(deps);
+  app.get<{ Params: { realm: string } }>('/admin/realms/:realm/keys', { onRequest, config: { docs: LIST } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     return listKeys(deps, realm.id);
   });
-  app.post<{ Params: { realm: string } }>('/admin/realms/:realm/keys/rotate', { preHandler, config: { docs: ROTATE } }, async (request) => {
+  app.post<{ Params: { realm: string } }>('/admin/realms/:realm/keys/rotate', { onRequest, config: { docs: ROTATE } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     let algs: SigningAlg[] | undefined;
     if (request.body !== undefined && request.body !== null) {

@@ -39,42 +39,42 @@ const DOCS = {
 } satisfies Record<string, RouteDocs>;
 
 export function adminOrganizationRoutes(app: FastifyInstance, deps: Deps): void {
-  const preHandler = adminAuth(deps);
+  const onRequest = adminAuth(deps);
   const ORGS = '/admin/realms/:realm/organizations';
-  app.get<RealmParams>(ORGS, { preHandler, config: { docs: DOCS.list } }, async (request) => {
+  app.get<RealmParams>(ORGS, { onRequest, config: { docs: DOCS.list } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     return (await listOrganizations(deps, realm.id)).map(organizationToWire);
   });
-  app.post<RealmParams>(ORGS, { preHandler, config: { docs: DOCS.create } }, async (request, reply) => {
+  app.post<RealmParams>(ORGS, { onRequest, config: { docs: DOCS.create } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     const org = await createOrganization(deps, { realm: realm.id, ...readNewOrganization(request.body) });
     return reply.code(201).header('location', `/admin/realms/${realm.id}/organizations/${org.id}`).send(organizationToWire(org));
   });
-  app.get<OrgParams>(`${ORGS}/:id`, { preHandler, config: { docs: DOCS.get } }, async (request) => {
+  app.get<OrgParams>(`${ORGS}/:id`, { onRequest, config: { docs: DOCS.get } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     return organizationToWire(await readOrganization(deps, realm.id, request.params.id));
   });
-  app.delete<OrgParams>(`${ORGS}/:id`, { preHandler, config: { docs: DOCS.delete } }, async (request, reply) => {
+  app.delete<OrgParams>(`${ORGS}/:id`, { onRequest, config: { docs: DOCS.delete } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     await deleteOrganization(deps, realm.id, request.params.id);
     return reply.code(204).send();
   });
-  app.put<AdminParams>(`${ORGS}/:id/admins/:userId`, { preHandler, config: { docs: DOCS.addAdmin } }, async (request, reply) => {
+  app.put<AdminParams>(`${ORGS}/:id/admins/:userId`, { onRequest, config: { docs: DOCS.addAdmin } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     await addOrganizationAdmin(deps, { realm: realm.id, id: request.params.id, userId: request.params.userId });
     return reply.code(204).send();
   });
-  app.delete<AdminParams>(`${ORGS}/:id/admins/:userId`, { preHandler, config: { docs: DOCS.removeAdmin } }, async (request, reply) => {
+  app.delete<AdminParams>(`${ORGS}/:id/admins/:userId`, { onRequest, config: { docs: DOCS.removeAdmin } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     await removeOrganizationAdmin(deps, { realm: realm.id, id: request.params.id, userId: request.params.userId });
     return reply.code(204).send();
   });
-  app.put<ClientParams>(`${ORGS}/:id/clients/:clientId`, { preHandler, config: { docs: DOCS.addClient } }, async (request, reply) => {
+  app.put<ClientParams>(`${ORGS}/:id/clients/:clientId`, { onRequest, config: { docs: DOCS.addClient } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     await addOrganizationClient(deps, { realm: realm.id, id: request.params.id, clientId: request.params.clientId });
     return reply.code(204).send();
   });
-  app.delete<ClientParams>(`${ORGS}/:id/clients/:clientId`, { preHandler, config: { docs: DOCS.removeClient } }, async (request, reply) => {
+  app.delete<ClientParams>(`${ORGS}/:id/clients/:clientId`, { onRequest, config: { docs: DOCS.removeClient } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     await removeOrganizationClient(deps, { realm: realm.id, id: request.params.id, clientId: request.params.clientId });
     return reply.code(204).send();

@@ -68,19 +68,19 @@ function view(realm: Realm) {
 }
 
 export function adminRealmRoutes(app: FastifyInstance, deps: Deps): void {
-  const preHandler = adminAuth(deps);
-  app.get('/admin/realms', { preHandler, config: { docs: LIST } }, async () => (await deps.store.realms.list()).map(view));
-  app.post('/admin/realms', { preHandler, config: { docs: CREATE } }, async (request, reply) => {
+  const onRequest = adminAuth(deps);
+  app.get('/admin/realms', { onRequest, config: { docs: LIST } }, async () => (await deps.store.realms.list()).map(view));
+  app.post('/admin/realms', { onRequest, config: { docs: CREATE } }, async (request, reply) => {
     const input = readNewRealm(request.body);
     const realm = await createRealm(deps, { ...input, ...(input.settings ? { settings: readRealmSettings(input.settings) } : {}) });
     return reply.code(201).header('location', `/admin/realms/${realm.id}`).send(view(realm));
   });
-  app.post('/admin/realms/import', { preHandler, config: { docs: IMPORT } }, async (request, reply) => {
+  app.post('/admin/realms/import', { onRequest, config: { docs: IMPORT } }, async (request, reply) => {
     const result = await importRealm(deps, request.body, { generate: (r, alg) => generateSigningKey(r, alg, deps.random, deps.clock.now()) });
     return reply.code(201).send(result);
   });
-  app.get<{ Params: { realm: string } }>('/admin/realms/:realm', { preHandler, config: { docs: GET } }, async (request) => view(await adminRealm(deps, request.params.realm)));
-  app.get<{ Params: { realm: string } }>('/admin/realms/:realm/export', { preHandler, config: { docs: EXPORT } }, async (request, reply) => {
+  app.get<{ Params: { realm: string } }>('/admin/realms/:realm', { onRequest, config: { docs: GET } }, async (request) => view(await adminRealm(deps, request.params.realm)));
+  app.get<{ Params: { realm: string } }>('/admin/realms/:realm/export', { onRequest, config: { docs: EXPORT } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     reply.header('cache-control', 'no-store');
     return exportRealm(deps, realm.id);

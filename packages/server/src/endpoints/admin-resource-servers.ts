@@ -28,17 +28,17 @@ const GET: RouteDocs = { ...base, summary: 'Read a resource server\'s configurat
 const DELETE: RouteDocs = { ...base, summary: 'Withdraw a resource server\'s configuration', description: 'Types are free text again; registered resources keep their scopes.', operationId: 'adminDeleteResourceServerConfiguration', responses: { '204': { description: 'Withdrawn.' } }, errors: [...ADMIN_AUTH_ERRORS] };
 
 export function adminResourceServerRoutes(app: FastifyInstance, deps: Deps): void {
-  const preHandler = adminAuth(deps);
-  app.put<Params>(URL, { preHandler, config: { docs: PUT } }, async (request) => {
+  const onRequest = adminAuth(deps);
+  app.put<Params>(URL, { onRequest, config: { docs: PUT } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     const config = await publishConfiguration(deps, { realm: realm.id, resourceServer: request.params.clientId, ...readConfigurationBody(request.body) });
     return configurationToWire(config);
   });
-  app.get<Params>(URL, { preHandler, config: { docs: GET } }, async (request) => {
+  app.get<Params>(URL, { onRequest, config: { docs: GET } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     return configurationToWire(await readConfiguration(deps, realm.id, request.params.clientId));
   });
-  app.delete<Params>(URL, { preHandler, config: { docs: DELETE } }, async (request, reply) => {
+  app.delete<Params>(URL, { onRequest, config: { docs: DELETE } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     await withdrawConfiguration(deps, realm.id, request.params.clientId);
     return reply.code(204).send();

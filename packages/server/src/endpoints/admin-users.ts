@@ -46,29 +46,29 @@ const DELETE: RouteDocs = {
 };
 
 export function adminUserRoutes(app: FastifyInstance, deps: Deps): void {
-  const preHandler = adminAuth(deps);
-  app.get<{ Params: { realm: string } }>('/admin/realms/:realm/users', { preHandler, config: { docs: LIST } }, async (request) => {
+  const onRequest = adminAuth(deps);
+  app.get<{ Params: { realm: string } }>('/admin/realms/:realm/users', { onRequest, config: { docs: LIST } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     return listUsers(deps, realm.id);
   });
-  app.post<{ Params: { realm: string } }>('/admin/realms/:realm/users', { preHandler, config: { docs: CREATE } }, async (request, reply) => {
+  app.post<{ Params: { realm: string } }>('/admin/realms/:realm/users', { onRequest, config: { docs: CREATE } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     const user = await createUser(deps, realm.id, readNewUser(request.body));
     return reply.code(201).header('location', `/admin/realms/${realm.id}/users/${user.id}`).send(user);
   });
-  app.get<UserParams>('/admin/realms/:realm/users/:id', { preHandler, config: { docs: GET } }, async (request) => {
+  app.get<UserParams>('/admin/realms/:realm/users/:id', { onRequest, config: { docs: GET } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     return getUser(deps, realm.id, request.params.id);
   });
-  app.post<UserParams>('/admin/realms/:realm/users/:id/disable', { preHandler, config: { docs: DISABLE } }, async (request) => {
+  app.post<UserParams>('/admin/realms/:realm/users/:id/disable', { onRequest, config: { docs: DISABLE } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     return setUserDisabled(deps, realm.id, request.params.id, true);
   });
-  app.post<UserParams>('/admin/realms/:realm/users/:id/enable', { preHandler, config: { docs: ENABLE } }, async (request) => {
+  app.post<UserParams>('/admin/realms/:realm/users/:id/enable', { onRequest, config: { docs: ENABLE } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     return setUserDisabled(deps, realm.id, request.params.id, false);
   });
-  app.delete<UserParams>('/admin/realms/:realm/users/:id', { preHandler, config: { docs: DELETE } }, async (request, reply) => {
+  app.delete<UserParams>('/admin/realms/:realm/users/:id', { onRequest, config: { docs: DELETE } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     await deleteUser(deps, realm.id, request.params.id);
     return reply.code(204).send();

@@ -61,31 +61,31 @@ const DOCS = {
 } satisfies Record<string, RouteDocs>;
 
 export function adminWebhookRoutes(app: FastifyInstance, deps: Deps): void {
-  const preHandler = adminAuth(deps);
+  const onRequest = adminAuth(deps);
   const HOOKS = '/admin/realms/:realm/webhooks';
   const DELIVERIES = '/admin/realms/:realm/deliveries';
-  app.get<RealmParams>(HOOKS, { preHandler, config: { docs: DOCS.list } }, async (request) => {
+  app.get<RealmParams>(HOOKS, { onRequest, config: { docs: DOCS.list } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     return (await listWebhooks(deps, realm.id)).map((w) => webhookToWire(w));
   });
-  app.post<RealmParams>(HOOKS, { preHandler, config: { docs: DOCS.create } }, async (request, reply) => {
+  app.post<RealmParams>(HOOKS, { onRequest, config: { docs: DOCS.create } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     const input = readWebhook(request.body);
     const webhook = await addWebhook(deps, realm.id, input);
     return reply.code(201).header('location', `/admin/realms/${realm.id}/webhooks/${webhook.id}`).send(webhookToWire(webhook, input.secret === undefined));
   });
-  app.put<IdParams>(`${HOOKS}/:id`, { preHandler, config: { docs: DOCS.put } }, async (request) => {
+  app.put<IdParams>(`${HOOKS}/:id`, { onRequest, config: { docs: DOCS.put } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     const input = readWebhook(request.body, request.params.id);
     const webhook = await addWebhook(deps, realm.id, input, { replace: true });
     return webhookToWire(webhook, input.secret === undefined);
   });
-  app.delete<IdParams>(`${HOOKS}/:id`, { preHandler, config: { docs: DOCS.delete } }, async (request, reply) => {
+  app.delete<IdParams>(`${HOOKS}/:id`, { onRequest, config: { docs: DOCS.delete } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     await removeWebhook(deps, realm.id, request.params.id);
     return reply.code(204).send();
   });
-  app.get<ListQuery>(DELIVERIES, { preHandler, config: { docs: DOCS.deliveries } }, async (request) => {
+  app.get<ListQuery>(DELIVERIES, { onRequest, config: { docs: DOCS.deliveries } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     const { status, limit } = request.query;
     if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) throw fail('invalid_request', 'status must be pending, delivered or dead');
@@ -93,7 +93,7 @@ export function adminWebhookRoutes(app: FastifyInstance, deps: Deps): void {
     if (!(n >= 1 && n <= 1000)) throw fail('invalid_request', 'limit must be a whole number from 1 to 1000');
     return (await deps.store.outbox.list(realm.id, status as OutboxStatus | undefined, n)).map(deliveryToWire);
   });
-  app.post<IdParams>(`${DELIVERIES}/:id/retry`, { preHandler, config: { docs: DOCS.retry } }, async (request, reply) => {
+  app.post<IdParams>(`${DELIVERIES}/:id/retry`, { onRequest, config: { docs: DOCS.retry } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     await retryDeadDelivery(deps, realm.id, request.params.id);
     return reply.code(204).send();

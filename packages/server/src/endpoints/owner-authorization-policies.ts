@@ -15,7 +15,7 @@ import {
 } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { acceptApiVersionDoc } from '../http/api-version.ts';
-import { ifMatchRevision, ownerJsonBody, ownerOf, singleHeader } from '../http/owner-request.ts';
+import { ifMatchRevision, ownerJsonBody, ownerOf, ownerSessionFirst, singleHeader } from '../http/owner-request.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { EmptyObjectSchema } from '../wire/owner.ts';
 import { AuthorizationPolicyBodySchema, AuthorizationPolicyListSchema, AuthorizationPolicySchema, authorizationPolicyRepresentation, parseAuthorizationPolicyBody } from '../wire/policy.ts';
@@ -113,7 +113,9 @@ export function ownerAuthorizationPolicyRoutes(app: FastifyInstance, deps: Deps)
     return authorizationPolicyRepresentation(found);
   });
 
-  app.put(ITEM, { config: { ...crest, docs: DOCS.write } }, async (request: ItemRequest, reply) => {
+  // Writes identify the caller before the body is read (http/owner-request).
+  const onRequest = ownerSessionFirst(deps);
+  app.put(ITEM, { onRequest, config: { ...crest, docs: DOCS.write } }, async (request: ItemRequest, reply) => {
     const { realm, owner } = await ownerOf(deps, request, 'write', request.params.policyId);
     const expectedRev = ifMatchRevision(singleHeader(request, 'if-match'));
     const body = parseAuthorizationPolicyBody(ownerJsonBody(request));
@@ -122,7 +124,7 @@ export function ownerAuthorizationPolicyRoutes(app: FastifyInstance, deps: Deps)
     return authorizationPolicyRepresentation(written);
   });
 
-  app.delete(ITEM, { config: { ...crest, docs: DOCS.delete } }, async (request: ItemRequest, reply) => {
+  app.delete(ITEM, { onRequest, config: { ...crest, docs: DOCS.delete } }, async (request: ItemRequest, reply) => {
     const { realm, owner } = await ownerOf(deps, request, 'delete', request.params.policyId);
     await deleteAuthorizationPolicy(deps, { realm, owner, id: request.params.policyId });
     noStore(reply);

@@ -24,7 +24,7 @@ import {
 import type { Deps } from '../deps.ts';
 import { acceptApiVersionDoc } from '../http/api-version.ts';
 import { countParameter, crestParameters } from '../http/crest-query.ts';
-import { ownerJsonBody, ownerOf } from '../http/owner-request.ts';
+import { ownerJsonBody, ownerOf, ownerSessionFirst } from '../http/owner-request.ts';
 import { requireOwnerUser } from '../http/owner-session.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
@@ -145,7 +145,9 @@ export function ownerPendingRequestRoutes(app: FastifyInstance, deps: Deps): voi
     return { result: page.result.map(accessRequestToWire), resultCount: page.result.length, pagedResultsCookie: null, remainingPagedResults: page.remaining };
   });
 
-  app.post(COLLECTION, { config: { ...crest, docs: DOCS.answerAll } }, async (request: CollectionRequest, reply) => {
+  // Answers identify the caller before the body is read (http/owner-request).
+  const onRequest = ownerSessionFirst(deps);
+  app.post(COLLECTION, { onRequest, config: { ...crest, docs: DOCS.answerAll } }, async (request: CollectionRequest, reply) => {
     const { realm, owner } = await ownerOf(deps, request, 'write', '');
     const params = await crestParameters(request, ['_action']);
     const action = params.get('_action');
@@ -162,7 +164,7 @@ export function ownerPendingRequestRoutes(app: FastifyInstance, deps: Deps): voi
     return accessRequestToWire(view);
   });
 
-  app.post(ITEM, { config: { ...crest, docs: DOCS.answer } }, async (request: ItemRequest, reply) => {
+  app.post(ITEM, { onRequest, config: { ...crest, docs: DOCS.answer } }, async (request: ItemRequest, reply) => {
     const { realm, owner } = await ownerOf(deps, request, 'write', request.params.id);
     const params = await crestParameters(request, ['_action']);
     const action = params.get('_action');

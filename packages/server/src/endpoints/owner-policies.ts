@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { deletePolicy, fail, readPolicy, sharePolicy, type PolicyWriteMode } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { acceptApiVersionDoc } from '../http/api-version.ts';
-import { ifMatchRevision, ownerJsonBody, ownerOf, singleHeader } from '../http/owner-request.ts';
+import { ifMatchRevision, ownerJsonBody, ownerOf, ownerSessionFirst, singleHeader } from '../http/owner-request.ts';
 import { ownerPolicyQueryRoutes } from './owner-policy-query.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { EmptyObjectSchema, PolicyBodyDocSchema, PolicyCreatedSchema, PolicyDocSchema } from '../wire/owner.ts';
@@ -108,7 +108,9 @@ export function ownerPolicyRoutes(app: FastifyInstance, deps: Deps): void {
     return policyRepresentation(view);
   });
 
-  app.put(URL, { config: { ...crest, docs: DOCS.write } }, async (request: PolicyRequest, reply) => {
+  // Writes identify the caller before the body is read (http/owner-request).
+  const onRequest = ownerSessionFirst(deps);
+  app.put(URL, { onRequest, config: { ...crest, docs: DOCS.write } }, async (request: PolicyRequest, reply) => {
     const { realm, owner } = await ownerOf(deps, request, 'write', request.params.policyId);
     const { mode, expectedRev } = writeMode(request);
     const body = parsePolicyBody(ownerJsonBody(request));
@@ -118,7 +120,7 @@ export function ownerPolicyRoutes(app: FastifyInstance, deps: Deps): void {
     return policyRepresentation(result);
   });
 
-  app.delete(URL, { config: { ...crest, docs: DOCS.delete } }, async (request: PolicyRequest, reply) => {
+  app.delete(URL, { onRequest, config: { ...crest, docs: DOCS.delete } }, async (request: PolicyRequest, reply) => {
     const { realm, owner } = await ownerOf(deps, request, 'delete', request.params.policyId);
     await deletePolicy(deps, { realm, owner, resourceId: request.params.policyId });
     noStore(reply);

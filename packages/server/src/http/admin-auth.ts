@@ -6,11 +6,12 @@
  * API: 401 `invalid_token` (with a `WWW-Authenticate: Bearer realm="admin"` challenge) for a missing or
  * wrong token.
  *
- * Use it as the route's `preHandler`: `app.get(url, { preHandler: adminAuth(deps), config: { docs } }, …)`,
- * or call `requireAdmin` first thing in the handler. Routes under `/admin/realms/:realm/…` then load the
+ * Use it as the route's `onRequest` hook: `app.get(url, { onRequest: adminAuth(deps), config: { docs } }, …)`,
+ * so the token is checked before the body is read (a caller without it learns 401 whatever it sends,
+ * RFC 6750 §3.1), or call `requireAdmin` first thing in the handler of a route without a body. Routes under `/admin/realms/:realm/…` then load the
  * realm with `adminRealm` (404 `not_found` when it does not exist).
  */
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { fail, REALM_ID_PATTERN, type Realm, type StewardErrorCode } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { bearerToken } from './bearer.ts';
@@ -34,8 +35,8 @@ export function requireAdmin(deps: Deps, request: FastifyRequest, reply: Fastify
   }
 }
 
-/** `requireAdmin` as a Fastify preHandler. */
-export function adminAuth(deps: Deps): preHandlerAsyncHookHandler {
+/** `requireAdmin` as a route's `onRequest` hook (before the body is read). */
+export function adminAuth(deps: Deps): onRequestAsyncHookHandler {
   return async (request, reply) => {
     requireAdmin(deps, request, reply);
   };

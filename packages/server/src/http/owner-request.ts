@@ -3,13 +3,25 @@
  * What the owner API routes (`/json/…/users/{user}/…`) share: resolving whose policies a request
  * acts on, the CREST `If-Match` revision, and the JSON body rule (other media types are 415).
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { fail, resolvePolicyOwner, type PolicyAction, type User } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { requireOwnerUser } from './owner-session.ts';
 import { loadRealm } from './realm.ts';
 
 type UserRequest = FastifyRequest<{ Params: { realm: string; user: string } }>;
+
+/**
+ * The `onRequest` hook of an owner write: the caller is identified before the body is read, so no
+ * credential, or a bad one, is 401 whatever the body (empty, malformed, of another type or charset,
+ * too large), as RFC 6750 §3.1 has it for bearer tokens. `ownerOf` then finds her without asking again.
+ */
+export function ownerSessionFirst(deps: Deps): onRequestAsyncHookHandler {
+  return async (request) => {
+    const realm = await loadRealm(deps, (request as UserRequest).params.realm);
+    await requireOwnerUser(deps, realm, request);
+  };
+}
 
 /** The realm and the owner whose policies the signed-in user acts on (`action` decides who may). */
 export async function ownerOf(deps: Deps, request: UserRequest, action: PolicyAction, policyId: string): Promise<{ realm: string; owner: User }> {

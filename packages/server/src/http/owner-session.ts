@@ -47,8 +47,21 @@ export function sessionTokenOf(deps: Deps, request: FastifyRequest): string | nu
   return typeof cookie === 'string' && cookie !== '' ? cookie : null;
 }
 
-/** The signed-in user of the request, or a 401 (`login_required`, "Access Denied"). */
+const signedIn = new WeakMap<FastifyRequest, User>();
+
+/**
+ * The signed-in user of the request, or a 401 (`login_required`, "Access Denied"). Found once per
+ * request: a route that identifies her before the body is read (`ownerSessionFirst`) does not ask again.
+ */
 export async function requireOwnerUser(deps: Deps, realm: Realm, request: FastifyRequest): Promise<User> {
+  const known = signedIn.get(request);
+  if (known !== undefined) return known;
+  const user = await ownerUserOf(deps, realm, request);
+  signedIn.set(request, user);
+  return user;
+}
+
+async function ownerUserOf(deps: Deps, realm: Realm, request: FastifyRequest): Promise<User> {
   const session = sessionTokenOf(deps, request);
   if (session !== null) {
     const user = await resolveSession(deps, realm.id, session);
