@@ -91,7 +91,7 @@ for (const dialect of dialects) {
       ];
       for (const [method, url] of writes) {
         for (const [what, headers, payload] of BODIES) {
-          for (const credential of [{}, { iPlanetDirectoryPro: 'not-a-session' }, { authorization: 'Bearer not.a.token' }]) {
+          for (const credential of [{}, { iPlanetDirectoryPro: 'not-a-session' }, { authorization: 'Bearer not.a.token' }] as Array<Record<string, string>>) {
             const res = await raw(s.app, method, url, { headers: { ...headers, ...credential }, ...(payload !== undefined ? { payload } : {}) });
             assert.equal(res.status, 401, `${method} ${url} with ${what} and ${Object.keys(credential).join() || 'no credential'}: ${res.status} ${res.body.slice(0, 200)}`);
             assert.deepEqual(res.json, { code: 401, reason: 'Unauthorized', message: 'Access Denied' });
