@@ -5,7 +5,7 @@
  * `sharing` scope (`Authorization: Bearer`). The first credential present decides; a bad one is never retried with
  * another.
  *
- * The cookie is a credential for reads only (GET, HEAD), and only when the browser does not say the
+ * The cookie is a credential for safe methods only (GET, HEAD, OPTIONS), and only when the browser does not say the
  * request comes from another site: a page of any same-site origin can make the browser send the
  * cookie (SameSite=Lax) with a form post, but it can never set the session header or a bearer token.
  * A write that brings the session as a cookie alone is therefore a 401, like one with no credential.
