@@ -26,6 +26,10 @@ for (const dialect of dialects) {
       return res.json.id;
     }
 
+    async function grantAs(username: string, resourceId: string, scope: string) {
+      return w.grantAs(username, { ticket: await w.ticket('alice', [[resourceId, [scope]]]) });
+    }
+
     async function grantView(username: string, resourceId: string) {
       return w.grantAs(username, { ticket: await w.ticket('alice', [[resourceId, ['view']]]) });
     }
@@ -74,8 +78,12 @@ for (const dialect of dialects) {
       // Taking view away from the group revokes it.
       await putPolicy(s, 'demo', alice, 'alice', r, [{ subject: 'group:club', scopes: ['edit'] }]);
       assert.equal((await w.introspect(rpt)).json.active, false);
+      // A group a policy names is not deleted (a new group of that name would hold the share).
+      assertOAuthError(await admin(s, 'DELETE', `/admin/realms/demo/groups/${club}`), 409, 'conflict', /Policies share resources with group:club/);
+      assert.equal((await grantAs('bob', r, 'edit')).status, 200);
+      await putPolicy(s, 'demo', alice, 'alice', r, [{ subject: 'dave', scopes: ['edit'] }]);
       assert.equal((await admin(s, 'DELETE', `/admin/realms/demo/groups/${club}`)).status, 204);
-      assertError(await w.grantAs('bob', { ticket: await w.ticket('alice', [[r, ['edit']]]) }), 403, 'request_submitted');
+      assertError(await grantAs('bob', r, 'edit'), 403, 'request_submitted');
     });
 
     it('a group subject is never taken for a user whose name looks like it', async () => {

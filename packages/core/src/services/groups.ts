@@ -49,9 +49,18 @@ export function listGroups(ports: Ports, realm: string): Promise<Group[]> {
   return ports.store.groups.list(realm);
 }
 
-/** Deletes the group with its memberships; policies naming it then grant nothing. */
+/**
+ * Deletes the group with its memberships; `conflict` while a policy names it as `group:{name}` (a new
+ * group given the same name would otherwise hold the share).
+ */
 export async function deleteGroup(ports: Ports, realm: string, id: string): Promise<void> {
-  if (!lookupable(id) || !(await ports.store.groups.delete(realm, id))) throw fail('not_found', `Group ${id.slice(0, 100)} not found`);
+  await ports.store.transaction(async (tx) => {
+    const group = lookupable(id) ? await tx.groups.get(realm, id) : null;
+    if (!group) throw fail('not_found', `Group ${id.slice(0, 100)} not found`);
+    const subject = groupSubject(group.name);
+    if (await tx.policies.isSubjectNamed(realm, subject)) throw fail('conflict', `Policies share resources with ${subject}: remove them first`);
+    await tx.groups.delete(realm, id);
+  });
 }
 
 /** Adds a user (by id) to the group; both must exist. Idempotent. */

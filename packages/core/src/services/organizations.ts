@@ -47,8 +47,19 @@ export function listOrganizations(ports: Ports, realm: string): Promise<Organiza
   return ports.store.organizations.list(realm);
 }
 
+/**
+ * Deletes the organization; `conflict` while it owns resources or a policy names it as `org:{id}` (a
+ * new organization given the same id would otherwise own them, or hold the share).
+ */
 export async function deleteOrganization(ports: Ports, realm: string, id: string): Promise<void> {
-  if (!lookupable(id) || !(await ports.store.organizations.delete(realm, id))) notFound(id);
+  await ports.store.transaction(async (tx) => {
+    const org = lookupable(id) ? await tx.organizations.get(realm, id) : null;
+    if (!org) notFound(id);
+    const subject = orgSubject(id);
+    if ((await tx.resources.listIds(realm, subject)).length > 0) throw fail('conflict', `Resources owned by ${subject} exist: delete them first`);
+    if (await tx.policies.isSubjectNamed(realm, subject)) throw fail('conflict', `Policies share resources with ${subject}: remove them first`);
+    await tx.organizations.delete(realm, id);
+  });
 }
 
 /** Makes a user (by id) an administrator of the organization. Idempotent. */

@@ -31,7 +31,7 @@ const DOCS = {
     errors: [...ADMIN_AUTH_ERRORS, 'invalid_request', 'conflict'],
   },
   get: { ...base, summary: 'Get a group', operationId: 'adminGetGroup', params: ID, responses: { '200': { description: 'The group.', schema: GroupSchema } }, errors: [...ADMIN_AUTH_ERRORS] },
-  delete: { ...base, summary: 'Delete a group', description: 'With its memberships; policies naming it grant nothing from the next grant on.', operationId: 'adminDeleteGroup', params: ID, responses: { '204': { description: 'Deleted.' } }, errors: [...ADMIN_AUTH_ERRORS] },
+  delete: { ...base, summary: 'Delete a group', description: 'With its memberships. Refused (409) while a policy names it as `group:{name}`: a new group given the same name would otherwise hold the share.', operationId: 'adminDeleteGroup', params: ID, responses: { '204': { description: 'Deleted.' } }, errors: [...ADMIN_AUTH_ERRORS, 'conflict'] },
   members: { ...base, summary: 'List a group\'s members', operationId: 'adminListGroupMembers', params: ID, responses: { '200': { description: 'User ids, ordered.', schema: Type.Array(Type.String()) } }, errors: [...ADMIN_AUTH_ERRORS] },
   addMember: { ...base, summary: 'Add a user to a group', description: 'Idempotent. Counts from the next grant on.', operationId: 'adminAddGroupMember', params: MEMBER, responses: { '204': { description: 'Added.' } }, errors: [...ADMIN_AUTH_ERRORS] },
   removeMember: { ...base, summary: 'Remove a user from a group', description: 'Counts from the next grant on (RPTs already issued keep their permissions until they expire or the owner\'s policy changes).', operationId: 'adminRemoveGroupMember', params: MEMBER, responses: { '204': { description: 'Removed.' } }, errors: [...ADMIN_AUTH_ERRORS] },
