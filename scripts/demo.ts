@@ -1,7 +1,7 @@
 /**
  * @module scripts/demo
  * `npm run demo`: starts Steward (demo realm, temporary SQLite file) and the reference records server,
- * then plays seed 000 (Alice shares her bank account read-only with Bob) and seed 002 (Alice's medical
+ * then plays two stories: Alice shares her bank account read-only with Bob, and Alice's medical
  * record shared with Dr. Bob; delete and recreate of the share) with narrated output. Exits 0 when every
  * step behaves as told, 1 with the step that did not; always cleans up.
  */
@@ -122,7 +122,7 @@ function actors(baseUrl: string, issuer: string, records: string) {
 type Actors = ReturnType<typeof actors>;
 
 async function bankAccountStory(a: Actors): Promise<void> {
-  say('\n== Seed 000: Alice shares her bank account with Bob, read-only ==');
+  say('\n== Story 1: Alice shares her bank account with Bob, read-only ==');
   const alice = await a.ownerToken('alice');
   const account = await a.createRecord(alice, { name: "Alice's Bank Account", type: 'finance', content: { iban: 'DE89 3704 0044 0532 0130 00', balance: 1200 } });
   ok(`Alice registers "${account.meta.name}" (finance: ${account.meta.scopes.join(', ')}); Steward resource ${account.meta.resourceId}`);
@@ -156,7 +156,7 @@ async function bankAccountStory(a: Actors): Promise<void> {
 }
 
 async function medicalRecordStory(a: Actors): Promise<void> {
-  say("\n== Seed 002: Alice's medical record, shared with Dr. Bob ==");
+  say("\n== Story 2: Alice's medical record, shared with Dr. Bob ==");
   const alice = await a.ownerToken('alice');
   const sso = await a.ssoToken('alice');
   const record = await a.createRecord(alice, { name: "Alice's medical record", type: 'healthcare', content: { bloodType: 'A+', allergies: ['penicillin'] } });

@@ -1,7 +1,7 @@
 /**
  * Groups over HTTP, on both stores: the admin API for groups and members, sharing with `group:{name}`
  * (all members and only them, membership read at each grant), a group subject never taken for a user
- * with the same-looking name, groups the owner cannot see, and the bad input of issue 5.
+ * with the same-looking name, groups the owner cannot see, and bad input.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

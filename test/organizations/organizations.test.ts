@@ -1,5 +1,5 @@
 /**
- * Organizations as resource owners and requesting parties (seed 001), over HTTP on both stores: an
+ * Organizations as resource owners and requesting parties (the Kantara UMA Implementer's Guide), over HTTP on both stores: an
  * organization's resource server obtains its PAT with client_credentials (subject `org:{id}`) and
  * registers the organization's resource; its administrators, and nobody else, manage its policy under
  * `org:{id}`; a partner organization's client, acting for itself, obtains an RPT (subject the client,

@@ -41,7 +41,7 @@ for (const dialect of dialects) {
       }
     });
 
-    it('signs in with the seed\'s resource=2.0, protocol=1.0 (served by 2.1, the newest 2.x)', async () => {
+    it('signs in with AM\'s documented resource=2.0, protocol=1.0 (served by 2.1, the newest 2.x)', async () => {
       const res = await signInWith('resource=2.0, protocol=1.0');
       assert.equal(res.status, 200, res.body);
       assert.equal(res.headers['content-api-version'], 'resource=2.1');

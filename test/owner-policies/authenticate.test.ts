@@ -1,4 +1,4 @@
-/** @module test/owner-policies/authenticate — AM-style sign-in and logout of the owner APIs (seed 002). */
+/** @module test/owner-policies/authenticate — AM-style sign-in and logout of the owner APIs (ForgeRock AM's UMA policies REST API). */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dialects } from '../../packages/store/test/databases.ts';
@@ -18,8 +18,8 @@ for (const dialect of dialects) {
     });
     after(async () => steward?.close());
 
-    it('answers the seed example: tokenId, successUrl and realm', async () => {
-      // Exactly the seed's curl: JSON content type, no body, AM's API version header.
+    it('answers AM\'s documented example: tokenId, successUrl and realm', async () => {
+      // Exactly AM's documented curl: JSON content type, no body, AM's API version header.
       const res = await steward.app.inject({
         method: 'POST',
         url: AUTHENTICATE,

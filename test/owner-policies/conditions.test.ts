@@ -1,6 +1,6 @@
 /**
  * @module test/owner-policies/conditions
- * Policy conditions (seed 002, "Restrict an UMA policy"): `Expiration` and `ClientId` on a permission,
+ * Policy conditions (ForgeRock AM's UMA policies REST API, "Restrict an UMA policy"): `Expiration` and `ClientId` on a permission,
  * written in the UMA policy body or at the per-permission authorization-policy endpoint
  * (`/users/{user}/policies[/{id}]`); what they do to new grants, to RPT permissions' `exp`, and to
  * RPTs already issued.
@@ -90,7 +90,7 @@ for (const dialect of dialects) {
       assert.equal(before.status, 200, before.body);
       const chrisRpt = (await (async () => w.grantAs('chris', { ticket: await w.ticket('alice', [[album, ['view']]]) }))()).json.access_token;
 
-      // The seed's body: the GET representation with a condition added (and the scopes narrowed).
+      // AM's documented body: the GET representation with a condition added (and the scopes narrowed).
       const until = clock.now() + 50;
       const body = { ...read.json, actionValues: { view: true, comment: false }, condition: { type: 'AND', conditions: [{ type: 'Expiration', expirationDate: until }, { type: 'ClientId', clientIds: [OTHER.id] }] } };
       const written = await request(s.app, 'PUT', authzUrl('alice', id), { body, headers: session(alice, { 'if-match': '*' }) });

@@ -80,7 +80,7 @@ export function assertCrest(res: Reply, status: number, reason: string, message?
   assert.deepEqual(Object.keys(res.json).sort(), ['code', 'message', 'reason']);
 }
 
-/** The seed's first sharing: bob may view and comment. */
+/** AM's documented first sharing: bob may view and comment. */
 export function bobViewComment(id: string): Record<string, unknown> {
   return { policyId: id, permissions: [{ subject: 'bob', scopes: ['view', 'comment'] }] };
 }

@@ -1,4 +1,4 @@
-/** @module test/owner-policies/policies — seed 002's create, read, update and delete of a UMA policy, and their errors. */
+/** @module test/owner-policies/policies — ForgeRock AM's UMA policies API's create, read, update and delete of a UMA policy, and their errors. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dialects } from '../../packages/store/test/databases.ts';
@@ -7,7 +7,7 @@ import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
 import { assertCrest, bobViewComment, policyUrl, registerResource, session, signIn, userId } from './fixture.ts';
 
 for (const dialect of dialects) {
-  describe(`owner policies: seed 002 (${dialect})`, () => {
+  describe(`owner policies: ForgeRock AM's UMA policies REST API (${dialect})`, () => {
     let steward: TestSteward;
     let alice: string;
     before(async () => {
@@ -21,7 +21,7 @@ for (const dialect of dialects) {
     const get = (id: string) => request(steward.app, 'GET', policyUrl('alice', id), { headers: session(alice) });
     const del = (id: string) => request(steward.app, 'DELETE', policyUrl('alice', id), { headers: session(alice) });
 
-    it('creates, reads, updates and deletes as the seed shows', async () => {
+    it('creates, reads, updates and deletes as AM documents', async () => {
       const id = await registerResource(steward, 'alice');
       const created = await put(id, bobViewComment(id), { 'if-none-match': '*' });
       assert.equal(created.status, 201, created.body);
@@ -44,7 +44,7 @@ for (const dialect of dialects) {
       const updated = await put(id, update, { 'if-match': '*' });
       assert.equal(updated.status, 200, updated.body);
       assert.notEqual(updated.json._rev, created.json._rev);
-      // Steward answers what it stored (the seed's echo of `view` for chris is a documentation slip).
+      // Steward answers what it stored (AM's documented echo of `view` for chris is a documentation slip).
       assert.deepEqual(updated.json, { _id: id, _rev: updated.json._rev, policyId: id, name: 'Photo Album', permissions: update.permissions });
       assert.deepEqual((await get(id)).json, updated.json);
       const stored = await steward.deps.store.policies.get(DEMO.realm, await userId(steward, 'alice'), id);
@@ -60,7 +60,7 @@ for (const dialect of dialects) {
       assert.ok(await steward.deps.store.resources.get(DEMO.realm, await userId(steward, 'alice'), id));
     });
 
-    it('answers 404 with the seed message for an unknown id and for a resource without a policy', async () => {
+    it('answers 404 with AM\'s message for an unknown id and for a resource without a policy', async () => {
       const unknown = '43225628-4c5b-4206-b7cc-5164da81decd0';
       assertCrest(await get(unknown), 404, 'Not Found', `UMA Policy not found, ${unknown}`);
       assertCrest(await put(unknown, bobViewComment(unknown), { 'if-match': '*' }), 404, 'Not Found', `UMA Policy not found, ${unknown}`);
@@ -80,7 +80,7 @@ for (const dialect of dialects) {
       assert.deepEqual((await get(id)).json.permissions, [{ subject: 'bob', scopes: ['view', 'comment'] }]);
     });
 
-    it('answers the seed 400s: missing subject, missing scopes, policy id mismatch', async () => {
+    it('answers AM\'s documented 400s: missing subject, missing scopes, policy id mismatch', async () => {
       const id = await registerResource(steward, 'alice');
       assertCrest(await put(id, { policyId: id, permissions: [{ scopes: ['view'] }] }, { 'if-none-match': '*' }), 400, 'Bad Request', "Invalid UMA policy permission. Missing required attribute, 'subject'.");
       assertCrest(await put(id, { policyId: id, permissions: [{ subject: 'bob' }] }, { 'if-none-match': '*' }), 400, 'Bad Request', "Invalid UMA policy permission. Missing required attribute, 'scopes'.");

@@ -1,5 +1,5 @@
 /**
- * Querying the owner's UMA policies (seed 002, "Query UMA policies"): the seed's curl example (query
+ * Querying the owner's UMA policies (ForgeRock AM's UMA policies REST API, "Query UMA policies"): AM's documented curl example (query
  * string and form body), filters, sorting, paging, refusals in CREST shape, and who may query.
  */
 import { after, before, describe, it } from 'node:test';
@@ -19,7 +19,7 @@ for (const dialect of dialects) {
   describe(`owner policies: query (${dialect})`, () => {
     let steward: TestSteward;
     let alice: string;
-    /** Photo Album (photoz-rs): bob view+comment, chris view — the seed's policy. */
+    /** Photo Album (photoz-rs): bob view+comment, chris view — AM's documented policy. */
     let album: string;
     /** Medical Record (UMA-Resource-Server): bob view. */
     let medical: string;
@@ -34,7 +34,7 @@ for (const dialect of dialects) {
       alice = await signIn(steward, 'alice');
       album = await registerResource(steward, 'alice');
       zebra = await registerResource(steward, 'alice', { name: 'Zebra Notes', scopes: ['view'] });
-      // A resource of another resource server (the seed's "UMA-Resource-Server"), straight into the store.
+      // A resource of another resource server (AM's documented "UMA-Resource-Server"), straight into the store.
       medical = 'medical-record-0001';
       const now = Math.floor(Date.now() / 1000);
       await steward.deps.store.resources.insert({
@@ -54,7 +54,7 @@ for (const dialect of dialects) {
     });
     after(() => steward.close());
 
-    it('answers the seed example: the first of the policies naming bob, with the read representation', async () => {
+    it('answers AM\'s documented example: the first of the policies naming bob, with the read representation', async () => {
       const res = await get(query({ _sortKeys: 'policyId,name', _pageSize: '1', _pagedResultsOffset: '0', _queryFilter: 'permissions/subject eq "bob"' }));
       assert.equal(res.status, 200, res.body);
       assert.equal(res.headers['content-api-version'], 'resource=1.0');
@@ -75,7 +75,7 @@ for (const dialect of dialects) {
       assert.equal(res.json.remainingPagedResults, 1);
     });
 
-    it('reads the seed\'s URL-encoded AND filter (+ for spaces)', async () => {
+    it('reads AM\'s documented URL-encoded AND filter (+ for spaces)', async () => {
       const res = await get(`${COLLECTION}?_queryFilter=resourceServer+eq+%22UMA-Resource-Server%22+AND+permissions%2Fsubject+eq+%22bob%22`);
       assert.equal(res.status, 200, res.body);
       assert.deepEqual(ids(res), [medical]);

@@ -1,6 +1,6 @@
 /**
  * @module test/owner-policies/resharing
- * Nested (re-shared) policies (seed 002): Bob re-shares what Alice shared with him at his own policies
+ * Nested (re-shared) policies (ForgeRock AM's UMA policies REST API): Bob re-shares what Alice shared with him at his own policies
  * endpoint; Chris gets access through the chain. Bob cannot share more than he holds, nor close a loop;
  * deleting or narrowing Alice's policy deactivates the re-share (still stored, no longer granting, its
  * RPTs revoked) and recreating it reinstates it. A realm can turn re-sharing off.

@@ -1,9 +1,9 @@
 /**
- * The scope categories of seed 004 over HTTP, on both stores: a resource server's public configuration
+ * The scope categories of ForgeRock's UMA scope model over HTTP, on both stores: a resource server's public configuration
  * (template scopes per type), typed registration (template by default, private scopes beyond it), and
- * each category where the seed shows it — registered, template and private to the owner and the
+ * each category where the scope model shows it — registered, template and private to the owner and the
  * resource server, template and own policy scopes to the requesting party, request and token scopes
- * through the grant, the RPT and introspection. The seed's worked table is reproduced exactly.
+ * through the grant, the RPT and introspection. The scope model's worked table is reproduced exactly.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
 import { payload, rptPermissions, UmaWorld } from '../uma-grant/fixture.ts';
 import { admin, assertOAuthError, enableAdmin, ownerSession, publish, putPolicy, register, scopeView } from './fixture.ts';
 
-/** The seed's table: template a–d, e private; the policy allows a, c, d, e; the request is c (+ d asked by the client). */
+/** The scope model's table: template a–d, e private; the policy allows a, c, d, e; the request is c (+ d asked by the client). */
 const LETTERS = {
   scopes: { a: { description: 'Scope a' }, b: { description: 'Scope b' }, c: { description: 'Scope c', icon_uri: 'https://rs.example/c.png' }, d: { description: 'Scope d' } },
   types: { letters: { scopes: ['a', 'b', 'c', 'd'] }, bare: { scopes: [] } },
@@ -46,7 +46,7 @@ for (const dialect of dialects) {
     });
     after(async () => s?.close());
 
-    it('publishes the configuration read-only in the seed\'s shape, to anyone; 404 for a resource server without one', async () => {
+    it('publishes the configuration read-only in the scope model\'s shape, to anyone; 404 for a resource server without one', async () => {
       const res = await request(s.app, 'GET', `/realms/demo/authz/resource-servers/${DEMO.rs.id}/configuration`);
       assert.equal(res.status, 200, res.body);
       assert.deepEqual(res.json, LETTERS);

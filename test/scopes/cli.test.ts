@@ -1,5 +1,5 @@
 /**
- * The CLI commands of issue 5 (`steward resource-server`, `steward group`, `steward organization`) run
+ * The CLI commands for resource servers, groups and organizations (`steward resource-server`, `steward group`, `steward organization`) run
  * in process against the database of a running Steward, which then serves what they wrote. Both stores.
  */
 import { after, before, describe, it } from 'node:test';

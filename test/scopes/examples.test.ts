@@ -75,7 +75,7 @@ for (const dialect of dialects) {
       });
     }
 
-    it('the reference resource server\'s own configuration (seed 004) is published by Steward too, and its registrations pass', async () => {
+    it('the reference resource server\'s own configuration (ForgeRock\'s UMA scope model) is published by Steward too, and its registrations pass', async () => {
       const config = { scopes: SCOPES, types: TYPES };
       await publish(s, 'demo', 'photoz-rs', config);
       assert.deepEqual((await request(s.app, 'GET', '/realms/demo/authz/resource-servers/photoz-rs/configuration')).json, JSON.parse(JSON.stringify(config)));

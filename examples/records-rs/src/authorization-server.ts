@@ -1,7 +1,7 @@
 /**
  * @module records-rs/authorization-server
  * What the resource server asks Steward: discovery, introspection of the owner's token, resource
- * registration (Fed Authz §3) and the owner's UMA policy (AM's `uma/policies` REST shape, seed 002).
+ * registration (Fed Authz §3) and the owner's UMA policy (AM's `uma/policies` REST shape, ForgeRock AM's UMA policies REST API).
  * Steward's refusals become {@link RsError}s that say which side failed.
  */
 import { RsError } from './errors.ts';

@@ -1,4 +1,4 @@
-/** @module records-rs/configuration — the resource server's public configuration: scopes and record types (seed 004). */
+/** @module records-rs/configuration — the resource server's public configuration: scopes and record types (ForgeRock's UMA scope model). */
 
 /** The scope categories' "template" source: every scope the service knows, with what it lets one do. */
 export const SCOPES = {

@@ -1,6 +1,6 @@
 /**
  * @module @steward/example-records-rs
- * The reference resource server (seed 003): a record service whose owners register and share their
+ * The reference resource server (ForgeRock's UMA resource-server sample): a record service whose owners register and share their
  * records at Steward, and whose requesting parties read them with an RPT.
  */
 import Fastify, { type FastifyInstance } from 'fastify';

@@ -2,7 +2,7 @@
  * @module records-rs/manage
  * The owner's application API, `/manage/resources`: create, read, update, delete and list records,
  * each kept registered at Steward with the owner's PAT, and `PUT /manage/resources/{id}/policy`
- * (seed 003, "RO: Apply Policy"). The owner authenticates with her `uma_protection` access token.
+ * (ForgeRock's UMA resource-server sample, "RO: Apply Policy"). The owner authenticates with her `uma_protection` access token.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -114,7 +114,7 @@ export function manageRoutes(app: FastifyInstance, deps: { store: RecordStore; a
     return reply.code(204).send();
   });
 
-  // Seed 003: read the meta data, apply the policy at Steward with the owner's SSO session, mark shared.
+  // ForgeRock's UMA resource-server sample: read the meta data, apply the policy at Steward with the owner's SSO session, mark shared.
   app.put('/manage/resources/:id/policy', async (request: IdRequest, reply) => {
     const who = await owner(request);
     const record = ownRecord(request.params.id, who.name);

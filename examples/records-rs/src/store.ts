@@ -7,7 +7,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordType } from './configuration.ts';
 
-/** A record's meta data. `state` and `discoverable` follow seed 003. */
+/** A record's meta data. `state` and `discoverable` follow ForgeRock's UMA resource-server sample. */
 export interface RecordMeta {
   id: string;
   name: string;

@@ -1,5 +1,5 @@
 /**
- * Seed 003 ("RO: Apply Policy") against a real Steward: Alice registers a medical record through the
+ * ForgeRock's UMA resource-server sample ("RO: Apply Policy") against a real Steward: Alice registers a medical record through the
  * records server, Bob is refused, Alice applies a policy with her SSO session, Bob's client trades the
  * ticket for an RPT and reads the content; scopes not shared stay refused until the policy grows.
  */
@@ -12,7 +12,7 @@ import { createRecordsServer } from '../src/index.ts';
 import { challengeTicket, idToken, ownerToken, RS, ssoToken, umaGrant } from './steward-calls.ts';
 
 for (const dialect of dialects) {
-  describe(`records server: seed 003, apply policy (${dialect})`, () => {
+  describe(`records server: ForgeRock's UMA resource-server sample, apply policy (${dialect})`, () => {
     let s: TestSteward;
     let rs: FastifyInstance;
     let alicePat: string;
@@ -48,7 +48,7 @@ for (const dialect of dialects) {
       await s?.close();
     });
 
-    it('publishes its scopes and record types (seed 004)', async () => {
+    it('publishes its scopes and record types (ForgeRock\'s UMA scope model)', async () => {
       const res = await rs.inject({ method: 'GET', url: '/.well-known/resource-server-configuration' });
       assert.equal(res.statusCode, 200);
       const config = res.json();

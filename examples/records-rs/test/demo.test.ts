@@ -1,5 +1,5 @@
 /**
- * `npm run demo` as a child process: it must exit 0 and narrate both seed stories, including the steps
+ * `npm run demo` as a child process: it must exit 0 and narrate both stories, including the steps
  * that were built later (re-sharing) included.
  */
 import { describe, it } from 'node:test';
@@ -18,7 +18,7 @@ function runDemo(): Promise<{ code: number | null; stdout: string; stderr: strin
 }
 
 describe('npm run demo', () => {
-  it('plays seed 000 and seed 002 against a real Steward and the records server, and exits 0', async () => {
+  it('plays the bank-account and medical-record stories against a real Steward and the records server, and exits 0', async () => {
     const { code, stdout, stderr } = await runDemo();
     assert.equal(code, 0, `${stdout}\n${stderr}`);
     for (const line of [

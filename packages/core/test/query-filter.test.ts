@@ -39,7 +39,7 @@ describe('query filter: parsing', () => {
     assert.deepEqual(parse('/resourceServer EQ "a \\"quoted\\" name"'), { op: 'eq', field: '/resourceServer', value: 'a "quoted" name' });
   });
 
-  it('reads the seed example: AND, and parentheses grouping', () => {
+  it('reads AM\'s documented example: AND, and parentheses grouping', () => {
     assert.deepEqual(parse('resourceServer eq "UMA-Resource-Server" AND permissions/subject eq "bob"'), {
       op: 'and',
       operands: [

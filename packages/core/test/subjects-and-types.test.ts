@@ -1,6 +1,6 @@
 /**
- * Issue 5 in the pure core: group and organization subjects in the decision (unit and fast-check),
- * the seed examples computed through `decide` (seed 004's category table; the Implementer's Guide
+ * The pure core: group and organization subjects in the decision (unit and fast-check),
+ * the scope model's examples computed through `decide` (the ForgeRock UMA scope model's category table; the Implementer's Guide
  * calendar), resource types' template and private scopes, and the categories as a partition.
  */
 import { describe, it } from 'node:test';
@@ -84,8 +84,8 @@ describe('subjects: users, clients, groups, organizations', () => {
   });
 });
 
-describe('seed examples through decide', () => {
-  it('seed 004\'s table: template a–d, private e, policy a c d e, request c (+ d from the client) → token c d', () => {
+describe('the scope model and Implementer\'s Guide examples through decide', () => {
+  it('ForgeRock\'s UMA scope model\'s table: template a–d, private e, policy a c d e, request c (+ d from the client) → token c d', () => {
     const r = resource('x', ['a', 'b', 'c', 'd', 'e']);
     const d = decide(input({ resources: [r], policies: [policy('x', [{ subject: 'bob', scopes: ['a', 'c', 'd', 'e'] }])], permissions: [{ resourceId: 'x', scopes: ['c'] }], clientRegistered: ['d'], clientRequested: ['d'] }));
     assert.deepEqual(requestedScopes(['c'], ['d'], ['d'], r.scopes), ['c', 'd']);

@@ -1,6 +1,6 @@
 /**
  * @module decision/query-filter
- * The CREST `_queryFilter` subset the owner APIs accept (seed 002, "Query UMA policies"): `true`,
+ * The CREST `_queryFilter` subset the owner APIs accept (ForgeRock AM's UMA policies REST API, "Query UMA policies"): `true`,
  * `false`, `field eq value`, `and`, and parentheses. A pure parser that checks fields against a list,
  * a formatter (its inverse), and an evaluator over plain JSON records.
  */

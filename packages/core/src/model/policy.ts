@@ -1,4 +1,4 @@
-/** @module model/policy — the owner's sharing policy for one resource (policy id = resource id, seed 002). */
+/** @module model/policy — the owner's sharing policy for one resource (policy id = resource id, ForgeRock AM's UMA policies REST API). */
 
 export interface PolicyPermission {
   /**
@@ -7,7 +7,7 @@ export interface PolicyPermission {
    */
   subject: string;
   scopes: string[];
-  /** Restrictions on this permission (seed 002, "Restrict an UMA policy"); absent: none. */
+  /** Restrictions on this permission (ForgeRock AM's UMA policies REST API, "Restrict an UMA policy"); absent: none. */
   conditions?: PolicyConditions;
 }
 

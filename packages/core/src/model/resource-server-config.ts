@@ -1,6 +1,6 @@
 /**
  * @module model/resource-server-config
- * A resource server's public configuration (seed 004): the scopes it defines, with what each lets one
+ * A resource server's public configuration (ForgeRock's UMA scope model): the scopes it defines, with what each lets one
  * do, and its resource types, each with its template scopes. Steward publishes it read-only, so a
  * requesting party can learn the template scopes of a type. Scopes a resource holds beyond its type's
  * template are private and never appear here.

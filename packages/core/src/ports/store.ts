@@ -392,7 +392,7 @@ export interface OutboxStore {
   purgeFinished(before: number): Promise<number>;
 }
 
-/** One public configuration per (realm, resource server) (seed 004). */
+/** One public configuration per (realm, resource server) (ForgeRock's UMA scope model). */
 export interface ResourceServerConfigStore {
   /** null when the resource server has published none. */
   get(realm: string, resourceServer: string): Promise<ResourceServerConfig | null>;

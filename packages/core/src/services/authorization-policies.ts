@@ -1,6 +1,6 @@
 /**
  * @module services/authorization-policies
- * AM's per-permission view of UMA policies (seed 002, "Restrict an UMA policy"): each permission of a
+ * AM's per-permission view of UMA policies (ForgeRock AM's UMA policies REST API, "Restrict an UMA policy"): each permission of a
  * user's UMA policy is one authorization policy, with id `{resourceId}~{subject}`, where its conditions
  * (Expiration, ClientId) are read and written. Writes go through the UMA policy (same checks,
  * revisions and revocations).

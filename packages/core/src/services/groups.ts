@@ -1,6 +1,6 @@
 /**
  * @module services/groups
- * Groups of users (issue 5): creating and deleting groups, adding and removing members, and the
+ * Groups of users: creating and deleting groups, adding and removing members, and the
  * lookups a grant and a policy write need: the groups of a user (`group:{name}` subjects), the members
  * of a group by (realm, group id), and whether an owner may name a group when sharing. Membership is
  * read at every grant, so a change counts from the next grant on.

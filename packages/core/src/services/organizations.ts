@@ -1,6 +1,6 @@
 /**
  * @module services/organizations
- * Organizations as resource owners and requesting parties (seed 001; issue 5). An organization owns
+ * Organizations as resource owners and requesting parties (the Kantara UMA Implementer's Guide). An organization owns
  * resources as `org:{id}`: a client linked to it obtains, with client_credentials, a PAT whose subject
  * is `org:{id}`. Its administrators (users) manage its policies through the owner API under the name
  * `org:{id}`; nobody else may. A linked client acting for itself is a requesting party that policies

@@ -1,6 +1,6 @@
 /**
  * @module services/owner-policies
- * The resource owner's sharing policies (seed 002: ForgeRock AM's UMA policies): who may manage the
+ * The resource owner's sharing policies (ForgeRock AM's UMA policies REST API): who may manage the
  * policies under a username, and creating, updating, reading and deleting the policy of one resource.
  * A policy's id is the id of the resource it protects; its subjects are usernames of the realm or
  * `client:{clientId}` of a confidential client (services/policy-subjects). A requesting party may

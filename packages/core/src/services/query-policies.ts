@@ -1,6 +1,6 @@
 /**
  * @module services/query-policies
- * Querying the owner's UMA policies (seed 002, "Query UMA policies"): a `_queryFilter` on
+ * Querying the owner's UMA policies (ForgeRock AM's UMA policies REST API, "Query UMA policies"): a `_queryFilter` on
  * `resourceServer` and `permissions/subject`, `_sortKeys` on `policyId` and `name`, and offset paging.
  */
 import { parseSortKeys } from '../decision/sort-keys.ts';

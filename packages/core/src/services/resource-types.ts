@@ -1,6 +1,6 @@
 /**
  * @module services/resource-types
- * A resource server's public configuration (seed 004): publishing it (scope definitions and resource
+ * A resource server's public configuration (ForgeRock's UMA scope model): publishing it (scope definitions and resource
  * types with their template scopes), reading it, and applying a type when a resource is registered:
  * no scopes → the type's template scopes; listed scopes beyond the template are private, and a private
  * scope may not carry a name the configuration publishes (it would no longer be private).

@@ -1,6 +1,6 @@
 /**
  * @module services/scope-categories
- * The scope categories of seed 004, each shown only to whom the seed shows it:
+ * The scope categories of ForgeRock's UMA scope model, each shown only to whom it shows it:
  *
  * - `registered`: the scopes the resource holds (its owner and its resource server);
  * - `template`: the scopes of the resource's type in the resource server's public configuration (anyone);

@@ -1,6 +1,6 @@
 /**
  * @module cli/resource-server
- * `steward resource-server configure|show|remove`: a resource server's public configuration (seed 004:
+ * `steward resource-server configure|show|remove`: a resource server's public configuration (ForgeRock's UMA scope model:
  * scope definitions and resource types with template scopes), through the same services as the admin API.
  */
 import { publishConfiguration, readConfiguration, withdrawConfiguration } from '@steward/core';

@@ -1,7 +1,7 @@
 /**
  * @module endpoints/admin-resource-servers
  * `/admin/realms/{realm}/resource-servers/{clientId}/configuration`: the administrator publishes,
- * reads and withdraws a resource server's public configuration (seed 004: scope definitions and
+ * reads and withdraws a resource server's public configuration (ForgeRock's UMA scope model: scope definitions and
  * resource types with template scopes). The CLI's `steward resource-server …` does the same.
  */
 import type { FastifyInstance } from 'fastify';

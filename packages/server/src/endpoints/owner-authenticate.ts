@@ -1,6 +1,6 @@
 /**
  * @module endpoints/owner-authenticate
- * AM-style sign-in for the owner APIs (seed 002): `POST …/authenticate` with `X-OpenAM-Username` and
+ * AM-style sign-in for the owner APIs (ForgeRock AM's UMA policies REST API): `POST …/authenticate` with `X-OpenAM-Username` and
  * `X-OpenAM-Password` answers a session `tokenId`; `POST …/sessions?_action=logout` ends it. Errors are
  * CREST JSON.
  */
@@ -17,7 +17,7 @@ const DOCS = {
   authenticate: {
     summary: 'Owner sign-in',
     description:
-      'AM-style sign-in (seed 002): the user name and password travel in headers, and the answer carries a session token for the owner APIs, also set as an HttpOnly cookie (named like the session header). Any request body is ignored. A wrong or missing credential is 401 `Authentication Failed`.',
+      'AM-style sign-in (ForgeRock AM\'s UMA policies REST API): the user name and password travel in headers, and the answer carries a session token for the owner APIs, also set as an HttpOnly cookie (named like the session header). Any request body is ignored. A wrong or missing credential is 401 `Authentication Failed`.',
     tags: ['Owner API'],
     operationId: 'ownerAuthenticate',
     auth: 'none',

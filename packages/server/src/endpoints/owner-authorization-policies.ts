@@ -1,6 +1,6 @@
 /**
  * @module endpoints/owner-authorization-policies
- * AM's per-permission authorization policies of a user's UMA policies (seed 002, "Restrict an UMA
+ * AM's per-permission authorization policies of a user's UMA policies (ForgeRock AM's UMA policies REST API, "Restrict an UMA
  * policy"): `/json/realms/root/realms/{realm}/users/{user}/policies[/{id}]`, where the `Expiration`
  * and `ClientId` conditions of one permission are read and written. Errors are CREST JSON.
  */

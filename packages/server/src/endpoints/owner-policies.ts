@@ -1,6 +1,6 @@
 /**
  * @module endpoints/owner-policies
- * The owner's UMA policies in AM's CREST shape (seed 002):
+ * The owner's UMA policies in AM's CREST shape (ForgeRock AM's UMA policies REST API):
  * `/json/realms/root/realms/{realm}/users/{user}/uma/policies/{policyId}` with GET, PUT (create with
  * `If-None-Match: *`, update with `If-Match`, either without) and DELETE. Errors are CREST JSON.
  */

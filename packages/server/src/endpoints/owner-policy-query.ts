@@ -1,6 +1,6 @@
 /**
  * @module endpoints/owner-policy-query
- * Querying the owner's UMA policies in AM's CREST shape (seed 002, "Query UMA policies"):
+ * Querying the owner's UMA policies in AM's CREST shape (ForgeRock AM's UMA policies REST API, "Query UMA policies"):
  * `GET /json/realms/root/realms/{realm}/users/{user}/uma/policies?_queryFilter=…` with `_sortKeys`,
  * `_pageSize` and `_pagedResultsOffset`. Result items are the representation a read answers.
  */

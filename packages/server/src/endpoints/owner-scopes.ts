@@ -1,7 +1,7 @@
 /**
  * @module endpoints/owner-scopes
  * `GET /json/realms/root/realms/{realm}/users/{user}/uma/scopes/{resourceId}`: the scope categories a
- * signed-in user may see of a resource (seed 004). Her own resource (or, for an administrator of an
+ * signed-in user may see of a resource (ForgeRock's UMA scope model). Her own resource (or, for an administrator of an
  * organization, under `org:{id}`, the organization's): registered, template, private and the policy's
  * scopes per subject. A resource shared with her: the template scopes and her own policy scopes only.
  */

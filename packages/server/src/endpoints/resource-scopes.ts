@@ -1,7 +1,7 @@
 /**
  * @module endpoints/resource-scopes
  * `GET /realms/{realm}/authz/protection/resource_set/{id}/scopes`: the resource server's view of one of
- * its resources' scope categories (seed 004): registered, template (of its type) and private.
+ * its resources' scope categories (ForgeRock's UMA scope model): registered, template (of its type) and private.
  */
 import type { FastifyInstance } from 'fastify';
 import { resourceServerScopeView } from '@steward/core';

@@ -1,7 +1,7 @@
 /**
  * @module endpoints/resource-server-configuration
  * `GET /realms/{realm}/authz/resource-servers/{clientId}/configuration`: a resource server's public
- * configuration (seed 004), read-only and unauthenticated, so a requesting party can learn the scopes
+ * configuration (ForgeRock's UMA scope model), read-only and unauthenticated, so a requesting party can learn the scopes
  * it defines and the template scopes of each resource type. Private scopes never appear.
  */
 import type { FastifyInstance } from 'fastify';
@@ -13,7 +13,7 @@ import { ConfigurationSchema, configurationToWire } from '../wire/scopes.ts';
 
 const DOCS: RouteDocs = {
   summary: 'A resource server\'s public configuration',
-  description: 'The scopes the resource server defines and its resource types with their template scopes, as its administrator published them (seed 004). A resource registered with a type and no scopes gets the type\'s template scopes. 404 when the resource server has published none.',
+  description: 'The scopes the resource server defines and its resource types with their template scopes, as its administrator published them (ForgeRock\'s UMA scope model). A resource registered with a type and no scopes gets the type\'s template scopes. 404 when the resource server has published none.',
   tags: ['Discovery'],
   operationId: 'resourceServerConfiguration',
   auth: 'none',

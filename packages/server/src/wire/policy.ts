@@ -1,6 +1,6 @@
 /**
  * @module wire/policy
- * The owner policy's JSON on the wire (seed 002, AM's `uma/policies` resource): the body a PUT sends,
+ * The owner policy's JSON on the wire (ForgeRock AM's UMA policies REST API, AM's `uma/policies` resource): the body a PUT sends,
  * checked with AM's messages, and the representation GET and PUT answer. A permission may carry
  * `conditions`: AM's condition list (`Expiration` with `expirationDate`, `ClientId` with `clientIds`).
  * The TypeBox schemas document the shapes for the OpenAPI reference; the checks here give the exact

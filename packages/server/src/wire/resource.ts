@@ -64,7 +64,7 @@ function optionalUri(body: Record<string, unknown>, member: string): string | nu
 export function parseResourceDescription(body: unknown): ResourceDescription {
   if (!isJsonObject(body)) throw fail('invalid_request', 'The resource description must be a JSON object');
   const typed = body.type !== undefined && body.type !== null;
-  // A typed resource may leave its scopes out: it then gets its type's template scopes (seed 004).
+  // A typed resource may leave its scopes out: it then gets its type's template scopes (ForgeRock's UMA scope model).
   if (!typed && (body.resource_scopes === undefined || body.resource_scopes === null)) throw fail('invalid_request', 'resource_scopes is required');
   const extra: Record<string, string> = {};
   for (const [member, value] of Object.entries(body)) {

@@ -1,8 +1,8 @@
 /**
  * @module wire/scopes
- * Resource server configurations (seed 004), groups and organizations on the wire: strict readers for
+ * Resource server configurations (ForgeRock's UMA scope model), groups and organizations on the wire: strict readers for
  * the admin API (an unknown member is an `invalid_request`) and the schemas of the API reference. The
- * published configuration has the seed's shape: `{"scopes": {name: {description, icon_uri?}},
+ * published configuration has the scope model's shape: `{"scopes": {name: {description, icon_uri?}},
  * "types": {name: {"scopes": [...]}}}`.
  */
 import Type from 'typebox';
@@ -51,7 +51,7 @@ export function readConfiguration(body: unknown): ConfigurationInput {
   return { scopes, types };
 }
 
-/** The published configuration in the seed's shape (`icon_uri` when set; a type's `description` when set). */
+/** The published configuration in the scope model's shape (`icon_uri` when set; a type's `description` when set). */
 export function configurationToWire(config: ResourceServerConfig): Record<string, unknown> {
   const scopes: Record<string, unknown> = {};
   for (const [name, def] of Object.entries(config.scopes)) scopes[name] = def.iconUri === undefined ? { description: def.description } : { description: def.description, icon_uri: def.iconUri };
@@ -100,7 +100,7 @@ export const ConfigurationSchema = Type.Object(
     scopes: Type.Record(Type.String(), Type.Object({ description: Type.String(), icon_uri: Type.Optional(Type.String({ description: 'Absolute http or https URI.' })) }), { description: 'Scope name → what it lets one do.' }),
     types: Type.Optional(Type.Record(Type.String(), Type.Object({ scopes: names, description: Type.Optional(Type.String()) }), { description: 'Resource type → its template scopes (each a defined scope).' })),
   },
-  { $id: 'ResourceServerConfiguration', description: 'A resource server\'s public configuration (seed 004). Private scopes never appear in it.' },
+  { $id: 'ResourceServerConfiguration', description: 'A resource server\'s public configuration (ForgeRock\'s UMA scope model). Private scopes never appear in it.' },
 );
 
 export const ScopeCategoriesSchema = Type.Object(

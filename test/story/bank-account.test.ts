@@ -1,5 +1,5 @@
 /**
- * The seed story over HTTP, on both stores: Alice's resource server registers "Alice's Bank Account"
+ * The bank-account story over HTTP, on both stores: Alice's resource server registers "Alice's Bank Account"
  * with scopes view and pay; Bob's client is refused; Alice shares view with Bob; Bob's client gets an
  * RPT for view only; the resource server introspects it; Alice revokes the share.
  */
@@ -13,7 +13,7 @@ const UMA = 'urn:ietf:params:oauth:grant-type:uma-ticket';
 const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
 
 for (const dialect of dialects) {
-  describe(`seed story: Alice shares her bank account with Bob (${dialect})`, () => {
+  describe(`story: Alice shares her bank account with Bob (${dialect})`, () => {
     let s: TestSteward;
     let pat: string;
     let resourceId: string;
