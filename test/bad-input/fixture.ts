@@ -9,7 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { CompactSign, generateKeyPair } from 'jose';
 import { addClient, addUser, createRealm } from '@steward/server';
-import { basic, DEMO, postForm, type Reply } from '../helpers/http.ts';
+import { basic, DEMO, postForm, toReply, type Reply } from '../helpers/http.ts';
 import type { TestSteward } from '../helpers/steward.ts';
 
 export const UMA = 'urn:ietf:params:oauth:grant-type:uma-ticket';
@@ -26,13 +26,7 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | 'OPT
 /** A request sent exactly as given: no content type is added unless `headers` names one. */
 export async function raw(app: FastifyInstance, method: Method, url: string, options: { payload?: string | Buffer; headers?: Record<string, string> } = {}): Promise<Reply> {
   const res = await app.inject({ method, url, headers: { ...options.headers }, ...(options.payload !== undefined ? { payload: options.payload } : {}) });
-  let json: unknown;
-  try {
-    json = JSON.parse(res.body);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.statusCode, headers: res.headers as Reply['headers'], body: res.body, json };
+  return toReply(res);
 }
 
 /** A form body built from pairs, so parameters can repeat in any order. */

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { DEMO, type Reply } from '../helpers/http.ts';
+import { DEMO, toReply, type Reply } from '../helpers/http.ts';
 
 export const CLAIMS = '/realms/demo/uma/claims';
 /** The demo client's claims redirect URI for local apps (see realms/demo.ts). */
@@ -71,13 +71,7 @@ export class Jar {
     }
     const res = await this.app.inject({ method, url, headers: all, remoteAddress: this.ip, ...(payload !== undefined ? { payload } : {}) });
     this.#store(res);
-    let json: unknown;
-    try {
-      json = JSON.parse(res.body);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.statusCode, headers: res.headers as Reply['headers'], body: res.body, json };
+    return toReply(res);
   }
 }
 

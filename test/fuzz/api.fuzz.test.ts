@@ -16,7 +16,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dialects } from '../../packages/store/test/databases.ts';
-import type { Reply } from '../helpers/http.ts';
+import { toReply, type Reply } from '../helpers/http.ts';
 import { buildCases, type CaseOptions, type FuzzCase } from './cases.ts';
 import { storeInconsistencies } from './consistency.ts';
 import { buildWorld, startFuzzSteward, type FuzzSteward, type World } from './credentials.ts';
@@ -51,13 +51,7 @@ async function send(world: World, op: Operation, c: FuzzCase): Promise<Reply> {
     headers: { ...world.headersFor(op, c.credentials), ...c.headers },
     ...(c.payload !== undefined ? { payload: c.payload } : {}),
   });
-  let json: unknown;
-  try {
-    json = JSON.parse(res.body);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.statusCode, headers: res.headers as Reply['headers'], body: res.body, json };
+  return toReply(res);
 }
 
 function report(op: Operation, c: FuzzCase, res: Reply, found: string[]): string {

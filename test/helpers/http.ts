@@ -12,7 +12,8 @@ export interface Reply {
   json: any;
 }
 
-function toReply(res: { statusCode: number; headers: Record<string, any>; body: string }): Reply {
+/** The reply of an `app.inject` call, its body parsed when it is JSON. */
+export function toReply(res: { statusCode: number; headers: Record<string, any>; body: string }): Reply {
   let json: unknown;
   try {
     json = JSON.parse(res.body);

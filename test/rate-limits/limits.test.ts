@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { dialects, freshDatabaseUrl } from '../../packages/store/test/databases.ts';
 import { TestClock } from '../helpers/steward.ts';
-import { basic, DEMO, type Reply } from '../helpers/http.ts';
+import { basic, DEMO, toReply, type Reply } from '../helpers/http.ts';
 import { startConfigured, type ConfiguredSteward } from '../operations/fixture.ts';
 
 const AUTHENTICATE = '/json/realms/root/realms/demo/authenticate';
@@ -21,13 +21,7 @@ async function send(app: FastifyInstance, url: string, ip: string, headers: Reco
     headers: form ? { 'content-type': 'application/x-www-form-urlencoded', ...headers } : headers,
     ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
   });
-  let json: any;
-  try {
-    json = JSON.parse(res.body);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.statusCode, headers: res.headers as Reply['headers'], body: res.body, json };
+  return toReply(res);
 }
 
 const signIn = (app: FastifyInstance, ip: string, password: string = DEMO.password) => send(app, AUTHENTICATE, ip, { 'x-openam-username': 'bob', 'x-openam-password': password });

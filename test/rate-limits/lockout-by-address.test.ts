@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { TestClock } from '../helpers/steward.ts';
-import { basic, DEMO, type Reply } from '../helpers/http.ts';
+import { basic, DEMO, toReply, type Reply } from '../helpers/http.ts';
 import { startConfigured, type ConfiguredSteward } from '../operations/fixture.ts';
 import { Browser, RS_CALLBACK } from '../authorization-code/browser.ts';
 import { assertError, UmaWorld } from '../uma-grant/fixture.ts';
@@ -18,16 +18,6 @@ import { CALLBACK, claimsUrl, CLAIMS, hiddenFields, Jar } from '../claims-gather
 const AUTHENTICATE = '/json/realms/root/realms/demo/authenticate';
 const OWNER_HOME = '198.51.100.20';
 const ATTACKER = '203.0.113.7';
-
-function toReply(res: { statusCode: number; headers: Record<string, unknown>; body: string }): Reply {
-  let json: unknown;
-  try {
-    json = JSON.parse(res.body);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.statusCode, headers: res.headers as Reply['headers'], body: res.body, json };
-}
 
 for (const dialect of dialects) {
   describe(`lockout per user name and address, with a ceiling per user name (${dialect})`, () => {
