@@ -1,22 +1,26 @@
 /**
  * @module bench/run
- * Side-by-side benchmark, one run, same machine: Steward's RPT issuance and RPT introspection against
- * oidc-provider's client_credentials and introspection. Each server runs alone on CPU 0 (taskset,
- * when available); this process generates load from CPU 1. Prints a Markdown table of requests per
- * second and the ratios, and writes bench/results/latest.json.
+ * Side-by-side benchmark, one run, same machine: Steward's RPT issuance, permission ticket creation
+ * and RPT introspection against oidc-provider's client_credentials and introspection. Each server
+ * runs alone on CPU 0 (taskset, when available); this process generates load from CPU 1. The two
+ * servers alternate, round after round; the median ratio per scenario is compared with
+ * bench/baseline.json, and a drop of more than 15 % is named in a warning. Prints Markdown tables and
+ * writes bench/results/latest.json.
  *
- *   npm run bench                 # 2 rounds of 10 s per scenario
- *   BENCH_SECONDS=5 BENCH_ROUNDS=1 npm run bench
+ *   npm run bench                                   # 3 rounds of 10 s per scenario
+ *   BENCH_SECONDS=5 BENCH_ROUNDS=1 npm run bench    # a quick look
+ *   BENCH_BASELINE_REASON="why" npm run bench       # also record these medians as the new baseline
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { compareWithBaseline, median, RATIOS, type RoundFigures } from './ratios.ts';
 import { setupStewardScenario } from './steward-scenario.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && cpus().length > 1;
 
@@ -98,30 +102,45 @@ async function stewardRound(): Promise<Record<string, Awaited<ReturnType<typeof 
     const rptIssuance = await measure({ url: s.tokenUrl, headers: { authorization: s.clientAuth, 'content-type': FORM }, nextBody: s.nextGrantBody });
     const rptForClient = await measure({ url: s.tokenUrl, headers: { authorization: s.clientAuth, 'content-type': FORM }, nextBody: s.nextClientGrantBody });
     const introspection = await measure({ url: s.introspectUrl, headers: { authorization: `Bearer ${s.pat}`, 'content-type': FORM }, body: `token=${await s.oneRpt()}` });
-    return { rptIssuance, rptForClient, introspection };
+    const permission = await measure({ url: s.permissionUrl, headers: { authorization: `Bearer ${s.pat}`, 'content-type': 'application/json' }, body: s.permissionBody });
+    return { rptIssuance, rptForClient, introspection, permission };
   } finally {
     await stop(child);
   }
 }
 
-const rounds: Array<{ peer: Awaited<ReturnType<typeof peerRound>>; steward: Awaited<ReturnType<typeof stewardRound>> }> = [];
+const rounds: RoundFigures[] = [];
 for (let i = 0; i < ROUNDS; i++) {
   const peer = await peerRound();
   const steward = await stewardRound();
   rounds.push({ peer, steward });
 }
 
+const cell = (m: Awaited<ReturnType<typeof measure>>) => `${m.rps} req/s (p99 ${m.p99} ms${m.non2xx ? `, ${m.non2xx} non-2xx` : ''})`;
 const lines = [
-  `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${CONNECTIONS} connections, ${SECONDS} s per scenario${hasTaskset ? ', server on CPU 0, load on CPU 1' : ''}`,
+  `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${CONNECTIONS} connections, ${SECONDS} s per scenario, ${ROUNDS} rounds${hasTaskset ? ', server on CPU 0, load on CPU 1' : ''}`,
   '',
-  '| round | oidc-provider client_credentials | Steward RPT issuance (user, pushed ID token) | ratio | Steward RPT issuance (client as requesting party) | ratio | oidc-provider introspection | Steward introspection | ratio |',
-  '|---|---|---|---|---|---|---|---|---|',
+  '| round | oidc-provider client_credentials | oidc-provider introspection | ' + RATIOS.map((r) => `Steward ${r.label} | ratio`).join(' | ') + ' |',
+  '|---|---|---|' + RATIOS.map(() => '---|---|').join('') ,
 ];
 rounds.forEach((r, i) => {
-  const a = r.peer.clientCredentials!, b = r.steward.rptIssuance!, e = r.steward.rptForClient!, c = r.peer.introspection!, d = r.steward.introspection!;
-  const cell = (m: typeof a) => `${m.rps} req/s (p99 ${m.p99} ms${m.non2xx ? `, ${m.non2xx} non-2xx` : ''})`;
-  lines.push(`| ${i + 1} | ${cell(a)} | ${cell(b)} | **${(b.rps / a.rps).toFixed(2)}×** | ${cell(e)} | **${(e.rps / a.rps).toFixed(2)}×** | ${cell(c)} | ${cell(d)} | **${(d.rps / c.rps).toFixed(2)}×** |`);
+  const cells = RATIOS.map((ratio) => `${cell(r.steward[ratio.steward]!)} | **${ratio.of(r).toFixed(2)}×**`);
+  lines.push(`| ${i + 1} | ${cell(r.peer.clientCredentials!)} | ${cell(r.peer.introspection!)} | ${cells.join(' | ')} |`);
 });
+const medians = Object.fromEntries(RATIOS.map((ratio) => [ratio.key, median(rounds.map((r) => ratio.of(r)))]));
+const baselineUrl = new URL('./baseline.json', import.meta.url);
+const baseline = existsSync(baselineUrl) ? JSON.parse(readFileSync(baselineUrl, 'utf8')) : null;
+const comparison = compareWithBaseline(medians, baseline?.ratios ?? null);
+lines.push('', '| scenario | median ratio | baseline | change | goal |', '|---|---|---|---|---|');
+for (const c of comparison) lines.push(`| ${c.label} | **${c.median.toFixed(2)}×** | ${c.baseline === null ? '—' : `${c.baseline.toFixed(2)}×`} | ${c.change === null ? '—' : `${c.change > 0 ? '+' : ''}${(c.change * 100).toFixed(0)} %`} | ≥ ${c.goal.toFixed(1)}× |`);
 process.stdout.write(`${lines.join('\n')}\n`);
+for (const c of comparison.filter((x) => x.regressed)) {
+  process.stdout.write(`\nWARNING: ${c.label}: the median ratio ${c.median.toFixed(2)}× is ${(-c.change! * 100).toFixed(0)} % below the baseline ${c.baseline!.toFixed(2)}× (more than 15 %). Explain or fix it before it lands.\n`);
+}
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: SECONDS, connections: CONNECTIONS, rounds }, null, 2));
+writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: SECONDS, connections: CONNECTIONS, rounds, medians }, null, 2));
+const reason = process.env.BENCH_BASELINE_REASON;
+if (reason) {
+  writeFileSync(baselineUrl, `${JSON.stringify({ recorded: new Date().toISOString().slice(0, 10), reason, machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`, rounds: ROUNDS, seconds: SECONDS, ratios: medians }, null, 2)}\n`);
+  process.stdout.write(`\nbench/baseline.json recorded: ${reason}\n`);
+}

@@ -59,6 +59,9 @@ export async function setupStewardScenario(base: string, wanted: number) {
   return {
     tokenUrl,
     introspectUrl: `${tokenUrl}/introspect`,
+    permissionUrl: `${realm}/authz/protection/permission`,
+    /** A permission request for the shared resource (each one answered with a new ticket). */
+    permissionBody,
     clientAuth,
     pat,
     tickets: pool.length,
