@@ -10,6 +10,8 @@
  *   npm run bench                                   # 3 rounds of 10 s per scenario
  *   BENCH_SECONDS=5 BENCH_ROUNDS=1 npm run bench    # a quick look
  *   BENCH_BASELINE_REASON="why" npm run bench       # also record these medians as the new baseline
+ *   BENCH_STORE=postgres npm run bench              # Steward on a fresh PostgreSQL database (STEWARD_TEST_POSTGRES_URL)
+ *   BENCH_ALG=RS256 npm run bench                   # the realm signs RS256 (as the demo realm does)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,10 +20,14 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { compareWithBaseline, median, RATIOS, type RoundFigures } from './ratios.ts';
 import { setupStewardScenario } from './steward-scenario.ts';
+import { freshDatabaseUrl } from '../packages/store/test/databases.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+/** Steward's store: `sqlite` (a fresh file, the default) or `postgres` (a fresh database on the test server). */
+const STORE = process.env.BENCH_STORE === 'postgres' ? 'postgres' : 'sqlite';
+const ALG = process.env.BENCH_ALG === 'RS256' ? 'RS256' : 'ES256';
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && cpus().length > 1;
 
 if (hasTaskset && !process.env.BENCH_PINNED) {
@@ -95,8 +101,8 @@ async function peerRound(): Promise<Record<string, Awaited<ReturnType<typeof mea
 
 async function stewardRound(): Promise<Record<string, Awaited<ReturnType<typeof measure>>>> {
   const port = 3401;
-  const dir = mkdtempSync(join(tmpdir(), 'steward-bench-'));
-  const child = await startServer(new URL('./serve-steward.ts', import.meta.url).pathname, [String(port), join(dir, 'bench.db')]);
+  const db = STORE === 'postgres' ? await freshDatabaseUrl('postgres') : { url: join(mkdtempSync(join(tmpdir(), 'steward-bench-')), 'bench.db'), drop: async () => {} };
+  const child = await startServer(new URL('./serve-steward.ts', import.meta.url).pathname, [String(port), db.url]);
   try {
     const s = await setupStewardScenario(`http://127.0.0.1:${port}`, SECONDS * 3_000);
     const rptIssuance = await measure({ url: s.tokenUrl, headers: { authorization: s.clientAuth, 'content-type': FORM }, nextBody: s.nextGrantBody });
@@ -106,6 +112,7 @@ async function stewardRound(): Promise<Record<string, Awaited<ReturnType<typeof 
     return { rptIssuance, rptForClient, introspection, permission };
   } finally {
     await stop(child);
+    await db.drop();
   }
 }
 
@@ -118,7 +125,7 @@ for (let i = 0; i < ROUNDS; i++) {
 
 const cell = (m: Awaited<ReturnType<typeof measure>>) => `${m.rps} req/s (p99 ${m.p99} ms${m.non2xx ? `, ${m.non2xx} non-2xx` : ''})`;
 const lines = [
-  `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${CONNECTIONS} connections, ${SECONDS} s per scenario, ${ROUNDS} rounds${hasTaskset ? ', server on CPU 0, load on CPU 1' : ''}`,
+  `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Steward on ${STORE} signing ${ALG}, ${CONNECTIONS} connections, ${SECONDS} s per scenario, ${ROUNDS} rounds${hasTaskset ? ', server on CPU 0, load on CPU 1' : ''}`,
   '',
   '| round | oidc-provider client_credentials | oidc-provider introspection | ' + RATIOS.map((r) => `Steward ${r.label} | ratio`).join(' | ') + ' |',
   '|---|---|---|' + RATIOS.map(() => '---|---|').join('') ,
@@ -130,7 +137,9 @@ rounds.forEach((r, i) => {
 const medians = Object.fromEntries(RATIOS.map((ratio) => [ratio.key, median(rounds.map((r) => ratio.of(r)))]));
 const baselineUrl = new URL('./baseline.json', import.meta.url);
 const baseline = existsSync(baselineUrl) ? JSON.parse(readFileSync(baselineUrl, 'utf8')) : null;
-const comparison = compareWithBaseline(medians, baseline?.ratios ?? null);
+// The baseline is the default configuration's (SQLite, ES256): other stores and algorithms are reported, not compared.
+const defaultSetup = STORE === 'sqlite' && ALG === 'ES256';
+const comparison = compareWithBaseline(medians, defaultSetup ? (baseline?.ratios ?? null) : null);
 lines.push('', '| scenario | median ratio | baseline | change | goal |', '|---|---|---|---|---|');
 for (const c of comparison) lines.push(`| ${c.label} | **${c.median.toFixed(2)}×** | ${c.baseline === null ? '—' : `${c.baseline.toFixed(2)}×`} | ${c.change === null ? '—' : `${c.change > 0 ? '+' : ''}${(c.change * 100).toFixed(0)} %`} | ≥ ${c.goal.toFixed(1)}× |`);
 process.stdout.write(`${lines.join('\n')}\n`);
@@ -140,6 +149,7 @@ for (const c of comparison.filter((x) => x.regressed)) {
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: SECONDS, connections: CONNECTIONS, rounds, medians }, null, 2));
 const reason = process.env.BENCH_BASELINE_REASON;
+if (reason && !defaultSetup) throw new Error('BENCH_BASELINE_REASON records the default setup only (SQLite, ES256)');
 if (reason) {
   writeFileSync(baselineUrl, `${JSON.stringify({ recorded: new Date().toISOString().slice(0, 10), reason, machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`, rounds: ROUNDS, seconds: SECONDS, ratios: medians }, null, 2)}\n`);
   process.stdout.write(`\nbench/baseline.json recorded: ${reason}\n`);
