@@ -120,5 +120,16 @@ for (const dialect of dialects) {
       assert.deepEqual(await ids(`uri=/${'a'.repeat(2047)}`, bob), []);
       assert.deepEqual(await ids(`uri=/${'a'.repeat(20)}&matchingUri=true`, bob), []);
     });
+
+    it('the budget is the whole lookup\'s: many resources each within it do not add up to a busy server', QUICK, async () => {
+      // Each pattern costs about 400,000 steps against this URI, well within one lookup's budget; eight
+      // resources of them together are not (a budget per resource would have let the lookup run on).
+      const chris = await patFor(s, 'chris');
+      for (let i = 0; i < 8; i++) await register(`Heavy ${i}`, [`/*${'a'.repeat(200)}${i}`], chris);
+      const res = await quickly(() => list(`uri=/${'a'.repeat(2047)}&matchingUri=true`, chris));
+      assertOAuth(res, 400, 'invalid_request');
+      assert.match(res.json.error_description, /too costly/);
+      assert.deepEqual(await ids(`uri=/${'a'.repeat(100)}&matchingUri=true`, chris), []);
+    });
   });
 }

@@ -66,14 +66,20 @@ function urisOf(resource: Resource): string[] {
 export const MAX_LOOKUP_URI_LENGTH = 2048;
 
 /**
- * What matching one URI against one resource's patterns may cost, in matcher steps: URI_MATCH_STEPS plus
- * URI_MATCH_STEPS_PER_CHARACTER per character of the URI (and one), about 590,000 steps (milliseconds)
- * for a 2,048-character URI. Plausible patterns need a few steps per character each; crafted ones
- * could need one per character and pattern position (2,048 × 65,536 for a long URI against a request
- * body full of patterns), and are refused instead.
+ * What matching one URI against the patterns of every resource one lookup looks at may cost, in
+ * matcher steps: URI_MATCH_STEPS plus URI_MATCH_STEPS_PER_CHARACTER per character of the URI (and
+ * one), about 1.6 million steps (milliseconds) for a 2,048-character URI. Plausible patterns fail on
+ * their first literal or need a few steps per character; crafted ones could need one per character and
+ * pattern position, and the more resources carry them the more a lookup would cost: past this budget
+ * the lookup is refused instead, however many resources it spans.
  */
 export const URI_MATCH_STEPS_PER_CHARACTER = 256;
-export const URI_MATCH_STEPS = 65_536;
+export const URI_MATCH_STEPS = 1_048_576;
+
+/** The step budget of one lookup of `uri`, to pass to every `resourceHasUri` of that lookup. */
+export function uriMatchBudget(uri: string): GlobCounter {
+  return { steps: 0, limit: URI_MATCH_STEPS + URI_MATCH_STEPS_PER_CHARACTER * (uri.length + 1) };
+}
 
 /** Could match more than itself as a pattern (a `*` or a `{`). */
 function isPattern(u: string): boolean {
@@ -82,28 +88,26 @@ function isPattern(u: string): boolean {
 
 /**
  * Whether one of the resource's `uris` is `uri`, or (with `matching`) a pattern `uri` fits: `*` any run
- * of characters, `{name}` one path segment (decision/glob). `invalid_request` when the resource's
- * patterns would cost more than that (URI_MATCH_STEPS, URI_MATCH_STEPS_PER_CHARACTER).
+ * of characters, `{name}` one path segment (decision/glob). The patterns' work is drawn from `budget`,
+ * one per lookup (uriMatchBudget); `invalid_request` naming this resource when it runs out here.
  */
-export function resourceHasUri(resource: Resource, uri: string, matching: boolean): boolean {
+export function resourceHasUri(resource: Resource, uri: string, matching: boolean, budget: GlobCounter): boolean {
   const uris = urisOf(resource);
   if (uris.includes(uri)) return true;
   if (!matching) return false;
-  const limit = URI_MATCH_STEPS + URI_MATCH_STEPS_PER_CHARACTER * (uri.length + 1);
-  const counter: GlobCounter = { steps: 0, limit };
   for (const pattern of uris) {
     if (!isPattern(pattern)) continue;
-    if (globMatches(pattern, uri, counter)) return true;
-    if (counter.steps > limit) throw fail('invalid_request', `The uris of resource ${resource.id} are too costly to match against this URI: name the resource by id, or register simpler patterns`);
+    if (globMatches(pattern, uri, budget)) return true;
+    if (budget.steps > budget.limit!) throw fail('invalid_request', `The uris of resource ${resource.id} are too costly to match against this URI: name the resource by id, or register simpler patterns`);
   }
   return false;
 }
 
-function matches(resource: Resource, q: KeycloakResourceQuery): boolean {
+function matches(resource: Resource, q: KeycloakResourceQuery, budget: GlobCounter): boolean {
   if (q.name !== undefined && !(q.exactName ? resource.name === q.name : (resource.name ?? '').includes(q.name))) return false;
   if (q.type !== undefined && resource.type !== q.type) return false;
   if (q.scope !== undefined && !resource.scopes.includes(q.scope)) return false;
-  if (q.uri !== undefined && !resourceHasUri(resource, q.uri, q.matchingUri)) return false;
+  if (q.uri !== undefined && !resourceHasUri(resource, q.uri, q.matchingUri, budget)) return false;
   return true;
 }
 
@@ -113,6 +117,8 @@ export async function queryResources(ports: Ports, caller: ProtectionCaller, q: 
   if (owner === null) return [];
   const ids = await ports.store.resources.listIds(caller.realm, owner, caller.resourceServer);
   const byId = new Map((await ports.store.resources.getMany(caller.realm, owner, ids)).map((r) => [r.id, r]));
-  const found = ids.map((id) => byId.get(id)).filter((r): r is Resource => r !== undefined && matches(r, q));
+  // One matching budget for the whole query, however many resources it looks at.
+  const budget = uriMatchBudget(q.uri ?? '');
+  const found = ids.map((id) => byId.get(id)).filter((r): r is Resource => r !== undefined && matches(r, q, budget));
   return found.slice(q.first, q.first + q.max);
 }

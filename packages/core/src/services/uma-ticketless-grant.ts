@@ -9,6 +9,7 @@
 import { decide, type RequestingParty } from '../decision/decide.ts';
 import { difference, distinct, intersect } from '../decision/scopes.ts';
 import { fail, StewardError } from '../errors.ts';
+import type { GlobCounter } from '../decision/glob.ts';
 import type { Client } from '../model/client.ts';
 import type { Policy } from '../model/policy.ts';
 import type { GrantedPermission } from '../model/permission.ts';
@@ -16,7 +17,7 @@ import type { Realm } from '../model/realm.ts';
 import type { Resource } from '../model/resource.ts';
 import { rptIssuedEvents } from './grant-events.ts';
 import { issueRpt } from './issue-tokens.ts';
-import { resourceHasUri } from './keycloak-resources.ts';
+import { resourceHasUri, uriMatchBudget } from './keycloak-resources.ts';
 import type { KeycloakPermission, RequestedPermission } from './keycloak-permissions.ts';
 import { withMemberships } from './party-subjects.ts';
 import { loadEvaluation } from './policy-sharing.ts';
@@ -56,8 +57,8 @@ export type TicketlessGrantResult =
   | { mode: 'decision' }
   | { mode: 'token'; accessToken: string; expiresIn: number };
 
-/** The request with its party known, memberships included. */
-type Asked = TicketlessGrantRequest & { party: RequestingParty };
+/** The request with its party known, memberships included, and the URI-matching budget all its permissions share. */
+type Asked = TicketlessGrantRequest & { party: RequestingParty; uriBudget: GlobCounter };
 
 /** A resolved permission: the resource and the scopes asked (all it offers when none were named). */
 interface Wanted {
@@ -73,7 +74,8 @@ export async function umaTicketlessGrant(ports: Ports, input: TicketlessGrantReq
   if (!input.party) throw fail('access_denied', 'not_authorized');
   // Its groups or organization, read now: a membership counts from this grant on.
   const party = await withMemberships(ports.store, realm.id, input.party);
-  const req: Asked = { ...input, party };
+  const longest = input.permissions.reduce((a, p) => (p.resource.length > a.length ? p.resource : a), '');
+  const req: Asked = { ...input, party, uriBudget: uriMatchBudget(longest) };
   const server = req.audience.length <= 255 ? await ports.store.clients.get(realm.id, req.audience) : null;
   if (!server || server.disabled) throw fail('invalid_request', `Unknown resource server id: ${req.audience.slice(0, 100)}`);
 
@@ -158,8 +160,8 @@ async function byUri(ports: Ports, req: Asked, uri: string): Promise<Resource | 
     const ids = await ports.store.resources.listIds(req.realm.id, owner, req.audience);
     candidates.push(...(await ports.store.resources.getMany(req.realm.id, owner, ids)));
   }
-  let found = candidates.filter((r) => resourceHasUri(r, uri, false));
-  if (found.length === 0 && req.matchingUri) found = candidates.filter((r) => resourceHasUri(r, uri, true));
+  let found = candidates.filter((r) => resourceHasUri(r, uri, false, req.uriBudget));
+  if (found.length === 0 && req.matchingUri) found = candidates.filter((r) => resourceHasUri(r, uri, true, req.uriBudget));
   if (found.length > 1) throw fail('invalid_request', `More than one resource has the URI ${uri.slice(0, 100)}: name it by id`);
   return found[0] ?? null;
 }
