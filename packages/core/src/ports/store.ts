@@ -109,11 +109,10 @@ export interface ResourceStore {
    */
   getByServer(realm: string, resourceServer: string, id: string): Promise<Resource | null>;
   /**
-   * The resources of `resourceServer` whose name is exactly `name` (case-sensitive) and that are owned
-   * by one of `visibleTo.owners` or named (as a subject, exactly) by a policy on them through one of
-   * `visibleTo.subjects`; any order, each resource once. Empty lists match nothing.
+   * The resources of `resourceServer` whose name is exactly `name` (case-sensitive) and that one of
+   * `owners` owns; any order. Never through a share: whoever shares chooses the name. Empty: nothing.
    */
-  findByName(realm: string, resourceServer: string, name: string, visibleTo: { owners: string[]; subjects: string[] }): Promise<Resource[]>;
+  findByName(realm: string, resourceServer: string, name: string, owners: string[]): Promise<Resource[]>;
 }
 
 /**

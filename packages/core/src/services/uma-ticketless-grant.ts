@@ -136,7 +136,7 @@ async function resolve(ports: Ports, req: Asked, p: RequestedPermission): Promis
   const { realm, party, audience } = req;
   let resource = req.resourceFormat === 'uri' ? await byUri(ports, req, p.resource) : await ports.store.resources.getByServer(realm.id, audience, p.resource);
   if (!resource && req.resourceFormat !== 'uri') {
-    const named = await ports.store.resources.findByName(realm.id, audience, p.resource, { owners: distinct([party.subject, audience]), subjects: [] });
+    const named = await ports.store.resources.findByName(realm.id, audience, p.resource, [party.subject, audience]);
     // The party's own first, then the resource server's.
     const own = named.filter((r) => r.owner === party.subject);
     const found = own.length > 0 ? own : named;

@@ -111,22 +111,18 @@ export class KyselyResourceStore implements ResourceStore {
     return row ? toResource(row) : null;
   }
 
-  /** Two indexed reads (by owner, and through `policy_subjects`), merged without repeats. */
-  async findByName(realm: string, resourceServer: string, name: string, visibleTo: { owners: string[]; subjects: string[] }): Promise<Resource[]> {
-    const found = new Map<string, Resource>();
-    const base = () => this.#db.selectFrom('resources').where('resources.realm', '=', realm).where('resources.resource_server', '=', resourceServer).where('resources.name', '=', name);
-    if (visibleTo.owners.length > 0) {
-      for (const row of await base().selectAll('resources').where('resources.owner', 'in', [...new Set(visibleTo.owners)]).execute()) found.set(row.id, toResource(row));
-    }
-    if (visibleTo.subjects.length > 0) {
-      const rows = await base()
-        .innerJoin('policy_subjects as s', (j) => j.onRef('s.realm', '=', 'resources.realm').onRef('s.resource_id', '=', 'resources.id'))
-        .where('s.subject', 'in', [...new Set(visibleTo.subjects)])
-        .selectAll('resources')
-        .execute();
-      for (const row of rows) found.set(row.id, toResource(row));
-    }
-    return [...found.values()];
+  /** One indexed read by owner. */
+  async findByName(realm: string, resourceServer: string, name: string, owners: string[]): Promise<Resource[]> {
+    if (owners.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('resources')
+      .selectAll()
+      .where('realm', '=', realm)
+      .where('resource_server', '=', resourceServer)
+      .where('name', '=', name)
+      .where('owner', 'in', [...new Set(owners)])
+      .execute();
+    return rows.map(toResource);
   }
 }
 
