@@ -86,7 +86,7 @@ for (const dialect of dialects) {
     it('the enforcer in public-client mode sends the user\'s photoz-spa token as bearer: Bob views, cannot edit', async () => {
       const realm = (await w.s.deps.store.realms.get('demo'))!;
       const spa = (await w.s.deps.store.clients.get('demo', 'photoz-spa'))!;
-      const bobSpa = (await issuePasswordTokens(w.s.deps, { realm, client: spa, username: 'bob', password: DEMO.password, scope: undefined })).accessToken;
+      const bobSpa = (await issuePasswordTokens(w.s.deps, { realm, client: spa, username: 'bob', password: DEMO.password, scope: undefined, address: '127.0.0.1' })).accessToken;
       const keycloak = new Keycloak({}, { realm: 'demo', 'auth-server-url': w.s.baseUrl, resource: 'photoz-spa', 'public-client': true, 'bearer-only': true } as never);
       const app = express();
       app.use(keycloak.middleware());

@@ -65,7 +65,7 @@ async function ticketFor(w: KeycloakWorld, resourceId: string, scopes: string[])
 async function spaToken(w: KeycloakWorld, username: string): Promise<string> {
   const realm = (await w.s.deps.store.realms.get('demo'))!;
   const client = (await w.s.deps.store.clients.get('demo', 'photoz-spa'))!;
-  return (await issuePasswordTokens(w.s.deps, { realm, client, username, password: DEMO.password, scope: 'openid' })).accessToken;
+  return (await issuePasswordTokens(w.s.deps, { realm, client, username, password: DEMO.password, scope: 'openid', address: '127.0.0.1' })).accessToken;
 }
 
 function checkOutcomes(w: KeycloakWorld, results: Record<string, Outcome>): void {

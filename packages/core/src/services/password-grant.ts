@@ -13,11 +13,11 @@ import { prepareUserTokens, recordTokens, type GrantedTokens } from './user-toke
 /** Tokens for the user whose credentials these are; `invalid_grant` when they match no enabled user. */
 export async function issuePasswordTokens(
   ports: Ports,
-  input: { realm: Realm; client: Client; username: string; password: string; scope: string | undefined; /** The client's address, by which failed passwords are counted; tokens minted without a request share one count. */ address?: string },
+  input: { realm: Realm; client: Client; username: string; password: string; scope: string | undefined; /** The client's address, by which failed passwords are counted (services/login-lockout). */ address: string },
 ): Promise<GrantedTokens> {
   const { realm, client } = input;
   const scope = requestedTokenScope(input.scope, USER_GRANT_DEFAULT_SCOPE);
-  const user = await requirePassword(ports, realm.id, input.username, input.password, input.address ?? 'unknown');
+  const user = await requirePassword(ports, realm.id, input.username, input.password, input.address);
   // A refresh token the client may not redeem would only be a liability.
   const refreshData = client.grantTypes.includes('refresh_token') ? { scope } : null;
   const prepared = await prepareUserTokens(ports, { realm, client, user, scope, grantId: ports.random.uuid(), refreshData });

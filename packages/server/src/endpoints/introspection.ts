@@ -5,7 +5,7 @@
  * permissions on the caller's resources and never `scope`; anything not active answers `{"active":false}`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { fail, introspectToken, wirePermissions, type Introspection } from '@steward/core';
+import { fail, introspectToken, isPublicClient, wirePermissions, type Introspection } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { requirePat } from '../http/bearer.ts';
 import { authenticateClient } from '../http/client-auth.ts';
@@ -67,7 +67,7 @@ export function introspectionRoutes(app: FastifyInstance, deps: Deps): void {
       const posted = request.body instanceof Form ? request.body : new Form('');
       if (authenticatesAsClient(request, posted)) {
         const client = await authenticateClient(deps, realm, request, reply, posted);
-        if (client.secretHash === null) throw fail('invalid_client', 'Public clients may not introspect tokens');
+        if (isPublicClient(client)) throw fail('invalid_client', 'Public clients may not introspect tokens');
         return { realm, caller: client.clientId };
       }
       // No credentials at all get the Protection API's bare Bearer challenge (401).

@@ -4,7 +4,7 @@
  * renders the RPT response (§3.3.5). Refusals are thrown and rendered by http/render-error. Without a
  * `ticket`, Keycloak's ticketless form of the grant (grants/keycloak-uma.ts).
  */
-import { fail, partyFromAccessToken, UMA_GRANT_TYPE, umaGrant } from '@steward/core';
+import { fail, isPublicClient, partyFromAccessToken, UMA_GRANT_TYPE, umaGrant } from '@steward/core';
 import { bearerToken } from '../../http/bearer.ts';
 import type { Grant } from './grant.ts';
 import { KEYCLOAK_UMA_PARAMETERS, ticketlessGrant } from './keycloak-uma.ts';
@@ -25,7 +25,7 @@ export const umaTicketGrant: Grant = {
       return ticketlessGrant(ctx);
     }
     // A public client identified by its user's bearer token (Keycloak style): that user asks.
-    const token = client.secretHash === null && /^bearer /i.test(request.headers.authorization ?? '') ? bearerToken(request) : null;
+    const token = isPublicClient(client) && /^bearer /i.test(request.headers.authorization ?? '') ? bearerToken(request) : null;
     const party = token ? (await partyFromAccessToken(deps, realm.id, token, client)).party : undefined;
     const result = await umaGrant(deps, {
       realm,
