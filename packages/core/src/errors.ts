@@ -85,3 +85,11 @@ export function isStewardError(e: unknown): e is StewardError {
 export function fail(code: StewardErrorCode, description?: string, extras?: ErrorExtras): StewardError {
   return new StewardError(code, description, extras);
 }
+
+/**
+ * A value as an error description quotes it: a string cut to `max` characters, anything else as its
+ * JSON cut likewise. Never `String(value)`: a JSON object may carry its own `toString` member.
+ */
+export function shown(value: unknown, max: number): string {
+  return (typeof value === 'string' ? value : String(JSON.stringify(value))).slice(0, max);
+}

@@ -6,7 +6,7 @@
  * issued to it is revoked. Deleting is refused while resources registered by it exist or a policy
  * names it.
  */
-import { fail } from '../errors.ts';
+import { fail, shown } from '../errors.ts';
 import { UMA_GRANT_TYPE, type Client, type GrantType } from '../model/client.ts';
 import { CLIENT_SUBJECT_PREFIX } from '../model/policy.ts';
 import type { SigningAlg } from '../model/realm.ts';
@@ -64,7 +64,7 @@ function stringList(value: unknown, field: string, check: (s: string) => boolean
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.length > 100) throw fail('invalid_request', `${field} must be a list of at most 100 ${what}`);
   for (const item of value) {
-    if (typeof item !== 'string' || item.length > 2048 || !check(item)) throw fail('invalid_request', `${field}: '${(typeof item === 'string' ? item : String(JSON.stringify(item))).slice(0, 100)}' is not ${what}`);
+    if (typeof item !== 'string' || item.length > 2048 || !check(item)) throw fail('invalid_request', `${field}: '${shown(item, 100)}' is not ${what}`);
   }
   return [...new Set(value as string[])];
 }

@@ -4,7 +4,7 @@
  * members' user ids), organizations (admins' user ids, clients) and resource-server configurations.
  * Export, checks and writes, used by services/realm-export.ts and services/realm-import.ts.
  */
-import { fail } from '../errors.ts';
+import { fail, shown } from '../errors.ts';
 import { GROUP_NAME_PATTERN, type Group } from '../model/group.ts';
 import { ORG_ID_PATTERN, type Organization } from '../model/organization.ts';
 import type { ResourceServerConfig } from '../model/resource-server-config.ts';
@@ -54,7 +54,7 @@ function bad(where: string, problem: string): never {
 
 const ids = (v: unknown, where: string, known: Set<string>, what: string): string[] => {
   if (!Array.isArray(v)) bad(where, 'must be an array');
-  for (const x of v) if (typeof x !== 'string' || !known.has(x)) bad(where, `'${(typeof x === 'string' ? x : String(JSON.stringify(x))).slice(0, 64)}' is no ${what} of the document`);
+  for (const x of v) if (typeof x !== 'string' || !known.has(x)) bad(where, `'${shown(x, 64)}' is no ${what} of the document`);
   return [...new Set(v as string[])].sort();
 };
 const time = (v: unknown, where: string): number => (Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : bad(where, 'must be a time in seconds'));

@@ -7,7 +7,7 @@
  * messages clients expect.
  */
 import Type from 'typebox';
-import { fail, type AuthorizationPolicyView, type PolicyConditions, type PolicyInput, type PolicyPermission, type PolicyView } from '@steward/core';
+import { fail, shown, type AuthorizationPolicyView, type PolicyConditions, type PolicyInput, type PolicyPermission, type PolicyView } from '@steward/core';
 
 /** Bounds that keep one request's work small. */
 export const POLICY_LIMITS = { permissions: 100, scopes: 100, subjectLength: 256, scopeLength: 256, clientIds: 100 } as const;
@@ -69,7 +69,7 @@ export function parseConditions(value: unknown): PolicyConditions | undefined {
       if (ids.length > POLICY_LIMITS.clientIds) bad(`${prefix} At most ${POLICY_LIMITS.clientIds} clientIds are allowed.`);
       conditions.clientIds = [...new Set(ids as string[])];
     } else {
-      bad(`${prefix} Unsupported condition type, '${typeof c.type === 'string' ? c.type.slice(0, 64) : JSON.stringify(c.type)?.slice(0, 64)}': use Expiration or ClientId.`);
+      bad(`${prefix} Unsupported condition type, '${shown(c.type, 64)}': use Expiration or ClientId.`);
     }
   }
   return conditions.expiresAt === undefined && conditions.clientIds === undefined ? undefined : conditions;
