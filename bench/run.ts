@@ -13,73 +13,20 @@
  *   BENCH_STORE=postgres npm run bench              # Steward on a fresh PostgreSQL database (STEWARD_TEST_POSTGRES_URL)
  *   BENCH_ALG=RS256 npm run bench                   # the realm signs RS256 (as the demo realm does)
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { CONNECTIONS, hasTaskset, measure, pinLoadToCpu1, SECONDS, startServer, stop } from './harness.ts';
 import { compareWithBaseline, median, RATIOS, type RoundFigures } from './ratios.ts';
 import { setupStewardScenario } from './steward-scenario.ts';
 import { freshDatabaseUrl } from '../packages/store/test/databases.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 /** Steward's store: `sqlite` (a fresh file, the default) or `postgres` (a fresh database on the test server). */
 const STORE = process.env.BENCH_STORE === 'postgres' ? 'postgres' : 'sqlite';
 const ALG = process.env.BENCH_ALG === 'RS256' ? 'RS256' : 'ES256';
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && cpus().length > 1;
 
-if (hasTaskset && !process.env.BENCH_PINNED) {
-  // Re-run this script pinned to CPU 1 so the load generator does not share the server's core.
-  const res = spawnSync('taskset', ['-c', '1', process.execPath, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } });
-  process.exit(res.status ?? 1);
-}
-
-function startServer(script: string, args: string[]): Promise<ChildProcess> {
-  const cmd = hasTaskset ? 'taskset' : process.execPath;
-  const argv = hasTaskset ? ['-c', '0', process.execPath, script, ...args] : [script, ...args];
-  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('ready')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-export interface Load {
-  url: string;
-  headers: Record<string, string>;
-  body?: string;
-  /** A fresh body per request (e.g. a new ticket). */
-  nextBody?: () => string;
-  amount?: number;
-}
-
-export async function measure(load: Load): Promise<{ rps: number; p50: number; p99: number; errors: number; non2xx: number }> {
-  const result = await autocannon({
-    url: load.url,
-    connections: CONNECTIONS,
-    ...(load.amount ? { amount: load.amount } : { duration: SECONDS }),
-    method: 'POST',
-    headers: load.headers,
-    ...(load.nextBody ? { requests: [{ method: 'POST', setupRequest: (req: any) => ({ ...req, body: load.nextBody!() }) }] } : { body: load.body }),
-  });
-  const seconds = result.duration;
-  // Only successful answers count: a refused request (e.g. a reused ticket) is cheaper than a grant.
-  return { rps: Math.round((result.requests.total - result.non2xx) / seconds), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
-}
+pinLoadToCpu1();
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 const FORM = 'application/x-www-form-urlencoded';

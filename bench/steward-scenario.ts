@@ -66,6 +66,8 @@ export async function setupStewardScenario(base: string, wanted: number) {
     pat,
     tickets: pool.length,
     nextGrantBody: () => grantBody(pool[next++ % pool.length]!),
+    /** The user grant's body for a given ticket (the pushed ID token as claim token). */
+    grantBody,
     /** The client as requesting party: no claim token, so no refresh token and no PCT. */
     nextClientGrantBody: () => new URLSearchParams({ grant_type: UMA, ticket: clientPool[nextClient++ % clientPool.length]! }).toString(),
     async oneRpt(): Promise<string> {

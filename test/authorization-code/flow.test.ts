@@ -1,4 +1,5 @@
 /** The authorization code flow end to end, driven like a browser: page, sign-in, consent, code, tokens. */
+import { opaqueKey } from '@steward/core';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
@@ -84,7 +85,7 @@ for (const dialect of dialects) {
       const record = await steward.deps.store.tokens.get('demo', String(access.jti));
       assert.equal(record?.revoked, false);
       assert.equal(record?.subject, aliceId);
-      const refresh = await steward.deps.store.tokens.get('demo', steward.deps.digest.sha256(tokens.json.refresh_token));
+      const refresh = await steward.deps.store.tokens.get('demo', opaqueKey(steward.deps, tokens.json.refresh_token));
       assert.equal(refresh?.kind, 'refresh');
       assert.equal(refresh?.grantId, record?.grantId);
 

@@ -1,4 +1,5 @@
 /** The authorization_code grant's refusals: PKCE, replay, redirect_uri binding, client binding. */
+import { opaqueKey } from '@steward/core';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
@@ -86,7 +87,7 @@ for (const dialect of dialects) {
 
       assertInvalidGrant(await redeem({ code: c, redirect_uri: RS_CALLBACK }), /already used/);
       assert.equal((await steward.deps.store.tokens.get('demo', jti))?.revoked, true, 'access token of the first use revoked');
-      const refresh = await steward.deps.store.tokens.get('demo', steward.deps.digest.sha256(first.json.refresh_token));
+      const refresh = await steward.deps.store.tokens.get('demo', opaqueKey(steward.deps, first.json.refresh_token));
       assert.equal(refresh?.revoked, true, 'refresh token of the first use revoked');
       const introspection = await postForm(steward.app, DEMO.introspect, { token: first.json.access_token }, { authorization: RS });
       assert.equal(introspection.json?.active, false);

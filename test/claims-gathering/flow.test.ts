@@ -65,7 +65,7 @@ for (const dialect of dialects) {
       assert.equal(back.searchParams.get('authorization_state'), 'claims_submitted');
       assert.equal(back.searchParams.get('state'), 'st-1');
       const next = back.searchParams.get('ticket')!;
-      assert.match(next, /^[A-Za-z0-9_-]{43,}$/);
+      assert.match(next, /^[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/);
       assert.notEqual(next, t);
       assert.equal(jar.get('steward_claims_csrf_demo'), undefined, 'the answer ends the form');
 
@@ -87,7 +87,7 @@ for (const dialect of dialects) {
       const granted = await w.grant({ ticket: back.searchParams.get('ticket')! });
       assert.equal(granted.status, 200, granted.body);
       const pct = granted.json.pct;
-      assert.match(pct, /^[A-Za-z0-9_-]{43,}$/);
+      assert.match(pct, /^[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/);
       const record = await w.record(pct);
       const realm = await s.deps.store.realms.get('demo');
       assert.equal(record?.kind, 'pct');

@@ -79,10 +79,10 @@ for (const dialect of dialects) {
       assert.match(String(first.headers['content-type']), /^application\/json/);
       assert.match(String(first.headers['cache-control']), /no-store/);
       assert.equal(first.headers.pragma, 'no-cache');
-      // 43 base64url characters are 256 bits; an opaque string discloses no claims of the party.
-      assert.match(first.json.pct, /^[A-Za-z0-9_-]{43,}$/);
+      // {time-ordered id}.{43 base64url characters: 256 bits}; an opaque string discloses no claims of the party.
+      assert.match(first.json.pct, /^[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/);
       const second = await w.grantAs('bob', { ticket: (await sharedTicket()).t });
-      assert.match(second.json.pct, /^[A-Za-z0-9_-]{43,}$/);
+      assert.match(second.json.pct, /^[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/);
       assert.notEqual(second.json.pct, first.json.pct);
     });
 

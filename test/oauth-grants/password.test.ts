@@ -1,4 +1,5 @@
 /** Resource owner password credentials grant, on both stores. */
+import { opaqueKey } from '@steward/core';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { addClient } from '@steward/server';
@@ -27,7 +28,7 @@ for (const dialect of dialects) {
       assert.equal(claims.preferred_username, 'alice');
       assert.equal(claims.scope, 'profile email');
       const access = await steward.deps.store.tokens.get('demo', claims.jti);
-      const refresh = await steward.deps.store.tokens.get('demo', steward.deps.digest.sha256(body.refresh_token));
+      const refresh = await steward.deps.store.tokens.get('demo', opaqueKey(steward.deps, body.refresh_token));
       assert.equal(access?.kind, 'access');
       assert.equal(refresh?.kind, 'refresh');
       assert.equal(refresh?.grantId, access?.grantId);

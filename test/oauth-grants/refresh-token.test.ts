@@ -1,7 +1,7 @@
 /** refresh_token grant: rotation, replay detection, scope narrowing and RPT refresh, on both stores. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { issueOpaque, type GrantedPermission } from '@steward/core';
+import { issueOpaque, type GrantedPermission, opaqueKey } from '@steward/core';
 import { addClient } from '@steward/server';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { basic, DEMO, postForm } from '../helpers/http.ts';
@@ -20,7 +20,7 @@ for (const dialect of dialects) {
     });
     after(async () => steward?.close());
 
-    const hashOf = (token: string) => steward.deps.digest.sha256(token);
+    const hashOf = (token: string) => opaqueKey(steward.deps, token);
     const record = (id: string) => steward.deps.store.tokens.get('demo', id);
 
     /** A refresh token issued straight into the store, as the UMA grant or a long-past grant would. */

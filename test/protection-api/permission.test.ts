@@ -1,4 +1,5 @@
 /** The permission endpoint (Fed Authz §4) over HTTP, on both stores: one ticket, stored hashed; every refusal. */
+import { opaqueKey } from '@steward/core';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../../packages/store/test/databases.ts';
@@ -18,7 +19,7 @@ for (const dialect of dialects) {
 
     const ask = (pat: string, body: unknown) => request(s.app, 'POST', DEMO.permission, { headers: auth(pat), body });
     /** Redeems the ticket's stored record by hash, as the UMA grant would. */
-    const consume = (ticket: string) => s.deps.store.tickets.consume('demo', s.deps.digest.sha256(ticket), s.deps.clock.now());
+    const consume = (ticket: string) => s.deps.store.tickets.consume('demo', opaqueKey(s.deps, ticket), s.deps.clock.now());
 
     before(async () => {
       s = await startTestSteward(dialect);
@@ -32,18 +33,20 @@ for (const dialect of dialects) {
     });
     after(async () => s?.close());
 
-    it('issues one ticket for one permission: 201 {ticket}, stored only as its SHA-256', async () => {
+    it('issues one ticket for one permission: 201 {ticket} ({time-ordered id}.{secret}), its secret stored only as its SHA-256', async () => {
       const res = await ask(alice, { resource_id: album, resource_scopes: ['view', 'delete'] });
       assert.equal(res.status, 201, res.body);
       assert.deepEqual(Object.keys(res.json), ['ticket']);
       const ticket: string = res.json.ticket;
-      assert.match(ticket, /^[A-Za-z0-9_-]{43,}$/);
+      assert.match(ticket, /^[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/);
       assert.match(String(res.headers['cache-control']), /no-store/);
       const now = s.deps.clock.now();
       assert.equal(await s.deps.store.tickets.consume('demo', ticket, now), null, 'the ticket string is not a key of the store');
       const record = await consume(ticket);
       assert.ok(record);
-      assert.equal(record.hash, s.deps.digest.sha256(ticket));
+      assert.equal(record.hash, opaqueKey(s.deps, ticket));
+      const [id, secret] = ticket.split('.') as [string, string];
+      assert.equal(record.hash, `${id}.${s.deps.digest.sha256(secret)}`, 'the store keeps the id and the SHA-256 of the secret, never the secret');
       assert.equal(record.owner, aliceId);
       assert.equal(record.resourceServer, DEMO.rs.id);
       assert.deepEqual(record.permissions, [{ resourceId: album, scopes: ['view', 'delete'] }]);

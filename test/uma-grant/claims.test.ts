@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { issueAccessToken, UMA_GRANT_TYPE } from '@steward/core';
+import { issueAccessToken, UMA_GRANT_TYPE, opaqueKey } from '@steward/core';
 import { addClient } from '@steward/server';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { DEMO, request } from '../helpers/http.ts';
@@ -109,7 +109,7 @@ for (const dialect of dialects) {
       const { t } = await sharedTicket();
       assertNeedInfo(await w.grant({ ticket: t, pct: 'no-such-pct' }), t);
       const first = await w.grantAs('bob', { ticket: (await sharedTicket()).t });
-      assert.ok(await s.deps.store.tokens.revoke('demo', s.deps.digest.sha256(first.json.pct)));
+      assert.ok(await s.deps.store.tokens.revoke('demo', opaqueKey(s.deps, first.json.pct)));
       const { t: t2 } = await sharedTicket();
       assertNeedInfo(await w.grant({ ticket: t2, pct: first.json.pct }), t2);
     });
@@ -118,7 +118,7 @@ for (const dialect of dialects) {
       const pct = 'pct-of-a-user-who-is-gone';
       const now = s.deps.clock.now();
       await s.deps.store.tokens.insert({
-        realm: 'demo', id: s.deps.digest.sha256(pct), kind: 'pct', clientId: DEMO.client.id, subject: 'gone-user-id', grantId: 'g-gone',
+        realm: 'demo', id: opaqueKey(s.deps, pct), kind: 'pct', clientId: DEMO.client.id, subject: 'gone-user-id', grantId: 'g-gone',
         createdAt: now, expiresAt: now + 3600, revoked: false, data: { claims: { sub: 'gone-user-id', preferred_username: 'bob' } },
       });
       const { t } = await sharedTicket();

@@ -5,7 +5,7 @@
  * the grant itself over HTTP.
  */
 import assert from 'node:assert/strict';
-import { issueAccessToken, issueIdToken, type PolicyPermission, type TokenRecord } from '@steward/core';
+import { issueAccessToken, issueIdToken, type PolicyPermission, type TokenRecord, opaqueKey } from '@steward/core';
 import { basic, bearer, DEMO, postForm, request, type Reply } from '../helpers/http.ts';
 import { addClient, addUser, createRealm } from '@steward/server';
 import type { TestSteward } from '../helpers/steward.ts';
@@ -121,7 +121,7 @@ export class UmaWorld {
 
   /** The stored record of a JWT (by jti) or of an opaque token (by hash). */
   async record(token: string): Promise<TokenRecord | null> {
-    const id = token.split('.').length === 3 ? payload(token).jti : this.s.deps.digest.sha256(token);
+    const id = token.split('.').length === 3 ? payload(token).jti : opaqueKey(this.s.deps, token);
     return this.s.deps.store.tokens.get(this.realm, id);
   }
 

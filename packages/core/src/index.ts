@@ -16,6 +16,7 @@ export type * from './ports/store.ts';
 export type * from './ports/crypto.ts';
 export type * from './services/ports.ts';
 export * from './services/issue-tokens.ts';
+export * from './services/opaque-tokens.ts';
 export * from './services/verify-token.ts';
 export * from './services/authenticate-user.ts';
 export * from './services/login-lockout.ts';

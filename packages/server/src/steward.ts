@@ -68,6 +68,11 @@ export async function createSteward(config: Config, options: { clock?: Clock; lo
     await seedDemoIfEmpty(deps);
     await ensureAccountConsoleClients(deps);
     const app = await buildApp(deps, { ...(options.logLevel ? { logLevel: options.logLevel } : {}), ...(https ? { https } : {}) });
+    // A revocation must survive a power loss; PostgreSQL promises that only with synchronous_commit on.
+    const durability = await operationsOf(store)?.durability();
+    if (durability?.synchronousCommit === 'off') {
+      app.log.warn({ synchronousCommit: 'off' }, 'PostgreSQL synchronous_commit is off: a power loss of the database server may undo recent revocations and other writes that remove access');
+    }
     const stopping = { value: false };
     // While draining, answers close their connection, so keep-alive clients move to other nodes.
     app.addHook('onSend', (_request, reply, payload, done) => {

@@ -10,6 +10,7 @@ import { Kysely, PostgresDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
+import { SqliteGate } from './sqlite-gate.ts';
 import { parseDatabaseUrl } from './url.ts';
 import type { PoolStats } from './stores/operations.ts';
 
@@ -29,6 +30,16 @@ export interface Connection {
   fileKey: string | null;
   /** PostgreSQL pool use right now; null for SQLite. */
   poolStats(): PoolStats | null;
+  /** SQLite: the connection's gate for synchronous units (sqlite-gate); null for PostgreSQL. */
+  gate: SqliteGate | null;
+}
+
+/** The gate of each SQLite Kysely instance opened here (a transaction's executor has none). */
+const gates = new WeakMap<object, SqliteGate>();
+
+/** The synchronous gate of `db` when it is a SQLite store's own Kysely instance, else null. */
+export function gateOf(db: object): SqliteGate | null {
+  return gates.get(db) ?? null;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -41,7 +52,10 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
   const target = parseDatabaseUrl(url);
   if (target.dialect === 'sqlite') {
     const fileKey = target.filename === ':memory:' ? null : target.filename;
-    return { db: new Kysely<Database>({ dialect: sqliteDialect(target.filename) }), dialect: 'sqlite', fileKey, poolStats: () => null };
+    const gate = new SqliteGate();
+    const db = new Kysely<Database>({ dialect: sqliteDialect(target.filename, gate) });
+    gates.set(db, gate);
+    return { db, dialect: 'sqlite', fileKey, poolStats: () => null, gate };
   }
   const pool = new pg.Pool({
     connectionString: target.connectionString,
@@ -53,7 +67,7 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
   pool.on('error', () => {});
   const max = options.poolSize ?? DEFAULT_POOL_SIZE;
   const poolStats = () => ({ max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: nulSafe(pool) }) }), dialect: 'postgres', fileKey: null, poolStats };
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: nulSafe(pool) }) }), dialect: 'postgres', fileKey: null, poolStats, gate: null };
 }
 
 /**
@@ -89,52 +103,31 @@ function nulSafe(pool: pg.Pool): pg.Pool {
   });
 }
 
-function sqliteDialect(filename: string): ImmediateSqliteDialect {
-  return new ImmediateSqliteDialect({
-    database: async () => {
-      if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
-      const sqlite = new Sqlite(filename, { timeout: SQLITE_BUSY_TIMEOUT_MS });
-      sqlite.pragma('journal_mode = WAL');
-      sqlite.pragma('synchronous = NORMAL');
-      // Checkpoint (and fsync) every ~40 MB of WAL instead of every 4 MB: a third less write cost per
-      // commit on the token endpoint; the WAL is truncated back after each checkpoint.
-      sqlite.pragma('wal_autocheckpoint = 10000');
-      sqlite.pragma('journal_size_limit = 67108864');
-      // A 64 MB page cache and memory-mapped reads keep the hot B-tree pages of tokens and tickets in memory.
-      sqlite.pragma('cache_size = -65536');
-      sqlite.pragma('mmap_size = 268435456');
-      sqlite.pragma('foreign_keys = ON');
-      sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-      return withStatementCache(sqlite);
+function sqliteDialect(filename: string, gate: SqliteGate): ImmediateSqliteDialect {
+  return new ImmediateSqliteDialect(
+    {
+      database: async () => {
+        if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
+        const sqlite = new Sqlite(filename, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+        sqlite.pragma('journal_mode = WAL');
+        sqlite.pragma('synchronous = NORMAL');
+        // Checkpoint (and fsync) every ~40 MB of WAL instead of every 4 MB: a third less write cost per
+        // commit on the token endpoint; the WAL is truncated back after each checkpoint.
+        sqlite.pragma('wal_autocheckpoint = 10000');
+        sqlite.pragma('journal_size_limit = 67108864');
+        // A 64 MB page cache and memory-mapped reads keep the hot B-tree pages of tokens and tickets in memory.
+        sqlite.pragma('cache_size = -65536');
+        sqlite.pragma('mmap_size = 268435456');
+        sqlite.pragma('foreign_keys = ON');
+        sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+        gate.attach(sqlite);
+        // Kysely prepares every query anew; the gate's statement cache serves it too. Kysely runs one
+        // query at a time on the connection, so a cached statement is never run twice at once.
+        return { close: () => gate.close(), prepare: (sql: string) => gate.prepare(sql) as unknown as ReturnType<SqliteDatabase['prepare']> };
+      },
     },
-  });
-}
-
-/** How many prepared statements one SQLite connection keeps; the store issues a few dozen shapes. */
-const STATEMENT_CACHE_SIZE = 500;
-
-/**
- * Kysely prepares every query anew; preparing costs more than running most of ours. Statements are
- * reused by their SQL text (Kysely serializes queries on the one connection, so a statement is never
- * run twice at once). Statements whose SQL varies with input (IN lists) simply take more entries.
- */
-function withStatementCache(sqlite: Sqlite.Database): SqliteDatabase {
-  const cache = new Map<string, Sqlite.Statement>();
-  return {
-    close: () => {
-      cache.clear();
-      sqlite.close();
-    },
-    prepare(sql: string) {
-      let stmt = cache.get(sql);
-      if (!stmt) {
-        stmt = sqlite.prepare(sql);
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-        cache.set(sql, stmt);
-      }
-      return stmt as unknown as ReturnType<SqliteDatabase['prepare']>;
-    },
-  };
+    gate,
+  );
 }
 
 /** pg's parsers, except that int8 (counts, bigint times) and numeric become JS numbers. */

@@ -7,6 +7,7 @@ import type { Store } from '@steward/core';
 import { connect } from './connect.ts';
 import { KyselyStore } from './kysely-store.ts';
 import { applyMigrations } from './migrate.ts';
+import { registerDurability } from './durability.ts';
 import type { StoreOperations } from './stores/operations.ts';
 
 export interface OpenStoreOptions {
@@ -24,6 +25,8 @@ export interface OpenStoreOptions {
  */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const connection = connect(url, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
+  // Before the stores are bound: they find the durability of their database by its Kysely instance.
+  registerDurability(connection.db, connection);
   const store = new KyselyStore(connection.db, connection.dialect, connection.poolStats);
   try {
     if (options.migrate ?? true) await applyMigrations(connection);
@@ -39,6 +42,7 @@ export { migrateToLatest, migrationStatus } from './migrate.ts';
 export { backupSqlite, restoreSqlite, checkSqliteBackup, BackupError } from './backup.ts';
 export type { BackupCheck } from './backup.ts';
 export type { PoolStats, StoreOperations } from './stores/operations.ts';
+export type { DurabilityMode, DurabilityReport } from './durability.ts';
 
 /** The operator-facing queries of a store opened by `openStore`; null for any other Store. */
 export function operationsOf(store: Store): StoreOperations | null {

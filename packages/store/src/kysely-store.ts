@@ -7,6 +7,7 @@ import type { Store } from '@steward/core';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
+import { durabilityOf, type WriteDurability } from './durability.ts';
 import { KyselyAccessRequestStore } from './stores/access-requests.ts';
 import { KyselyAuditStore } from './stores/audit.ts';
 import { KyselyClientStore } from './stores/clients.ts';
@@ -24,29 +25,35 @@ import { KyselyGroupStore } from './stores/groups.ts';
 import { KyselyOrganizationStore } from './stores/organizations.ts';
 import { KyselyWebhookStore } from './stores/webhooks.ts';
 import { KyselyOutboxStore } from './stores/outbox.ts';
+import { KyselyGrantStore } from './stores/grants.ts';
 import { storeOperations, type PoolStats, type StoreOperations } from './stores/operations.ts';
 
 export type Dialect = Store['dialect'];
 export type BoundStores = Omit<Store, 'transaction' | 'close' | 'ping'>;
 
-/** The aggregate stores over one executor (the database or a transaction). */
-export function bindStores(db: Kysely<Database>, dialect: Dialect): BoundStores {
+/**
+ * The aggregate stores over one executor (the database or a transaction). `durable` is told of each
+ * write that removes access: by default the database's own (it syncs at once); a transaction passes
+ * its own (one sync after the commit).
+ */
+export function bindStores(db: Kysely<Database>, dialect: Dialect, durable: WriteDurability = durabilityOf(db).immediate): BoundStores {
   return {
     dialect,
-    realms: new KyselyRealmStore(db),
-    keys: new KyselyKeyStore(db),
-    users: new KyselyUserStore(db),
-    clients: new KyselyClientStore(db),
-    resources: new KyselyResourceStore(db),
-    policies: new KyselyPolicyStore(db),
+    realms: new KyselyRealmStore(db, durable),
+    keys: new KyselyKeyStore(db, durable),
+    users: new KyselyUserStore(db, durable),
+    clients: new KyselyClientStore(db, durable),
+    resources: new KyselyResourceStore(db, durable),
+    policies: new KyselyPolicyStore(db, durable),
     tickets: new KyselyTicketStore(db),
-    tokens: new KyselyTokenStore(db),
-    sessions: new KyselySessionStore(db),
+    tokens: new KyselyTokenStore(db, durable),
+    grants: new KyselyGrantStore(db, dialect),
+    sessions: new KyselySessionStore(db, durable),
     accessRequests: new KyselyAccessRequestStore(db),
     rateLimits: new KyselyRateLimitStore(db),
     resourceServerConfigs: new KyselyResourceServerConfigStore(db),
-    groups: new KyselyGroupStore(db),
-    organizations: new KyselyOrganizationStore(db),
+    groups: new KyselyGroupStore(db, durable),
+    organizations: new KyselyOrganizationStore(db, durable),
     webhooks: new KyselyWebhookStore(db),
     outbox: new KyselyOutboxStore(db, dialect),
     audit: new KyselyAuditStore(db),
@@ -63,6 +70,7 @@ export class KyselyStore implements Store {
   readonly policies: Store['policies'];
   readonly tickets: Store['tickets'];
   readonly tokens: Store['tokens'];
+  readonly grants: Store['grants'];
   readonly sessions: Store['sessions'];
   readonly accessRequests: Store['accessRequests'];
   readonly rateLimits: Store['rateLimits'];
@@ -90,6 +98,7 @@ export class KyselyStore implements Store {
     this.policies = stores.policies;
     this.tickets = stores.tickets;
     this.tokens = stores.tokens;
+    this.grants = stores.grants;
     this.sessions = stores.sessions;
     this.accessRequests = stores.accessRequests;
     this.rateLimits = stores.rateLimits;
@@ -101,9 +110,15 @@ export class KyselyStore implements Store {
     this.audit = stores.audit;
   }
 
-  /** Commits when `fn` resolves, rolls back when it throws (the error propagates unchanged). */
-  transaction<T>(fn: (tx: BoundStores) => Promise<T>): Promise<T> {
-    return this.#db.transaction().execute((trx) => fn(bindStores(trx, this.dialect)));
+  /**
+   * Commits when `fn` resolves, rolls back when it throws (the error propagates unchanged). When `fn`
+   * removed access, the commit is made durable (durability) before the promise resolves.
+   */
+  async transaction<T>(fn: (tx: BoundStores) => Promise<T>): Promise<T> {
+    const durable = durabilityOf(this.#db).transaction();
+    const result = await this.#db.transaction().execute((trx) => fn(bindStores(trx, this.dialect, durable)));
+    durable.committed();
+    return result;
   }
 
   async ping(): Promise<void> {

@@ -1,30 +1,82 @@
 /**
  * @module prepared
  * Kysely rebuilds and recompiles a query on every call, which is a measurable share of the hot
- * endpoints (introspection, the token endpoint). `firstRow` compiles a query shape once per Kysely
- * instance and afterwards runs the cached SQL text with the new parameters.
+ * endpoints (the token endpoint, the permission endpoint, introspection). `firstRow` and `allRows`
+ * compile a query shape once per Kysely instance and afterwards run the cached SQL text with the new
+ * parameters. On a SQLite store's own instance (not inside a transaction) they run it synchronously
+ * through the connection's gate (sqlite-gate): no promise hop or mutex turn per statement.
  */
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
 import { isDeepStrictEqual } from 'node:util';
+import { gateOf } from './connect.ts';
 
 const cache = new WeakMap<Kysely<any>, Map<string, string>>();
 
 /**
- * Runs the query named `key` with `params` and returns its first row. `build(params)` must build the
- * query so that its compiled parameters are exactly `params`, in order; the first call checks that.
+ * The SQL of the query named `key`. `build()` must build the query so that its compiled parameters
+ * are exactly `params`, in order; the first call checks that.
  */
-export async function firstRow<R>(db: Kysely<any>, key: string, params: readonly unknown[], build: () => Compilable<R>): Promise<R | undefined> {
+export function compiledSql(db: Kysely<any>, key: string, params: readonly unknown[], build: () => Compilable<unknown>): string {
   let byKey = cache.get(db);
   if (!byKey) cache.set(db, (byKey = new Map()));
-  const sql = byKey.get(key);
-  if (sql !== undefined) {
-    const result = await db.executeQuery<R>(CompiledQuery.raw(sql, [...params]));
-    return result.rows[0];
-  }
+  const known = byKey.get(key);
+  if (known !== undefined) return known;
   const compiled = build().compile();
   if (!isDeepStrictEqual([...compiled.parameters], [...params])) {
     throw new Error(`prepared query ${key}: parameters do not match the built query`);
   }
   byKey.set(key, compiled.sql);
-  return (await db.executeQuery<R>(compiled)).rows[0];
+  return compiled.sql;
+}
+
+/** Every row of the query named `key` with `params` (see compiledSql). */
+export async function allRows<R>(db: Kysely<any>, key: string, params: readonly unknown[], build: () => Compilable<R>): Promise<R[]> {
+  const sql = compiledSql(db, key, params, build);
+  const gate = gateOf(db);
+  if (gate) return gate.run((g) => g.all<R>(sql, params));
+  return (await db.executeQuery<R>(CompiledQuery.raw(sql, [...params]))).rows;
+}
+
+/** The first row of the query named `key` with `params`, or undefined (see compiledSql). */
+export async function firstRow<R>(db: Kysely<any>, key: string, params: readonly unknown[], build: () => Compilable<R>): Promise<R | undefined> {
+  const sql = compiledSql(db, key, params, build);
+  const gate = gateOf(db);
+  if (gate) return gate.run((g) => g.get<R>(sql, params));
+  return (await db.executeQuery<R>(CompiledQuery.raw(sql, [...params]))).rows[0];
+}
+
+/** IN lists up to this length get a cached shape each; longer ones are built every time. */
+const MAX_CACHED_IN_LIST = 8;
+
+/**
+ * Every row of a query whose parameters are `params` followed by the `list` of an IN (…): one compiled
+ * shape per list length up to MAX_CACHED_IN_LIST, its rows cached as cachedRows; built afresh beyond.
+ */
+export async function inList<R>(db: Kysely<any>, key: string, params: readonly unknown[], list: readonly unknown[], build: () => Compilable<R>): Promise<readonly R[]> {
+  if (list.length > MAX_CACHED_IN_LIST) return (await db.executeQuery<R>(build().compile())).rows;
+  return cachedRows(db, `${key}:${list.length}`, [...params, ...list], build);
+}
+
+/**
+ * Like firstRow, for a row read on nearly every request and rarely written (a client, a user): on a
+ * SQLite store's own instance it is cached until anything writes to the database (sqlite-gate's
+ * version: a write through Kysely here, or a commit by any other connection), so a change is seen at
+ * once. Elsewhere (PostgreSQL, inside a transaction) it is read every time.
+ */
+export async function cachedRow<R>(db: Kysely<any>, key: string, params: readonly unknown[], build: () => Compilable<R>): Promise<R | undefined> {
+  const gate = gateOf(db);
+  if (!gate) return firstRow(db, key, params, build);
+  const sql = compiledSql(db, key, params, build);
+  return gate.run((g) => g.cachedRow(JSON.stringify([key, ...params]), () => g.get<R>(sql, params)));
+}
+
+/**
+ * Like allRows, cached as cachedRow is: for what a grant reads of the owner's side (resources, policies,
+ * re-shares naming the party, the party's groups). The rows are frozen: callers map them, never change them.
+ */
+export async function cachedRows<R>(db: Kysely<any>, key: string, params: readonly unknown[], build: () => Compilable<R>): Promise<readonly R[]> {
+  const gate = gateOf(db);
+  if (!gate) return allRows(db, key, params, build);
+  const sql = compiledSql(db, key, params, build);
+  return gate.run((g) => g.cachedRow(JSON.stringify([key, ...params]), () => Object.freeze(g.all<R>(sql, params)))!);
 }

@@ -6,7 +6,7 @@
 import type { SigningAlg } from '../model/realm.ts';
 
 export interface Random {
-  /** A 256-bit random string, base64url: tickets, codes, refresh tokens, PCTs, sessions. */
+  /** A 256-bit random string, base64url: the secret of tickets, codes, refresh tokens and PCTs (services/opaque-tokens), sessions. */
   token(): string;
   /** A unique id that sorts by creation time (UUID v7): resource ids, user ids, jti, grant ids. */
   uuid(): string;

@@ -15,6 +15,7 @@ import { issueOpaque } from './issue-tokens.ts';
 import { CODE_VERIFIER_PATTERN, verifyS256 } from './pkce.ts';
 import type { Ports } from './ports.ts';
 import { prepareUserTokens, type GrantedTokens } from './user-tokens.ts';
+import { opaqueKey } from './opaque-tokens.ts';
 
 /** Issues and records a code for `request` on behalf of `user`; returns the code string. */
 export async function issueAuthorizationCode(ports: Ports, input: { realm: Realm; request: AuthorizationRequest; user: User; authTime: number }): Promise<string> {
@@ -107,7 +108,7 @@ function problemWith(ports: Ports, code: TokenRecord, input: CodeRedemption): St
 export async function redeemAuthorizationCode(ports: Ports, input: CodeRedemption): Promise<GrantedTokens> {
   const { realm } = input;
   checkCodeVerifierSyntax(input.codeVerifier);
-  const id = ports.digest.sha256(input.code);
+  const id = opaqueKey(ports, input.code);
   const now = ports.clock.now();
   const code = input.code.length <= 512 ? await ports.store.tokens.get(realm.id, id) : null;
   if (!code || code.kind !== 'code') throw fail('invalid_grant', 'The authorization code is invalid or expired');

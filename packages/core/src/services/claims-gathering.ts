@@ -15,6 +15,7 @@ import type { Realm } from '../model/realm.ts';
 import type { Ticket } from '../model/ticket.ts';
 import type { User } from '../model/user.ts';
 import type { Ports } from './ports.ts';
+import { newOpaque, opaqueKey } from './opaque-tokens.ts';
 
 const MAX_STATE = 2048;
 const MAX_TICKET = 512;
@@ -101,7 +102,7 @@ export async function checkClaimsRequest(ports: Ports, realm: Realm, params: Cla
   if (!client.grantTypes.includes(UMA_GRANT_TYPE)) return back(fail('unauthorized_client', 'Client is not allowed the UMA grant'));
   if (params.state !== undefined && state === undefined) return back(fail('invalid_request', `state is longer than ${MAX_STATE} characters`));
   if (params.ticket === undefined) return back(fail('invalid_request', 'ticket is required'));
-  const ticket = params.ticket.length > MAX_TICKET ? null : await ports.store.tickets.get(realm.id, ports.digest.sha256(params.ticket), ports.clock.now());
+  const ticket = params.ticket.length > MAX_TICKET ? null : await ports.store.tickets.get(realm.id, opaqueKey(ports, params.ticket), ports.clock.now());
   if (!ticket) return back(fail('invalid_request', TICKET_GONE));
 
   return { ok: true, request: { client, redirectUri, state, ticket: params.ticket, about: { owner: ticket.owner, permissions: ticket.permissions } } };
@@ -130,13 +131,13 @@ export function gatheredClaims(user: User, client: Client, pctConsent: boolean, 
  * ticket string, or throws `invalid_request` when the ticket was spent or expired meanwhile.
  */
 export async function confirmClaims(ports: Ports, realm: Realm, request: ClaimsRequest, user: User, pctConsent: boolean): Promise<string> {
-  const token = ports.random.token();
+  const { token, key } = newOpaque(ports);
   const now = ports.clock.now();
   const claims = gatheredClaims(user, request.client, pctConsent, now);
   const written = await ports.store.transaction(async (tx) => {
-    const old = await tx.tickets.consume(realm.id, ports.digest.sha256(request.ticket), now);
+    const old = await tx.tickets.consume(realm.id, opaqueKey(ports, request.ticket), now);
     if (!old) return false;
-    const next: Ticket = { ...old, hash: ports.digest.sha256(token), claims: { ...claims }, createdAt: now, expiresAt: now + realm.settings.ticketLifetime };
+    const next: Ticket = { ...old, hash: key, claims: { ...claims }, createdAt: now, expiresAt: now + realm.settings.ticketLifetime };
     await tx.tickets.insert(next);
     return true;
   });
@@ -146,5 +147,5 @@ export async function confirmClaims(ports: Ports, realm: Realm, request: ClaimsR
 
 /** The user refused: the ticket is spent all the same (UMA Grant §5.5); no successor is written. */
 export async function refuseClaims(ports: Ports, realm: Realm, request: ClaimsRequest): Promise<void> {
-  await ports.store.tickets.consume(realm.id, ports.digest.sha256(request.ticket), ports.clock.now());
+  await ports.store.tickets.consume(realm.id, opaqueKey(ports, request.ticket), ports.clock.now());
 }

@@ -8,6 +8,7 @@ import type { GrantedPermission } from '../model/permission.ts';
 import type { TokenRecord } from '../model/token.ts';
 import type { Ports } from './ports.ts';
 import { MAX_TOKEN_LENGTH, verifyJwt } from './verify-token.ts';
+import { opaqueKey } from './opaque-tokens.ts';
 
 export interface IntrospectionInput {
   realm: string;
@@ -51,7 +52,7 @@ export async function introspectToken(ports: Ports, input: IntrospectionInput): 
     return permissions.length > 0 ? { active: true, record, claims, permissions } : INACTIVE;
   }
 
-  const record = await ports.store.tokens.get(realm, ports.digest.sha256(token));
+  const record = await ports.store.tokens.get(realm, opaqueKey(ports, token));
   if (!record || record.revoked || record.expiresAt <= now) return INACTIVE;
   // Refresh tokens and PCTs speak only to the client they were issued to; codes to no one.
   if ((record.kind !== 'refresh' && record.kind !== 'pct') || record.clientId !== caller) return INACTIVE;

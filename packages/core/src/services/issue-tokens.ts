@@ -2,13 +2,14 @@
  * @module services/issue-tokens
  * Issues and records every kind of token. JWTs (access tokens, RPTs, ID tokens) carry the claims
  * common client libraries check: iss, sub, aud, azp, exp, iat, jti, typ. Opaque tokens (refresh, PCT,
- * code) are 256-bit random strings stored only as SHA-256.
+ * code) are `{time-ordered id}.{256-bit secret}`, the secret stored only as its SHA-256 (opaque-tokens).
  */
 import type { Client } from '../model/client.ts';
 import type { GrantedPermission, Permission } from '../model/permission.ts';
 import type { Realm, SigningAlg } from '../model/realm.ts';
 import type { TokenData, TokenKind, TokenRecord } from '../model/token.ts';
 import type { Ports } from './ports.ts';
+import { newOpaque } from './opaque-tokens.ts';
 
 export function signingAlgFor(realm: Realm, client: Client): SigningAlg {
   return client.signingAlg ?? realm.settings.signingAlg;
@@ -138,10 +139,10 @@ export async function issueOpaque(
   input: { realm: string; kind: Exclude<TokenKind, 'access' | 'rpt'>; clientId: string; subject: string; grantId: string; lifetime: number; data: TokenData; deferRecord?: boolean },
 ): Promise<{ token: string; record: TokenRecord }> {
   const now = ports.clock.now();
-  const token = ports.random.token();
+  const { token, key } = newOpaque(ports);
   const record: TokenRecord = {
     realm: input.realm,
-    id: ports.digest.sha256(token),
+    id: key,
     kind: input.kind,
     clientId: input.clientId,
     subject: input.subject,

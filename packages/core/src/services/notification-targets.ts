@@ -2,7 +2,7 @@
  * @module services/notification-targets
  * Who is told about an event, as outbox deliveries: one per enabled webhook of the realm subscribed to
  * its type, and an e-mail to the owner on a new access request and to the requesting party on an
- * answer (when they have an address). `publishEvents` enqueues them in the transaction of the change,
+ * answer (when they have an address). `publishEvents` (or the store method of a hot use case, with `publication`) writes them with the change,
  * so a notification exists exactly when its change was committed. Delivery ids derive from the event
  * id and the target, so the same event never yields two deliveries to one target.
  */
@@ -42,13 +42,6 @@ export async function notificationsFor(tx: Stores, events: StewardEvent[]): Prom
     if (mail) deliveries.push(delivery(event, `${event.id}.mail.${mail.payload.audience}`, 'mail', mail.to, mail.payload));
   }
   return deliveries;
-}
-
-/** Enqueues the deliveries `events` call for; returns how many. */
-export async function enqueueNotifications(tx: Stores, events: StewardEvent[]): Promise<number> {
-  const deliveries = await notificationsFor(tx, events);
-  await tx.outbox.enqueue(deliveries);
-  return deliveries.length;
 }
 
 async function mailFor(tx: Stores, event: StewardEvent): Promise<{ to: string; payload: MailPayload } | null> {

@@ -12,6 +12,7 @@ import type { TokenRecord } from '../model/token.ts';
 import type { RequestingParty } from '../decision/decide.ts';
 import { issueOpaque } from './issue-tokens.ts';
 import type { Ports } from './ports.ts';
+import { opaqueKey } from './opaque-tokens.ts';
 
 /** The claims a PCT or a successor ticket keeps about an identified requesting party. */
 export interface PartyClaims {
@@ -39,7 +40,7 @@ function userParty(claims: Record<string, unknown> | undefined): (RequestingPart
  */
 export async function partyFromPct(ports: Ports, realm: string, client: Client, pct: string): Promise<(RequestingParty & { kind: 'user' }) | null> {
   if (pct.length > 512) return null;
-  const record = await ports.store.tokens.get(realm, ports.digest.sha256(pct));
+  const record = await ports.store.tokens.get(realm, opaqueKey(ports, pct));
   if (!record || record.kind !== 'pct') return null;
   if (record.clientId !== client.clientId) throw fail('invalid_grant', 'The pct was issued to another client');
   if (record.revoked || record.expiresAt <= ports.clock.now()) return null;

@@ -19,6 +19,7 @@ import { publishEvents } from './publish-events.ts';
 import type { Ports } from './ports.ts';
 import { narrowScope, splitScope } from './token-scope.ts';
 import { prepareRefreshToken, prepareUserTokens, type GrantedTokens, type PreparedTokens } from './user-tokens.ts';
+import { opaqueKey } from './opaque-tokens.ts';
 
 /** Refresh tokens are 43 characters; anything far longer is not one of ours. */
 const MAX_REFRESH_TOKEN_LENGTH = 512;
@@ -33,7 +34,7 @@ export async function redeemRefreshToken(
 ): Promise<GrantedTokens> {
   const { realm, client } = input;
   if (input.refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) throw fail('invalid_grant', 'Invalid refresh token');
-  const id = ports.digest.sha256(input.refreshToken);
+  const id = opaqueKey(ports, input.refreshToken);
   const now = ports.clock.now();
 
   // Read before consuming, so that another client presenting the token cannot burn it.

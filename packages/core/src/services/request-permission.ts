@@ -9,7 +9,8 @@ import type { Realm } from '../model/realm.ts';
 import type { Ticket } from '../model/ticket.ts';
 import type { Ports } from './ports.ts';
 import { newEvent } from './new-event.ts';
-import { publishEvents } from './publish-events.ts';
+import { publication } from './publish-events.ts';
+import { newOpaque } from './opaque-tokens.ts';
 
 export interface PermissionRequest {
   realm: Realm;
@@ -50,10 +51,10 @@ export async function requestPermission(ports: Ports, input: PermissionRequest):
     if (unknown !== undefined) throw fail('invalid_scope', `Scope ${unknown.slice(0, 64)} is not registered for resource ${p.resourceId}`);
   }
   const now = ports.clock.now();
-  const ticket = ports.random.token();
+  const { token: ticket, key } = newOpaque(ports);
   const record: Ticket = {
     realm: input.realm.id,
-    hash: ports.digest.sha256(ticket),
+    hash: key,
     owner: input.owner,
     resourceServer: input.resourceServer,
     permissions,
@@ -66,9 +67,8 @@ export async function requestPermission(ports: Ports, input: PermissionRequest):
     const name = ours.get(p.resourceId)!.name;
     return newEvent(ports, { realm: input.realm.id, owner: input.owner, type: 'permission.requested', resourceId: p.resourceId, ...(name ? { resourceName: name } : {}), scopes: p.scopes, detail: { resourceServer: input.resourceServer } });
   });
-  await ports.store.transaction(async (tx) => {
-    await tx.tickets.insert(record);
-    await publishEvents(tx, events);
-  });
+  // The ticket and its events in one commit (GrantStore.issueTicket: shared with concurrent requests on SQLite).
+  const published = await publication(ports.store, events);
+  await ports.store.grants.issueTicket(record, published.events, published.deliveries);
   return { ticket, record };
 }

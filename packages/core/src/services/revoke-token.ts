@@ -9,6 +9,7 @@ import type { Client } from '../model/client.ts';
 import type { TokenRecord } from '../model/token.ts';
 import type { Ports } from './ports.ts';
 import { MAX_TOKEN_LENGTH } from './verify-token.ts';
+import { opaqueKey } from './opaque-tokens.ts';
 
 /** `token_type_hint` values accepted (RFC 7009 §2.1, UMA Grant §7.6 for `pct`). */
 export const REVOCATION_TOKEN_TYPE_HINTS: readonly string[] = ['access_token', 'refresh_token', 'pct', 'requesting_party_token'];
@@ -45,7 +46,7 @@ async function findToken(ports: Ports, realm: string, token: string): Promise<To
     }
     return null;
   }
-  const record = await ports.store.tokens.get(realm, ports.digest.sha256(token));
+  const record = await ports.store.tokens.get(realm, opaqueKey(ports, token));
   // Authorization codes are not revocable tokens (RFC 7009 covers access and refresh tokens).
   return record && (record.kind === 'refresh' || record.kind === 'pct') ? record : null;
 }

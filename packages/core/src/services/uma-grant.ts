@@ -22,9 +22,10 @@ import type { Ports } from './ports.ts';
 import { presentedRpt, recheckOldRpt } from './rpt-upgrade.ts';
 import { submitAccessRequests } from './submit-access-requests.ts';
 import { grantDeniedEvents, rptIssuedEvents } from './grant-events.ts';
-import { publishEvents } from './publish-events.ts';
+import { publication, publishEvents } from './publish-events.ts';
 import type { Policy } from '../model/policy.ts';
 import type { Resource } from '../model/resource.ts';
+import { newOpaque, opaqueKey } from './opaque-tokens.ts';
 
 /** The grant's parameters as received (absent ones undefined). */
 export interface UmaGrantRequest {
@@ -52,7 +53,20 @@ export interface UmaGrantResult {
   upgraded?: boolean;
 }
 
-/** Runs the UMA grant. Throws a StewardError for every refusal. */
+/** What the assessment of a ticket decided, before anything is written. */
+type Assessment =
+  | { kind: 'permit'; party: RequestingParty; permissions: GrantedPermission[]; old: TokenRecord | null; pct: string | undefined; newPct: boolean; upgraded: boolean | undefined; resources: readonly Resource[] }
+  | { kind: 'need_info'; description: string }
+  | { kind: 'request_submitted'; party: RequestingParty; requests: GrantedPermission[]; resources: readonly Resource[]; policies: readonly Policy[] }
+  | { kind: 'deny'; party: RequestingParty; resources: readonly Resource[] };
+
+/**
+ * Runs the UMA grant. Throws a StewardError for every refusal. The ticket is read first and spent by
+ * the one commit that writes the outcome: with the RPT's records when one is issued (GrantStore.redeem),
+ * before any other answer otherwise. Whatever happens after a well-formed request names a live
+ * ticket, the ticket is spent (UMA Grant §5.5), and of concurrent requests with one ticket exactly one
+ * gets its outcome; the others get `invalid_grant`.
+ */
 export async function umaGrant(ports: Ports, req: UmaGrantRequest): Promise<UmaGrantResult> {
   // Syntax first: a malformed request does not spend the ticket.
   if (req.ticket === undefined) throw fail('invalid_request', 'ticket is required');
@@ -60,23 +74,55 @@ export async function umaGrant(ports: Ports, req: UmaGrantRequest): Promise<UmaG
     throw fail('invalid_request', 'claim_token and claim_token_format must be sent together');
   }
   const { realm, client } = req;
-  const ticket = req.ticket.length > 512 ? null : await ports.store.tickets.consume(realm.id, ports.digest.sha256(req.ticket), ports.clock.now());
-  if (!ticket) throw fail('invalid_grant', 'The permission ticket is unknown, expired or already used');
-  // From here on the ticket is spent whatever happens (UMA Grant §5.5).
+  const hash = req.ticket.length > 512 ? null : opaqueKey(ports, req.ticket);
+  const ticket = hash === null ? null : await ports.store.tickets.get(realm.id, hash, ports.clock.now());
+  if (!ticket || hash === null) throw unknownTicket();
 
+  let assessment: Assessment;
+  try {
+    assessment = await assess(ports, req, ticket);
+  } catch (error) {
+    await spend(ports, realm.id, hash);
+    throw error;
+  }
+  if (assessment.kind === 'permit') return issue(ports, { realm, client, ticketHash: hash, ...assessment });
+  await spend(ports, realm.id, hash);
+  switch (assessment.kind) {
+    case 'need_info':
+      throw await needInfo(ports, realm, ticket, ticket.claims, assessment.description);
+    case 'request_submitted':
+      throw await requestSubmitted(ports, realm, client, ticket, assessment.party, assessment.requests, assessment);
+    case 'deny':
+      await publishEvents(ports.store, grantDeniedEvents(ports, { realm: realm.id, requester: assessment.party.subject, clientId: client.clientId }, ticket.owner, ticket.permissions, assessment.resources));
+      throw fail('request_denied', 'The requesting party is not authorized for these permissions');
+  }
+}
+
+function unknownTicket(): StewardError {
+  return fail('invalid_grant', 'The permission ticket is unknown, expired or already used');
+}
+
+/** Spends the ticket before an answer other than an RPT; `invalid_grant` when another request spent it first. */
+async function spend(ports: Ports, realm: string, hash: string): Promise<void> {
+  if (!(await ports.store.tickets.consume(realm, hash, ports.clock.now()))) throw unknownTicket();
+}
+
+/** Identifies the requesting party and decides, reading only. */
+async function assess(ports: Ports, req: UmaGrantRequest, ticket: Ticket): Promise<Assessment> {
+  const { realm, client } = req;
   const old = req.rpt === undefined ? null : await presentedRpt(ports, realm.id, client, req.rpt);
   const fromPct = req.pct === undefined ? null : await partyFromPct(ports, realm.id, client, req.pct);
 
   let party: RequestingParty | null = null;
   if (req.claimToken !== undefined) {
-    if (!isClaimTokenFormat(req.claimTokenFormat!)) throw await needInfo(ports, realm, ticket, ticket.claims, 'Unsupported claim_token_format');
+    if (!isClaimTokenFormat(req.claimTokenFormat!)) return { kind: 'need_info', description: 'Unsupported claim_token_format' };
     const user = await userFromIdToken(ports, realm.id, client.clientId, req.claimToken);
-    if (!user) throw await needInfo(ports, realm, ticket, ticket.claims, 'The claim token is invalid, expired or not issued to this client');
+    if (!user) return { kind: 'need_info', description: 'The claim token is invalid, expired or not issued to this client' };
     party = { kind: 'user', subject: user.id, username: user.username };
   }
   party ??= req.party ?? fromPct ?? (await partyFromTicket(ports, realm.id, ticket, client)) ?? clientParty(client);
   // A public client is no party by itself: it must bring its user (claims gathering, UMA Grant §3.3.6).
-  if (!party) throw await needInfo(ports, realm, ticket, ticket.claims, 'A public client needs claims identifying the requesting party');
+  if (!party) return { kind: 'need_info', description: 'A public client needs claims identifying the requesting party' };
   // Its groups (a user) or organization (a client acting for itself), read now: membership counts from this grant on.
   party = await withMemberships(ports.store, realm.id, party);
 
@@ -112,12 +158,11 @@ export async function umaGrant(ports: Ports, req: UmaGrantRequest): Promise<UmaG
 
   switch (decision.kind) {
     case 'need_info':
-      throw await needInfo(ports, realm, ticket, ticket.claims, 'Claims identifying the requesting party are needed');
+      return { kind: 'need_info', description: 'Claims identifying the requesting party are needed' };
     case 'request_submitted':
-      throw await requestSubmitted(ports, realm, client, ticket, party, decision.requests, { resources: ticketResources, policies });
+      return { kind: 'request_submitted', party, requests: decision.requests, resources: ticketResources, policies };
     case 'deny':
-      await publishEvents(ports.store, grantDeniedEvents(ports, { realm: realm.id, requester: party.subject, clientId: client.clientId }, ticket.owner, ticket.permissions, ticketResources));
-      throw fail('request_denied', 'The requesting party is not authorized for these permissions');
+      return { kind: 'deny', party, resources: ticketResources };
     case 'permit':
       break;
   }
@@ -129,14 +174,14 @@ export async function umaGrant(ports: Ports, req: UmaGrantRequest): Promise<UmaG
     permissions = mergeGrantedPermissions(recheck.kept, permissions);
     upgraded = recheck.complete;
   }
-  return issue(ports, { realm, client, party, permissions, old, pct: fromPct && fromPct.subject === party.subject ? req.pct : undefined, newPct: pctConsented(ticket, party), upgraded, resources });
+  return { kind: 'permit', party, permissions, old, pct: fromPct && fromPct.subject === party.subject ? req.pct : undefined, newPct: pctConsented(ticket, party), upgraded, resources };
 }
 
 /** Writes a successor ticket (same owner and permissions, fresh expiry) and returns its string. */
 async function successorTicket(ports: Ports, realm: Realm, ticket: Ticket, claims: Record<string, unknown>): Promise<string> {
-  const token = ports.random.token();
+  const { token, key } = newOpaque(ports);
   const now = ports.clock.now();
-  await ports.store.tickets.insert({ ...ticket, hash: ports.digest.sha256(token), claims, createdAt: now, expiresAt: now + realm.settings.ticketLifetime });
+  await ports.store.tickets.insert({ ...ticket, hash: key, claims, createdAt: now, expiresAt: now + realm.settings.ticketLifetime });
   return token;
 }
 
@@ -172,7 +217,7 @@ async function requestSubmitted(
 /** Signs the RPT and writes it, its refresh token and a PCT (user parties only), revoking an upgraded RPT. */
 async function issue(
   ports: Ports,
-  input: { realm: Realm; client: Client; party: RequestingParty; permissions: GrantedPermission[]; old: TokenRecord | null; pct: string | undefined; newPct: boolean; upgraded: boolean | undefined; /** For names in the events. */ resources?: readonly Resource[] },
+  input: { realm: Realm; client: Client; ticketHash: string; party: RequestingParty; permissions: GrantedPermission[]; old: TokenRecord | null; pct: string | undefined; newPct: boolean; upgraded: boolean | undefined; /** For names in the events. */ resources?: readonly Resource[] },
 ): Promise<UmaGrantResult> {
   const { realm, client, party, permissions } = input;
   const grantId = ports.random.uuid();
@@ -204,11 +249,10 @@ async function issue(
   if (input.upgraded !== undefined) result.upgraded = input.upgraded;
   const old = input.old;
   const events = rptIssuedEvents(ports, { realm: realm.id, requester: party.subject, clientId: client.clientId }, permissions, input.resources ?? [], rpt.record.id);
-  await ports.store.transaction(async (tx) => {
-    await tx.tokens.insertMany(records);
-    // A new RPT string is always issued, so the old one is revoked (UMA Grant §3.3.5.1).
-    if (old) await tx.tokens.revoke(realm.id, old.id);
-    await publishEvents(tx, events);
-  });
+  // One commit spends the ticket and writes the records, the revocation of an upgraded RPT (a new RPT
+  // string is always issued, UMA Grant §3.3.5.1) and the events: all or nothing, and only for the one
+  // request that spends the ticket. Signed strings of a losing request are never recorded nor shown.
+  const redeemed = await ports.store.grants.redeem(realm.id, input.ticketHash, ports.clock.now(), { tokens: records, revoke: old ? [old.id] : [], ...(await publication(ports.store, events)) });
+  if (!redeemed) throw unknownTicket();
   return result;
 }

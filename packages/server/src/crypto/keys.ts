@@ -4,6 +4,7 @@
  * and the core's Signer port on jose.
  */
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { derToRaw, rawToDer } from './ecdsa-signature.ts';
 import { exportJWK, generateKeyPair } from 'jose';
 import { MAX_TOKEN_LENGTH, type Clock, type Random, type Signer, type SigningAlg, type SigningKey, type Store } from '@steward/core';
 
@@ -12,8 +13,19 @@ import { MAX_TOKEN_LENGTH, type Clock, type Random, type Signer, type SigningAlg
  * times cheaper per token than a WebCrypto round trip through the thread pool, and tokens are signed
  * on the hot path (every RPT). ECDSA signatures are in the JOSE (IEEE P1363) encoding.
  */
-function signatureOptions(alg: SigningAlg, key: KeyObject) {
-  return alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' as const } : key;
+/** The JWS signature of `input` (ES256: DER from OpenSSL, turned into `r || s` here; see ecdsa-signature). */
+function signJws(alg: SigningAlg, input: Buffer, key: KeyObject): Buffer {
+  const signature = nodeSign('sha256', input, key);
+  if (alg !== 'ES256') return signature;
+  const raw = derToRaw(signature);
+  if (!raw) throw new Error('ES256 signature in an unexpected form');
+  return raw;
+}
+
+/** Whether `signature` (as in the JWS) is valid for `input`. */
+function verifyJws(alg: SigningAlg, input: Buffer, key: KeyObject, signature: Buffer): boolean {
+  const der = alg === 'ES256' ? rawToDer(signature) : signature;
+  return der !== null && nodeVerify('sha256', input, key, der);
 }
 
 function b64json(value: unknown): string {
@@ -130,7 +142,7 @@ export class KeyRing implements Signer {
     }
     if (!chosen) throw new Error(`realm ${realm} has no active ${alg} key`);
     const input = `${b64json({ alg, kid: chosen.record.kid, typ })}.${b64json(claims)}`;
-    const signature = nodeSign('sha256', Buffer.from(input), signatureOptions(alg, chosen.privateKey));
+    const signature = signJws(alg, Buffer.from(input), chosen.privateKey);
     return `${input}.${signature.toString('base64url')}`;
   }
 
@@ -171,7 +183,7 @@ export class KeyRing implements Signer {
     // key verifies nothing, even while an old cached list still holds it.
     if (!key || header.alg !== key.record.alg || !published(key.record, this.#clock.now())) return null;
     try {
-      const ok = nodeVerify('sha256', Buffer.from(`${h}.${p}`), signatureOptions(key.record.alg, key.publicKey), Buffer.from(sig, 'base64url'));
+      const ok = verifyJws(key.record.alg, Buffer.from(`${h}.${p}`), key.publicKey, Buffer.from(sig, 'base64url'));
       if (!ok) return null;
       const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as unknown;
       if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return null;

@@ -157,6 +157,17 @@ export function installMetrics(app: FastifyInstance, deps: Deps): Metrics | null
       for (const [state, value] of Object.entries(stats)) this.set({ state }, value);
     },
   });
+  new Counter({
+    name: 'steward_store_durable_syncs_total',
+    help: 'Fsyncs of the SQLite write-ahead log made so that a commit removing access survives a power loss (always 0 on PostgreSQL, where every commit is durable).',
+    registers: [registry],
+    collect() {
+      const syncs = operationsOf(deps.store)?.durableSyncs();
+      if (syncs === undefined) return;
+      this.reset();
+      this.inc(syncs);
+    },
+  });
 
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';

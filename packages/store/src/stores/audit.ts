@@ -60,7 +60,7 @@ function narrow(query: AuditSelect, filter: AuditFilter): AuditSelect {
   return q;
 }
 
-function toRow(e: StewardEvent): Omit<AuditEventRow, 'seq'> {
+export function toRow(e: StewardEvent): Omit<AuditEventRow, 'seq'> {
   return {
     realm: e.realm,
     id: e.id,

@@ -3,17 +3,21 @@ import type { Client, ClientStore, GrantType, SigningAlg } from '@steward/core';
 import type { Kysely } from 'kysely';
 import { affected, byKey, fromFlag, fromJson, insertOrConflict, toFlag, toJson } from '../codec.ts';
 import type { ClientRow, Database } from '../schema.ts';
-import { firstRow } from '../prepared.ts';
+import { NO_SYNC, type WriteDurability } from '../durability.ts';
+import { cachedRow } from '../prepared.ts';
 
 export class KyselyClientStore implements ClientStore {
   readonly #db: Kysely<Database>;
+  /** Told of each write that removes access (durability). */
+  readonly #durable: WriteDurability;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, durable: WriteDurability = NO_SYNC) {
     this.#db = db;
+    this.#durable = durable;
   }
 
   async get(realm: string, clientId: string): Promise<Client | null> {
-    const row = await firstRow(this.#db, 'clients.get', [realm, clientId], () =>
+    const row = await cachedRow(this.#db, 'clients.get', [realm, clientId], () =>
       this.#db.selectFrom('clients').selectAll().where('realm', '=', realm).where('client_id', '=', clientId),
     );
     return row ? toClient(row) : null;
@@ -41,12 +45,17 @@ export class KyselyClientStore implements ClientStore {
       .where('realm', '=', client.realm)
       .where('client_id', '=', client.clientId)
       .executeTakeFirst();
-    return affected(result.numUpdatedRows) > 0;
+    // A disabled client, a new secret or fewer grant types or redirect URIs remove access.
+    const changed = affected(result.numUpdatedRows) > 0;
+    if (changed) this.#durable.accessRemoved();
+    return changed;
   }
 
   async delete(realm: string, clientId: string): Promise<boolean> {
     const result = await this.#db.deleteFrom('clients').where('realm', '=', realm).where('client_id', '=', clientId).executeTakeFirst();
-    return affected(result.numDeletedRows) > 0;
+    const changed = affected(result.numDeletedRows) > 0;
+    if (changed) this.#durable.accessRemoved();
+    return changed;
   }
 }
 

@@ -2,13 +2,18 @@
 import type { Group, GroupStore } from '@steward/core';
 import type { Kysely } from 'kysely';
 import { affected, byKey, fromFlag, insertOrConflict, toFlag } from '../codec.ts';
+import { cachedRows } from '../prepared.ts';
 import type { Database, GroupRow } from '../schema.ts';
+import { NO_SYNC, type WriteDurability } from '../durability.ts';
 
 export class KyselyGroupStore implements GroupStore {
   readonly #db: Kysely<Database>;
+  /** Told of each write that removes access (durability). */
+  readonly #durable: WriteDurability;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, durable: WriteDurability = NO_SYNC) {
     this.#db = db;
+    this.#durable = durable;
   }
 
   /** Runs `fn` in a transaction, or in the caller's when the store is bound to one. */
@@ -42,11 +47,14 @@ export class KyselyGroupStore implements GroupStore {
   }
 
   async delete(realm: string, id: string): Promise<boolean> {
-    return this.#atomically(async (trx) => {
-      await trx.deleteFrom('group_members').where('realm', '=', realm).where('group_id', '=', id).execute();
+    const { members, deleted } = await this.#atomically(async (trx) => {
+      const m = await trx.deleteFrom('group_members').where('realm', '=', realm).where('group_id', '=', id).executeTakeFirst();
       const r = await trx.deleteFrom('groups').where('realm', '=', realm).where('id', '=', id).executeTakeFirst();
-      return affected(r.numDeletedRows) > 0;
+      return { members: affected(m.numDeletedRows), deleted: affected(r.numDeletedRows) > 0 };
     });
+    // Made durable once committed (the store's own transaction, or the caller's when it commits).
+    if (deleted || members > 0) this.#durable.accessRemoved();
+    return deleted;
   }
 
   async addMember(realm: string, groupId: string, userId: string): Promise<boolean> {
@@ -64,7 +72,9 @@ export class KyselyGroupStore implements GroupStore {
 
   async removeMember(realm: string, groupId: string, userId: string): Promise<boolean> {
     const r = await this.#db.deleteFrom('group_members').where('realm', '=', realm).where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
-    return affected(r.numDeletedRows) > 0;
+    const changed = affected(r.numDeletedRows) > 0;
+    if (changed) this.#durable.accessRemoved();
+    return changed;
   }
 
   async members(realm: string, groupId: string): Promise<string[]> {
@@ -73,13 +83,14 @@ export class KyselyGroupStore implements GroupStore {
   }
 
   async groupsOf(realm: string, userId: string): Promise<Group[]> {
-    const rows = await this.#db
-      .selectFrom('group_members')
-      .innerJoin('groups', (j) => j.onRef('groups.realm', '=', 'group_members.realm').onRef('groups.id', '=', 'group_members.group_id'))
-      .selectAll('groups')
-      .where('group_members.realm', '=', realm)
-      .where('group_members.user_id', '=', userId)
-      .execute();
+    // A semi-join (IN), not a join: see PolicyStore.listNaming (no Bloom filter built per run on SQLite).
+    const rows = await cachedRows(this.#db, 'groups.groupsOf', [realm, realm, userId], () =>
+      this.#db
+        .selectFrom('groups')
+        .selectAll()
+        .where('realm', '=', realm)
+        .where('id', 'in', (eb) => eb.selectFrom('group_members').select('group_id').where('realm', '=', realm).where('user_id', '=', userId)),
+    );
     return byKey(rows.map(toGroup), (g) => g.name);
   }
 }

@@ -4,12 +4,16 @@ import type { Kysely } from 'kysely';
 import { affected, fromJson, insertOrConflict, toJson } from '../codec.ts';
 import { deleteBefore } from '../purge.ts';
 import type { Database, KeyRow } from '../schema.ts';
+import { NO_SYNC, type WriteDurability } from '../durability.ts';
 
 export class KyselyKeyStore implements KeyStore {
   readonly #db: Kysely<Database>;
+  /** Told of each write that removes access (durability). */
+  readonly #durable: WriteDurability;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, durable: WriteDurability = NO_SYNC) {
     this.#db = db;
+    this.#durable = durable;
   }
 
   /** Keys whose `retiredAt` is null, or (given `now`) later than `now`. */
@@ -37,7 +41,9 @@ export class KyselyKeyStore implements KeyStore {
       .where('realm', '=', realm)
       .where('kid', '=', kid)
       .executeTakeFirst();
-    return affected(result.numUpdatedRows) > 0;
+    const changed = affected(result.numUpdatedRows) > 0;
+    if (changed) this.#durable.accessRemoved();
+    return changed;
   }
 
   purgeRetired(now: number, limit: number): Promise<number> {

@@ -1,12 +1,14 @@
 /**
  * @module stores/operations
- * What operators watch, beyond the core's ports: pending migrations (readiness), connection pool use
- * and live sessions (metrics). Each is one cheap statement or no I/O at all.
+ * What operators watch, beyond the core's ports: pending migrations (readiness), connection pool use,
+ * live sessions and durable syncs (metrics), and how access-removing writes survive a power loss. Each
+ * is one cheap statement or no I/O at all.
  */
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { MIGRATION_TABLE, migrationProvider } from '../migrations/index.ts';
 import type { Database } from '../schema.ts';
+import { durabilityOf, type DurabilityReport } from '../durability.ts';
 
 /** PostgreSQL connection pool use; SQLite has one connection and reports none. */
 export interface PoolStats {
@@ -27,6 +29,10 @@ export interface StoreOperations {
   poolStats(): PoolStats | null;
   /** Sessions (owner API and browser) unexpired at `now`, in every realm. */
   activeSessions(now: number): Promise<number>;
+  /** WAL fsyncs made for commits that removed access since the store opened (SQLite file only; no I/O). */
+  durableSyncs(): number;
+  /** How access-removing writes survive a power loss (durability); one `SHOW` on PostgreSQL. */
+  durability(): Promise<DurabilityReport>;
 }
 
 export function storeOperations(db: Kysely<Database>, poolStats: () => PoolStats | null): StoreOperations {
@@ -50,5 +56,7 @@ export function storeOperations(db: Kysely<Database>, poolStats: () => PoolStats
       const row = await db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('expires_at', '>', now).executeTakeFirst();
       return Number(row?.n ?? 0);
     },
+    durableSyncs: () => durabilityOf(db).syncs,
+    durability: () => durabilityOf(db).report(db),
   };
 }

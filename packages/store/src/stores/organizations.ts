@@ -2,13 +2,18 @@
 import type { Organization, OrganizationStore } from '@steward/core';
 import type { Kysely } from 'kysely';
 import { affected, conflict, isUniqueViolation } from '../codec.ts';
+import { firstRow } from '../prepared.ts';
 import type { Database, OrganizationRow } from '../schema.ts';
+import { NO_SYNC, type WriteDurability } from '../durability.ts';
 
 export class KyselyOrganizationStore implements OrganizationStore {
   readonly #db: Kysely<Database>;
+  /** Told of each write that removes access (durability). */
+  readonly #durable: WriteDurability;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, durable: WriteDurability = NO_SYNC) {
     this.#db = db;
+    this.#durable = durable;
   }
 
   /** Runs `fn` in a transaction, or in the caller's when the store is bound to one. */
@@ -46,12 +51,15 @@ export class KyselyOrganizationStore implements OrganizationStore {
   }
 
   async delete(realm: string, id: string): Promise<boolean> {
-    return this.#atomically(async (trx) => {
-      await trx.deleteFrom('organization_admins').where('realm', '=', realm).where('org_id', '=', id).execute();
-      await trx.deleteFrom('organization_clients').where('realm', '=', realm).where('org_id', '=', id).execute();
+    const { links, deleted } = await this.#atomically(async (trx) => {
+      const a = await trx.deleteFrom('organization_admins').where('realm', '=', realm).where('org_id', '=', id).executeTakeFirst();
+      const c = await trx.deleteFrom('organization_clients').where('realm', '=', realm).where('org_id', '=', id).executeTakeFirst();
       const r = await trx.deleteFrom('organizations').where('realm', '=', realm).where('id', '=', id).executeTakeFirst();
-      return affected(r.numDeletedRows) > 0;
+      return { links: affected(a.numDeletedRows) + affected(c.numDeletedRows), deleted: affected(r.numDeletedRows) > 0 };
     });
+    // Made durable once committed (the store's own transaction, or the caller's when it commits).
+    if (deleted || links > 0) this.#durable.accessRemoved();
+    return deleted;
   }
 
   async addAdmin(realm: string, id: string, userId: string): Promise<boolean> {
@@ -66,7 +74,9 @@ export class KyselyOrganizationStore implements OrganizationStore {
 
   async removeAdmin(realm: string, id: string, userId: string): Promise<boolean> {
     const r = await this.#db.deleteFrom('organization_admins').where('realm', '=', realm).where('org_id', '=', id).where('user_id', '=', userId).executeTakeFirst();
-    return affected(r.numDeletedRows) > 0;
+    const changed = affected(r.numDeletedRows) > 0;
+    if (changed) this.#durable.accessRemoved();
+    return changed;
   }
 
   async addClient(realm: string, id: string, clientId: string): Promise<boolean> {
@@ -84,11 +94,15 @@ export class KyselyOrganizationStore implements OrganizationStore {
 
   async removeClient(realm: string, id: string, clientId: string): Promise<boolean> {
     const r = await this.#db.deleteFrom('organization_clients').where('realm', '=', realm).where('org_id', '=', id).where('client_id', '=', clientId).executeTakeFirst();
-    return affected(r.numDeletedRows) > 0;
+    const changed = affected(r.numDeletedRows) > 0;
+    if (changed) this.#durable.accessRemoved();
+    return changed;
   }
 
   async ofClient(realm: string, clientId: string): Promise<Organization | null> {
-    const link = await this.#db.selectFrom('organization_clients').select('org_id').where('realm', '=', realm).where('client_id', '=', clientId).executeTakeFirst();
+    const link = await firstRow(this.#db, 'organizations.ofClient', [realm, clientId], () =>
+      this.#db.selectFrom('organization_clients').select('org_id').where('realm', '=', realm).where('client_id', '=', clientId),
+    );
     return link ? this.get(realm, link.org_id) : null;
   }
 

@@ -137,7 +137,7 @@ export class KyselyOutboxStore implements OutboxStore {
   }
 }
 
-function toRow(d: OutboxDelivery): OutboxRow {
+export function toRow(d: OutboxDelivery): OutboxRow {
   return {
     id: d.id,
     realm: d.realm,

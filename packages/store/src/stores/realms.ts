@@ -3,12 +3,16 @@ import type { Realm, RealmSettings, RealmStore } from '@steward/core';
 import type { Kysely } from 'kysely';
 import { affected, byKey, fromJson, insertOrConflict, toJson } from '../codec.ts';
 import type { Database, RealmRow } from '../schema.ts';
+import { NO_SYNC, type WriteDurability } from '../durability.ts';
 
 export class KyselyRealmStore implements RealmStore {
   readonly #db: Kysely<Database>;
+  /** Told of each write that removes access (durability). */
+  readonly #durable: WriteDurability;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, durable: WriteDurability = NO_SYNC) {
     this.#db = db;
+    this.#durable = durable;
   }
 
   async get(id: string): Promise<Realm | null> {
@@ -37,7 +41,10 @@ export class KyselyRealmStore implements RealmStore {
       .set({ display_name: realm.displayName, settings: toJson(realm.settings) })
       .where('id', '=', realm.id)
       .executeTakeFirst();
-    return affected(result.numUpdatedRows) > 0;
+    // Settings may remove access (re-sharing turned off, shorter lifetimes).
+    const changed = affected(result.numUpdatedRows) > 0;
+    if (changed) this.#durable.accessRemoved();
+    return changed;
   }
 
   async list(): Promise<Realm[]> {

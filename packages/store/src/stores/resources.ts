@@ -2,13 +2,18 @@
 import type { Resource, ResourceStore } from '@steward/core';
 import type { Kysely } from 'kysely';
 import { affected, byKey, fromJson, insertOrConflict, toJson } from '../codec.ts';
+import { inList } from '../prepared.ts';
 import type { Database, ResourceRow } from '../schema.ts';
+import { NO_SYNC, type WriteDurability } from '../durability.ts';
 
 export class KyselyResourceStore implements ResourceStore {
   readonly #db: Kysely<Database>;
+  /** Told of each write that removes access (durability). */
+  readonly #durable: WriteDurability;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, durable: WriteDurability = NO_SYNC) {
     this.#db = db;
+    this.#durable = durable;
   }
 
   /** Throws `conflict` when the id exists in the realm. */
@@ -42,13 +47,10 @@ export class KyselyResourceStore implements ResourceStore {
 
   async getMany(realm: string, owner: string, ids: string[]): Promise<Resource[]> {
     if (ids.length === 0) return [];
-    const rows = await this.#db
-      .selectFrom('resources')
-      .selectAll()
-      .where('realm', '=', realm)
-      .where('owner', '=', owner)
-      .where('id', 'in', [...new Set(ids)])
-      .execute();
+    const distinct = [...new Set(ids)];
+    const rows = await inList(this.#db, 'resources.getMany', [realm, owner], distinct, () =>
+      this.#db.selectFrom('resources').selectAll().where('realm', '=', realm).where('owner', '=', owner).where('id', 'in', distinct),
+    );
     return rows.map(toResource);
   }
 
@@ -61,7 +63,10 @@ export class KyselyResourceStore implements ResourceStore {
       .where('owner', '=', resource.owner)
       .where('id', '=', resource.id)
       .executeTakeFirst();
-    return affected(result.numUpdatedRows) > 0;
+    // Fewer scopes remove access; any update is made durable.
+    const changed = affected(result.numUpdatedRows) > 0;
+    if (changed) this.#durable.accessRemoved();
+    return changed;
   }
 
   /** Deletes the resource and every policy on it (the owner's and re-shares), atomically (inside the caller's transaction if any). */
@@ -79,7 +84,9 @@ export class KyselyResourceStore implements ResourceStore {
       await db.deleteFrom('policy_subjects').where('realm', '=', realm).where('resource_id', '=', id).execute();
       return true;
     };
-    return this.#db.isTransaction ? run(this.#db) : this.#db.transaction().execute(run);
+    const removed = await (this.#db.isTransaction ? run(this.#db) : this.#db.transaction().execute(run));
+    if (removed) this.#durable.accessRemoved();
+    return removed;
   }
 
   /** Oldest first; resources created in the same second are ordered by id. */

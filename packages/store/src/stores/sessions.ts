@@ -4,12 +4,16 @@ import type { Kysely } from 'kysely';
 import { affected, insertOrConflict } from '../codec.ts';
 import { deleteBefore } from '../purge.ts';
 import type { Database } from '../schema.ts';
+import { NO_SYNC, type WriteDurability } from '../durability.ts';
 
 export class KyselySessionStore implements SessionStore {
   readonly #db: Kysely<Database>;
+  /** Told of each write that removes access (durability). */
+  readonly #durable: WriteDurability;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, durable: WriteDurability = NO_SYNC) {
     this.#db = db;
+    this.#durable = durable;
   }
 
   async insert(session: Session): Promise<void> {
@@ -49,12 +53,16 @@ export class KyselySessionStore implements SessionStore {
 
   async delete(realm: string, hash: string): Promise<boolean> {
     const result = await this.#db.deleteFrom('sessions').where('realm', '=', realm).where('hash', '=', hash).executeTakeFirst();
-    return affected(result.numDeletedRows) > 0;
+    const changed = affected(result.numDeletedRows) > 0;
+    if (changed) this.#durable.accessRemoved();
+    return changed;
   }
 
   async deleteForUser(realm: string, userId: string): Promise<number> {
     const result = await this.#db.deleteFrom('sessions').where('realm', '=', realm).where('user_id', '=', userId).executeTakeFirst();
-    return affected(result.numDeletedRows);
+    const changed = affected(result.numDeletedRows);
+    if (changed > 0) this.#durable.accessRemoved();
+    return changed;
   }
 
   /** Deletes sessions with `expiresAt < now`, in every realm (at most `limit`). */

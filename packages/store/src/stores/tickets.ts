@@ -17,16 +17,7 @@ export class KyselyTicketStore implements TicketStore {
     await insertOrConflict('ticket', () =>
       this.#db
         .insertInto('tickets')
-        .values({
-          realm: ticket.realm,
-          hash: ticket.hash,
-          owner: ticket.owner,
-          resource_server: ticket.resourceServer,
-          permissions: toJson(ticket.permissions),
-          claims: toJson(ticket.claims),
-          created_at: ticket.createdAt,
-          expires_at: ticket.expiresAt,
-        })
+        .values(toRow(ticket))
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst(),
     );
@@ -37,16 +28,16 @@ export class KyselyTicketStore implements TicketStore {
    * at `now` when `expiresAt <= now`; an expired one is removed all the same and null returned.
    */
   async consume(realm: string, hash: string, now: number): Promise<Ticket | null> {
-    const row = await firstRow(this.#db, 'tickets.consume', [realm, hash], () =>
-      this.#db.deleteFrom('tickets').where('realm', '=', realm).where('hash', '=', hash).returningAll(),
-    );
+    const row = await firstRow(this.#db, 'tickets.consume', [realm, hash], () => consumeTicket(this.#db, realm, hash));
     if (!row || Number(row.expires_at) <= now) return null;
     return toTicket(row);
   }
 
   /** Reads without removing: a ticket is live at `now` while `expiresAt > now`. */
   async get(realm: string, hash: string, now: number): Promise<Ticket | null> {
-    const row = await this.#db.selectFrom('tickets').selectAll().where('realm', '=', realm).where('hash', '=', hash).where('expires_at', '>', now).executeTakeFirst();
+    const row = await firstRow(this.#db, 'tickets.get', [realm, hash, now], () =>
+      this.#db.selectFrom('tickets').selectAll().where('realm', '=', realm).where('hash', '=', hash).where('expires_at', '>', now),
+    );
     return row ? toTicket(row) : null;
   }
 
@@ -54,6 +45,24 @@ export class KyselyTicketStore implements TicketStore {
   purgeExpired(now: number, limit?: number): Promise<number> {
     return deleteBefore(this.#db, 'tickets', ['realm', 'hash'], 'expires_at', now, limit);
   }
+}
+
+export function toRow(ticket: Ticket): TicketRow {
+  return {
+    realm: ticket.realm,
+    hash: ticket.hash,
+    owner: ticket.owner,
+    resource_server: ticket.resourceServer,
+    permissions: toJson(ticket.permissions),
+    claims: toJson(ticket.claims),
+    created_at: ticket.createdAt,
+    expires_at: ticket.expiresAt,
+  };
+}
+
+/** The one statement that spends a ticket: it removes the row and returns it (RETURNING). */
+export function consumeTicket(db: Kysely<Database>, realm: string, hash: string) {
+  return db.deleteFrom('tickets').where('realm', '=', realm).where('hash', '=', hash).returningAll();
 }
 
 function toTicket(row: TicketRow): Ticket {

@@ -4,9 +4,10 @@ import { sql, type Kysely } from 'kysely';
 import { affected, conflict, fromFlag, fromJson, insertOrConflict, isUniqueViolation, toFlag, toJson } from '../codec.ts';
 import { deleteBefore } from '../purge.ts';
 import type { Database, TokenRow } from '../schema.ts';
+import { NO_SYNC, type WriteDurability } from '../durability.ts';
 import { firstRow } from '../prepared.ts';
 
-function toRow(token: TokenRecord) {
+export function toRow(token: TokenRecord) {
   return {
     realm: token.realm,
     id: token.id,
@@ -23,9 +24,12 @@ function toRow(token: TokenRecord) {
 
 export class KyselyTokenStore implements TokenStore {
   readonly #db: Kysely<Database>;
+  /** Told of each write that removes access (durability). */
+  readonly #durable: WriteDurability;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, durable: WriteDurability = NO_SYNC) {
     this.#db = db;
+    this.#durable = durable;
   }
 
   async insert(token: TokenRecord): Promise<void> {
@@ -76,7 +80,9 @@ export class KyselyTokenStore implements TokenStore {
       .where('realm', '=', realm)
       .where('id', '=', id)
       .executeTakeFirst();
-    return affected(result.numUpdatedRows) > 0;
+    const changed = affected(result.numUpdatedRows) > 0;
+    if (changed) this.#durable.accessRemoved();
+    return changed;
   }
 
   async revokeGrant(realm: string, grantId: string): Promise<number> {
@@ -87,7 +93,9 @@ export class KyselyTokenStore implements TokenStore {
       .where('grant_id', '=', grantId)
       .where('revoked', '=', 0)
       .executeTakeFirst();
-    return affected(result.numUpdatedRows);
+    const changed = affected(result.numUpdatedRows);
+    if (changed > 0) this.#durable.accessRemoved();
+    return changed;
   }
 
   /**
@@ -124,7 +132,9 @@ export class KyselyTokenStore implements TokenStore {
       .where('revoked', '=', 0)
       .where('subject' in who ? 'subject' : 'client_id', '=', 'subject' in who ? who.subject : who.clientId)
       .executeTakeFirst();
-    return affected(result.numUpdatedRows);
+    const changed = affected(result.numUpdatedRows);
+    if (changed > 0) this.#durable.accessRemoved();
+    return changed;
   }
 }
 

@@ -3,17 +3,21 @@ import type { User, UserStore } from '@steward/core';
 import type { Kysely } from 'kysely';
 import { affected, byKey, fromFlag, insertOrConflict, toFlag } from '../codec.ts';
 import type { Database, UserRow } from '../schema.ts';
-import { firstRow } from '../prepared.ts';
+import { NO_SYNC, type WriteDurability } from '../durability.ts';
+import { cachedRow } from '../prepared.ts';
 
 export class KyselyUserStore implements UserStore {
   readonly #db: Kysely<Database>;
+  /** Told of each write that removes access (durability). */
+  readonly #durable: WriteDurability;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, durable: WriteDurability = NO_SYNC) {
     this.#db = db;
+    this.#durable = durable;
   }
 
   async get(realm: string, id: string): Promise<User | null> {
-    const row = await firstRow(this.#db, 'users.get', [realm, id], () =>
+    const row = await cachedRow(this.#db, 'users.get', [realm, id], () =>
       this.#db.selectFrom('users').selectAll().where('realm', '=', realm).where('id', '=', id),
     );
     return row ? toUser(row) : null;
@@ -67,12 +71,17 @@ export class KyselyUserStore implements UserStore {
       .where('realm', '=', user.realm)
       .where('id', '=', user.id)
       .executeTakeFirst();
-    return affected(result.numUpdatedRows) > 0;
+    // A disabled user or a changed password removes access; any update is made durable.
+    const changed = affected(result.numUpdatedRows) > 0;
+    if (changed) this.#durable.accessRemoved();
+    return changed;
   }
 
   async delete(realm: string, id: string): Promise<boolean> {
     const result = await this.#db.deleteFrom('users').where('realm', '=', realm).where('id', '=', id).executeTakeFirst();
-    return affected(result.numDeletedRows) > 0;
+    const changed = affected(result.numDeletedRows) > 0;
+    if (changed) this.#durable.accessRemoved();
+    return changed;
   }
 }
 
