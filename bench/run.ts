@@ -22,6 +22,8 @@ import { setupStewardScenario } from './steward-scenario.ts';
 import { freshDatabaseUrl } from '../packages/store/test/databases.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Fresh tickets prepared per second of a grant scenario. */
+const TICKETS_PER_SECOND = Number(process.env.BENCH_TICKETS_PER_SECOND ?? 12_000);
 /** Steward's store: `sqlite` (a fresh file, the default) or `postgres` (a fresh database on the test server). */
 const STORE = process.env.BENCH_STORE === 'postgres' ? 'postgres' : 'sqlite';
 const ALG = process.env.BENCH_ALG === 'RS256' ? 'RS256' : 'ES256';
@@ -51,7 +53,8 @@ async function stewardRound(): Promise<Record<string, Awaited<ReturnType<typeof 
   const db = STORE === 'postgres' ? await freshDatabaseUrl('postgres') : { url: join(mkdtempSync(join(tmpdir(), 'steward-bench-')), 'bench.db'), drop: async () => {} };
   const child = await startServer(new URL('./serve-steward.ts', import.meta.url).pathname, [String(port), db.url]);
   try {
-    const s = await setupStewardScenario(`http://127.0.0.1:${port}`, SECONDS * 3_000);
+    // One fresh ticket per grant: enough for 12,000 grants a second (a run that uses one twice says so in non-2xx).
+    const s = await setupStewardScenario(`http://127.0.0.1:${port}`, SECONDS * TICKETS_PER_SECOND);
     const rptIssuance = await measure({ url: s.tokenUrl, headers: { authorization: s.clientAuth, 'content-type': FORM }, nextBody: s.nextGrantBody });
     const rptForClient = await measure({ url: s.tokenUrl, headers: { authorization: s.clientAuth, 'content-type': FORM }, nextBody: s.nextClientGrantBody });
     const introspection = await measure({ url: s.introspectUrl, headers: { authorization: `Bearer ${s.pat}`, 'content-type': FORM }, body: `token=${await s.oneRpt()}` });

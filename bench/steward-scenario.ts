@@ -5,6 +5,8 @@
  * party, the requesting party's ID token (the pushed claim token) and a pool of fresh permission
  * tickets, one per grant to be measured.
  */
+import autocannon from 'autocannon';
+
 const FORM = 'application/x-www-form-urlencoded';
 const ID_TOKEN_FORMAT = 'urn:ietf:params:oauth:token-type:id_token';
 const UMA = 'urn:ietf:params:oauth:grant-type:uma-ticket';
@@ -44,10 +46,18 @@ export async function setupStewardScenario(base: string, wanted: number) {
   const ownBody = JSON.stringify({ resource_id: own._id, resource_scopes: ['read'] });
   const ticketFor = async (body: string) => (await call(`${realm}/authz/protection/permission`, { method: 'POST', headers: { authorization: `Bearer ${pat}`, 'content-type': 'application/json' }, body }, 201)).ticket as string;
   const newTicket = () => ticketFor(permissionBody);
+  // The pools are filled at the permission endpoint's own speed (autocannon), one ticket per grant to come.
   const fill = async (pool: string[], body: string) => {
-    await Promise.all(Array.from({ length: 32 }, async () => {
-      while (pool.length < wanted) pool.push(await ticketFor(body));
-    }));
+    const result = await autocannon({
+      url: `${realm}/authz/protection/permission`,
+      connections: 32,
+      amount: wanted,
+      method: 'POST',
+      headers: { authorization: `Bearer ${pat}`, 'content-type': 'application/json' },
+      body,
+      requests: [{ method: 'POST', onResponse: (status: number, text: string) => void (status === 201 && pool.push(JSON.parse(text).ticket as string)) }],
+    });
+    if (pool.length < wanted) throw new Error(`only ${pool.length} of ${wanted} tickets (${result.non2xx} non-2xx, ${result.errors} errors)`);
   };
   const pool: string[] = [];
   const clientPool: string[] = [];

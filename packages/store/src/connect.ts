@@ -52,7 +52,7 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
   const target = parseDatabaseUrl(url);
   if (target.dialect === 'sqlite') {
     const fileKey = target.filename === ':memory:' ? null : target.filename;
-    const gate = new SqliteGate();
+    const gate = new SqliteGate(fileKey);
     const db = new Kysely<Database>({ dialect: sqliteDialect(target.filename, gate) });
     gates.set(db, gate);
     return { db, dialect: 'sqlite', fileKey, poolStats: () => null, gate };

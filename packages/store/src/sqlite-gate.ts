@@ -16,6 +16,9 @@ const STATEMENT_CACHE_SIZE = 500;
 /** How many cached rows (cachedRow) one connection keeps; beyond, the cache starts afresh. */
 const ROW_CACHE_SIZE = 10_000;
 
+/** The open gates of this process, by database file. */
+const openGates = new Map<string, Set<SqliteGate>>();
+
 export class SqliteGate {
   #db: Sqlite.Database | null = null;
   readonly #statements = new Map<string, Sqlite.Statement>();
@@ -23,9 +26,21 @@ export class SqliteGate {
   #held = true;
   #waiters: Array<() => void> = [];
 
+  /** The database file (null in memory): connections of this process to one file tell each other of writes. */
+  readonly #file: string | null;
+
+  constructor(file: string | null) {
+    this.#file = file;
+  }
+
   /** The connection, once Kysely's driver has opened it. */
   attach(db: Sqlite.Database): void {
     this.#db = db;
+    if (this.#file !== null) {
+      let gates = openGates.get(this.#file);
+      if (!gates) openGates.set(this.#file, (gates = new Set()));
+      gates.add(this);
+    }
     this.release();
   }
 
@@ -45,12 +60,18 @@ export class SqliteGate {
 
   /** Bumped by every write through Kysely on this connection (the driver tells): see `version`. */
   #generation = 0;
+  /** `PRAGMA data_version` as read during the current callback (see #dataVersion); null once it has ended. */
+  #seenDataVersion: number | null = null;
   /** Cached rows (cachedRow): key → the version they were read at and the row. */
   readonly #cache = new Map<string, { version: string; row: unknown }>();
 
-  /** Kysely's driver ran a statement that may write (anything but a SELECT). */
+  /**
+   * Kysely's driver ran a statement that may write (anything but a SELECT). The other connections of
+   * this process to the same file learn it at once too (their data_version reading may be current for
+   * a callback still running); other processes' connections see it through data_version.
+   */
   changed(): void {
-    this.#generation += 1;
+    for (const gate of this.#file === null ? [this] : (openGates.get(this.#file) ?? [this])) gate.#generation += 1;
   }
 
   /**
@@ -60,7 +81,24 @@ export class SqliteGate {
    * audit, outbox: sqlite-gate units) never change a cached table and do not count. Call inside `run`.
    */
   version(): string {
-    return `${this.#generation}.${(this.prepare('pragma data_version').get() as { data_version: number }).data_version}`;
+    return `${this.#generation}.${this.#dataVersion()}`;
+  }
+
+  /**
+   * `PRAGMA data_version` costs a read transaction's start (~2.5 µs, against 0.1 µs for a statement that
+   * reads nothing), and a grant makes six cached reads. One reading serves until the current run of
+   * callbacks and microtasks ends (process.nextTick runs after the microtask queue has drained): every
+   * request whose code runs before then had already arrived when it was read, so for each of them it is
+   * as if all their reads happened at that instant. The next callback (an I/O event, a timer) reads it anew.
+   */
+  #dataVersion(): number {
+    if (this.#seenDataVersion === null) {
+      this.#seenDataVersion = this.prepare('pragma data_version').pluck().get() as number;
+      process.nextTick(() => {
+        this.#seenDataVersion = null;
+      });
+    }
+    return this.#seenDataVersion;
   }
 
   /**
@@ -140,6 +178,10 @@ export class SqliteGate {
   }
 
   close(): void {
+    if (this.#file !== null) {
+      openGates.get(this.#file)?.delete(this);
+      if (openGates.get(this.#file)?.size === 0) openGates.delete(this.#file);
+    }
     this.#statements.clear();
     this.#cache.clear();
     this.#db?.close();

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import Sqlite from 'better-sqlite3';
 import { migrateToLatest, migrationStatus, openStore, parseDatabaseUrl } from '@steward/store';
 import { dialects, freshDatabaseUrl } from './databases.ts';
-import { realm, T, ticket } from './suite/fixtures.ts';
+import { realm, T, ticket, user } from './suite/fixtures.ts';
 
 const CHILD = path.join(import.meta.dirname, 'helpers', 'child.ts');
 const run = promisify(execFile);
@@ -117,6 +117,23 @@ for (const dialect of dialects) {
         const results = await children(6, [db.url, 'consume', 'r1', t.hash, String(T)]);
         assert.equal(results.filter((r) => r.got === true).length, 1);
       } finally {
+        await db.drop();
+      }
+    });
+
+    it('a user disabled by another process is read disabled at once by a running store', async () => {
+      const db = await freshDatabaseUrl(dialect);
+      const store = await openStore(db.url);
+      try {
+        const u = user('r1');
+        await store.users.create(u);
+        // Read twice: whatever a store may cache, it holds this user now.
+        assert.equal((await store.users.get('r1', u.id))?.disabled, false);
+        assert.equal((await store.users.get('r1', u.id))?.disabled, false);
+        assert.deepEqual(await children(1, [db.url, 'disable-user', 'r1', u.id]), [{ updated: true }]);
+        assert.equal((await store.users.get('r1', u.id))?.disabled, true);
+      } finally {
+        await store.close();
         await db.drop();
       }
     });
