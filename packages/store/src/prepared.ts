@@ -29,11 +29,21 @@ export function compiledSql(db: Kysely<any>, key: string, params: readonly unkno
   return compiled.sql;
 }
 
+function isSelect(sql: string): boolean {
+  return sql.startsWith('select ');
+}
+
 /** Every row of the query named `key` with `params` (see compiledSql). */
 export async function allRows<R>(db: Kysely<any>, key: string, params: readonly unknown[], build: () => Compilable<R>): Promise<R[]> {
   const sql = compiledSql(db, key, params, build);
   const gate = gateOf(db);
-  if (gate) return gate.run((g) => g.all<R>(sql, params));
+  if (gate) {
+    return gate.run((g) => {
+      const rows = g.all<R>(sql, params);
+      if (!isSelect(sql)) g.changed();
+      return rows;
+    });
+  }
   return (await db.executeQuery<R>(CompiledQuery.raw(sql, [...params]))).rows;
 }
 
@@ -41,7 +51,14 @@ export async function allRows<R>(db: Kysely<any>, key: string, params: readonly 
 export async function firstRow<R>(db: Kysely<any>, key: string, params: readonly unknown[], build: () => Compilable<R>): Promise<R | undefined> {
   const sql = compiledSql(db, key, params, build);
   const gate = gateOf(db);
-  if (gate) return gate.run((g) => g.get<R>(sql, params));
+  if (gate) {
+    return gate.run((g) => {
+      const row = g.get<R>(sql, params);
+      // A DELETE … RETURNING (a consumed code or refresh token) changes what cached reads may hold.
+      if (!isSelect(sql)) g.changed();
+      return row;
+    });
+  }
   return (await db.executeQuery<R>(CompiledQuery.raw(sql, [...params]))).rows[0];
 }
 
@@ -58,16 +75,17 @@ export async function inList<R>(db: Kysely<any>, key: string, params: readonly u
 }
 
 /**
- * Like firstRow, for a row read on nearly every request and rarely written (a client, a user): on a
- * SQLite store's own instance it is cached until anything writes to the database (sqlite-gate's
- * version: a write through Kysely here, or a commit by any other connection), so a change is seen at
- * once. Elsewhere (PostgreSQL, inside a transaction) it is read every time.
+ * Like firstRow, for a row read on nearly every request and rarely written (a client, a user, a token
+ * record): on a SQLite store's own instance it is cached until anything writes to the database
+ * (sqlite-gate's version: a write through Kysely here, or a commit by any other connection), so a change
+ * is seen at once. Elsewhere (PostgreSQL, inside a transaction) it is read every time. With
+ * `misses: false` an absent row is not remembered (a row the hot path may insert without a version change).
  */
-export async function cachedRow<R>(db: Kysely<any>, key: string, params: readonly unknown[], build: () => Compilable<R>): Promise<R | undefined> {
+export async function cachedRow<R>(db: Kysely<any>, key: string, params: readonly unknown[], build: () => Compilable<R>, options: { misses: boolean } = { misses: true }): Promise<R | undefined> {
   const gate = gateOf(db);
   if (!gate) return firstRow(db, key, params, build);
   const sql = compiledSql(db, key, params, build);
-  return gate.run((g) => g.cachedRow(JSON.stringify([key, ...params]), () => g.get<R>(sql, params)));
+  return gate.run((g) => g.cachedRow(JSON.stringify([key, ...params]), () => g.get<R>(sql, params), options));
 }
 
 /**

@@ -13,7 +13,7 @@ import type Sqlite from 'better-sqlite3';
 
 /** How many prepared statements one connection keeps; the store issues a few dozen shapes. */
 const STATEMENT_CACHE_SIZE = 500;
-/** How many cached rows (cachedRow) one connection keeps; beyond, the cache starts afresh. */
+/** How many cached rows (cachedRow) one connection keeps; beyond, the oldest make room. */
 const ROW_CACHE_SIZE = 10_000;
 
 /** The open gates of this process, by database file. */
@@ -77,8 +77,9 @@ export class SqliteGate {
   /**
    * The connection's view of the database as a string that changes whenever its content may have: a
    * write through Kysely in this process (the generation) or a commit by another connection, from this
-   * process or another (SQLite's `PRAGMA data_version`). The hot path's own writes (tokens, tickets,
-   * audit, outbox: sqlite-gate units) never change a cached table and do not count. Call inside `run`.
+   * process or another (SQLite's `PRAGMA data_version`). The hot path's own writes (sqlite-gate units:
+   * new tokens, tickets, events) change no cached row and do not count; one that does (a revocation)
+   * calls `changed()`. Call inside `run`.
    */
   version(): string {
     return `${this.#generation}.${this.#dataVersion()}`;
@@ -106,12 +107,14 @@ export class SqliteGate {
    * read on every request and rarely written (clients, users): a change is seen at once, since any
    * write anywhere makes the next call read again.
    */
-  cachedRow<R>(key: string, read: () => R | undefined): R | undefined {
+  cachedRow<R>(key: string, read: () => R | undefined, options: { misses: boolean } = { misses: true }): R | undefined {
     const version = this.version();
     const hit = this.#cache.get(key);
     if (hit && hit.version === version) return hit.row as R | undefined;
     const row = read();
-    if (this.#cache.size >= ROW_CACHE_SIZE) this.#cache.clear();
+    if (row === undefined && !options.misses) return row;
+    // The oldest entry makes room (a Map iterates in insertion order).
+    if (this.#cache.size >= ROW_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
     this.#cache.set(key, { version, row });
     return row;
   }

@@ -15,7 +15,7 @@ import { accessAnswerTests } from './suite/access-answers.ts';
 import { concurrencyTests } from './suite/concurrency.ts';
 import { consoleTests } from './suite/console.ts';
 import type { StoreHandle } from './suite/fixtures.ts';
-import { grantTests, identityFreshnessTests, issueTicketTests, sharingFreshnessTests } from './suite/grants.ts';
+import { grantTests, identityFreshnessTests, issueTicketTests, sharingFreshnessTests, tokenFreshnessTests } from './suite/grants.ts';
 import { identityTests } from './suite/identity.ts';
 import { keycloakTests } from './suite/keycloak.ts';
 import { ownershipTests } from './suite/ownership.ts';
@@ -69,5 +69,6 @@ export function storeSuite(name: string, makeStore: () => Promise<StoreHandle>):
     issueTicketTests(handle);
     identityFreshnessTests(handle);
     sharingFreshnessTests(handle);
+    tokenFreshnessTests(handle);
   });
 }

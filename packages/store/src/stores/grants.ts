@@ -99,6 +99,8 @@ export class KyselyGrantStore implements GrantStore {
       }
       for (const id of records.revoke) {
         gate.exec(compiledSql(db, 'grants.revoke', [1, realm, id], () => db.updateTable('tokens').set({ revoked: 1 }).where('realm', '=', realm).where('id', '=', id)), [1, realm, id]);
+        // A token record changed: rows cached by the gate are read again.
+        gate.changed();
       }
       this.#eventsNow(gate, records.events, records.deliveries);
       return true;

@@ -5,7 +5,7 @@ import { affected, conflict, fromFlag, fromJson, insertOrConflict, isUniqueViola
 import { deleteBefore } from '../purge.ts';
 import type { Database, TokenRow } from '../schema.ts';
 import { NO_SYNC, type WriteDurability } from '../durability.ts';
-import { firstRow } from '../prepared.ts';
+import { cachedRow, firstRow } from '../prepared.ts';
 
 export function toRow(token: TokenRecord) {
   return {
@@ -54,9 +54,9 @@ export class KyselyTokenStore implements TokenStore {
   }
 
   async get(realm: string, id: string): Promise<TokenRecord | null> {
-    const row = await firstRow(this.#db, 'tokens.get', [realm, id], () =>
-      this.#db.selectFrom('tokens').selectAll().where('realm', '=', realm).where('id', '=', id),
-    );
+    // Cached on SQLite until any change (a revocation included); an absent record is not remembered,
+    // since the grant's own commit inserts records without changing the version.
+    const row = await cachedRow(this.#db, 'tokens.get', [realm, id], () => this.#db.selectFrom('tokens').selectAll().where('realm', '=', realm).where('id', '=', id), { misses: false });
     return row ? toToken(row) : null;
   }
 

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { GrantRecords, OutboxDelivery, StewardEvent, Store } from '@steward/core';
+import type { GrantRecords, OutboxDelivery, StewardEvent, Store, TokenRecord } from '@steward/core';
 import { assertConflict, client, policy, resource, T, ticket, token, unique, user } from './fixtures.ts';
 import type { StoreHandle } from './fixtures.ts';
 
@@ -260,5 +260,60 @@ export function sharingFreshnessTests(handle: () => StoreHandle): void {
         }
       });
     }
+  });
+}
+
+/** Token records are read on every introspection; a store may cache them, never past a change. */
+export function tokenFreshnessTests(handle: () => StoreHandle): void {
+  describe('token records read after a change', () => {
+    it('see a revocation, a consume, a redemption that revokes, and a purge at once', async () => {
+      const s = handle().store;
+      const [a, b, code, old, expired] = [token('g1'), token('g1', { grantId: 'grant-b' }), token('g1', { kind: 'code' }), token('g1', { kind: 'rpt' }), token('g1', { expiresAt: T - 10 })];
+      for (const t of [a, b, code, old, expired]) await s.tokens.insert(t);
+      // Each record is read just before its change (whatever a store caches, it holds it then).
+      const readBefore = async (t: TokenRecord) => assert.deepEqual(await s.tokens.get('g1', t.id), t);
+      await readBefore(a);
+      assert.ok(await s.tokens.revoke('g1', a.id));
+      assert.equal((await s.tokens.get('g1', a.id))?.revoked, true);
+      await readBefore(b);
+      assert.equal(await s.tokens.revokeGrant('g1', 'grant-b'), 1);
+      assert.equal((await s.tokens.get('g1', b.id))?.revoked, true);
+      await readBefore(code);
+      assert.deepEqual(await s.tokens.consume('g1', code.id, 'code', T), code);
+      assert.equal(await s.tokens.get('g1', code.id), null, 'a consumed code is gone');
+      const tk = ticket('g1');
+      await s.tickets.insert(tk);
+      await readBefore(old);
+      assert.equal(await s.grants.redeem('g1', tk.hash, T, records('g1', { revoke: [old.id] })), true);
+      assert.equal((await s.tokens.get('g1', old.id))?.revoked, true, 'revoked by the redemption');
+      await readBefore(expired);
+      assert.ok((await s.tokens.purgeExpired(T)) >= 1);
+      assert.equal(await s.tokens.get('g1', expired.id), null, 'purged');
+    });
+
+    it('find a record written after it was looked up and not found', async () => {
+      const s = handle().store;
+      const t = token('g1', { kind: 'rpt' });
+      assert.equal(await s.tokens.get('g1', t.id), null);
+      const tk = ticket('g1');
+      await s.tickets.insert(tk);
+      assert.equal(await s.grants.redeem('g1', tk.hash, T, records('g1', { tokens: [t] })), true);
+      assert.deepEqual(await s.tokens.get('g1', t.id), t);
+    });
+
+    it('see a revocation made through another store on the same database at once', async (t) => {
+      const h = handle();
+      if (!h.openAnother) return t.skip('one store only');
+      const other = await h.openAnother();
+      try {
+        const a = token('g1');
+        await h.store.tokens.insert(a);
+        assert.equal((await h.store.tokens.get('g1', a.id))?.revoked, false);
+        assert.ok(await other.tokens.revoke('g1', a.id));
+        assert.equal((await h.store.tokens.get('g1', a.id))?.revoked, true);
+      } finally {
+        await other.close();
+      }
+    });
   });
 }
