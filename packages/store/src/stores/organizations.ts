@@ -2,7 +2,7 @@
 import type { Organization, OrganizationStore } from '@steward/core';
 import type { Kysely } from 'kysely';
 import { affected, conflict, isUniqueViolation } from '../codec.ts';
-import { firstRow } from '../prepared.ts';
+import { cachedRow } from '../prepared.ts';
 import type { Database, OrganizationRow } from '../schema.ts';
 import { NO_SYNC, type WriteDurability } from '../durability.ts';
 
@@ -100,7 +100,8 @@ export class KyselyOrganizationStore implements OrganizationStore {
   }
 
   async ofClient(realm: string, clientId: string): Promise<Organization | null> {
-    const link = await firstRow(this.#db, 'organizations.ofClient', [realm, clientId], () =>
+    // Read for every grant whose party is a client acting for itself: cached on SQLite until any change.
+    const link = await cachedRow(this.#db, 'organizations.ofClient', [realm, clientId], () =>
       this.#db.selectFrom('organization_clients').select('org_id').where('realm', '=', realm).where('client_id', '=', clientId),
     );
     return link ? this.get(realm, link.org_id) : null;

@@ -193,6 +193,10 @@ export function identityFreshnessTests(handle: () => StoreHandle): void {
         await tx.clients.update({ ...c, disabled: true });
       });
       assert.equal((await s().clients.get('g1', c.clientId))?.disabled, true);
+      await s().organizations.create({ realm: 'g1', id: 'acme', name: 'Acme', admins: [], clients: [], createdAt: T });
+      assert.equal(await s().organizations.ofClient('g1', c.clientId), null);
+      await s().organizations.addClient('g1', 'acme', c.clientId);
+      assert.equal((await s().organizations.ofClient('g1', c.clientId))?.id, 'acme');
       await s().clients.delete('g1', c.clientId);
       assert.equal(await s().clients.get('g1', c.clientId), null);
     });
@@ -214,6 +218,13 @@ export function identityFreshnessTests(handle: () => StoreHandle): void {
         assert.equal((await h.store.clients.get('g1', c.clientId))?.disabled, true);
         await other.users.delete('g1', u.id);
         assert.equal(await h.store.users.get('g1', u.id), null);
+        // The organization a client acts for.
+        await h.store.organizations.create({ realm: 'g1', id: 'acme', name: 'Acme', admins: [], clients: [], createdAt: T });
+        assert.equal(await h.store.organizations.ofClient('g1', c.clientId), null);
+        await other.organizations.addClient('g1', 'acme', c.clientId);
+        assert.equal((await h.store.organizations.ofClient('g1', c.clientId))?.id, 'acme');
+        await other.organizations.removeClient('g1', 'acme', c.clientId);
+        assert.equal(await h.store.organizations.ofClient('g1', c.clientId), null);
       } finally {
         await other.close();
       }
