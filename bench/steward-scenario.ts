@@ -25,7 +25,9 @@ export async function setupStewardScenario(base: string, wanted: number) {
   const tokenUrl = `${realm}/protocol/openid-connect/token`;
   const rsAuth = basic('rs', 'rs-secret-rs-secret-rs-secret');
   const clientAuth = basic('app', 'app-secret-app-secret-app-secret');
-  const pat = (await call(tokenUrl, { method: 'POST', headers: { authorization: rsAuth, 'content-type': FORM }, body: 'grant_type=password&username=owner&password=owner-password&scope=uma_protection' }, 200)).access_token as string;
+  const newPat = async () => (await call(tokenUrl, { method: 'POST', headers: { authorization: rsAuth, 'content-type': FORM }, body: 'grant_type=password&username=owner&password=owner-password&scope=uma_protection' }, 200)).access_token as string;
+  const newIdToken = async () => (await call(tokenUrl, { method: 'POST', headers: { authorization: clientAuth, 'content-type': FORM }, body: 'grant_type=password&username=party&password=party-password&scope=openid' }, 200)).id_token as string;
+  let pat = await newPat();
   const resource = await call(`${realm}/authz/protection/resource_set`, { method: 'POST', headers: { authorization: `Bearer ${pat}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench account', resource_scopes: ['view', 'pay'] }) }, 201);
   const sso = (await call(`${base}/json/realms/root/realms/bench/authenticate`, { method: 'POST', headers: { 'x-openam-username': 'owner', 'x-openam-password': 'owner-password' } }, 200)).tokenId as string;
   await call(`${base}/json/realms/root/realms/bench/users/owner/uma/policies/${resource._id}`, {
@@ -40,7 +42,7 @@ export async function setupStewardScenario(base: string, wanted: number) {
     headers: { iPlanetDirectoryPro: sso, 'content-type': 'application/json', 'if-none-match': '*' },
     body: JSON.stringify({ policyId: own._id, permissions: [{ subject: 'client:app', scopes: ['read'] }] }),
   }, 201);
-  const idToken = (await call(tokenUrl, { method: 'POST', headers: { authorization: clientAuth, 'content-type': FORM }, body: 'grant_type=password&username=party&password=party-password&scope=openid' }, 200)).id_token as string;
+  let idToken = await newIdToken();
 
   const permissionBody = JSON.stringify({ resource_id: resource._id, resource_scopes: ['view'] });
   const ownBody = JSON.stringify({ resource_id: own._id, resource_scopes: ['read'] });
@@ -50,7 +52,7 @@ export async function setupStewardScenario(base: string, wanted: number) {
   const fill = async (pool: string[], body: string) => {
     const result = await autocannon({
       url: `${realm}/authz/protection/permission`,
-      connections: 32,
+      connections: Math.min(32, wanted),
       amount: wanted,
       method: 'POST',
       headers: { authorization: `Bearer ${pat}`, 'content-type': 'application/json' },
@@ -73,7 +75,14 @@ export async function setupStewardScenario(base: string, wanted: number) {
     /** A permission request for the shared resource (each one answered with a new ticket). */
     permissionBody,
     clientAuth,
-    pat,
+    get pat() {
+      return pat;
+    },
+    /** A new PAT and ID token (both last the realm's access token lifetime, 5 minutes by default): for runs longer than that. */
+    async refresh(): Promise<void> {
+      pat = await newPat();
+      idToken = await newIdToken();
+    },
     tickets: pool.length,
     nextGrantBody: () => grantBody(pool[next++ % pool.length]!),
     /** The user grant's body for a given ticket (the pushed ID token as claim token). */

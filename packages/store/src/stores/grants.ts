@@ -2,15 +2,16 @@
  * @module stores/grants
  * GrantStore: the durable steps of the UMA grant's hot path: a permission ticket issued with its events,
  * and a ticket redeemed (spent, with what the grant issued) in one commit.
- * - Inside a transaction, and on PostgreSQL, one Kysely transaction over the aggregate stores' own
- *   statements (tickets.consume, tokens.insertMany and revoke, audit.append, outbox.enqueue).
+ * - On PostgreSQL, ONE statement each (data-modifying CTEs): one round trip, atomic by itself.
+ * - Inside a SQLite transaction, the aggregate stores' own statements in that transaction
+ *   (tickets.consume, tokens.insertMany and revoke, audit.append, outbox.enqueue).
  * - On a SQLite store's own connection, the same statements run synchronously through the gate, and
  *   the redemptions that arrive in one turn of the event loop share one commit (group commit): each
  *   in its own savepoint, so one failing (a duplicate id) leaves the others' writes intact, and each
  *   caller is answered only after the commit that holds its writes.
  */
-import type { GrantRecords, GrantStore, OutboxDelivery, StewardEvent, Ticket } from '@steward/core';
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { GrantRecords, GrantStore, OutboxDelivery, StewardEvent, Store, Ticket } from '@steward/core';
+import { sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
 import { conflict, isUniqueViolation } from '../codec.ts';
 import { gateOf } from '../connect.ts';
 import { compiledSql } from '../prepared.ts';
@@ -19,10 +20,9 @@ import type { SqliteGate } from '../sqlite-gate.ts';
 import { KyselyAuditStore, toRow as auditRow } from './audit.ts';
 import { KyselyOutboxStore, toRow as deliveryRow } from './outbox.ts';
 import { consumeTicket, KyselyTicketStore, toRow as ticketRow } from './tickets.ts';
-import type { Store } from '@steward/core';
+import { KyselyTokenStore, toRow as tokenRow } from './tokens.ts';
 
 type Dialect = Store['dialect'];
-import { KyselyTokenStore, toRow as tokenRow } from './tokens.ts';
 
 export class KyselyGrantStore implements GrantStore {
   readonly #db: Kysely<Database>;
@@ -61,23 +61,15 @@ export class KyselyGrantStore implements GrantStore {
   #issueNow(ticket: Ticket, events: StewardEvent[], deliveries: OutboxDelivery[]): (gate: SqliteGate) => boolean {
     const db = this.#db;
     return (gate) => {
-      const row = ticketRow(ticket);
-      gate.exec(compiledSql(db, 'grants.ticket', Object.values(row), () => db.insertInto('tickets').values(row)), Object.values(row));
+      insertRow(db, gate, 'tickets', ticketRow(ticket));
       this.#eventsNow(gate, events, deliveries);
       return true;
     };
   }
 
   #eventsNow(gate: SqliteGate, events: StewardEvent[], deliveries: OutboxDelivery[]): void {
-    const db = this.#db;
-    for (const event of events) {
-      const row = auditRow(event);
-      gate.exec(compiledSql(db, 'grants.event', Object.values(row), () => db.insertInto('audit_events').values(row)), Object.values(row));
-    }
-    for (const delivery of deliveries) {
-      const row = deliveryRow(delivery);
-      gate.exec(compiledSql(db, 'grants.delivery', Object.values(row), () => db.insertInto('outbox').values(row)), Object.values(row));
-    }
+    for (const event of events) insertRow(this.#db, gate, 'audit_events', auditRow(event));
+    for (const delivery of deliveries) insertRow(this.#db, gate, 'outbox', deliveryRow(delivery));
   }
 
   redeem(realm: string, ticketHash: string, now: number, records: GrantRecords): Promise<boolean> {
@@ -93,10 +85,7 @@ export class KyselyGrantStore implements GrantStore {
     return (gate) => {
       const ticket = gate.get<TicketRow>(compiledSql(db, 'tickets.consume', [realm, hash], () => consumeTicket(db, realm, hash)), [realm, hash]);
       if (!ticket || Number(ticket.expires_at) <= now) return false;
-      for (const token of records.tokens) {
-        const row = tokenRow(token);
-        gate.exec(compiledSql(db, 'grants.token', Object.values(row), () => db.insertInto('tokens').values(row)), Object.values(row));
-      }
+      for (const token of records.tokens) insertRow(db, gate, 'tokens', tokenRow(token));
       for (const id of records.revoke) {
         gate.exec(compiledSql(db, 'grants.revoke', [1, realm, id], () => db.updateTable('tokens').set({ revoked: 1 }).where('realm', '=', realm).where('id', '=', id)), [1, realm, id]);
         // A token record changed: rows cached by the gate are read again.
@@ -106,6 +95,12 @@ export class KyselyGrantStore implements GrantStore {
       return true;
     };
   }
+}
+
+/** Inserts one row through the gate, with the SQL Kysely compiles for it (once per table). */
+function insertRow<T extends 'tickets' | 'tokens' | 'audit_events' | 'outbox'>(db: Kysely<Database>, gate: SqliteGate, table: T, row: Insertable<Database[T]>): void {
+  const values = Object.values(row);
+  gate.exec(compiledSql(db, `grants.insert.${table}`, values, () => db.insertInto(table).values(row as never)), values);
 }
 
 /** The redemption over the aggregate stores bound to one transaction. */
