@@ -64,14 +64,24 @@ export async function firstRow<R>(db: Kysely<any>, key: string, params: readonly
 
 /** IN lists up to this length get a cached shape each; longer ones are built every time. */
 const MAX_CACHED_IN_LIST = 8;
+/**
+ * The most values one IN (…) binds: SQLite refuses more than 32,766 variables in a statement and
+ * PostgreSQL more than 65,535 parameters; a longer list is read in chunks of this many.
+ */
+export const IN_LIST_CHUNK = 500;
 
 /**
- * Every row of a query whose parameters are `params` followed by the `list` of an IN (…): one compiled
- * shape per list length up to MAX_CACHED_IN_LIST, its rows cached as cachedRows; built afresh beyond.
+ * Every row of a query whose parameters are `params` followed by the `list` of an IN (…), `build(list)`
+ * building it for (part of) the list: one compiled shape per list length up to MAX_CACHED_IN_LIST, its
+ * rows cached as cachedRows; built afresh beyond; in chunks of IN_LIST_CHUNK beyond that (rows in any order).
  */
-export async function inList<R>(db: Kysely<any>, key: string, params: readonly unknown[], list: readonly unknown[], build: () => Compilable<R>): Promise<readonly R[]> {
-  if (list.length > MAX_CACHED_IN_LIST) return (await db.executeQuery<R>(build().compile())).rows;
-  return cachedRows(db, `${key}:${list.length}`, [...params, ...list], build);
+export async function inList<R>(db: Kysely<any>, key: string, params: readonly unknown[], list: readonly unknown[], build: (list: readonly unknown[]) => Compilable<R>): Promise<readonly R[]> {
+  if (list.length <= MAX_CACHED_IN_LIST) return cachedRows(db, `${key}:${list.length}`, [...params, ...list], () => build(list));
+  const rows: R[] = [];
+  for (let at = 0; at < list.length; at += IN_LIST_CHUNK) {
+    rows.push(...(await db.executeQuery<R>(build(list.slice(at, at + IN_LIST_CHUNK)).compile())).rows);
+  }
+  return rows;
 }
 
 /**

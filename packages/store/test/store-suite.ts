@@ -18,6 +18,7 @@ import type { StoreHandle } from './suite/fixtures.ts';
 import { grantTests, identityFreshnessTests, issueTicketTests, sharingFreshnessTests, tokenFreshnessTests } from './suite/grants.ts';
 import { identityTests } from './suite/identity.ts';
 import { keycloakTests } from './suite/keycloak.ts';
+import { longListTests } from './suite/long-lists.ts';
 import { ownershipTests } from './suite/ownership.ts';
 import { outboxTests } from './suite/outbox.ts';
 import { rateLimitTests } from './suite/rate-limits.ts';
@@ -56,6 +57,7 @@ export function storeSuite(name: string, makeStore: () => Promise<StoreHandle>):
     ownershipTests(store);
     consoleTests(store);
     keycloakTests(store);
+    longListTests(store);
     singleUseTests(store);
     accessRequestTests(store);
     auditTests(store);

@@ -36,8 +36,8 @@ export class KyselyPolicyStore implements PolicyStore {
   async getMany(realm: string, owner: string, ids: string[]): Promise<Policy[]> {
     if (ids.length === 0) return [];
     const distinct = [...new Set(ids)];
-    const rows = await inList(this.#db, 'policies.getMany', [realm, owner], distinct, () =>
-      this.#db.selectFrom('policies').selectAll().where('realm', '=', realm).where('owner', '=', owner).where('id', 'in', distinct),
+    const rows = await inList(this.#db, 'policies.getMany', [realm, owner], distinct, (chunk) =>
+      this.#db.selectFrom('policies').selectAll().where('realm', '=', realm).where('owner', '=', owner).where('id', 'in', chunk as string[]),
     );
     return rows.map(toPolicy);
   }

@@ -48,8 +48,8 @@ export class KyselyResourceStore implements ResourceStore {
   async getMany(realm: string, owner: string, ids: string[]): Promise<Resource[]> {
     if (ids.length === 0) return [];
     const distinct = [...new Set(ids)];
-    const rows = await inList(this.#db, 'resources.getMany', [realm, owner], distinct, () =>
-      this.#db.selectFrom('resources').selectAll().where('realm', '=', realm).where('owner', '=', owner).where('id', 'in', distinct),
+    const rows = await inList(this.#db, 'resources.getMany', [realm, owner], distinct, (chunk) =>
+      this.#db.selectFrom('resources').selectAll().where('realm', '=', realm).where('owner', '=', owner).where('id', 'in', chunk as string[]),
     );
     return rows.map(toResource);
   }
