@@ -130,8 +130,7 @@ export interface PolicyStore {
   /**
    * The policies of any owner, on any resource of the realm, with a permission whose subject is exactly
    * `subject` (case-sensitive), ordered by (id, owner); at most `limit`. For the "shared with me" list:
-   * it reads the realm's subject index (not indexed by subject alone), so it is for a person's own
-   * page, never for a grant's path.
+   * indexed by (realm, subject), so its cost follows the policies naming the subject, not the realm.
    */
   listNamingSubject(realm: string, subject: string, limit: number): Promise<Policy[]>;
   /** The owner's policies for these resource ids; absent ones are omitted. */

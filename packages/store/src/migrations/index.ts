@@ -12,6 +12,7 @@ import * as scopesGroupsOrgs from './0005-scopes-groups-orgs.ts';
 import * as adminKeys from './0006-admin-keys.ts';
 import * as rateLimits from './0007-rate-limits.ts';
 import * as keycloak from './0008-keycloak.ts';
+import * as partyIndexes from './0009-party-indexes.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-admin-keys': adminKeys,
   '0007-rate-limits': rateLimits,
   '0008-keycloak': keycloak,
+  '0009-party-indexes': partyIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -84,15 +84,18 @@ export class KyselyGroupStore implements GroupStore {
 
   async groupsOf(realm: string, userId: string): Promise<Group[]> {
     // A semi-join (IN), not a join: see PolicyStore.listNaming (no Bloom filter built per run on SQLite).
-    const rows = await cachedRows(this.#db, 'groups.groupsOf', [realm, realm, userId], () =>
-      this.#db
-        .selectFrom('groups')
-        .selectAll()
-        .where('realm', '=', realm)
-        .where('id', 'in', (eb) => eb.selectFrom('group_members').select('group_id').where('realm', '=', realm).where('user_id', '=', userId)),
-    );
+    const rows = await cachedRows(this.#db, 'groups.groupsOf', [realm, realm, userId], () => groupsOfQuery(this.#db, realm, userId));
     return byKey(rows.map(toGroup), (g) => g.name);
   }
+}
+
+/** The groups of a user (its plan is checked in a test: by the (realm, user) index, never the realm's memberships). */
+export function groupsOfQuery(db: Kysely<Database>, realm: string, userId: string) {
+  return db
+    .selectFrom('groups')
+    .selectAll()
+    .where('realm', '=', realm)
+    .where('id', 'in', (eb) => eb.selectFrom('group_members').select('group_id').where('realm', '=', realm).where('user_id', '=', userId));
 }
 
 function toGroup(row: GroupRow): Group {

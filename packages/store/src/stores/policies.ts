@@ -58,16 +58,7 @@ export class KyselyPolicyStore implements PolicyStore {
 
   async listNamingSubject(realm: string, subject: string, limit: number): Promise<Policy[]> {
     if (limit <= 0) return [];
-    const rows = await this.#db
-      .selectFrom('policy_subjects as s')
-      .innerJoin('policies as p', (j) => j.onRef('p.realm', '=', 's.realm').onRef('p.owner', '=', 's.owner').onRef('p.id', '=', 's.resource_id'))
-      .selectAll('p')
-      .where('s.realm', '=', realm)
-      .where('s.subject', '=', subject)
-      .orderBy('p.id')
-      .orderBy('p.owner')
-      .limit(limit)
-      .execute();
+    const rows = await namingSubjectQuery(this.#db, realm, subject, limit).execute();
     // Same order on both dialects whatever PostgreSQL's collation (ids are compared as code units).
     return byKey(rows.map(toPolicy), (p) => `${p.id}\u0000${p.owner}`);
   }
@@ -174,4 +165,20 @@ function toPolicy(row: PolicyRow): Policy {
   };
   if (row.resource_owner !== null) policy.resourceOwner = row.resource_owner;
   return policy;
+}
+
+/**
+ * The policies naming a subject, any resource: the subject's rows first, by the (realm, subject) index,
+ * then their policies by primary key (a semi-join; a join sorted by policy id let SQLite walk the realm's
+ * policies instead). Its plan is checked in a test.
+ */
+export function namingSubjectQuery(db: Kysely<Database>, realm: string, subject: string, limit: number) {
+  return db
+    .selectFrom('policies')
+    .selectAll()
+    .where('realm', '=', realm)
+    .where((eb) => eb(eb.refTuple('owner', 'id'), 'in', eb.selectFrom('policy_subjects').select(['owner', 'resource_id']).where('realm', '=', realm).where('subject', '=', subject).$asTuple('owner', 'resource_id')))
+    .orderBy('id')
+    .orderBy('owner')
+    .limit(limit);
 }
