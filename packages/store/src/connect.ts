@@ -120,6 +120,10 @@ function sqliteDialect(filename: string, gate: SqliteGate): ImmediateSqliteDiale
         sqlite.pragma('mmap_size = 268435456');
         sqlite.pragma('foreign_keys = ON');
         sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+        // Statistics for the query planner (SQLite: "PRAGMA optimize", as advised for long-lived
+        // connections): each ANALYZE bounded to ~400 rows per index, so it costs milliseconds at any size.
+        sqlite.pragma('analysis_limit = 400');
+        sqlite.pragma('optimize = 0x10002');
         gate.attach(sqlite);
         // Kysely prepares every query anew; the gate's statement cache serves it too. Kysely runs one
         // query at a time on the connection, so a cached statement is never run twice at once.

@@ -140,6 +140,42 @@ for (const dialect of dialects) {
   });
 }
 
+describe('planner statistics on sqlite', { skip: !dialects.includes('sqlite') }, () => {
+  it('are gathered when a store opens a database with data, and refreshed by operations.optimize', async () => {
+    const db = await freshDatabaseUrl('sqlite');
+    const file = db.url.slice('sqlite:'.length);
+    const analyzed = (table: string) => {
+      const raw = new Sqlite(file, { readonly: true });
+      try {
+        const hasStats = raw.prepare("select 1 from sqlite_master where name = 'sqlite_stat1'").get() !== undefined;
+        return hasStats && raw.prepare('select 1 from sqlite_stat1 where tbl = ?').get(table) !== undefined;
+      } finally {
+        raw.close();
+      }
+    };
+    try {
+      let store = await openStore(db.url);
+      await store.groups.create({ realm: 'r1', id: 'g1', name: 'friends', visible: true, createdAt: T });
+      for (let i = 0; i < 300; i++) await store.groups.addMember('r1', 'g1', `user-${i}`);
+      await store.close();
+      assert.equal(analyzed('group_members'), false, 'nothing analyzed yet');
+      store = await openStore(db.url);
+      assert.equal(analyzed('group_members'), true, 'analyzed when the store opened');
+      await store.groups.create({ realm: 'r1', id: 'g2', name: 'family', visible: true, createdAt: T });
+      for (let i = 0; i < 3000; i++) await store.groups.addMember('r1', 'g2', `user-${i}`);
+      const { operationsOf } = await import('@steward/store');
+      await operationsOf(store)!.optimize();
+      await store.close();
+      const raw = new Sqlite(file, { readonly: true });
+      const stat = raw.prepare("select stat from sqlite_stat1 where tbl = 'group_members' and idx = 'group_members_user_group_ix'").get() as { stat: string } | undefined;
+      raw.close();
+      assert.ok(stat && Number(stat.stat.split(' ')[0]) > 300, `statistics follow the data: ${stat?.stat}`);
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
 describe('openStore on postgres', { skip: !dialects.includes('postgres') }, () => {
   it('rejects when the server is unreachable', async () => {
     await assert.rejects(openStore('postgres://postgres@127.0.0.1:1/none'), /ECONNREFUSED|connect/);

@@ -5,6 +5,7 @@
  * is one cheap statement or no I/O at all.
  */
 import type { Kysely } from 'kysely';
+import { gateOf } from '../connect.ts';
 import { sql } from 'kysely';
 import { MIGRATION_TABLE, migrationProvider } from '../migrations/index.ts';
 import type { Database } from '../schema.ts';
@@ -30,6 +31,8 @@ export interface StoreOperations {
   /** Sessions (owner API and browser) unexpired at `now`, in every realm. */
   activeSessions(now: number): Promise<number>;
   /** WAL fsyncs made for commits that removed access since the store opened (SQLite file only; no I/O). */
+  /** Refreshes the query planner's statistics where the database does not itself (SQLite: `PRAGMA optimize`, bounded). */
+  optimize(): Promise<void>;
   durableSyncs(): number;
   /** How access-removing writes survive a power loss (durability); one `SHOW` on PostgreSQL. */
   durability(): Promise<DurabilityReport>;
@@ -55,6 +58,10 @@ export function storeOperations(db: Kysely<Database>, poolStats: () => PoolStats
     async activeSessions(now) {
       const row = await db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('expires_at', '>', now).executeTakeFirst();
       return Number(row?.n ?? 0);
+    },
+    async optimize() {
+      // SQLite keeps its planner statistics only when asked; PostgreSQL's autovacuum analyzes by itself.
+      if (gateOf(db)) await sql`pragma optimize = 0x10002`.execute(db);
     },
     durableSyncs: () => durabilityOf(db).syncs,
     durability: () => durabilityOf(db).report(db),
