@@ -13,7 +13,7 @@ import path from 'node:path';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { DEMO } from '../helpers/http.ts';
 import { freePort } from '../helpers/steward.ts';
-import { basicAuth, postFormTo, spawnServe, waitReady, type ServeProcess } from '../operations/fixture.ts';
+import { basicAuth, postFormTo, startNodes, type ServeProcess } from '../operations/fixture.ts';
 
 const UMA = 'urn:ietf:params:oauth:grant-type:uma-ticket';
 const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
@@ -31,10 +31,7 @@ describe('three processes on one SQLite file', { skip: !dialects.includes('sqlit
       STEWARD_BASE_URL: `http://127.0.0.1:${ports[0]}`,
       STEWARD_ADMIN_TOKEN_SHA256: createHash('sha256').update(ADMIN_TOKEN).digest('hex'),
     };
-    nodes.push(await spawnServe(env, { port: ports[0]! }));
-    await waitReady(nodes[0]!);
-    nodes.push(await spawnServe(env, { port: ports[1]! }), await spawnServe(env, { port: ports[2]! }));
-    await Promise.all(nodes.map((n) => waitReady(n)));
+    nodes.push(...(await startNodes(env, ports)));
   });
 
   after(async () => {

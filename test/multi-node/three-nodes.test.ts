@@ -13,7 +13,7 @@ import pg from 'pg';
 import { dialects, freshDatabaseUrl } from '../../packages/store/test/databases.ts';
 import { DEMO } from '../helpers/http.ts';
 import { freePort } from '../helpers/steward.ts';
-import { basicAuth, postFormTo, spawnServe, waitReady, type ServeProcess } from '../operations/fixture.ts';
+import { basicAuth, postFormTo, startNodes, type ServeProcess } from '../operations/fixture.ts';
 
 const UMA = 'urn:ietf:params:oauth:grant-type:uma-ticket';
 const ADMIN_TOKEN = 'three-nodes-admin-token-0123456789abcdef';
@@ -48,11 +48,7 @@ describe('three nodes on one PostgreSQL database', { skip: !dialects.includes('p
       STEWARD_NOTIFY_POLL_MS: '100',
       STEWARD_WEBHOOKS: JSON.stringify({ demo: [{ id: 'audit', url: `http://127.0.0.1:${hookPort}/hook`, secret: WEBHOOK_SECRET, events: ['share.granted'] }] }),
     };
-    // A rolling start: the first node migrates and seeds, the others join.
-    nodes.push(await spawnServe(env, { port: ports[0]! }));
-    await waitReady(nodes[0]!);
-    nodes.push(await spawnServe(env, { port: ports[1]! }), await spawnServe(env, { port: ports[2]! }));
-    await Promise.all(nodes.map((n) => waitReady(n)));
+    nodes.push(...(await startNodes(env, ports)));
   });
 
   after(async () => {

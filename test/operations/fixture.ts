@@ -92,6 +92,18 @@ export async function waitReady(node: ServeProcess, attempts = 200): Promise<voi
   throw new Error(`${node.url} did not become ready: ${node.output()}`);
 }
 
+/**
+ * `steward serve` on each of `ports` with one configuration, started as a rolling start: the first node
+ * migrates and seeds, then the others join. Resolves when all are ready.
+ */
+export async function startNodes(env: Record<string, string>, ports: number[]): Promise<ServeProcess[]> {
+  const first = await spawnServe(env, { port: ports[0]! });
+  await waitReady(first);
+  const others = await Promise.all(ports.slice(1).map((port) => spawnServe(env, { port })));
+  await Promise.all(others.map((n) => waitReady(n)));
+  return [first, ...others];
+}
+
 export const basicAuth = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 /** POSTs a form over real HTTP; answers status, headers and parsed JSON (undefined when not JSON). */

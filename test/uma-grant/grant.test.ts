@@ -87,6 +87,18 @@ for (const dialect of dialects) {
       assertError(await w.grantAs('bob', { ticket: t }), 400, 'invalid_grant');
     });
 
+    it('refuses a ticket with its id and a forged secret, or another form of it, and leaves the real one unspent', async () => {
+      const r = await w.resource('alice', ['view']);
+      await w.share('alice', r, [{ subject: 'bob', scopes: ['view'] }]);
+      const t = await w.ticket('alice', [[r, ['view']]]);
+      const [id, secret] = t.split('.') as [string, string];
+      const flipped = `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
+      for (const forged of [`${id}.${flipped}`, `${id}.`, id, `${id}.${secret}.${secret}`, `${id.toUpperCase()}.${secret}`, `${id}.${secret}x`, `${id}.${secret.repeat(12)}`]) {
+        assertError(await w.grantAs('bob', { ticket: forged }), 400, 'invalid_grant');
+      }
+      assert.equal((await w.grantAs('bob', { ticket: t })).status, 200, 'the real ticket still works once');
+    });
+
     it('refuses an expired ticket with invalid_grant', async () => {
       const r = await w.resource('alice', ['view']);
       await w.share('alice', r, [{ subject: 'bob', scopes: ['view'] }]);
