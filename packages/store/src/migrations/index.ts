@@ -13,6 +13,7 @@ import * as adminKeys from './0006-admin-keys.ts';
 import * as rateLimits from './0007-rate-limits.ts';
 import * as keycloak from './0008-keycloak.ts';
 import * as partyIndexes from './0009-party-indexes.ts';
+import * as storeVersion from './0010-store-version.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-rate-limits': rateLimits,
   '0008-keycloak': keycloak,
   '0009-party-indexes': partyIndexes,
+  '0010-store-version': storeVersion,
 };
 
 export const migrationProvider: MigrationProvider = {
