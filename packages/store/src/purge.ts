@@ -1,26 +1,69 @@
 /**
  * @module purge
- * Bounded deletes of expired rows: one statement that deletes at most `limit` rows picked by their
- * primary key, so each purge transaction stays short and never holds the database for long. Two nodes
- * purging at once simply find fewer rows; nothing is deleted twice or blocks for long.
+ * Deletes of expired rows in small batches that yield. Each statement deletes at most
+ * `MAX_ROWS_PER_STATEMENT` rows (fewer when the caller's limit is smaller), picked through the index
+ * on the expiry column, and the event loop turns (`setImmediate`) after each one before the next
+ * starts. On SQLite the store has one connection and better-sqlite3 runs synchronously: without the
+ * turn, a purge's statements would follow one another in microtasks and no request could run until
+ * the last; with it, requests that arrived meanwhile run between two batches, and no batch holds the
+ * connection for more than a few milliseconds. Two nodes purging at once simply find fewer rows;
+ * nothing is deleted twice or blocks for long.
+ *
+ * The batch is picked by the rows' addresses, which the expiry index holds, so each statement reads
+ * the index up to the batch's end and then only the rows it deletes: SQLite's `rowid` (a covering scan
+ * of the index, then rowid lookups), PostgreSQL's `ctid` (an index scan under a LIMIT, then a TID scan;
+ * picking by primary key let the planner hash-join a sequential scan of the whole table instead). The
+ * filter is not repeated on the outer DELETE: PostgreSQL could then bitmap-scan every expired row for
+ * each batch; a row updated between the pick and the delete gets a new `ctid` and is left for the next
+ * batch, and on SQLite nothing else writes within the one statement.
  */
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import { setImmediate as turn } from 'node:timers/promises';
 import { affected } from './codec.ts';
 
+/** The most rows one purge statement deletes, whatever limit the caller asks. */
+export const MAX_ROWS_PER_STATEMENT = 1000;
+
+/** Which rows of the table go: a condition the table's index on the expiry column serves. */
+export type PurgeFilter = (eb: ExpressionBuilder<any, any>) => Expression<SqlBool>;
+
 /**
- * Deletes rows of `table` whose `column` is set and below `before`, at most `limit` of them when given
- * (`keys` is the primary key: two columns). Returns how many rows went.
+ * Deletes rows of `table` whose `column` is set and below `before`: all of them, or at most `limit`
+ * when given. `_primaryKey` names the table's key for the reader; rows are picked by address (above).
+ * Returns how many rows went.
  */
-export async function deleteBefore(db: Kysely<any>, table: string, keys: [string, string], column: string, before: number, limit?: number): Promise<number> {
-  if (limit === undefined) {
-    const result = await db.deleteFrom(table).where(column, '<', before).executeTakeFirst();
-    return affected(result.numDeletedRows);
+export function deleteBefore(db: Kysely<any>, table: string, _primaryKey: readonly string[], column: string, before: number, limit?: number): Promise<number> {
+  return deleteInBatches(db, table, (eb) => eb(column, '<', before), limit);
+}
+
+/**
+ * Deletes the rows of `table` that `filter` selects, in statements of at most `MAX_ROWS_PER_STATEMENT`
+ * rows with a turn of the event loop after each: all of them, or at most `limit` when given (the
+ * statement that reaches the limit is the last). Returns how many rows went.
+ */
+export async function deleteInBatches(db: Kysely<any>, table: string, filter: PurgeFilter, limit?: number): Promise<number> {
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit <= 0)) throw new Error(`purge limit must be a positive integer, got ${limit}`);
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  let total = 0;
+  for (;;) {
+    const size = Math.min(MAX_ROWS_PER_STATEMENT, limit === undefined ? MAX_ROWS_PER_STATEMENT : limit - total);
+    const n = await deleteBatch(db, table, postgres ? 'ctid' : 'rowid', filter, size);
+    total += n;
+    // Requests that arrived during the statement run before the next one (and before the caller goes on).
+    await turn();
+    if (n < size || (limit !== undefined && total >= limit)) return total;
   }
-  if (!Number.isSafeInteger(limit) || limit <= 0) throw new Error(`purge limit must be a positive integer, got ${limit}`);
-  const batch = db.selectFrom(table).select(keys).where(column, '<', before).limit(limit);
-  const result = await db
-    .deleteFrom(table)
-    .where((eb) => eb(eb.refTuple(keys[0], keys[1]), 'in', batch as never))
-    .executeTakeFirst();
+}
+
+/** One statement: at most `size` rows, picked by address (`rowid` or `ctid`) through the filter's index. */
+async function deleteBatch(db: Kysely<any>, table: string, address: 'rowid' | 'ctid', filter: PurgeFilter, size: number): Promise<number> {
+  const result = await purgeBatchQuery(db, table, address, filter, size).executeTakeFirst();
   return affected(result.numDeletedRows);
+}
+
+/** The statement of one batch (exported for the plan test). */
+export function purgeBatchQuery(db: Kysely<any>, table: string, address: 'rowid' | 'ctid', filter: PurgeFilter, size: number) {
+  const batch = db.selectFrom(table).select(sql.ref(address).as('address')).where(filter).limit(size);
+  const picked = address === 'ctid' ? sql<boolean>`ctid = any(array(${batch}))` : sql<boolean>`rowid in (${batch})`;
+  return db.deleteFrom(table).where(picked);
 }

@@ -7,7 +7,7 @@ const HELP = `Usage: steward purge [--batch N] [--json]
 
 Deletes expired permission tickets, token records (authorization codes, access tokens, RPTs, refresh
 tokens, PCTs), owner sessions and retired signing keys, N rows per statement (default
-STEWARD_PURGE_BATCH), until none is left. Safe while servers run, on any number of nodes;
+STEWARD_PURGE_BATCH; at most 1,000), until none is left. Safe while servers run, on any number of nodes;
 \`steward serve\` also runs it periodically.
 `;
 

@@ -219,7 +219,7 @@ export const CONFIG_KEYS = [
     key: 'purgeBatch',
     type: 'integer',
     default: 500,
-    description: 'Rows deleted per statement by `steward purge` and the periodic purge of `serve` (expired tickets, codes, tokens, PCTs, sessions); small batches keep each transaction short.',
+    description: 'Rows deleted per statement by `steward purge` and the periodic purge of `serve` (expired tickets, codes, tokens, PCTs, sessions; at most 1,000); small batches keep each transaction short, and the event loop turns between two.',
   },
   {
     env: 'STEWARD_NOTIFY',

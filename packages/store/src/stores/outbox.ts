@@ -10,6 +10,7 @@ import type { ClaimedDelivery, OutboxChannel, OutboxCounts, OutboxDelivery, Outb
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { affected, conflict, fromJson, isUniqueViolation, toJson } from '../codec.ts';
+import { deleteInBatches } from '../purge.ts';
 import type { Database, OutboxRow } from '../schema.ts';
 
 /** Longest `last_error` kept; receivers may answer with anything. */
@@ -117,12 +118,8 @@ export class KyselyOutboxStore implements OutboxStore {
   }
 
   async purgeFinished(before: number): Promise<number> {
-    const result = await this.#db
-      .deleteFrom('outbox')
-      .where('status', 'in', ['delivered', 'dead'])
-      .where('created_at', '<', before)
-      .executeTakeFirst();
-    return affected(result.numDeletedRows);
+    // In small batches that yield (purge.ts), picked through the index on status.
+    return deleteInBatches(this.#db, 'outbox', (eb) => eb.and([eb('status', 'in', ['delivered', 'dead']), eb('created_at', '<', before)]));
   }
 
   async #settle(id: string, claim: string, set: Partial<OutboxRow>): Promise<boolean> {

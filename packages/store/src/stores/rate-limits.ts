@@ -6,7 +6,7 @@
 import type { LoginFailures, RateLimitStore } from '@steward/core';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { affected } from '../codec.ts';
+import { deleteBefore } from '../purge.ts';
 import type { Database } from '../schema.ts';
 
 export class KyselyRateLimitStore implements RateLimitStore {
@@ -64,8 +64,9 @@ export class KyselyRateLimitStore implements RateLimitStore {
   }
 
   async purgeExpired(now: number, forgetBefore: number): Promise<number> {
-    const counters = await this.#db.deleteFrom('rate_counters').where('expires_at', '<', now).executeTakeFirst();
-    const failures = await this.#db.deleteFrom('login_failures').where('last_failure_at', '<', forgetBefore).executeTakeFirst();
-    return affected(counters.numDeletedRows) + affected(failures.numDeletedRows);
+    // In small batches that yield (purge.ts): a busy realm's counters must not hold the database at once.
+    const counters = await deleteBefore(this.#db, 'rate_counters', ['key', 'window_start'], 'expires_at', now);
+    const failures = await deleteBefore(this.#db, 'login_failures', ['realm', 'username'], 'last_failure_at', forgetBefore);
+    return counters + failures;
   }
 }
