@@ -10,6 +10,8 @@ import { Kysely, PostgresDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
+import { PgVersion } from './pg-version.ts';
+import { RowCache } from './row-cache.ts';
 import { SqliteGate } from './sqlite-gate.ts';
 import { parseDatabaseUrl } from './url.ts';
 import type { PoolStats } from './stores/operations.ts';
@@ -42,6 +44,19 @@ export function gateOf(db: object): SqliteGate | null {
   return gates.get(db) ?? null;
 }
 
+/** A PostgreSQL store's own Kysely instance: its cluster-wide version and its cached rows. */
+export interface PgCache {
+  version: PgVersion;
+  rows: RowCache;
+}
+
+const pgCaches = new WeakMap<object, PgCache>();
+
+/** The version and row cache of `db` when it is a PostgreSQL store's own Kysely instance, else null. */
+export function pgCacheOf(db: object): PgCache | null {
+  return pgCaches.get(db) ?? null;
+}
+
 export const DEFAULT_POOL_SIZE = 10;
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
@@ -67,7 +82,9 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
   pool.on('error', () => {});
   const max = options.poolSize ?? DEFAULT_POOL_SIZE;
   const poolStats = () => ({ max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: nulSafe(pool) }) }), dialect: 'postgres', fileKey: null, poolStats, gate: null };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: nulSafe(pool) }) });
+  pgCaches.set(db, { version: new PgVersion(db), rows: new RowCache() });
+  return { db, dialect: 'postgres', fileKey: null, poolStats, gate: null };
 }
 
 /**

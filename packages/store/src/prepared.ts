@@ -8,7 +8,8 @@
  */
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
 import { isDeepStrictEqual } from 'node:util';
-import { gateOf } from './connect.ts';
+import { gateOf, pgCacheOf } from './connect.ts';
+import { MISS } from './row-cache.ts';
 
 const cache = new WeakMap<Kysely<any>, Map<string, string>>();
 
@@ -86,16 +87,20 @@ export async function inList<R>(db: Kysely<any>, key: string, params: readonly u
 
 /**
  * Like firstRow, for a row read on nearly every request and rarely written (a client, a user, a token
- * record): on a SQLite store's own instance it is cached until anything writes to the database
- * (sqlite-gate's version: a write through Kysely here, or a commit by any other connection), so a change
- * is seen at once. Elsewhere (PostgreSQL, inside a transaction) it is read every time. With
- * `misses: false` an absent row is not remembered (a row the hot path may insert without a version change).
+ * record): cached by the store until anything may have changed it, so a change is seen at once. On
+ * SQLite until anything writes to the database (sqlite-gate's version: a write through Kysely here, or a
+ * commit by any other connection); on PostgreSQL until the cluster-wide version moves (pg-version: any
+ * commit to a versioned table, by any node — a cached query must read only those tables, listed in
+ * migration 0010). Inside a transaction it is read every time. With `misses: false` an absent row is
+ * not remembered (a row the hot path may insert without a version change).
  */
 export async function cachedRow<R>(db: Kysely<any>, key: string, params: readonly unknown[], build: () => Compilable<R>, options: { misses: boolean } = { misses: true }): Promise<R | undefined> {
   const gate = gateOf(db);
-  if (!gate) return firstRow(db, key, params, build);
-  const sql = compiledSql(db, key, params, build);
-  return gate.run((g) => g.cachedRow(JSON.stringify([key, ...params]), () => g.get<R>(sql, params), options));
+  if (gate) {
+    const sql = compiledSql(db, key, params, build);
+    return gate.run((g) => g.cachedRow(JSON.stringify([key, ...params]), () => g.get<R>(sql, params), options));
+  }
+  return pgCached(db, key, params, options.misses, () => firstRow(db, key, params, build));
 }
 
 /**
@@ -104,7 +109,23 @@ export async function cachedRow<R>(db: Kysely<any>, key: string, params: readonl
  */
 export async function cachedRows<R>(db: Kysely<any>, key: string, params: readonly unknown[], build: () => Compilable<R>): Promise<readonly R[]> {
   const gate = gateOf(db);
-  if (!gate) return allRows(db, key, params, build);
-  const sql = compiledSql(db, key, params, build);
-  return gate.run((g) => g.cachedRow(JSON.stringify([key, ...params]), () => Object.freeze(g.all<R>(sql, params)))!);
+  if (gate) {
+    const sql = compiledSql(db, key, params, build);
+    return gate.run((g) => g.cachedRow(JSON.stringify([key, ...params]), () => Object.freeze(g.all<R>(sql, params)))!);
+  }
+  return (await pgCached(db, key, params, true, async () => Object.freeze(await allRows(db, key, params, build))))!;
+}
+
+/** A PostgreSQL store's cached read (see cachedRow); `read` every time inside a transaction. */
+async function pgCached<T>(db: Kysely<any>, key: string, params: readonly unknown[], misses: boolean, read: () => Promise<T | undefined>): Promise<T | undefined> {
+  const cache = pgCacheOf(db);
+  if (!cache) return read();
+  const cacheKey = JSON.stringify([key, ...params]);
+  // The version is read before the row: a change committed in between is seen by the next reader.
+  const version = await cache.version.current();
+  const hit = cache.rows.get(cacheKey, version);
+  if (hit !== MISS) return hit as T | undefined;
+  const row = await read();
+  if (row !== undefined || misses) cache.rows.set(cacheKey, version, row);
+  return row;
 }

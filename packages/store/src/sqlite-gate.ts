@@ -10,11 +10,10 @@
  * process; no promise hop, query building or mutex turn is paid per statement.
  */
 import type Sqlite from 'better-sqlite3';
+import { MISS, RowCache } from './row-cache.ts';
 
 /** How many prepared statements one connection keeps; the store issues a few dozen shapes. */
 const STATEMENT_CACHE_SIZE = 500;
-/** How many cached rows (cachedRow) one connection keeps; beyond, the oldest make room. */
-const ROW_CACHE_SIZE = 10_000;
 
 /** The open gates of this process, by database file. */
 const openGates = new Map<string, Set<SqliteGate>>();
@@ -62,8 +61,8 @@ export class SqliteGate {
   #generation = 0;
   /** `PRAGMA data_version` as read during the current callback (see #dataVersion); null once it has ended. */
   #seenDataVersion: number | null = null;
-  /** Cached rows (cachedRow): key → the version they were read at and the row. */
-  readonly #cache = new Map<string, { version: string; row: unknown }>();
+  /** Cached rows (cachedRow), each with the version it was read at. */
+  readonly #cache = new RowCache();
 
   /**
    * Kysely's driver ran a statement that may write (anything but a SELECT). The other connections of
@@ -109,13 +108,10 @@ export class SqliteGate {
    */
   cachedRow<R>(key: string, read: () => R | undefined, options: { misses: boolean } = { misses: true }): R | undefined {
     const version = this.version();
-    const hit = this.#cache.get(key);
-    if (hit && hit.version === version) return hit.row as R | undefined;
+    const hit = this.#cache.get(key, version);
+    if (hit !== MISS) return hit as R | undefined;
     const row = read();
-    if (row === undefined && !options.misses) return row;
-    // The oldest entry makes room (a Map iterates in insertion order).
-    if (this.#cache.size >= ROW_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
-    this.#cache.set(key, { version, row });
+    if (row !== undefined || options.misses) this.#cache.set(key, version, row);
     return row;
   }
 

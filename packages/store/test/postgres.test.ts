@@ -35,14 +35,18 @@ if (dialects.includes('postgres')) {
   });
 }
 
-/** Empties every table but the migration bookkeeping, in one statement. */
+/**
+ * Empties every table but the migration bookkeeping and the store version (a one-row table the
+ * migrations create), in one statement. TRUNCATE fires no row trigger; each test opens a new store,
+ * so no cache outlives it.
+ */
 async function emptyAllTables(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const { rows } = await client.query<{ name: string }>(
       `SELECT quote_ident(tablename) AS name FROM pg_tables
-        WHERE schemaname = 'public' AND tablename NOT LIKE 'steward_migration%'`,
+        WHERE schemaname = 'public' AND tablename NOT LIKE 'steward_migration%' AND tablename <> 'steward_store_version'`,
     );
     if (rows.length > 0) await client.query(`TRUNCATE ${rows.map((r) => r.name).join(', ')} RESTART IDENTITY CASCADE`);
   } finally {
