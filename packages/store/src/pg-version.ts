@@ -13,6 +13,9 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { STORE_VERSION_TABLE } from './migrations/0010-store-version.ts';
 
+/** The version as a scalar subquery, for a statement that reads it along with something else. */
+export const STORE_VERSION_SQL = `(select version::text from ${STORE_VERSION_TABLE} where id = 1)`;
+
 export class PgVersion {
   readonly #db: Kysely<any>;
   /** The reading, during the callback where it arrived; null otherwise. */
@@ -43,8 +46,21 @@ export class PgVersion {
     return this.#pending;
   }
 
+  /**
+   * A version read by another statement of a request (the permission ticket's read carries it): it
+   * serves, like current()'s own reading, the code running in the callback where that statement's
+   * result arrived, and saves the request a round trip.
+   */
+  observe(version: string): void {
+    if (this.#seen !== null) return;
+    this.#seen = version;
+    process.nextTick(() => {
+      this.#seen = null;
+    });
+  }
+
   async #read(): Promise<string> {
-    const { rows } = await this.#db.executeQuery<{ version: string }>(CompiledQuery.raw(`select version::text as version from ${STORE_VERSION_TABLE} where id = 1`, []));
+    const { rows } = await this.#db.executeQuery<{ version: string }>(CompiledQuery.raw(`select ${STORE_VERSION_SQL} as version`, []));
     if (!rows[0]) throw new Error(`${STORE_VERSION_TABLE} has no row: the database is not migrated`);
     return rows[0].version;
   }
