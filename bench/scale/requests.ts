@@ -1,0 +1,67 @@
+/**
+ * @module bench/scale/requests
+ * What the scale benchmark times for owners: one entry per row of the table. To measure another list
+ * (or the next page once a list pages by cursor), add an entry: its label, the user who calls, the call
+ * for the i-th request and the target it is held to.
+ */
+import type { OwnerCall } from './http.ts';
+import type { Seeded } from './seed.ts';
+
+export interface Target {
+  /** The row's target, as printed. */
+  label: string;
+  /** Whether a p50 (ms) meets it. */
+  met(p50: number): boolean;
+}
+
+export interface MeasuredRequest {
+  label: string;
+  /** Username of the caller (signed in with the seeded password). */
+  as: string;
+  call(i: number): OwnerCall;
+  target: Target;
+}
+
+const within = (ms: number): Target => ({ label: `≤ ${ms} ms p50`, met: (p50) => p50 <= ms });
+const owner = (user: string) => `/json/realms/root/realms/bench/users/${user}`;
+const PAGE = 20;
+
+/** The owner lists, for the biggest owner and a typical one, and shared-with-me for two users. */
+export function ownerLists(s: Seeded): MeasuredRequest[] {
+  const lists = (who: string, kind: string, auditEvents: number): MeasuredRequest[] => [
+    { label: `resources, first page (${kind})`, as: who, call: () => ({ path: `${owner(who)}/oauth2/resources/sets?_queryFilter=true&_pageSize=${PAGE}` }), target: within(20) },
+    { label: `policies, first page (${kind})`, as: who, call: () => ({ path: `${owner(who)}/uma/policies?_queryFilter=true&_pageSize=${PAGE}` }), target: within(20) },
+    { label: `pending requests, first page (${kind})`, as: who, call: () => ({ path: `${owner(who)}/uma/pendingrequests?_pageSize=${PAGE}` }), target: within(20) },
+    { label: `audit history, first page (${kind})`, as: who, call: () => ({ path: `${owner(who)}/uma/auditHistory?_pageSize=${PAGE}` }), target: within(20) },
+    {
+      label: `audit history, page at offset ${Math.max(0, Math.floor(auditEvents / 2)).toLocaleString('en')} (${kind})`,
+      as: who,
+      call: () => ({ path: `${owner(who)}/uma/auditHistory?_pageSize=${PAGE}&_pagedResultsOffset=${Math.max(0, Math.floor(auditEvents / 2))}` }),
+      target: within(20),
+    },
+  ];
+  return [
+    ...lists(s.biggestOwner, `biggest owner, ${s.ownedBy[s.biggestOwner]!.toLocaleString('en')} resources`, s.auditEventsOf[s.biggestOwner]!),
+    ...lists(s.typicalOwner, `typical owner, ${s.ownedBy[s.typicalOwner]!.toLocaleString('en')} resources`, s.auditEventsOf[s.typicalOwner]!),
+    { label: `shared with me (user named in ${s.namedIn[s.typicalUser]!.toLocaleString('en')} policies)`, as: s.typicalUser, call: () => ({ path: `${owner(s.typicalUser)}/uma/sharedWithMe` }), target: within(20) },
+    { label: `shared with me (user named in ${s.namedIn[s.popularUser]!.toLocaleString('en')} policies)`, as: s.popularUser, call: () => ({ path: `${owner(s.popularUser)}/uma/sharedWithMe` }), target: within(20) },
+  ];
+}
+
+/** Writes by the biggest owner: a policy replaced (two permission sets in turn) and a share deleted (a different resource each time). */
+export function ownerWrites(s: Seeded, n: number): MeasuredRequest[] {
+  const who = s.biggestOwner;
+  const resources = s.biggestOwnerResources;
+  if (resources.length < n * 2 + 6) throw new Error(`the biggest owner has ${resources.length} resources; ${n * 2 + 6} needed for the writes`);
+  const put = (i: number): OwnerCall => {
+    const id = resources[0]!;
+    const subjects = i % 2 === 0 ? [s.typicalUser, s.popularUser] : [s.typicalUser];
+    return { method: 'PUT', path: `${owner(who)}/uma/policies/${id}`, body: JSON.stringify({ policyId: id, permissions: subjects.map((subject) => ({ subject, scopes: ['view'] })) }) };
+  };
+  // Deletions take resources from the far end of the owner's list, one each (warm-ups after the timed ones).
+  const del = (i: number): OwnerCall => ({ method: 'DELETE', path: `${owner(who)}/uma/policies/${resources[resources.length - 1 - i]!}` });
+  return [
+    { label: 'policy write (PUT, biggest owner)', as: who, call: put, target: within(20) },
+    { label: 'share deletion (DELETE, biggest owner)', as: who, call: del, target: within(20) },
+  ];
+}
