@@ -121,7 +121,13 @@ for (const dialect of dialects) {
       const page = await alice.list({ _queryFilter: 'true', _pageSize: '2', _pagedResultsOffset: '0' });
       assert.equal(page.status, 200, page.body);
       assert.deepEqual(page.json.result.map((x: any) => x._id), [third.id, second.id]);
-      assert.equal(page.json.remainingPagedResults, 1);
+      assert.equal(page.json.remainingPagedResults, -1, 'not counted');
+      const counted = await alice.list({ _queryFilter: 'true', _pageSize: '2', _pagedResultsOffset: '0', _totalPagedResultsPolicy: 'EXACT' });
+      assert.equal(counted.json.remainingPagedResults, 1);
+      assert.equal(counted.json.totalPagedResults, 3);
+      const byCookie = await alice.list({ _queryFilter: 'true', _pageSize: '2', _pagedResultsCookie: page.json.pagedResultsCookie });
+      assert.deepEqual(byCookie.json.result.map((x: any) => x._id), [first.id]);
+      assert.equal(byCookie.json.pagedResultsCookie, null);
       const next = await alice.list({ _queryFilter: 'true', _pageSize: '2', _pagedResultsOffset: '2' });
       assert.deepEqual(next.json.result.map((x: any) => x._id), [first.id]);
       assert.equal(next.json.remainingPagedResults, 0);

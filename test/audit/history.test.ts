@@ -45,7 +45,7 @@ for (const dialect of dialects) {
       const newest = await alice.history();
       assert.equal(newest.status, 200, newest.body);
       assert.deepEqual(types(newest), ['share.granted', 'policy.created', 'access_request.created', 'permission.requested', 'rpt.issued', 'permission.requested']);
-      const oldest = await alice.history({ _sortKeys: 'eventTime' });
+      const oldest = await alice.history({ _sortKeys: 'eventTime', _totalPagedResultsPolicy: 'EXACT' });
       assert.deepEqual(types(oldest), [...types(newest)].reverse());
       assert.equal(oldest.json.totalPagedResults, 6);
       assert.equal(oldest.json.result[0].eventTime, t0 * 1000);
@@ -76,20 +76,32 @@ for (const dialect of dialects) {
       assert.deepEqual(types(await alice.history({ _queryFilter: `eventTime gt "${iso}"` })), ['share.granted', 'policy.created']);
     });
 
-    it('pages with _pageSize and _pagedResultsOffset', async () => {
-      const page = await alice.history({ _sortKeys: 'eventTime', _pageSize: '4', _pagedResultsOffset: '1' });
+    it('pages with _pageSize and _pagedResultsOffset (counted when asked), and with the cookie', async () => {
+      const page = await alice.history({ _sortKeys: 'eventTime', _pageSize: '4', _pagedResultsOffset: '1', _totalPagedResultsPolicy: 'EXACT' });
       assert.equal(page.json.resultCount, 4);
       assert.equal(page.json.remainingPagedResults, 1);
       assert.equal(page.json.totalPagedResults, 6);
+      assert.equal(page.json.totalPagedResultsPolicy, 'EXACT');
       assert.deepEqual(types(page), ['rpt.issued', 'permission.requested', 'access_request.created', 'policy.created']);
+      const uncounted = await alice.history({ _sortKeys: 'eventTime', _pageSize: '4' });
+      assert.equal(uncounted.json.totalPagedResults, -1);
+      assert.equal(uncounted.json.remainingPagedResults, -1);
+      const next = await alice.history({ _sortKeys: 'eventTime', _pageSize: '4', _pagedResultsCookie: uncounted.json.pagedResultsCookie });
+      assert.deepEqual([...types(uncounted), ...types(next)], types(await alice.history({ _sortKeys: 'eventTime' })));
+      assert.equal(next.json.pagedResultsCookie, null);
+      assert.equal(next.json.remainingPagedResults, 0);
+      assertCrest(await alice.history({ _pageSize: '4', _pagedResultsCookie: uncounted.json.pagedResultsCookie }), 400, 'Bad Request', /_pagedResultsCookie/);
+      assertCrest(await alice.history({ _pagedResultsCookie: 'not a cookie' }), 400, 'Bad Request', /_pagedResultsCookie/);
+      assertCrest(await alice.history({ _pagedResultsOffset: '10001' }), 400, 'Bad Request', /at most 10000/);
+      assertCrest(await alice.history({ _totalPagedResultsPolicy: 'SOME' }), 400, 'Bad Request', /_totalPagedResultsPolicy/);
     });
 
     it('only the owner (and a realm administrator) may read it; others learn nothing', async () => {
       const bob = await signIn(s, 'bob');
       assertCrest(await request(s.app, 'GET', auditUrl('alice'), { headers: session(bob) }), 403, 'Forbidden');
-      assert.equal((await request(s.app, 'GET', auditUrl('bob'), { headers: session(bob) })).json.totalPagedResults, 0);
+      assert.equal((await request(s.app, 'GET', `${auditUrl('bob')}?_totalPagedResultsPolicy=EXACT`, { headers: session(bob) })).json.totalPagedResults, 0);
       const admin = await signIn(s, 'amAdmin');
-      assert.equal((await request(s.app, 'GET', auditUrl('alice'), { headers: session(admin) })).json.totalPagedResults, 6);
+      assert.equal((await request(s.app, 'GET', `${auditUrl('alice')}?_totalPagedResultsPolicy=ESTIMATE`, { headers: session(admin) })).json.totalPagedResults, 6);
       assertCrest(await request(s.app, 'GET', auditUrl('alice'), {}), 401, 'Unauthorized');
     });
 
@@ -98,7 +110,7 @@ for (const dialect of dialects) {
         assertCrest(await request(s.app, method, auditUrl('alice'), { headers: alice.headers, body: {} }), 405, 'Method Not Allowed');
       }
       assertCrest(await request(s.app, 'DELETE', `${auditUrl('alice')}/some-id`, { headers: alice.headers }), 404, 'Not Found');
-      assert.equal((await alice.history()).json.totalPagedResults, 6);
+      assert.equal((await alice.history({ _totalPagedResultsPolicy: 'EXACT' })).json.totalPagedResults, 6);
     });
 
     it('bad queries are 400 naming the problem', async () => {

@@ -49,7 +49,7 @@ for (const dialect of dialects) {
     }
 
     it('lists only the owner\'s resources, sorted by name, with type, icon, scopes and policy', async () => {
-      const res = await request(s.app, 'GET', sets('alice'), { headers: session(alice) });
+      const res = await request(s.app, 'GET', sets('alice', '_queryFilter=true&_totalPagedResultsPolicy=EXACT'), { headers: session(alice) });
       assert.equal(res.status, 200, res.body);
       assert.deepEqual(res.json.result.map((r: any) => r.name), ['Bank account', 'Photo album', 'Zoo tickets']);
       assert.equal(res.json.resultCount, 3);
@@ -74,12 +74,21 @@ for (const dialect of dialects) {
       assert.deepEqual((await get(`_queryFilter=${encodeURIComponent('name eq "Zoo tickets"')}`)).result.map((r: any) => r._id), [ids.zoo]);
       assert.deepEqual((await get(`_queryFilter=${encodeURIComponent('resourceServer eq "other"')}`)).result, []);
       assert.deepEqual((await get('_queryFilter=true&_sortKeys=-name')).result.map((r: any) => r.name), ['Zoo tickets', 'Photo album', 'Bank account']);
-      const page = await get('_queryFilter=true&_pageSize=2&_pagedResultsOffset=1');
+      const page = await get('_queryFilter=true&_pageSize=2&_pagedResultsOffset=1&_totalPagedResultsPolicy=ESTIMATE');
       assert.deepEqual(page.result.map((r: any) => r.name), ['Photo album', 'Zoo tickets']);
       assert.equal(page.remainingPagedResults, 0);
       assert.equal(page.totalPagedResults, 3);
-      const first = await get('_queryFilter=true&_pageSize=1');
+      const first = await get('_queryFilter=true&_pageSize=1&_totalPagedResultsPolicy=EXACT');
       assert.equal(first.remainingPagedResults, 2);
+      assert.equal((await get('_queryFilter=true&_pageSize=1')).remainingPagedResults, -1, 'not counted unless asked');
+      const names: string[] = [];
+      for (let cookie = '', round = 0; round < 5; round++) {
+        const next = await get(`_queryFilter=true&_sortKeys=-name&_pageSize=1${cookie ? `&_pagedResultsCookie=${cookie}` : ''}`);
+        names.push(...next.result.map((r: any) => r.name));
+        if (next.pagedResultsCookie === null) break;
+        cookie = next.pagedResultsCookie;
+      }
+      assert.deepEqual(names, ['Zoo tickets', 'Photo album', 'Bank account']);
       assert.deepEqual((await get('_queryFilter=false')).result, []);
     });
 
@@ -127,8 +136,10 @@ for (const dialect of dialects) {
       await share('alice', alice, ids.album, [{ subject: 'bob', scopes: ['download'], conditions: [{ type: 'ClientId', clientIds: ['photoz-client'] }] }]);
       const res = await request(s.app, 'GET', shared('bob'), { headers: session(bob) });
       assert.equal(res.status, 200, res.body);
-      assert.deepEqual(res.json.result.map((r: any) => r.name), ['Bank account', 'Photo album']);
-      const [bank, album] = res.json.result;
+      // Ordered by resource id (the keyset order of the list).
+      assert.deepEqual(res.json.result.map((r: any) => r._id), [ids.bank, ids.album].sort());
+      const bank = res.json.result.find((r: any) => r._id === ids.bank);
+      const album = res.json.result.find((r: any) => r._id === ids.album);
       assert.equal(bank._id, ids.bank);
       assert.equal(bank.resourceOwner, 'alice');
       assert.deepEqual(bank.sharedBy, ['alice']);
@@ -140,7 +151,7 @@ for (const dialect of dialects) {
       assert.equal(album.expirationDate, undefined);
       // The owner sees none of her own resources there; chris sees nothing yet.
       assert.deepEqual((await request(s.app, 'GET', shared('alice'), { headers: session(alice) })).json.result, []);
-      assert.deepEqual((await request(s.app, 'GET', shared('chris'), { headers: session(chris) })).json, { result: [], resultCount: 0, pagedResultsCookie: null, remainingPagedResults: 0 });
+      assert.deepEqual((await request(s.app, 'GET', shared('chris'), { headers: session(chris) })).json, { result: [], resultCount: 0, pagedResultsCookie: null, totalPagedResultsPolicy: 'NONE', totalPagedResults: -1, remainingPagedResults: 0 });
     });
 
     it('shows re-shares to the party named, with who re-shared, and the sharer\'s own re-share', async () => {
@@ -202,7 +213,7 @@ for (const dialect of dialects) {
     it('lists the user\'s own access requests to other owners with their state', async () => {
       const w = new UmaWorld(s);
       [alice, bob] = [await signIn(s, 'alice'), await signIn(s, 'bob')];
-      assert.deepEqual((await request(s.app, 'GET', `${BASE}/bob/uma/myRequests`, { headers: session(bob) })).json, { result: [], resultCount: 0, pagedResultsCookie: null, remainingPagedResults: 0 });
+      assert.deepEqual((await request(s.app, 'GET', `${BASE}/bob/uma/myRequests`, { headers: session(bob) })).json, { result: [], resultCount: 0, pagedResultsCookie: null, totalPagedResultsPolicy: 'NONE', totalPagedResults: -1, remainingPagedResults: 0 });
       const submitted = await w.grantAs('bob', { ticket: await w.ticket('alice', [[ids.zoo, ['view']]]) });
       assert.equal(submitted.json.error, 'request_submitted', submitted.body);
       const mine = async () => (await request(s.app, 'GET', `${BASE}/bob/uma/myRequests`, { headers: session(bob) })).json.result;

@@ -59,10 +59,12 @@ for (const dialect of dialects) {
       assert.equal(res.status, 200, res.body);
       assert.equal(res.headers['content-api-version'], 'resource=1.0');
       const first = [album, medical].sort()[0]!;
-      assert.deepEqual(Object.keys(res.json), ['result', 'resultCount', 'pagedResultsCookie', 'remainingPagedResults']);
+      assert.deepEqual(Object.keys(res.json), ['result', 'resultCount', 'pagedResultsCookie', 'totalPagedResultsPolicy', 'totalPagedResults', 'remainingPagedResults']);
       assert.equal(res.json.resultCount, 1);
-      assert.equal(res.json.pagedResultsCookie, null);
-      assert.equal(res.json.remainingPagedResults, 1);
+      assert.equal(typeof res.json.pagedResultsCookie, 'string', 'another page follows');
+      assert.equal(res.json.totalPagedResultsPolicy, 'NONE');
+      assert.equal(res.json.totalPagedResults, -1);
+      assert.equal(res.json.remainingPagedResults, -1);
       const read = await get(policyUrl('alice', first));
       assert.deepEqual(res.json.result, [read.json]);
     });
@@ -72,7 +74,7 @@ for (const dialect of dialects) {
       const res = await request(steward.app, 'GET', COLLECTION, { body, headers: session(alice, { 'content-type': 'application/x-www-form-urlencoded' }) });
       assert.equal(res.status, 200, res.body);
       assert.deepEqual(ids(res), [[album, medical].sort()[0]]);
-      assert.equal(res.json.remainingPagedResults, 1);
+      assert.equal(res.json.remainingPagedResults, -1);
     });
 
     it('reads AM\'s documented URL-encoded AND filter (+ for spaces)', async () => {
@@ -89,7 +91,7 @@ for (const dialect of dialects) {
       assert.deepEqual(ids(all), [album, medical, zebra].sort());
       assert.equal(all.json.resultCount, 3);
       const none = await get(query({ _queryFilter: 'false' }));
-      assert.deepEqual(none.json, { result: [], resultCount: 0, pagedResultsCookie: null, remainingPagedResults: 0 });
+      assert.deepEqual(none.json, { result: [], resultCount: 0, pagedResultsCookie: null, totalPagedResultsPolicy: 'NONE', totalPagedResults: -1, remainingPagedResults: 0 });
     });
 
     it('filters on resourceServer and groups with parentheses', async () => {
@@ -109,7 +111,7 @@ for (const dialect of dialects) {
     });
 
     it('pages with _pageSize and _pagedResultsOffset, counting what remains', async () => {
-      const page = async (size: string, offset: string) => (await get(query({ _queryFilter: 'true', _sortKeys: 'name', _pageSize: size, _pagedResultsOffset: offset }))).json;
+      const page = async (size: string, offset: string) => (await get(query({ _queryFilter: 'true', _sortKeys: 'name', _pageSize: size, _pagedResultsOffset: offset, _totalPagedResultsPolicy: 'EXACT' }))).json;
       const first = await page('2', '0');
       assert.deepEqual(first.result.map((p: any) => p.name), ['Medical Record', 'Photo Album']);
       assert.equal(first.remainingPagedResults, 1);
@@ -119,6 +121,12 @@ for (const dialect of dialects) {
       assert.equal(second.remainingPagedResults, 0);
       assert.deepEqual((await page('2', '10')).result, []);
       assert.equal((await page('0', '1')).resultCount, 2);
+      assert.equal(first.totalPagedResults, 3);
+      const byCookie = (await get(query({ _queryFilter: 'true', _sortKeys: 'name', _pageSize: '2', _pagedResultsCookie: first.pagedResultsCookie }))).json;
+      assert.deepEqual(byCookie.result.map((p: any) => p.name), ['Zebra Notes']);
+      assert.equal(byCookie.pagedResultsCookie, null);
+      const wrongOrder = await get(query({ _queryFilter: 'true', _sortKeys: '-name', _pagedResultsCookie: first.pagedResultsCookie }));
+      assert.equal(wrongOrder.status, 400, 'a cookie of another order is refused');
     });
 
     it('refuses bad queries with 400 and a CREST body naming the problem', async () => {

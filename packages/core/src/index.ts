@@ -64,6 +64,8 @@ export * from './services/authorization-code.ts';
 export * from './services/browser-session.ts';
 export * from './services/claims-gathering.ts';
 export * from './decision/query-filter.ts';
+export * from './decision/page-cursor.ts';
+export * from './services/paging.ts';
 export * from './services/query-policies.ts';
 export * from './services/owner-resources.ts';
 export * from './services/shared-with-me.ts';

@@ -18,6 +18,7 @@ import type { StoreHandle } from './suite/fixtures.ts';
 import { grantTests, identityFreshnessTests, issueTicketTests, sharingFreshnessTests, tokenFreshnessTests } from './suite/grants.ts';
 import { identityTests } from './suite/identity.ts';
 import { keycloakTests } from './suite/keycloak.ts';
+import { keysetPageTests } from './suite/keyset-pages.ts';
 import { longListTests } from './suite/long-lists.ts';
 import { ownershipTests } from './suite/ownership.ts';
 import { outboxTests } from './suite/outbox.ts';
@@ -58,6 +59,7 @@ export function storeSuite(name: string, makeStore: () => Promise<StoreHandle>):
     consoleTests(store);
     keycloakTests(store);
     longListTests(store);
+    keysetPageTests(store);
     singleUseTests(store);
     accessRequestTests(store);
     auditTests(store);

@@ -20,6 +20,9 @@ import type { User } from '../model/user.ts';
 import type { Webhook } from '../model/webhook.ts';
 import type { ClaimedDelivery, OutboxChannel, OutboxCounts, OutboxDelivery, OutboxStatus } from '../model/outbox.ts';
 import type { GrantStore, SessionStore, TicketStore, TokenStore } from './token-stores.ts';
+import type { AccessRequestFilter, AccessRequestPageQuery, PolicyFilter, PolicyPageQuery, ResourceFilter, ResourcePageQuery, SortKey } from './pages.ts';
+
+export type * from './pages.ts';
 
 export type { GrantRecords, GrantStore, SessionStore, TicketStore, TokenStore } from './token-stores.ts';
 
@@ -97,6 +100,10 @@ export interface ResourceStore {
   update(resource: Resource): Promise<boolean>;
   /** Deletes the resource and every policy on it (the owner's and re-shares of it). Returns false when absent. */
   delete(realm: string, owner: string, id: string): Promise<boolean>;
+  /** One page of the owner's resources that match, in `query.order` after `query.after` (ports/pages). */
+  page(realm: string, owner: string, query: ResourcePageQuery): Promise<Resource[]>;
+  /** How many of the owner's resources match, counting no further than `limit`. */
+  count(realm: string, owner: string, filter: ResourceFilter, limit: number): Promise<number>;
   /** Ids of the owner's resources, optionally only those of one resource server, oldest first. */
   listIds(realm: string, owner: string, resourceServer?: string): Promise<string[]>;
   /** Whether any resource of the realm (any owner) was registered by this resource server. Admin checks only. */
@@ -147,6 +154,15 @@ export interface PolicyStore {
   delete(realm: string, owner: string, id: string): Promise<boolean>;
   /** The owner's policies ordered by id. */
   list(realm: string, owner: string): Promise<Policy[]>;
+  /** One page of the owner's policies that match, in `query.order` after `query.after` (ports/pages). */
+  page(realm: string, owner: string, query: PolicyPageQuery): Promise<Policy[]>;
+  /** How many of the owner's policies match, counting no further than `limit`. */
+  count(realm: string, owner: string, filter: PolicyFilter, limit: number): Promise<number>;
+  /**
+   * Ids of the resources that policies of any owner name `subject` on (exactly), ascending, after
+   * `after` (a resource id), at most `limit`. For "shared with me": indexed by (realm, subject, resource id).
+   */
+  pageResourcesNaming(realm: string, subject: string, after: string | undefined, limit: number): Promise<string[]>;
   /**
    * Whether any policy of the realm (any owner, any resource) has a permission whose subject is exactly
    * `subject`. An admin check (deleting a user): it may scan the realm's policy subjects.
@@ -165,6 +181,15 @@ export interface AccessRequestStore {
   get(realm: string, owner: string, id: string): Promise<AccessRequest | null>;
   /** The owner's requests with this status (all when undefined), newest first. */
   list(realm: string, owner: string, status?: AccessRequestStatus): Promise<AccessRequest[]>;
+  /** One page of the owner's requests that match, newest first (key: createdAt, id) after `query.after`. */
+  page(realm: string, owner: string, query: AccessRequestPageQuery): Promise<AccessRequest[]>;
+  /** How many of the owner's requests match, counting no further than `limit`. */
+  count(realm: string, owner: string, filter: AccessRequestFilter, limit: number): Promise<number>;
+  /**
+   * One page of the requests a requesting party made (`requester` exactly), to any owner, newest first
+   * (key: createdAt, id) after `after`. Indexed by (realm, requester).
+   */
+  pageByRequester(realm: string, requester: string, after: SortKey | undefined, limit: number): Promise<AccessRequest[]>;
   /**
    * The requests a requesting party made (`requester` exactly), to any owner, newest first (ties by id,
    * descending), at most `limit`. For the requester's own "my requests" page: it reads the realm's
@@ -208,13 +233,19 @@ export interface AuditQuery {
   sort?: 'asc' | 'desc';
   /** Matches to skip. Default 0. */
   offset?: number;
+  /** Start after this key (an AuditPage's `keys` entry) instead of at the first match. */
+  after?: SortKey;
   /** Most events to return (0: none, only the total). */
   limit: number;
+  /** Count the matches up to this many (0 or absent: no count, `total` is -1). */
+  countLimit?: number;
 }
 
 export interface AuditPage {
   events: StewardEvent[];
-  /** How many events match the filter, whatever the offset and limit. */
+  /** Each event's sort key (its time and append order), for `after`. */
+  keys: SortKey[];
+  /** How many events match the filter (at most the query's `countLimit`), whatever the offset and limit; -1 when not counted. */
   total: number;
 }
 

@@ -3,10 +3,12 @@
  * The owner's audit history (AM's `uma/auditHistory`): her events, filtered with a CREST `_queryFilter`
  * that the database answers (a conjunction of `eq` on type, resource, requesting party, client and
  * request, and `gt`/`ge`/`lt`/`le`/`eq` on `eventTime`, in milliseconds as AM writes it), sorted by
- * time and paged. Read only: nothing changes an event.
+ * time and paged by keyset (a cookie) or a small offset; counted only when asked. Read only: nothing changes an event.
  */
 import { parseQueryFilter, type QueryFilter, type QueryValue } from '../decision/query-filter.ts';
+import { decodeCursor, encodeCursor } from '../decision/page-cursor.ts';
 import { fail } from '../errors.ts';
+import { countLimit, remainingOf, type Page, type PageRequest } from './paging.ts';
 import { isEventType, type EventType, type StewardEvent } from '../model/event.ts';
 import type { User } from '../model/user.ts';
 import type { AuditFilter } from '../ports/store.ts';
@@ -23,9 +25,7 @@ export interface AuditHistoryQuery {
   filter: QueryFilter;
   /** 'desc' (newest first) unless `_sortKeys=eventTime`. */
   sort: 'asc' | 'desc';
-  /** 1..AUDIT_PAGE_LIMIT; 0 means the default. */
-  pageSize: number;
-  offset: number;
+  page: PageRequest;
 }
 
 /** An event with the requesting party's username (or the subject itself: a client, a party gone). */
@@ -34,11 +34,7 @@ export interface AuditView {
   requestingParty?: string;
 }
 
-export interface AuditHistoryPage {
-  result: AuditView[];
-  total: number;
-  remaining: number;
-}
+export type AuditHistoryPage = Page<AuditView>;
 
 export function parseAuditFilter(filter: string): QueryFilter {
   return parseQueryFilter(filter, AUDIT_QUERY_FIELDS, { ordered: ['/eventTime'] });
@@ -115,17 +111,22 @@ async function storeFilter(ports: Ports, realm: string, filter: QueryFilter): Pr
   return out;
 }
 
-/** One page of the owner's events matching the query. */
+/** One page of the owner's events matching the query, after the cookie or from a small offset. */
 export async function auditHistory(ports: Ports, input: { realm: string; owner: User; query: AuditHistoryQuery }): Promise<AuditHistoryPage> {
   const { realm, owner, query } = input;
+  const list = `audit:${query.sort}`;
+  const after = query.page.cookie === undefined ? undefined : decodeCursor(query.page.cookie, list, ['number', 'number']);
   const filter = await storeFilter(ports, realm, query.filter);
-  if (!filter) return { result: [], total: 0, remaining: 0 };
-  const limit = query.pageSize === 0 ? AUDIT_DEFAULT_PAGE : Math.min(query.pageSize, AUDIT_PAGE_LIMIT);
-  const page = await ports.store.audit.query(realm, owner.id, { filter, sort: query.sort, offset: query.offset, limit });
+  const counting = countLimit(query.page.countPolicy);
+  if (!filter) return { result: [], cookie: null, remaining: 0, total: counting > 0 ? 0 : -1 };
+  const limit = Math.min(query.page.pageSize, AUDIT_PAGE_LIMIT);
+  const page = await ports.store.audit.query(realm, owner.id, { filter, sort: query.sort, offset: query.page.offset, ...(after ? { after } : {}), limit: limit + 1, countLimit: counting });
+  const events = page.events.slice(0, limit);
   const names = new Map<string, string>();
-  for (const subject of new Set(page.events.flatMap((e) => (e.requester === undefined ? [] : [e.requester])))) {
+  for (const subject of new Set(events.flatMap((e) => (e.requester === undefined ? [] : [e.requester])))) {
     names.set(subject, (await ports.store.users.get(realm, subject))?.username ?? subject);
   }
-  const result = page.events.map((event) => (event.requester === undefined ? { event } : { event, requestingParty: names.get(event.requester)! }));
-  return { result, total: page.total, remaining: Math.max(0, page.total - query.offset - result.length) };
+  const result = events.map((event) => (event.requester === undefined ? { event } : { event, requestingParty: names.get(event.requester)! }));
+  const more = page.events.length > limit;
+  return { result, cookie: more ? encodeCursor(list, page.keys[limit - 1]!) : null, remaining: remainingOf(more, page.total, query.page, result.length), total: page.total };
 }

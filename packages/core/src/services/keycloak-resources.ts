@@ -9,6 +9,8 @@
 import { globMatches, type GlobCounter } from '../decision/glob.ts';
 import { fail } from '../errors.ts';
 import type { Resource } from '../model/resource.ts';
+import type { SortKey } from '../ports/pages.ts';
+import { resourceSortKey } from './owner-resources.ts';
 import type { Ports } from './ports.ts';
 import type { ProtectionCaller } from './resources.ts';
 
@@ -103,7 +105,7 @@ export function resourceHasUri(resource: Resource, uri: string, matching: boolea
   return false;
 }
 
-function matches(resource: Resource, q: KeycloakResourceQuery, budget: GlobCounter): boolean {
+function matches(resource: Resource, q: Omit<KeycloakResourceQuery, 'first' | 'max'>, budget: GlobCounter): boolean {
   if (q.name !== undefined && !(q.exactName ? resource.name === q.name : (resource.name ?? '').includes(q.name))) return false;
   if (q.type !== undefined && resource.type !== q.type) return false;
   if (q.scope !== undefined && !resource.scopes.includes(q.scope)) return false;
@@ -111,14 +113,36 @@ function matches(resource: Resource, q: KeycloakResourceQuery, budget: GlobCount
   return true;
 }
 
-/** The caller's resources (or, for the resource server, those of the `owner` filter) that match, oldest first, paged. */
-export async function queryResources(ports: Ports, caller: ProtectionCaller, q: KeycloakResourceQuery): Promise<Resource[]> {
+/** Rows one store read returns while streaming a list. */
+const BATCH = 1000;
+
+/**
+ * Every one of the caller's resources (or, for the resource server, those of the `owner` filter) that
+ * matches, oldest first, read a page at a time from the (realm, owner, resource server, created) index:
+ * the list is streamed, never held whole.
+ */
+export async function* matchingResources(ports: Ports, caller: ProtectionCaller, q: Omit<KeycloakResourceQuery, 'first' | 'max'>): AsyncGenerator<Resource> {
   const owner = q.owner === undefined ? caller.owner : await resolveOwner(ports, caller, q.owner).catch(() => null);
-  if (owner === null) return [];
-  const ids = await ports.store.resources.listIds(caller.realm, owner, caller.resourceServer);
-  const byId = new Map((await ports.store.resources.getMany(caller.realm, owner, ids)).map((r) => [r.id, r]));
+  if (owner === null) return;
   // One matching budget for the whole query, however many resources it looks at.
   const budget = uriMatchBudget(q.uri ?? '');
-  const found = ids.map((id) => byId.get(id)).filter((r): r is Resource => r !== undefined && matches(r, q, budget));
-  return found.slice(q.first, q.first + q.max);
+  let after: SortKey | undefined;
+  for (;;) {
+    const page = await ports.store.resources.page(caller.realm, owner, { order: 'created', resourceServer: caller.resourceServer, ...(q.type !== undefined ? { type: q.type } : {}), ...(after ? { after } : {}), limit: BATCH });
+    for (const resource of page) if (matches(resource, q, budget)) yield resource;
+    if (page.length < BATCH) return;
+    after = resourceSortKey(page.at(-1)!, 'created');
+  }
+}
+
+/** The matches from `first`, at most `max` (Keycloak's paging), oldest first. */
+export async function queryResources(ports: Ports, caller: ProtectionCaller, q: KeycloakResourceQuery): Promise<Resource[]> {
+  const found: Resource[] = [];
+  if (q.max <= 0) return found;
+  let skipped = 0;
+  for await (const resource of matchingResources(ports, caller, q)) {
+    if (skipped < q.first) skipped++;
+    else if (found.push(resource) >= q.max) break;
+  }
+  return found;
 }

@@ -3,12 +3,11 @@
  * A requesting party's own access requests ("my requests"): what she asked of which owner, for which
  * resource and scopes, and how it was answered. The owner's side lives in the pending-requests API.
  */
+import { decodeCursor, encodeCursor } from '../decision/page-cursor.ts';
 import type { AccessRequest } from '../model/access-request.ts';
+import { scanPage, type Page, type PageRequest } from './paging.ts';
 import type { User } from '../model/user.ts';
 import type { Ports } from './ports.ts';
-
-/** Most requests the list shows. */
-export const MAX_MY_REQUESTS = 200;
 
 export interface MyRequest {
   request: AccessRequest;
@@ -18,16 +17,23 @@ export interface MyRequest {
   resourceName: string;
 }
 
-/** The user's requests in the realm, newest first. */
-export async function listMyRequests(ports: Ports, input: { realm: string; user: User }): Promise<MyRequest[]> {
-  const { realm, user } = input;
-  const requests = await ports.store.accessRequests.listByRequester(realm, user.id, MAX_MY_REQUESTS);
+const LIST = 'myRequests';
+
+/** One page of the user's requests in the realm, newest first (after the cookie, or from a small offset). Not counted: `total` is -1. */
+export async function listMyRequests(ports: Ports, input: { realm: string; user: User; page: PageRequest }): Promise<Page<MyRequest>> {
+  const { realm, user, page } = input;
+  const after = page.cookie === undefined ? undefined : decodeCursor(page.cookie, LIST, ['number', 'string']);
   const owners = new Map<string, string>();
-  const views: MyRequest[] = [];
-  for (const request of requests) {
+  const view = async (request: AccessRequest): Promise<MyRequest> => {
     if (!owners.has(request.owner)) owners.set(request.owner, (await ports.store.users.get(realm, request.owner))?.username ?? request.owner);
     const resource = await ports.store.resources.get(realm, request.owner, request.resourceId);
-    views.push({ request, ownerName: owners.get(request.owner)!, resourceName: resource?.name ?? request.resourceId });
-  }
-  return views;
+    return { request, ownerName: owners.get(request.owner)!, resourceName: resource?.name ?? request.resourceId };
+  };
+  const { items, next } = await scanPage<AccessRequest, MyRequest>(
+    { read: (from, n) => ports.store.accessRequests.pageByRequester(realm, user.id, from, n), keyOf: (r) => [r.createdAt, r.id], view },
+    after,
+    page.offset,
+    page.pageSize,
+  );
+  return { result: items, cookie: next === null ? null : encodeCursor(LIST, next), remaining: next === null ? 0 : -1, total: -1 };
 }

@@ -13,6 +13,7 @@ import { approveAccessRequest, denyAccessRequest } from './answer-access-request
 import { createUmaPolicy, type UmaPolicyCaller } from './keycloak-uma-policy.ts';
 import { requireLookupBudget, spendLookup } from './lookup-budget.ts';
 import { deletePolicy, sharePolicy } from './owner-policies.ts';
+import { scanAll } from './paging.ts';
 import type { Ports } from './ports.ts';
 
 export interface PermissionTicketView {
@@ -49,8 +50,6 @@ export interface PermissionTicketQuery {
 }
 
 type Decoded = { kind: 'g'; resourceId: string; requester: string; scope: string } | { kind: 'p'; owner: string; requestId: string; scope: string };
-
-const LIMIT = 1000;
 
 function encode(parts: string[]): string {
   return Buffer.from(JSON.stringify(parts)).toString('base64url');
@@ -152,10 +151,16 @@ export async function deletePermissionTicket(ports: Ports, caller: UmaPolicyCall
   await withdraw(ports, caller.realm, t.owner, t.policy, t.requester.username, d.scope);
 }
 
-/** Tickets on the caller's resources of this resource server, and those naming her as requester. */
+/** Most tickets `/count` counts. */
+export const MAX_TICKET_COUNT = 10_000;
+
+/**
+ * Tickets on the caller's resources of this resource server, and those naming her as requester, from
+ * `first`, at most `max`. The sources are read a store page at a time and reading stops once the page
+ * is full, so the cost follows `first + max`, not how much the caller owns or was given.
+ */
 export async function queryPermissionTickets(ports: Ports, caller: UmaPolicyCaller, q: PermissionTicketQuery): Promise<PermissionTicketView[]> {
   const { realm } = caller;
-  const tickets: PermissionTicketView[] = [];
   const users = new Map<string, User | null>();
   const byName = async (name: string) => {
     if (!users.has(`n:${name}`)) users.set(`n:${name}`, await ports.store.users.findByUsername(realm, name));
@@ -165,47 +170,22 @@ export async function queryPermissionTickets(ports: Ports, caller: UmaPolicyCall
     if (!users.has(`i:${id}`)) users.set(`i:${id}`, await ports.store.users.get(realm, id));
     return users.get(`i:${id}`)!;
   };
-  const add = async (resource: Resource, policy: Policy, onlyUser?: string) => {
-    for (const p of policy.permissions) {
-      if (p.subject.includes(':') || (onlyUser !== undefined && p.subject !== onlyUser)) continue;
-      const requester = await byName(p.subject);
-      if (!requester) continue;
-      for (const scope of p.scopes) tickets.push({ id: encode(['g', resource.id, requester.id, scope]), owner: resource.owner, resource: resource.id, scope, granted: true, requester: requester.id });
-    }
-  };
-  // As owner: her policies and pending requests on resources of this resource server.
-  const own = (await ports.store.policies.list(realm, caller.user.id)).filter((p) => p.resourceOwner === undefined);
-  const pending = await ports.store.accessRequests.list(realm, caller.user.id, 'pending');
-  const ownResources = new Map((await ports.store.resources.getMany(realm, caller.user.id, [...own.map((p) => p.id), ...pending.map((r) => r.resourceId)])).filter((r) => r.resourceServer === caller.resourceServer).map((r) => [r.id, r]));
-  for (const policy of own) {
-    const resource = ownResources.get(policy.id);
-    if (resource) await add(resource, policy);
-  }
-  const pendingTicket = (r: { id: string; owner: string; resourceId: string; requester: string }, scope: string): PermissionTicketView => ({ id: encode(['p', r.owner, r.id, scope]), owner: r.owner, resource: r.resourceId, scope, granted: false, requester: r.requester });
-  for (const r of pending) if (ownResources.has(r.resourceId)) for (const s of r.scopes) tickets.push(pendingTicket(r, s));
-  // As requester: shares naming her and her pending requests, on this resource server's resources.
-  for (const policy of await ports.store.policies.listNamingSubject(realm, caller.user.username, LIMIT)) {
-    if (policy.resourceOwner !== undefined || policy.owner === caller.user.id) continue;
-    const resource = await ports.store.resources.get(realm, policy.owner, policy.id);
-    if (resource && resource.resourceServer === caller.resourceServer) await add(resource, policy, caller.user.username);
-  }
-  for (const r of await ports.store.accessRequests.listByRequester(realm, caller.user.id, LIMIT)) {
-    if (r.status !== 'pending' || r.owner === caller.user.id) continue;
-    const resource = await ports.store.resources.get(realm, r.owner, r.resourceId);
-    if (resource && resource.resourceServer === caller.resourceServer) for (const s of r.scopes) tickets.push(pendingTicket(r, s));
-  }
-
   const ownerId = q.owner === undefined ? undefined : ((await byName(q.owner)) ?? (await byId(q.owner)))?.id ?? '\u0000';
   const requesterId = q.requester === undefined ? undefined : ((await byName(q.requester)) ?? (await byId(q.requester)))?.id ?? '\u0000';
-  const found = tickets.filter(
-    (t) =>
-      (q.resourceId === undefined || t.resource === q.resourceId) &&
-      (ownerId === undefined || t.owner === ownerId) &&
-      (requesterId === undefined || t.requester === requesterId) &&
-      (q.granted === undefined || t.granted === q.granted) &&
-      (q.scope === undefined || t.scope === q.scope),
-  );
-  const page = found.slice(q.first, q.first + q.max);
+  const wanted = (t: PermissionTicketView) =>
+    (q.resourceId === undefined || t.resource === q.resourceId) &&
+    (ownerId === undefined || t.owner === ownerId) &&
+    (requesterId === undefined || t.requester === requesterId) &&
+    (q.granted === undefined || t.granted === q.granted) &&
+    (q.scope === undefined || t.scope === q.scope);
+  const page: PermissionTicketView[] = [];
+  if (q.max <= 0) return page;
+  let skipped = 0;
+  for await (const ticket of allTickets(ports, caller, byName, { asOwner: ownerId === undefined || ownerId === caller.user.id, asRequester: requesterId === undefined || requesterId === caller.user.id })) {
+    if (!wanted(ticket)) continue;
+    if (skipped < q.first) skipped++;
+    else if (page.push(ticket) >= q.max) break;
+  }
   if (!q.returnNames) return page;
   const names = new Map<string, string | null>();
   for (const t of page) {
@@ -217,4 +197,47 @@ export async function queryPermissionTickets(ports: Ports, caller: UmaPolicyCall
     if (name) t.resourceName = name;
   }
   return page;
+}
+
+/** Every ticket the caller sees: as owner (her policies, then her pending requests), then as requester. */
+async function* allTickets(ports: Ports, caller: UmaPolicyCaller, byName: (name: string) => Promise<User | null>, sides: { asOwner: boolean; asRequester: boolean }): AsyncGenerator<PermissionTicketView> {
+  const { realm } = caller;
+  const granted = async function* (resource: Resource, policy: Policy, onlyUser?: string): AsyncGenerator<PermissionTicketView> {
+    for (const p of policy.permissions) {
+      if (p.subject.includes(':') || (onlyUser !== undefined && p.subject !== onlyUser)) continue;
+      const requester = await byName(p.subject);
+      if (!requester) continue;
+      for (const scope of p.scopes) yield { id: encode(['g', resource.id, requester.id, scope]), owner: resource.owner, resource: resource.id, scope, granted: true, requester: requester.id };
+    }
+  };
+  const pendingTicket = (r: { id: string; owner: string; resourceId: string; requester: string }, scope: string): PermissionTicketView => ({ id: encode(['p', r.owner, r.id, scope]), owner: r.owner, resource: r.resourceId, scope, granted: false, requester: r.requester });
+  const ownerId = caller.user.id;
+  if (sides.asOwner) {
+    // Her own policies on resources of this resource server.
+    const policies = scanAll((after, n) => ports.store.policies.page(realm, ownerId, { order: 'id', ownOnly: true, resourceServer: caller.resourceServer, ...(after ? { after } : {}), limit: n }), (p) => [p.id]);
+    for await (const policy of policies) {
+      const resource = await ports.store.resources.get(realm, ownerId, policy.id);
+      if (resource) yield* granted(resource, policy);
+    }
+    const pending = scanAll((after, n) => ports.store.accessRequests.page(realm, ownerId, { status: 'pending', ...(after ? { after } : {}), limit: n }), (r) => [r.createdAt, r.id]);
+    for await (const r of pending) {
+      const resource = await ports.store.resources.get(realm, ownerId, r.resourceId);
+      if (resource && resource.resourceServer === caller.resourceServer) for (const s of r.scopes) yield pendingTicket(r, s);
+    }
+  }
+  if (!sides.asRequester) return;
+  // Shares naming her and her pending requests, on this resource server's resources.
+  const named = scanAll(async (after, n) => (await ports.store.policies.pageResourcesNaming(realm, caller.user.username, after?.[0] as string | undefined, n)).map((id) => [id]), (k) => k);
+  for await (const [id] of named) {
+    for (const policy of await ports.store.policies.listNaming(realm, id as string, caller.user.username)) {
+      if (policy.resourceOwner !== undefined || policy.owner === ownerId) continue;
+      const resource = await ports.store.resources.get(realm, policy.owner, policy.id);
+      if (resource && resource.resourceServer === caller.resourceServer) yield* granted(resource, policy, caller.user.username);
+    }
+  }
+  for await (const r of scanAll((after, n) => ports.store.accessRequests.pageByRequester(realm, ownerId, after, n), (r) => [r.createdAt, r.id])) {
+    if (r.status !== 'pending' || r.owner === ownerId) continue;
+    const resource = await ports.store.resources.get(realm, r.owner, r.resourceId);
+    if (resource && resource.resourceServer === caller.resourceServer) for (const s of r.scopes) yield pendingTicket(r, s);
+  }
 }

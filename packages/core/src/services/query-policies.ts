@@ -1,11 +1,16 @@
 /**
  * @module services/query-policies
  * Querying the owner's UMA policies (ForgeRock AM's UMA policies REST API, "Query UMA policies"): a `_queryFilter` on
- * `resourceServer` and `permissions/subject`, `_sortKeys` on `policyId` and `name`, and offset paging.
+ * `resourceServer` and `permissions/subject`, `_sortKeys` on `policyId` or `name`, and keyset paging (a cookie), or a small offset.
  */
 import { parseSortKeys } from '../decision/sort-keys.ts';
 import { matchesQueryFilter, parseQueryFilter, type QueryFilter } from '../decision/query-filter.ts';
+import { decodeCursor, encodeCursor } from '../decision/page-cursor.ts';
 import { fail, isStewardError } from '../errors.ts';
+import type { Policy } from '../model/policy.ts';
+import type { Resource } from '../model/resource.ts';
+import type { PolicyFilter, SortKey } from '../ports/pages.ts';
+import { countLimit, remainingOf, scanPage, type Page, type PageRequest } from './paging.ts';
 import type { User } from '../model/user.ts';
 import { resolvePolicyOwner, type PolicyView } from './owner-policies.ts';
 import type { Ports } from './ports.ts';
@@ -24,19 +29,16 @@ export interface PolicySortKey {
   descending: boolean;
 }
 
-/** A checked query. `pageSize` 0 returns every match from `offset` on. */
+/** A checked query. */
 export interface PolicyQuery {
   filter: QueryFilter;
+  /** The first key orders (ties by policy id, in its direction); policy ids are unique, so later keys never matter after one. */
   sortKeys: PolicySortKey[];
-  pageSize: number;
-  offset: number;
+  page: PageRequest;
 }
 
-/** One page of matches, with how many matches follow it. */
-export interface PolicyQueryPage {
-  result: PolicyView[];
-  remaining: number;
-}
+/** One page of matches. */
+export type PolicyQueryPage = Page<PolicyView>;
 
 /** Most sort keys one query may name. */
 const MAX_SORT_KEYS = 8;
@@ -78,40 +80,59 @@ function nameOf(view: PolicyView): string {
   return view.resource.name ?? view.resource.id;
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** The store filter for the query's `eq` terms (what it cannot say, the view checks); null: nothing matches. */
+function storeFilter(filter: QueryFilter): PolicyFilter | null {
+  if (filter.op === 'false') return null;
+  const out: PolicyFilter = {};
+  const terms: QueryFilter[] = [];
+  const flatten = (f: QueryFilter) => (f.op === 'and' ? f.operands.forEach(flatten) : terms.push(f));
+  flatten(filter);
+  for (const term of terms) {
+    if (term.op !== 'eq' || typeof term.value !== 'string') continue;
+    if (term.field === '/resourceServer' && out.resourceServer === undefined) out.resourceServer = term.value;
+    if (term.field === '/permissions/subject' && out.subject === undefined) out.subject = term.value;
+  }
+  return out;
 }
 
 /**
- * The page of the owner's policies that match, sorted by the keys (ties, and no keys, by policy id so
- * pages are stable), starting at `offset`.
+ * One page of the owner's policies that match, in the sort key's order (ties, and no key, by policy
+ * id), after the cookie or from a small offset; counted only as the page request asks (the count is
+ * of the policies the store filter selects).
  */
 export async function queryPolicies(ports: Ports, input: { realm: string; owner: User; query: PolicyQuery }): Promise<PolicyQueryPage> {
   const { realm, owner, query } = input;
-  const policies = await ports.store.policies.list(realm, owner.id);
-  if (query.filter.op === 'false' || policies.length === 0) return { result: [], remaining: 0 };
-  const resources = new Map((await ports.store.resources.getMany(realm, owner.id, policies.map((p) => p.id))).map((r) => [r.id, r]));
-  // Re-shares protect another owner's resource.
-  for (const p of policies.filter((p) => p.resourceOwner !== undefined)) {
-    const shared = await ports.store.resources.get(realm, p.resourceOwner!, p.id);
-    if (shared) resources.set(shared.id, shared);
-  }
-  const views: PolicyView[] = [];
-  for (const policy of policies) {
-    const resource = resources.get(policy.id);
-    // A policy always has its resource (deleting a resource deletes its policy); skip one that does not.
-    if (resource) views.push({ policy, resource });
-  }
-  const matches = views.filter((v) => matchesQueryFilter(query.filter, filterRecord(v)));
-  const value = (v: PolicyView, field: PolicySortField) => (field === 'name' ? nameOf(v) : v.policy.id);
-  matches.sort((a, b) => {
-    for (const key of query.sortKeys) {
-      const order = compare(value(a, key.field), value(b, key.field));
-      if (order !== 0) return key.descending ? -order : order;
+  const key = query.sortKeys[0];
+  const order = key?.field === 'name' ? 'name' : 'id';
+  const descending = key?.descending ?? false;
+  const list = `policies:${order}:${descending ? 'desc' : 'asc'}`;
+  const after = query.page.cookie === undefined ? undefined : decodeCursor(query.page.cookie, list, order === 'name' ? ['string', 'string'] : ['string']);
+  const filter = storeFilter(query.filter);
+  if (filter === null) return { result: [], cookie: null, remaining: 0, total: query.page.countPolicy === 'NONE' ? -1 : 0 };
+  const limit = countLimit(query.page.countPolicy);
+  const total = limit > 0 ? await ports.store.policies.count(realm, owner.id, filter, limit) : -1;
+  type Row = { policy: Policy; resource: Resource | null };
+  const read = async (from: SortKey | undefined, n: number): Promise<Row[]> => {
+    const policies = await ports.store.policies.page(realm, owner.id, { ...filter, order, descending, ...(from ? { after: from } : {}), limit: n });
+    const own = new Map((await ports.store.resources.getMany(realm, owner.id, policies.filter((p) => p.resourceOwner === undefined).map((p) => p.id))).map((r) => [r.id, r]));
+    const rows: Row[] = [];
+    for (const policy of policies) {
+      // Re-shares protect another owner's resource.
+      const resource = policy.resourceOwner === undefined ? (own.get(policy.id) ?? null) : await ports.store.resources.get(realm, policy.resourceOwner, policy.id);
+      rows.push({ policy, resource });
     }
-    return compare(a.policy.id, b.policy.id);
-  });
-  const from = Math.min(query.offset, matches.length);
-  const to = query.pageSize > 0 ? Math.min(from + query.pageSize, matches.length) : matches.length;
-  return { result: matches.slice(from, to), remaining: matches.length - to };
+    return rows;
+  };
+  const { items, next } = await scanPage<Row, PolicyView>(
+    {
+      read,
+      keyOf: (row) => (order === 'name' ? [row.resource?.name ?? row.policy.id, row.policy.id] : [row.policy.id]),
+      // A policy always has its resource (deleting a resource deletes its policy); skip one that does not.
+      view: (row) => (row.resource !== null && matchesQueryFilter(query.filter, filterRecord({ policy: row.policy, resource: row.resource })) ? { policy: row.policy, resource: row.resource } : null),
+    },
+    after,
+    query.page.offset,
+    query.page.pageSize,
+  );
+  return { result: items, cookie: next === null ? null : encodeCursor(list, next), remaining: remainingOf(next !== null, total, query.page, items.length), total };
 }

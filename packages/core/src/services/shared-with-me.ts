@@ -5,15 +5,15 @@
  * they expire, computed as a grant would, whatever client) and the conditions of the permission.
  */
 import { type RequestingParty } from '../decision/decide.ts';
+import { decodeCursor, encodeCursor } from '../decision/page-cursor.ts';
+import type { SortKey } from '../ports/pages.ts';
+import { scanPage, type Page, type PageRequest } from './paging.ts';
 import type { PolicyConditions } from '../model/policy.ts';
 import type { Resource } from '../model/resource.ts';
 import type { User } from '../model/user.ts';
 import { groupSubjectsOf } from './groups.ts';
 import { currentAccess } from './policy-sharing.ts';
 import type { Ports } from './ports.ts';
-
-/** Most policies naming one user that the list reads. */
-export const MAX_SHARED_WITH_ME = 1000;
 
 export interface SharedResource {
   resource: Resource;
@@ -33,52 +33,68 @@ export interface SharedResource {
   resharedWith: string[];
 }
 
-/** Resources shared with `user` in the realm, ordered by name then id; expired or broken shares are left out. */
-export async function listSharedWithMe(ports: Ports, input: { realm: string; user: User }): Promise<SharedResource[]> {
-  const { realm, user } = input;
+/** Rows (resources) one page may look at beyond its offset and size: each costs several reads. */
+const SHARED_SCAN_BUDGET = 500;
+const LIST = 'sharedWithMe';
+
+/**
+ * One page of the resources shared with `user` in the realm, ordered by resource id (after the cookie,
+ * or from a small offset); expired or broken shares are left out (a page may then be short and still
+ * have a cookie). Not counted: `total` is -1.
+ */
+export async function listSharedWithMe(ports: Ports, input: { realm: string; user: User; page: PageRequest }): Promise<Page<SharedResource>> {
+  const { realm, user, page } = input;
+  const after = page.cookie === undefined ? undefined : decodeCursor(page.cookie, LIST, ['string']);
   const now = ports.clock.now();
   const resharing = (await ports.store.realms.get(realm))?.settings.resharing !== false;
   // The user is named by her username or through one of her groups.
   const groups = await groupSubjectsOf(ports.store.groups, realm, user.id);
-  const named = new Set([user.username, ...groups]);
-  const policies = [];
-  for (const subject of named) policies.push(...(await ports.store.policies.listNamingSubject(realm, subject, MAX_SHARED_WITH_ME)));
-  const byResource = new Map<string, { ownerId: string; sharers: Set<string>; clientIds: Set<string> | null }>();
-  for (const policy of policies) {
-    const ownerId = policy.resourceOwner ?? policy.owner;
-    if (ownerId === user.id || policy.owner === user.id) continue;
-    const entry = byResource.get(policy.id) ?? { ownerId, sharers: new Set<string>(), clientIds: new Set<string>() };
-    entry.sharers.add(policy.owner);
-    for (const p of policy.permissions.filter((p) => named.has(p.subject))) entry.clientIds = mergeClients(entry.clientIds, p.conditions);
-    byResource.set(policy.id, entry);
-  }
+  const named = [...new Set([user.username, ...groups])];
   const party: RequestingParty = { kind: 'user', subject: user.id, username: user.username, memberOf: groups };
   const names = new Map<string, string>();
   const nameOf = async (id: string): Promise<string> => {
     if (!names.has(id)) names.set(id, (await ports.store.users.get(realm, id))?.username ?? id);
     return names.get(id)!;
   };
-  const shared: SharedResource[] = [];
-  for (const [id, entry] of byResource) {
-    const resource = await ports.store.resources.get(realm, entry.ownerId, id);
-    if (!resource) continue;
+  // The first n resource ids naming any of the subjects: the first n of each subject's, merged.
+  const read = async (from: SortKey | undefined, n: number): Promise<string[]> => {
+    const ids = new Set<string>();
+    for (const subject of named) for (const id of await ports.store.policies.pageResourcesNaming(realm, subject, from?.[0] as string | undefined, n)) ids.add(id);
+    return [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, n);
+  };
+  const view = async (id: string): Promise<SharedResource | null> => {
+    const policies = [];
+    for (const subject of named) policies.push(...(await ports.store.policies.listNaming(realm, id, subject)));
+    let ownerId: string | null = null;
+    const sharers = new Set<string>();
+    let clientIds: Set<string> | null = new Set<string>();
+    for (const policy of policies) {
+      const policyOwner = policy.resourceOwner ?? policy.owner;
+      if (policyOwner === user.id || policy.owner === user.id) continue;
+      ownerId = policyOwner;
+      sharers.add(policy.owner);
+      for (const p of policy.permissions.filter((p) => named.includes(p.subject))) clientIds = mergeClients(clientIds, p.conditions);
+    }
+    if (ownerId === null) return null;
+    const resource = await ports.store.resources.get(realm, ownerId, id);
+    if (!resource) return null;
     const access = await currentAccess(ports.store, { realm, resource, party, context: { now, anyClient: true, resharing } });
-    if (access.allowed.length === 0) continue;
+    if (access.allowed.length === 0) return null;
     const own = await ports.store.policies.get(realm, user.id, id);
     const item: SharedResource = {
       resource,
       ownerName: await nameOf(resource.owner),
-      sharedBy: await Promise.all([...entry.sharers].map(nameOf)),
+      sharedBy: await Promise.all([...sharers].map(nameOf)),
       scopes: access.allowed,
       mayReshare: resharing,
       resharedWith: own ? own.permissions.map((p) => p.subject) : [],
     };
     if (access.exp !== undefined) item.expiresAt = access.exp;
-    if (entry.clientIds !== null && entry.clientIds.size > 0) item.clientIds = [...entry.clientIds].sort();
-    shared.push(item);
-  }
-  const label = (r: Resource) => r.name ?? r.id;
-  return shared.sort((a, b) => (label(a.resource) < label(b.resource) ? -1 : label(a.resource) > label(b.resource) ? 1 : a.resource.id < b.resource.id ? -1 : 1));
+    if (clientIds !== null && clientIds.size > 0) item.clientIds = [...clientIds].sort();
+    return item;
+  };
+  const { items, next } = await scanPage<string, SharedResource>({ read, keyOf: (id) => [id], view }, after, page.offset, page.pageSize, SHARED_SCAN_BUDGET);
+  return { result: items, cookie: next === null ? null : encodeCursor(LIST, next), remaining: next === null ? 0 : -1, total: -1 };
 }
 
 /** Client restrictions across permissions: null once any permission allows every client. */

@@ -1,16 +1,18 @@
 /**
  * @module endpoints/owner-audit-history
  * The owner's audit history in AM's CREST shape: `GET /json/realms/root/realms/{realm}/users/{user}/uma/auditHistory`
- * with `_queryFilter`, `_sortKeys` (`eventTime`, `-eventTime`), `_pageSize` and `_pagedResultsOffset`.
+ * with `_queryFilter`, `_sortKeys` (`eventTime`, `-eventTime`) and CREST paging (`_pageSize`,
+ * `_pagedResultsCookie`, a small `_pagedResultsOffset`, `_totalPagedResultsPolicy`).
  * Read only: every other method is refused, so no route can change an event.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { AUDIT_DEFAULT_PAGE, AUDIT_PAGE_LIMIT, auditHistory, parseAuditFilter, parseAuditSortKeys, resolvePolicyQueryOwner } from '@steward/core';
+import { auditHistory, parseAuditFilter, parseAuditSortKeys, resolvePolicyQueryOwner } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { acceptApiVersionDoc } from '../http/api-version.ts';
 import { refuseCrestMethods } from '../http/crest-methods.ts';
-import { countParameter, crestParameters } from '../http/crest-query.ts';
+import { crestParameters, PAGING_PARAMETERS, pageParameters } from '../http/crest-query.ts';
+import { pageToWire, pagingQueryDocs } from '../wire/paging.ts';
 import { requireOwnerUser } from '../http/owner-session.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
@@ -28,14 +30,13 @@ const AuditQuerySchema = Type.Object({
     }),
   ),
   _sortKeys: Type.Optional(Type.String({ description: '`-eventTime` (newest first, the default) or `eventTime` (oldest first). Events of the same second keep the order they happened in.' })),
-  _pageSize: Type.Optional(Type.String({ pattern: '^[0-9]+$', description: `At most this many results (default ${AUDIT_DEFAULT_PAGE}, at most ${AUDIT_PAGE_LIMIT}).` })),
-  _pagedResultsOffset: Type.Optional(Type.String({ pattern: '^[0-9]+$', description: 'Skip this many matches (default 0).' })),
+  ...pagingQueryDocs(),
 });
 
 const DOCS = {
   query: {
     summary: 'Query the audit history',
-    description: 'What happened to the owner\'s sharing: access requested, granted, denied, RPTs issued, policies written, requests answered, shares revoked, accesses reported by resource servers (docs/events.md). Append-only.',
+    description: 'What happened to the owner\'s sharing: access requested, granted, denied, RPTs issued, policies written, requests answered, shares revoked, accesses reported by resource servers (docs/events.md). Append-only. Page with `_pagedResultsCookie`: each page is read from the (owner, time) index; filters narrow that scan.',
     tags: ['Owner API'],
     operationId: 'queryAuditHistory',
     auth: ['owner-session', 'bearer'],
@@ -54,23 +55,16 @@ export function ownerAuditHistoryRoutes(app: FastifyInstance, deps: Deps): void 
     const realm = await loadRealm(deps, request.params.realm);
     const actor = await requireOwnerUser(deps, realm, request);
     const owner = await resolvePolicyQueryOwner(deps, { realm: realm.id, actor, username: request.params.user });
-    const params = await crestParameters(request, ['_queryFilter', '_sortKeys', '_pageSize', '_pagedResultsOffset']);
+    const params = await crestParameters(request, ['_queryFilter', '_sortKeys', ...PAGING_PARAMETERS]);
     const sortKeys = params.get('_sortKeys');
     const query = {
       filter: parseAuditFilter(params.get('_queryFilter') ?? 'true'),
       sort: sortKeys === undefined ? ('desc' as const) : parseAuditSortKeys(sortKeys),
-      pageSize: countParameter(params, '_pageSize'),
-      offset: countParameter(params, '_pagedResultsOffset'),
+      page: pageParameters(params),
     };
     const page = await auditHistory(deps, { realm: realm.id, owner, query });
     reply.header('cache-control', 'no-store');
-    return {
-      result: page.result.map((v) => auditEntryToWire(v, owner.username)),
-      resultCount: page.result.length,
-      pagedResultsCookie: null,
-      remainingPagedResults: page.remaining,
-      totalPagedResults: page.total,
-    };
+    return pageToWire(page, query.page, (v) => auditEntryToWire(v, owner.username));
   });
 
   refuseCrestMethods(app, { url: URL, name: 'the audit history', summary: 'Unsupported method on the audit history', operationId: 'auditHistoryOtherMethods', params: USER, description: 'The audit history is append-only: nothing changes or deletes an entry.' });

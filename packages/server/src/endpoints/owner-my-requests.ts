@@ -5,7 +5,7 @@
  * herself; errors are CREST JSON. Owners answer requests at `uma/pendingrequests`.
  */
 import type { FastifyInstance } from 'fastify';
-import { listMyRequests, MAX_MY_REQUESTS } from '@steward/core';
+import { listMyRequests } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { selfListRoutes } from '../http/crest-methods.ts';
 import { MyRequestsResultSchema, myRequestToWire } from '../wire/console.ts';
@@ -15,7 +15,7 @@ export function ownerMyRequestsRoutes(app: FastifyInstance, deps: Deps): void {
     url: '/json/realms/root/realms/:realm/users/:user/uma/myRequests',
     name: 'myRequests',
     summary: 'The user\'s own access requests',
-    description: `The requests the user made as a requesting party (through a client that met \`request_submitted\`), to any owner, newest first (at most ${MAX_MY_REQUESTS}), with their state.`,
+    description: `The requests the user made as a requesting party (through a client that met \`request_submitted\`), to any owner, newest first, with their state. Paged with \`_pagedResultsCookie\`, each page read from the (requester, time) index; never counted.`,
     operationId: 'myRequests',
     schema: MyRequestsResultSchema,
     responseDescription: 'The requests.',

@@ -23,7 +23,8 @@ import {
 } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { acceptApiVersionDoc } from '../http/api-version.ts';
-import { countParameter, crestParameters } from '../http/crest-query.ts';
+import { crestParameters, PAGING_PARAMETERS, pageParameters } from '../http/crest-query.ts';
+import { pageToWire, pagingQueryDocs } from '../wire/paging.ts';
 import { ownerJsonBody, ownerOf, ownerSessionFirst } from '../http/owner-request.ts';
 import { requireOwnerUser } from '../http/owner-session.ts';
 import { loadRealm } from '../http/realm.ts';
@@ -45,8 +46,7 @@ const CollectionQuerySchema = Type.Object({
         '`true` (the default), `false`, or `field eq "value"` on `_id`, `status` (`pending`, `approved`, `denied`), `user`, `requester`, `resource`, `resourceId`, `clientId`, `permissions`, combined with `and`. Without a `status` term only pending requests match.',
     }),
   ),
-  _pageSize: Type.Optional(Type.String({ pattern: '^[0-9]+$', description: 'At most this many results; 0 (the default) returns all.' })),
-  _pagedResultsOffset: Type.Optional(Type.String({ pattern: '^[0-9]+$', description: 'Skip this many matches (default 0).' })),
+  ...pagingQueryDocs(),
   _action: Type.Optional(Type.Union([Type.Literal('approveAll'), Type.Literal('denyAll')], { description: 'POST only.' })),
 });
 
@@ -57,7 +57,7 @@ const ItemQuerySchema = Type.Object({
 const DOCS = {
   query: {
     summary: 'Query access requests',
-    description: 'The owner\'s access requests, newest first: the unanswered ones, unless `_queryFilter` names `status`.',
+    description: 'The owner\'s access requests, newest first: the unanswered ones, unless `_queryFilter` names `status`. Page with `_pagedResultsCookie`: each page is read from an index (status, then time). Terms on `user`, `resource` and `permissions` are checked after the read: a page reads at most 5,000 requests beyond its offset and size, so it may come back short (even empty) with a cookie.',
     tags: ['Owner API'],
     operationId: 'queryAccessRequests',
     auth: ['owner-session', 'bearer'],
@@ -138,11 +138,11 @@ async function queryOwner(deps: Deps, request: CollectionRequest): Promise<{ rea
 export function ownerPendingRequestRoutes(app: FastifyInstance, deps: Deps): void {
   app.get(COLLECTION, { config: { ...crest, docs: DOCS.query } }, async (request: CollectionRequest, reply) => {
     const { realm, owner } = await queryOwner(deps, request);
-    const params = await crestParameters(request, ['_queryFilter', '_pageSize', '_pagedResultsOffset']);
-    const query = { filter: parseAccessRequestFilter(params.get('_queryFilter') ?? 'true'), pageSize: countParameter(params, '_pageSize'), offset: countParameter(params, '_pagedResultsOffset') };
+    const params = await crestParameters(request, ['_queryFilter', ...PAGING_PARAMETERS]);
+    const query = { filter: parseAccessRequestFilter(params.get('_queryFilter') ?? 'true'), page: pageParameters(params) };
     const page = await listAccessRequests(deps, { realm, owner, query });
     noStore(reply);
-    return { result: page.result.map(accessRequestToWire), resultCount: page.result.length, pagedResultsCookie: null, remainingPagedResults: page.remaining };
+    return pageToWire(page, query.page, accessRequestToWire);
   });
 
   // Answers identify the caller before the body is read (http/owner-request).

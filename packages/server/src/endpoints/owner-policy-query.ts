@@ -2,16 +2,17 @@
  * @module endpoints/owner-policy-query
  * Querying the owner's UMA policies in AM's CREST shape (ForgeRock AM's UMA policies REST API, "Query UMA policies"):
  * `GET /json/realms/root/realms/{realm}/users/{user}/uma/policies?_queryFilter=…` with `_sortKeys`,
- * `_pageSize` and `_pagedResultsOffset`. Result items are the representation a read answers.
+ * and CREST paging (`_pageSize`, `_pagedResultsCookie`, a small `_pagedResultsOffset`,
+ * `_totalPagedResultsPolicy`). Result items are the representation a read answers.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { fail, parsePolicyFilter, parsePolicySortKeys, queryPolicies, resolvePolicyQueryOwner, type PolicyQuery } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { acceptApiVersionDoc } from '../http/api-version.ts';
-import { Form } from '../http/form.ts';
 import { requireOwnerUser } from '../http/owner-session.ts';
-import { getForm } from '../http/crest-query.ts';
+import { crestParameters, PAGING_PARAMETERS, pageParameters } from '../http/crest-query.ts';
+import { pagedResultSchema, pageToWire, pagingQueryDocs } from '../wire/paging.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { PolicyDocSchema } from '../wire/owner.ts';
@@ -21,28 +22,18 @@ const URL = '/json/realms/root/realms/:realm/users/:user/uma/policies';
 const crest = { errorStyle: 'crest' } as const;
 
 /** The query parameters CREST defines that this route reads; any other starting with `_` is refused. */
-const PARAMETERS = ['_queryFilter', '_sortKeys', '_pageSize', '_pagedResultsOffset'] as const;
-type Parameter = (typeof PARAMETERS)[number];
+const PARAMETERS = ['_queryFilter', '_sortKeys', ...PAGING_PARAMETERS] as const;
 
 const PolicyQuerySchema = Type.Object({
   _queryFilter: Type.String({
     description:
       '`true`, `false`, or `field eq "value"` expressions on `resourceServer` (the client id that registered the resource) and `permissions/subject`, combined with `and` and parentheses. Other fields or operators, and `or`, are `invalid_request` naming them.',
   }),
-  _sortKeys: Type.Optional(Type.String({ description: 'Comma-separated `policyId` and `name`, each optionally prefixed with `+` (ascending, the default) or `-` (descending). Ties sort by `policyId`.' })),
-  _pageSize: Type.Optional(Type.String({ pattern: '^[0-9]+$', description: 'At most this many results; 0 (the default) returns all.' })),
-  _pagedResultsOffset: Type.Optional(Type.String({ pattern: '^[0-9]+$', description: 'Skip this many matches (default 0).' })),
+  _sortKeys: Type.Optional(Type.String({ description: 'Comma-separated `policyId` (the default) and `name`, each optionally prefixed with `+` (ascending, the default) or `-` (descending). The first key orders; ties sort by `policyId` in its direction. `policyId` order is read from an index; `name` order sorts the owner\'s policies for each page (its cost grows with them).' })),
+  ...pagingQueryDocs(),
 });
 
-const PolicyQueryResultSchema = Type.Object(
-  {
-    result: Type.Array(PolicyDocSchema),
-    resultCount: Type.Integer({ description: 'The number of items in `result`.' }),
-    pagedResultsCookie: Type.Null({ description: 'Always null: pages are addressed by `_pagedResultsOffset`.' }),
-    remainingPagedResults: Type.Integer({ description: 'How many matches follow this page.' }),
-  },
-  { $id: 'PolicyQueryResult', additionalProperties: false },
-);
+const PolicyQueryResultSchema = pagedResultSchema('PolicyQueryResult', PolicyDocSchema, ' (the policies the `resourceServer` and first `permissions/subject` terms select)');
 
 const API_VERSION = acceptApiVersionDoc();
 
@@ -75,28 +66,6 @@ const DOCS = {
 type QueryRequest = FastifyRequest<{ Params: { realm: string; user: string }; Querystring: Record<string, string | string[] | undefined> }>;
 
 
-/** The query parameters from the URL and, for clients that send them so, a form body; each at most once. */
-function parameters(request: QueryRequest, form: Form | null): Map<string, string> {
-  const found = new Map<string, string>();
-  const add = (name: string, values: string[]) => {
-    if (values.length > 1 || found.has(name)) throw fail('invalid_request', `Parameter ${name.slice(0, 64)} is repeated`);
-    found.set(name, values[0] ?? '');
-  };
-  for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) add(name, Array.isArray(value) ? value : [value]);
-  if (form) for (const name of form.names()) add(name, form.all(name));
-  for (const name of found.keys()) {
-    if (name.startsWith('_') && !(PARAMETERS as readonly string[]).includes(name)) throw fail('invalid_request', `Unsupported query parameter ${name.slice(0, 64)}`);
-  }
-  return found;
-}
-
-function count(params: Map<string, string>, name: Parameter): number {
-  const value = params.get(name);
-  if (value === undefined) return 0;
-  if (!/^\d{1,9}$/.test(value)) throw fail('invalid_request', `${name} must be a non-negative integer`);
-  return Number(value);
-}
-
 /** The checked query of a request. */
 function policyQuery(params: Map<string, string>): PolicyQuery {
   const filter = params.get('_queryFilter');
@@ -105,8 +74,7 @@ function policyQuery(params: Map<string, string>): PolicyQuery {
   return {
     filter: parsePolicyFilter(filter),
     sortKeys: sortKeys === undefined ? [] : parsePolicySortKeys(sortKeys),
-    pageSize: count(params, '_pageSize'),
-    offset: count(params, '_pagedResultsOffset'),
+    page: pageParameters(params),
   };
 }
 
@@ -115,15 +83,10 @@ export function ownerPolicyQueryRoutes(app: FastifyInstance, deps: Deps): void {
     const realm = await loadRealm(deps, request.params.realm);
     const actor = await requireOwnerUser(deps, realm, request);
     const owner = await resolvePolicyQueryOwner(deps, { realm: realm.id, actor, username: request.params.user });
-    const query = policyQuery(parameters(request, await getForm(request)));
+    const query = policyQuery(await crestParameters(request, PARAMETERS));
     const page = await queryPolicies(deps, { realm: realm.id, owner, query });
     reply.header('cache-control', 'no-store');
-    return {
-      result: page.result.map(policyRepresentation),
-      resultCount: page.result.length,
-      pagedResultsCookie: null,
-      remainingPagedResults: page.remaining,
-    };
+    return pageToWire(page, query.page, policyRepresentation);
   });
 
   app.route({

@@ -2,7 +2,8 @@
  * @module endpoints/owner-resources
  * The owner's resources in AM's CREST shape ("My resources" of the account console):
  * `GET /json/realms/root/realms/{realm}/users/{user}/oauth2/resources/sets?_queryFilter=…` with
- * `_sortKeys`, `_pageSize`, `_pagedResultsOffset` and a free-text `search`; and one resource with its
+ * `_sortKeys`, CREST paging (`_pageSize`, `_pagedResultsCookie`, a small `_pagedResultsOffset`,
+ * `_totalPagedResultsPolicy`) and a free-text `search`; and one resource with its
  * policy at `…/sets/{resourceId}`. Only the user herself; errors are CREST JSON.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -12,6 +13,8 @@ import type { Deps } from '../deps.ts';
 import { acceptApiVersionDoc } from '../http/api-version.ts';
 import { requireOwnerUser } from '../http/owner-session.ts';
 import { singleParameters } from '../http/crest-methods.ts';
+import { PAGING_PARAMETERS, pageParameters } from '../http/crest-query.ts';
+import { pageToWire, pagingQueryDocs } from '../wire/paging.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { ResourceSetQueryResultSchema, ResourceSetSchema, resourceSetToWire } from '../wire/console.ts';
@@ -21,20 +24,19 @@ const ONE = `${COLLECTION}/:resourceId`;
 const crest = { errorStyle: 'crest' } as const;
 const USER = 'The owner\'s user name: only the user herself may list her resources (403 otherwise).';
 
-const PARAMETERS = ['_queryFilter', '_sortKeys', '_pageSize', '_pagedResultsOffset', '_fields'] as const;
+const PARAMETERS = ['_queryFilter', '_sortKeys', ...PAGING_PARAMETERS, '_fields'] as const;
 
 const ResourceQuerySchema = Type.Object({
   _queryFilter: Type.String({ description: '`true`, `false`, or `field eq "value"` on `name`, `type` and `resourceServer`, combined with `and`.' }),
-  _sortKeys: Type.Optional(Type.String({ description: 'Comma-separated `name`, `type`, `resourceServer`, `_id`, each optionally prefixed with `+` or `-`. Ties sort by name, then id.' })),
-  _pageSize: Type.Optional(Type.String({ pattern: '^[0-9]+$', description: 'At most this many results; 0 (the default) returns all.' })),
-  _pagedResultsOffset: Type.Optional(Type.String({ pattern: '^[0-9]+$', description: 'Skip this many matches (default 0).' })),
+  _sortKeys: Type.Optional(Type.String({ description: 'One of `name` (the default), `type`, `resourceServer`, `_id`, optionally prefixed with `+` or `-`. Ties sort by name, then id, in the same direction. Every order is served by an index.' })),
+  ...pagingQueryDocs(),
   search: Type.Optional(Type.String({ maxLength: MAX_SEARCH_LENGTH, description: 'Only resources whose name, type or resource server contains this text (case ignored).' })),
 });
 
 const DOCS = {
   query: {
     summary: 'Query the owner\'s resources',
-    description: 'The resources registered for the user, each with her policy on it, filtered, searched, sorted and paged (the account console\'s "My resources").',
+    description: 'The resources registered for the user, each with her policy on it, filtered, searched, sorted and paged (the account console\'s "My resources"). Page with `_pagedResultsCookie`: each page is read from an index, whatever the owner holds. A `search`, and a filter the order does not lead with, are checked in the database along the sort order: a page costs more the rarer its matches are.',
     tags: ['Owner API'],
     operationId: 'queryOwnerResourceSets',
     auth: ['owner-session', 'bearer'],
@@ -71,13 +73,6 @@ type QueryRequest = FastifyRequest<{ Params: { realm: string; user: string }; Qu
 type OneRequest = FastifyRequest<{ Params: { realm: string; user: string; resourceId: string } }>;
 
 
-function count(params: Map<string, string>, name: string): number {
-  const value = params.get(name);
-  if (value === undefined) return 0;
-  if (!/^\d{1,9}$/.test(value)) throw fail('invalid_request', `${name} must be a non-negative integer`);
-  return Number(value);
-}
-
 function resourceQuery(params: Map<string, string>): ResourceQuery {
   const filter = params.get('_queryFilter');
   if (filter === undefined) throw fail('invalid_request', '_queryFilter is required (use _queryFilter=true for every resource)');
@@ -88,8 +83,7 @@ function resourceQuery(params: Map<string, string>): ResourceQuery {
     filter: parseResourceFilter(filter),
     search,
     sortKeys: sortKeys === undefined ? [] : parseResourceSortKeys(sortKeys),
-    pageSize: count(params, '_pageSize'),
-    offset: count(params, '_pagedResultsOffset'),
+    page: pageParameters(params),
   };
 }
 
@@ -106,13 +100,7 @@ export function ownerResourceRoutes(app: FastifyInstance, deps: Deps): void {
     const query = resourceQuery(singleParameters(request.query, PARAMETERS));
     const page = await queryOwnerResources(deps, { realm, owner, query });
     reply.header('cache-control', 'no-store');
-    return {
-      result: page.result.map((item) => resourceSetToWire(item, owner.username)),
-      resultCount: page.result.length,
-      pagedResultsCookie: null,
-      remainingPagedResults: page.remaining,
-      totalPagedResults: page.total,
-    };
+    return pageToWire(page, query.page, (item) => resourceSetToWire(item, owner.username));
   });
 
   app.get(ONE, { config: { ...crest, docs: DOCS.read } }, async (request: OneRequest, reply) => {

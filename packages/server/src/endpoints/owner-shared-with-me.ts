@@ -16,7 +16,7 @@ export function ownerSharedWithMeRoutes(app: FastifyInstance, deps: Deps): void 
     name: 'sharedWithMe',
     summary: 'Resources shared with the user',
     description:
-      'Every resource a policy of another user names the user on (the owner\'s, or a re-share), with what she holds of it now: expired shares and shares whose chain is broken are left out. Ordered by name. To re-share, PUT a policy at the user\'s own `uma/policies/{resourceId}`.',
+      'Every resource a policy of another user names the user on (the owner\'s, or a re-share), with what she holds of it now: expired shares and shares whose chain is broken are left out. Ordered by resource id and paged with `_pagedResultsCookie` (each page read from the (subject, resource) index; a page looks at most at 500 shared resources beyond its offset and size, so one with many expired shares may come back short with a cookie); never counted. To re-share, PUT a policy at the user\'s own `uma/policies/{resourceId}`.',
     operationId: 'sharedWithMe',
     schema: SharedWithMeResultSchema,
     responseDescription: 'The shared resources.',

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { createPermissionTicket, deletePermissionTicket, fail, queryPermissionTickets, updatePermissionTicket, type PermissionTicketQuery } from '@steward/core';
+import { createPermissionTicket, deletePermissionTicket, fail, MAX_TICKET_COUNT, queryPermissionTickets, updatePermissionTicket, type PermissionTicketQuery } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { authenticateFirst } from '../http/authenticate-first.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
@@ -58,7 +58,7 @@ const DOCS = {
   },
   query: {
     summary: 'Query permission tickets (Keycloak)',
-    description: `Granted tickets (shares) and pending ones (access requests) on the caller's resources, and those naming her as requester. ${AUTH}`,
+    description: `Granted tickets (shares) and pending ones (access requests) on the caller's resources, and those naming her as requester, paged with Keycloak's \`first\` and \`max\` (read a store page at a time: the cost follows \`first + max\`). ${AUTH}`,
     tags: ['Protection API'],
     operationId: 'queryPermissionTickets',
     auth: 'bearer',
@@ -72,7 +72,7 @@ const DOCS = {
     operationId: 'countPermissionTickets',
     auth: 'bearer',
     query: QUERY,
-    responses: { '200': { description: 'How many tickets match (paging ignored).', schema: Type.Integer() } },
+    responses: { '200': { description: `How many tickets match (paging ignored), counting no further than ${MAX_TICKET_COUNT.toLocaleString('en-US')}.`, schema: Type.Integer() } },
     errors: ERRORS,
   },
   update: {
@@ -124,7 +124,7 @@ function queryOf(query: Record<string, unknown>, paged: boolean): PermissionTick
   const q: PermissionTicketQuery = {
     returnNames: flag(single(query, 'returnNames'), 'returnNames') ?? false,
     first: paged ? Math.max(0, integer(single(query, 'first'), 'first', 0, -1, 1_000_000)) : 0,
-    max: paged ? integer(single(query, 'max'), 'max', 100, 1, 1000) : Number.MAX_SAFE_INTEGER,
+    max: paged ? integer(single(query, 'max'), 'max', 100, 1, 1000) : MAX_TICKET_COUNT,
   };
   const granted = flag(single(query, 'granted'), 'granted');
   if (granted !== undefined) q.granted = granted;

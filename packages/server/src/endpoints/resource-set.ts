@@ -5,7 +5,8 @@
  * scope what the caller may see.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { deleteResource, fail, MAX_LOOKUP_URI_LENGTH, queryResources, registerResource, registrationOwner, resolveOwner, serverResource, updateResource, type ProtectionCaller } from '@steward/core';
+import { Readable } from 'node:stream';
+import { deleteResource, fail, matchingResources, MAX_LOOKUP_URI_LENGTH, queryResources, type Resource, registerResource, registrationOwner, resolveOwner, serverResource, updateResource, type ProtectionCaller } from '@steward/core';
 import Type from 'typebox';
 import type { Deps } from '../deps.ts';
 import { authenticateFirst } from '../http/authenticate-first.ts';
@@ -33,7 +34,7 @@ const DOCS = {
   },
   list: {
     summary: 'List resources',
-    description: 'The ids of the PAT owner\'s resources that the calling resource server registered (Fed Authz §3.2.5), oldest first. Served with and without the trailing slash. Keycloak\'s filters narrow the list; with `deep=true` the answer holds full descriptions.',
+    description: 'The ids of the PAT owner\'s resources that the calling resource server registered (Fed Authz §3.2.5), oldest first. Served with and without the trailing slash. Without `max` the answer is the whole list (from `first`), streamed: read from the store a page at a time, however many resources there are. With `max` it is one page, as Keycloak\'s Authorization Services pages it (`first`, `max`). Keycloak\'s filters narrow the list; with `deep=true` the answer holds full descriptions.',
     tags: ['Protection API'],
     operationId: 'listResources',
     auth: 'PAT',
@@ -46,8 +47,8 @@ const DOCS = {
       type: Type.Optional(Type.String()),
       scope: Type.Optional(Type.String({ description: 'A scope the resource offers.' })),
       deep: Type.Optional(Type.Boolean({ description: 'Full descriptions instead of ids.' })),
-      first: Type.Optional(Type.Integer({ description: 'Skip this many; default 0.' })),
-      max: Type.Optional(Type.Integer({ description: 'At most this many (0–1000); default: all (Keycloak: 100).' })),
+      first: Type.Optional(Type.Integer({ description: 'Skip this many matches (at most 1,000,000); default 0.' })),
+      max: Type.Optional(Type.Integer({ description: 'At most this many (0–1000): one page. Default: all, streamed.' })),
     }),
     responses: { '200': { description: 'The ids, oldest first.', schema: ResourceIdListSchema } },
     errors: PAT_ERRORS,
@@ -136,8 +137,12 @@ export function resourceSetRoutes(app: FastifyInstance, deps: Deps): void {
     app.get<RealmParams & { Querystring: Record<string, unknown> }>(url, { onRequest, config: { docs: DOCS.list } }, async function listResourceIds(request, reply) {
       const caller = await pat.callerOf(request, reply);
       const query = listQuery(request.query);
-      const found = await queryResources(deps, caller, query.filter);
-      return query.deep ? found.map((r) => ({ ...resourceToWire(r), ...keycloakResourceMembers(r) })) : found.map((r) => r.id);
+      const toWire = (r: Resource) => (query.deep ? { ...resourceToWire(r), ...keycloakResourceMembers(r) } : r.id);
+      // With a URI pattern the lookup may be refused part way (its matching budget): answered whole, not streamed.
+      if (query.paged || query.filter.matchingUri) return (await queryResources(deps, caller, query.filter)).map(toWire);
+      // The whole list (the UMA answer): streamed a store page at a time, however long it is.
+      reply.type('application/json; charset=utf-8');
+      return reply.send(Readable.from(jsonArray(skip(matchingResources(deps, caller, query.filter), query.filter.first), toWire)));
     });
 
     app.route<RealmParams>({ method: ['PUT', 'DELETE', 'PATCH', 'OPTIONS'], url, config: { docs: DOCS.otherMethods }, handler: notAllowed(deps, 'GET, POST') });
@@ -191,13 +196,31 @@ function queryInt(query: Record<string, unknown>, member: string, fallback: numb
   return n;
 }
 
-/** Keycloak's list filters (all optional; without any, the plain UMA list). */
+/** The items after the first `count`. */
+async function* skip<T>(items: AsyncIterable<T>, count: number): AsyncGenerator<T> {
+  let seen = 0;
+  for await (const item of items) if (seen++ >= count) yield item;
+}
+
+/** A JSON array of the items, written as they come. */
+async function* jsonArray<T>(items: AsyncIterable<T>, toWire: (item: T) => unknown): AsyncGenerator<string> {
+  let first = true;
+  yield '[';
+  for await (const item of items) {
+    yield `${first ? '' : ','}${JSON.stringify(toWire(item))}`;
+    first = false;
+  }
+  yield ']';
+}
+
+/** Keycloak's list filters (all optional; without any, the plain UMA list). One page when `max` is given, else streamed. */
 function listQuery(query: Record<string, unknown>) {
+  const paged = queryValue(query, 'max') !== undefined;
   const filter = { exactName: queryFlag(query, 'exactName'), matchingUri: queryFlag(query, 'matchingUri'), first: queryInt(query, 'first', 0, 1_000_000), max: queryInt(query, 'max', Number.MAX_SAFE_INTEGER, 1000) } as Parameters<typeof queryResources>[2];
   for (const member of ['name', 'uri', 'owner', 'type', 'scope'] as const) {
     const value = queryValue(query, member);
     if (value !== undefined) filter[member] = value;
   }
   if (filter.uri !== undefined && filter.uri.length > MAX_LOOKUP_URI_LENGTH) throw fail('invalid_request', `uri must be at most ${MAX_LOOKUP_URI_LENGTH} characters`);
-  return { filter, deep: queryFlag(query, 'deep') };
+  return { filter, deep: queryFlag(query, 'deep'), paged };
 }

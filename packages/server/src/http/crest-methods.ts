@@ -5,7 +5,10 @@
  * the user herself may read.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { fail, requireSelf, type User } from '@steward/core';
+import Type from 'typebox';
+import { fail, requireSelf, type Page, type PageRequest, type User } from '@steward/core';
+import { pageToWire, pagingQueryDocs } from '../wire/paging.ts';
+import { PAGING_PARAMETERS, pageParameters } from './crest-query.ts';
 import type { Deps } from '../deps.ts';
 import { acceptApiVersionDoc } from './api-version.ts';
 import { requireOwnerUser } from './owner-session.ts';
@@ -75,7 +78,7 @@ export interface SelfList<T> {
   operationId: string;
   schema: JsonSchema;
   responseDescription: string;
-  list(deps: Deps, input: { realm: string; user: User }): Promise<T[]>;
+  list(deps: Deps, input: { realm: string; user: User; page: PageRequest }): Promise<Page<T>>;
   toWire(item: T): unknown;
 }
 
@@ -90,6 +93,7 @@ export function selfListRoutes<T>(app: FastifyInstance, deps: Deps, spec: SelfLi
     operationId: spec.operationId,
     auth: ['owner-session', 'bearer'],
     params: { user: 'The user\'s name: only the user herself may read this list (403 otherwise).' },
+    query: Type.Object(pagingQueryDocs(false)),
     headers: acceptApiVersionDoc(),
     responses: { '200': { description: spec.responseDescription, schema: spec.schema } },
     errors: ['invalid_request', 'login_required', 'forbidden', 'not_found'],
@@ -98,10 +102,10 @@ export function selfListRoutes<T>(app: FastifyInstance, deps: Deps, spec: SelfLi
     const realm = await loadRealm(deps, request.params.realm);
     const user = await requireOwnerUser(deps, realm, request);
     requireSelf(user, request.params.user);
-    singleParameters(request.query, ['_queryFilter', '_fields']);
-    const items = await spec.list(deps, { realm: realm.id, user });
+    const page = pageParameters(singleParameters(request.query, ['_queryFilter', '_fields', ...PAGING_PARAMETERS]));
+    const found = await spec.list(deps, { realm: realm.id, user, page });
     reply.header('cache-control', 'no-store');
-    return { result: items.map(spec.toWire), resultCount: items.length, pagedResultsCookie: null, remainingPagedResults: 0 };
+    return pageToWire(found, page, spec.toWire);
   });
   refuseCrestMethods(app, {
     url: spec.url,

@@ -1,11 +1,11 @@
 /**
  * @module http/crest-query
  * CREST query parameters of an owner API collection (`_queryFilter`, `_sortKeys`, `_pageSize`,
- * `_pagedResultsOffset`, `_action`): read from the URL and, as `curl --data-urlencode` sends them, a
+ * `_pagedResultsCookie`, `_pagedResultsOffset`, `_totalPagedResultsPolicy`, `_action`): read from the URL and, as `curl --data-urlencode` sends them, a
  * form body of a GET; each at most once; other `_` parameters are refused by name.
  */
 import type { FastifyRequest } from 'fastify';
-import { fail } from '@steward/core';
+import { fail, pageRequest, type PageRequest } from '@steward/core';
 import { Form } from './form.ts';
 
 /** Largest form body a query reads. */
@@ -50,4 +50,13 @@ export function countParameter(params: Map<string, string>, name: string): numbe
   if (value === undefined) return 0;
   if (!/^\d{1,9}$/.test(value)) throw fail('invalid_request', `${name} must be a non-negative integer`);
   return Number(value);
+}
+
+/** The CREST paging parameters a list reads. */
+export const PAGING_PARAMETERS = ['_pageSize', '_pagedResultsCookie', '_pagedResultsOffset', '_totalPagedResultsPolicy'] as const;
+
+/** The checked page request of `_pageSize`, `_pagedResultsCookie`, `_pagedResultsOffset` and `_totalPagedResultsPolicy`. */
+export function pageParameters(params: Map<string, string>): PageRequest {
+  const cookie = params.get('_pagedResultsCookie');
+  return pageRequest({ pageSize: countParameter(params, '_pageSize'), offset: countParameter(params, '_pagedResultsOffset'), cookie: cookie === '' ? undefined : cookie, countPolicy: params.get('_totalPagedResultsPolicy') });
 }

@@ -5,6 +5,7 @@
  * of a resource server's access report.
  */
 import Type from 'typebox';
+import { pagedResultSchema } from './paging.ts';
 import { EVENT_TYPES, fail, type AccessReport, type AuditView } from '@steward/core';
 import { isJsonObject } from './resource.ts';
 
@@ -26,16 +27,7 @@ export const AuditEntrySchema = Type.Object(
   { $id: 'AuditEntry', additionalProperties: false },
 );
 
-export const AuditQueryResultSchema = Type.Object(
-  {
-    result: Type.Array(AuditEntrySchema),
-    resultCount: Type.Integer({ description: 'The number of items in `result`.' }),
-    pagedResultsCookie: Type.Null({ description: 'Always null: pages are addressed by `_pagedResultsOffset`.' }),
-    remainingPagedResults: Type.Integer({ description: 'How many matches follow this page.' }),
-    totalPagedResults: Type.Integer({ description: 'How many events match.' }),
-  },
-  { $id: 'AuditQueryResult', additionalProperties: false },
-);
+export const AuditQueryResultSchema = pagedResultSchema('AuditQueryResult', AuditEntrySchema, ' (events)');
 
 export const AccessReportSchema = Type.Object(
   {

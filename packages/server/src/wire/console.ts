@@ -5,6 +5,7 @@
  * exact person lookup. Written as TypeBox schemas for the API reference.
  */
 import Type from 'typebox';
+import { pagedResultSchema } from './paging.ts';
 import type { MyRequest, OwnedResource, SharedResource } from '@steward/core';
 import { PolicyDocSchema } from './owner.ts';
 import { policyRepresentation } from './policy.ts';
@@ -28,16 +29,7 @@ export const ResourceSetSchema = Type.Object(
   { $id: 'ResourceSet', additionalProperties: false },
 );
 
-export const ResourceSetQueryResultSchema = Type.Object(
-  {
-    result: Type.Array(ResourceSetSchema),
-    resultCount: Type.Integer({ description: 'The number of items in `result`.' }),
-    pagedResultsCookie: Type.Null({ description: 'Always null: pages are addressed by `_pagedResultsOffset`.' }),
-    remainingPagedResults: Type.Integer({ description: 'How many matches follow this page.' }),
-    totalPagedResults: Type.Integer({ description: 'How many resources match in all.' }),
-  },
-  { $id: 'ResourceSetQueryResult', additionalProperties: false },
-);
+export const ResourceSetQueryResultSchema = pagedResultSchema('ResourceSetQueryResult', ResourceSetSchema, ' (resources)');
 
 export const SharedWithMeItemSchema = Type.Object(
   {
@@ -53,15 +45,7 @@ export const SharedWithMeItemSchema = Type.Object(
   { $id: 'SharedWithMeItem', additionalProperties: false },
 );
 
-export const SharedWithMeResultSchema = Type.Object(
-  {
-    result: Type.Array(SharedWithMeItemSchema),
-    resultCount: Type.Integer(),
-    pagedResultsCookie: Type.Null(),
-    remainingPagedResults: Type.Integer({ description: 'Always 0: the list is not paged.' }),
-  },
-  { $id: 'SharedWithMeResult', additionalProperties: false },
-);
+export const SharedWithMeResultSchema = pagedResultSchema('SharedWithMeResult', SharedWithMeItemSchema);
 
 export const LookupResultSchema = Type.Union(
   [
@@ -121,15 +105,7 @@ export const MyRequestSchema = Type.Object(
   { $id: 'MyRequest', additionalProperties: false },
 );
 
-export const MyRequestsResultSchema = Type.Object(
-  {
-    result: Type.Array(MyRequestSchema),
-    resultCount: Type.Integer(),
-    pagedResultsCookie: Type.Null(),
-    remainingPagedResults: Type.Integer({ description: 'Always 0: the list is not paged.' }),
-  },
-  { $id: 'MyRequestsResult', additionalProperties: false },
-);
+export const MyRequestsResultSchema = pagedResultSchema('MyRequestsResult', MyRequestSchema);
 
 export function myRequestToWire(view: MyRequest): Record<string, unknown> {
   const r = view.request;

@@ -4,6 +4,7 @@
  * `when`, `permissions`) plus Steward's own members; and the approve body `{"scopes": [...]}`.
  */
 import Type from 'typebox';
+import { pagedResultSchema } from './paging.ts';
 import { fail, type AccessRequestView, type BulkAnswer } from '@steward/core';
 import { isJsonObject } from './resource.ts';
 
@@ -24,15 +25,7 @@ export const AccessRequestSchema = Type.Object(
   { $id: 'AccessRequest', additionalProperties: false },
 );
 
-export const AccessRequestQueryResultSchema = Type.Object(
-  {
-    result: Type.Array(AccessRequestSchema),
-    resultCount: Type.Integer({ description: 'The number of items in `result`.' }),
-    pagedResultsCookie: Type.Null({ description: 'Always null: pages are addressed by `_pagedResultsOffset`.' }),
-    remainingPagedResults: Type.Integer({ description: 'How many matches follow this page.' }),
-  },
-  { $id: 'AccessRequestQueryResult', additionalProperties: false },
-);
+export const AccessRequestQueryResultSchema = pagedResultSchema('AccessRequestQueryResult', AccessRequestSchema);
 
 export const BulkAnswerSchema = Type.Object(
   {

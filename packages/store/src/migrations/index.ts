@@ -14,6 +14,7 @@ import * as rateLimits from './0007-rate-limits.ts';
 import * as keycloak from './0008-keycloak.ts';
 import * as partyIndexes from './0009-party-indexes.ts';
 import * as storeVersion from './0010-store-version.ts';
+import * as keysetIndexes from './0011-keyset-indexes.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-keycloak': keycloak,
   '0009-party-indexes': partyIndexes,
   '0010-store-version': storeVersion,
+  '0011-keyset-indexes': keysetIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,7 +1,8 @@
 /** @module stores/access-requests — AccessRequestStore on Kysely, with a race-free upsert of the pending request. */
-import { StewardError, type AccessRequest, type AccessRequestStatus, type AccessRequestStore } from '@steward/core';
-import { sql } from 'kysely';
+import { StewardError, type AccessRequest, type AccessRequestFilter, type AccessRequestPageQuery, type AccessRequestStatus, type AccessRequestStore, type SortKey } from '@steward/core';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Kysely } from 'kysely';
+import { keysetAfter, keysetOrder } from '../keyset.ts';
 import { affected, conflict, fromJson, isUniqueViolation, toJson } from '../codec.ts';
 import type { AccessRequestRow, Database } from '../schema.ts';
 
@@ -73,6 +74,24 @@ export class KyselyAccessRequestStore implements AccessRequestStore {
     if (status !== undefined) query = query.where('status', '=', status);
     const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
     return rows.map(toRequest);
+  }
+
+  /** Served by (realm, owner, status, created_at, id) or (realm, owner, created_at, id) of migration 0011. */
+  async page(realm: string, owner: string, query: AccessRequestPageQuery): Promise<AccessRequest[]> {
+    if (query.limit <= 0) return [];
+    return (await requestPageQuery(this.#db, realm, owner, query).execute()).map(toRequest);
+  }
+
+  async count(realm: string, owner: string, filter: AccessRequestFilter, limit: number): Promise<number> {
+    if (limit <= 0) return 0;
+    const inner = narrowRequests(this.#db.selectFrom('access_requests').select(sql<number>`1`.as('one')).where('realm', '=', realm).where('owner', '=', owner), filter).limit(limit);
+    const row = await this.#db.selectFrom(inner.as('bounded')).select((eb) => eb.fn.countAll<string | number | bigint>().as('n')).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async pageByRequester(realm: string, requester: string, after: SortKey | undefined, limit: number): Promise<AccessRequest[]> {
+    if (limit <= 0) return [];
+    return (await requesterPageQuery(this.#db, realm, requester, after, limit).execute()).map(toRequest);
   }
 
   async listByRequester(realm: string, requester: string, limit: number): Promise<AccessRequest[]> {
@@ -219,4 +238,31 @@ function toRequest(row: AccessRequestRow): AccessRequest {
   };
   if (row.approved_scopes !== null && row.approved_scopes !== undefined) request.approvedScopes = fromJson<string[]>(row.approved_scopes);
   return request;
+}
+
+/** Newest first: (created_at, id) descending. */
+const REQUEST_KEYS = [sql.ref('created_at'), sql.ref('id')];
+
+function narrowRequests<Q extends SelectQueryBuilder<Database, 'access_requests', any>>(query: Q, filter: AccessRequestFilter): Q {
+  let q = query;
+  if (filter.status !== undefined) q = q.where('status', '=', filter.status) as Q;
+  if (filter.id !== undefined) q = q.where('id', '=', filter.id) as Q;
+  if (filter.resourceId !== undefined) q = q.where('resource_id', '=', filter.resourceId) as Q;
+  if (filter.requester !== undefined) q = q.where('requester', '=', filter.requester) as Q;
+  if (filter.clientId !== undefined) q = q.where('client_id', '=', filter.clientId) as Q;
+  return q;
+}
+
+/** The SELECT of one page of an owner's requests (exported for the plan test). */
+export function requestPageQuery(db: Kysely<Database>, realm: string, owner: string, query: AccessRequestPageQuery) {
+  let q = narrowRequests(db.selectFrom('access_requests').selectAll().where('realm', '=', realm).where('owner', '=', owner), query);
+  if (query.after !== undefined) q = q.where(keysetAfter(REQUEST_KEYS, query.after, true));
+  return q.orderBy(keysetOrder(REQUEST_KEYS, true)).limit(query.limit);
+}
+
+/** The SELECT of one page of a requester's requests (exported for the plan test). */
+export function requesterPageQuery(db: Kysely<Database>, realm: string, requester: string, after: SortKey | undefined, limit: number) {
+  let q = db.selectFrom('access_requests').selectAll().where('realm', '=', realm).where('requester', '=', requester);
+  if (after !== undefined) q = q.where(keysetAfter(REQUEST_KEYS, after, true));
+  return q.orderBy(keysetOrder(REQUEST_KEYS, true)).limit(limit);
 }

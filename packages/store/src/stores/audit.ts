@@ -1,6 +1,7 @@
 /** @module stores/audit — AuditStore on Kysely: append-only events, queried per (realm, owner) by time. */
 import type { AuditFilter, AuditPage, AuditQuery, AuditStore, EventType, StewardEvent } from '@steward/core';
-import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { keysetAfter, keysetOrder } from '../keyset.ts';
 import { conflict, fromJson, isUniqueViolation, toJson } from '../codec.ts';
 import type { AuditEventRow, Database } from '../schema.ts';
 
@@ -24,28 +25,46 @@ export class KyselyAuditStore implements AuditStore {
     }
   }
 
+  /**
+   * Keyset (`after`) or offset paging on the (realm, owner, at, seq) index; the matches are counted only
+   * when asked, and no further than `countLimit`.
+   */
   async query(realm: string, owner: string, query: AuditQuery): Promise<AuditPage> {
     const filter = query.filter ?? {};
-    if (filter.types?.length === 0) return { events: [], total: 0 };
+    const counted = (query.countLimit ?? 0) > 0;
+    if (filter.types?.length === 0) return { events: [], keys: [], total: counted ? 0 : -1 };
     const base = narrow(this.#db.selectFrom('audit_events').where('realm', '=', realm).where('owner', '=', owner), filter);
-    const count = await base.select((eb) => eb.fn.countAll<string | number | bigint>().as('n')).executeTakeFirst();
-    const total = Number(count?.n ?? 0);
-    if (query.limit <= 0 || total === 0) return { events: [], total };
-    const direction = query.sort === 'desc' ? 'desc' : 'asc';
-    const rows = await base
-      .selectAll()
-      .orderBy('at', direction)
-      .orderBy('seq', direction)
-      .limit(query.limit)
-      .offset(Math.max(0, query.offset ?? 0))
-      .execute();
-    return { events: rows.map(toEvent), total };
+    let total = -1;
+    if (counted) {
+      const inner = base.select(sql<number>`1`.as('one')).limit(query.countLimit!);
+      const count = await this.#db.selectFrom(inner.as('bounded')).select((eb) => eb.fn.countAll<string | number | bigint>().as('n')).executeTakeFirst();
+      total = Number(count?.n ?? 0);
+    }
+    if (query.limit <= 0 || total === 0) return { events: [], keys: [], total };
+    const rows = await auditPageQuery(base, query).execute();
+    return { events: rows.map(toEvent), keys: rows.map((r) => [Number(r.at), Number(r.seq)]), total };
   }
 
   async purgeRealm(realm: string): Promise<number> {
     const result = await this.#db.deleteFrom('audit_events').where('realm', '=', realm).executeTakeFirst();
     return Number(result.numDeletedRows ?? 0);
   }
+}
+
+const AUDIT_KEYS = [sql.ref('at'), sql.ref('seq')];
+
+/** One page of the narrowed events: after a key, or from an offset (exported for the plan test). */
+export function auditPageQuery(base: AuditSelect, query: AuditQuery) {
+  const descending = query.sort === 'desc';
+  let q = base.selectAll();
+  if (query.after !== undefined) q = q.where(keysetAfter(AUDIT_KEYS, query.after, descending));
+  q = q.orderBy(keysetOrder(AUDIT_KEYS, descending)).limit(query.limit);
+  return query.after === undefined && (query.offset ?? 0) > 0 ? q.offset(query.offset!) : q;
+}
+
+/** The owner's events narrowed by the filter (exported for the plan test). */
+export function auditBase(db: Kysely<Database>, realm: string, owner: string, filter: AuditFilter): AuditSelect {
+  return narrow(db.selectFrom('audit_events').where('realm', '=', realm).where('owner', '=', owner), filter);
 }
 
 function narrow(query: AuditSelect, filter: AuditFilter): AuditSelect {

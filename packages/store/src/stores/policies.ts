@@ -5,8 +5,9 @@
  * the write lock): each sync is idempotent and converges to the row, and a row the index misses only
  * hides a share (fails closed), never grants one, because readers check the policy's permissions.
  */
-import type { Policy, PolicyPermission, PolicyStore } from '@steward/core';
-import type { Kysely } from 'kysely';
+import type { Policy, PolicyFilter, PolicyPageQuery, PolicyPermission, PolicyStore } from '@steward/core';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { keysetAfter, keysetOrder, type KeyExpression } from '../keyset.ts';
 import { affected, byKey, fromJson, toJson } from '../codec.ts';
 import { cachedRows, inList } from '../prepared.ts';
 import type { Database, PolicyRow } from '../schema.ts';
@@ -142,6 +143,26 @@ export class KyselyPolicyStore implements PolicyStore {
     return byKey(rows.map(toPolicy), (p) => p.id);
   }
 
+  /** By id: the primary key (realm, owner, id) serves it. By name: the owner's policies are sorted per page. */
+  async page(realm: string, owner: string, query: PolicyPageQuery): Promise<Policy[]> {
+    if (query.limit <= 0) return [];
+    const rows = await policyPageQuery(this.#db, realm, owner, query).execute();
+    return rows.map(toPolicy);
+  }
+
+  async count(realm: string, owner: string, filter: PolicyFilter, limit: number): Promise<number> {
+    if (limit <= 0) return 0;
+    const inner = narrowPolicies(this.#db.selectFrom('policies').select(sql<number>`1`.as('one')).where('realm', '=', realm).where('owner', '=', owner), realm, filter).limit(limit);
+    const row = await this.#db.selectFrom(inner.as('bounded')).select((eb) => eb.fn.countAll<string | number | bigint>().as('n')).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async pageResourcesNaming(realm: string, subject: string, after: string | undefined, limit: number): Promise<string[]> {
+    if (limit <= 0) return [];
+    const rows = await resourcesNamingQuery(this.#db, realm, subject, after, limit).execute();
+    return rows.map((r) => r.resource_id);
+  }
+
   async isSubjectNamed(realm: string, subject: string): Promise<boolean> {
     const row = await this.#db.selectFrom('policy_subjects').select('owner').where('realm', '=', realm).where('subject', '=', subject).limit(1).executeTakeFirst();
     return row !== undefined;
@@ -181,4 +202,42 @@ export function namingSubjectQuery(db: Kysely<Database>, realm: string, subject:
     .orderBy('id')
     .orderBy('owner')
     .limit(limit);
+}
+
+/** A resource's sort name (its name, or its id when unnamed), read by primary key for each policy. */
+const RESOURCE_SORT_NAME = sql`coalesce((select coalesce(r.name, r.id) from resources as r where r.realm = policies.realm and r.id = policies.id), policies.id)`;
+
+const POLICY_KEYS: Record<PolicyPageQuery['order'], readonly KeyExpression[]> = {
+  id: [sql.ref('policies.id')],
+  name: [RESOURCE_SORT_NAME, sql.ref('policies.id')],
+};
+
+function narrowPolicies<Q extends SelectQueryBuilder<Database, 'policies', any>>(query: Q, realm: string, filter: PolicyFilter): Q {
+  let q = query;
+  if (filter.ownOnly === true) q = q.where('policies.resource_owner', 'is', null) as Q;
+  if (filter.resourceServer !== undefined) {
+    const server = filter.resourceServer;
+    q = q.where(sql<boolean>`exists (select 1 from resources as r where r.realm = policies.realm and r.id = policies.id and r.resource_server = ${server})`) as Q;
+  }
+  if (filter.subject !== undefined) {
+    const subject = filter.subject;
+    q = q.where(sql<boolean>`exists (select 1 from policy_subjects as ps where ps.realm = ${realm} and ps.resource_id = policies.id and ps.subject = ${subject} and ps.owner = policies.owner)`) as Q;
+  }
+  return q;
+}
+
+/** The SELECT of one page of an owner's policies (exported for the plan test). */
+export function policyPageQuery(db: Kysely<Database>, realm: string, owner: string, query: PolicyPageQuery) {
+  const keys = POLICY_KEYS[query.order];
+  const descending = query.descending === true;
+  let q = narrowPolicies(db.selectFrom('policies').selectAll('policies').where('policies.realm', '=', realm).where('policies.owner', '=', owner), realm, query);
+  if (query.after !== undefined) q = q.where(keysetAfter(keys, query.after, descending));
+  return q.orderBy(keysetOrder(keys, descending)).limit(query.limit);
+}
+
+/** The resources naming a subject, by resource id: the (realm, subject, resource id) index of migration 0011. */
+export function resourcesNamingQuery(db: Kysely<Database>, realm: string, subject: string, after: string | undefined, limit: number) {
+  let q = db.selectFrom('policy_subjects').select('resource_id').distinct().where('realm', '=', realm).where('subject', '=', subject);
+  if (after !== undefined) q = q.where('resource_id', '>', after);
+  return q.orderBy('resource_id').limit(limit);
 }

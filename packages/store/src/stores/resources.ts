@@ -1,6 +1,7 @@
 /** @module stores/resources — ResourceStore on Kysely; every lookup is scoped by realm and owner. */
-import type { Resource, ResourceStore } from '@steward/core';
-import type { Kysely } from 'kysely';
+import type { Resource, ResourceFilter, ResourceOrder, ResourcePageQuery, ResourceStore } from '@steward/core';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { containsText, keysetAfter, keysetOrder, type KeyExpression } from '../keyset.ts';
 import { affected, byKey, fromJson, insertOrConflict, toJson } from '../codec.ts';
 import { inList } from '../prepared.ts';
 import type { Database, ResourceRow } from '../schema.ts';
@@ -89,6 +90,20 @@ export class KyselyResourceStore implements ResourceStore {
     return removed;
   }
 
+  /** One keyset page; each order is served by an index of migration 0011 (its plan is checked in a test). */
+  async page(realm: string, owner: string, query: ResourcePageQuery): Promise<Resource[]> {
+    if (query.limit <= 0) return [];
+    const rows = await resourcePageQuery(this.#db, realm, owner, query).execute();
+    return rows.map(toResource);
+  }
+
+  async count(realm: string, owner: string, filter: ResourceFilter, limit: number): Promise<number> {
+    if (limit <= 0) return 0;
+    const inner = narrowResources(this.#db.selectFrom('resources').select(sql<number>`1`.as('one')).where('realm', '=', realm).where('owner', '=', owner), filter).limit(limit);
+    const row = await this.#db.selectFrom(inner.as('bounded')).select((eb) => eb.fn.countAll<string | number | bigint>().as('n')).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   /** Oldest first; resources created in the same second are ordered by id. */
   async listIds(realm: string, owner: string, resourceServer?: string): Promise<string[]> {
     let query = this.#db.selectFrom('resources').select('id').where('realm', '=', realm).where('owner', '=', owner);
@@ -131,6 +146,39 @@ export class KyselyResourceStore implements ResourceStore {
       .execute();
     return rows.map(toResource);
   }
+}
+
+/** The resource's sort name: its name, or its id when unnamed (an expression of the indexes). */
+const SORT_NAME = sql`coalesce(name, id)`;
+
+/** The key columns of each order, as the indexes of migration 0011 hold them (after realm, owner[, resource server]). */
+const ORDER_KEYS: Record<ResourceOrder, readonly KeyExpression[]> = {
+  name: [SORT_NAME, sql.ref('id')],
+  type: [sql`coalesce(type, '')`, SORT_NAME, sql.ref('id')],
+  resourceServer: [sql.ref('resource_server'), SORT_NAME, sql.ref('id')],
+  id: [sql.ref('id')],
+  created: [sql.ref('created_at'), sql.ref('id')],
+};
+
+function narrowResources<Q extends SelectQueryBuilder<Database, 'resources', any>>(query: Q, filter: ResourceFilter): Q {
+  let q = query;
+  if (filter.resourceServer !== undefined) q = q.where('resource_server', '=', filter.resourceServer) as Q;
+  if (filter.sortName !== undefined) q = q.where(sql<boolean>`${SORT_NAME} = ${filter.sortName}`) as Q;
+  if (filter.type !== undefined) q = q.where('type', '=', filter.type) as Q;
+  if (filter.search !== undefined && filter.search !== '') {
+    const needle = filter.search;
+    q = q.where((eb) => eb.or([containsText(SORT_NAME, needle), containsText(sql.ref('type'), needle), containsText(sql.ref('resource_server'), needle)])) as Q;
+  }
+  return q;
+}
+
+/** The SELECT of one page of an owner's resources (exported for the plan test). */
+export function resourcePageQuery(db: Kysely<Database>, realm: string, owner: string, query: ResourcePageQuery) {
+  const keys = ORDER_KEYS[query.order];
+  const descending = query.descending === true;
+  let q = narrowResources(db.selectFrom('resources').selectAll().where('realm', '=', realm).where('owner', '=', owner), query);
+  if (query.after !== undefined) q = q.where(keysetAfter(keys, query.after, descending));
+  return q.orderBy(keysetOrder(keys, descending)).limit(query.limit);
 }
 
 function mutableColumns(resource: Resource) {

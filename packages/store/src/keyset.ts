@@ -1,0 +1,43 @@
+/**
+ * @module keyset
+ * The condition of a keyset page: the rows whose sort key comes after a given key. Written as
+ * `k1 >= v1 and (k1 > v1 or (k2 >= v2 and (…)))` rather than a row-value comparison or a plain OR,
+ * so that on both dialects the first key bounds the index range (the page starts where the previous
+ * one ended, not at the owner's first row) and the others only break ties.
+ */
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import type { SortKey } from '@steward/core';
+
+/** An ORDER BY term or a key column: a column name or a raw SQL expression. */
+export type KeyExpression = RawBuilder<unknown>;
+
+/** `keys` after `values` in ascending order (before them when `descending`). */
+export function keysetAfter(keys: readonly KeyExpression[], values: SortKey, descending: boolean): RawBuilder<SqlBool> {
+  if (keys.length !== values.length || keys.length === 0) throw new Error('keyset: a key needs one value per column');
+  const strict = sql.raw(descending ? '<' : '>');
+  const loose = sql.raw(descending ? '<=' : '>=');
+  const at = (i: number): RawBuilder<SqlBool> => {
+    const k = keys[i]!;
+    const v = values[i]!;
+    if (i === keys.length - 1) return sql<SqlBool>`${k} ${strict} ${v}`;
+    return sql<SqlBool>`(${k} ${loose} ${v} and (${k} ${strict} ${v} or ${at(i + 1)}))`;
+  };
+  return at(0);
+}
+
+/** The ORDER BY list of the keys, each ascending or each descending. */
+export function keysetOrder(keys: readonly KeyExpression[], descending: boolean): RawBuilder<unknown> {
+  const direction = sql.raw(descending ? ' desc' : '');
+  return sql.join(keys.map((k) => sql`${k}${direction}`));
+}
+
+/** A bounded count: how many rows the query yields, counting no further than `limit`. */
+export function boundedCountSql(inner: RawBuilder<unknown>, limit: number): RawBuilder<{ n: number | string | bigint }> {
+  return sql`select count(*) as n from (${inner} limit ${limit}) as bounded`;
+}
+
+/** `haystack` contains the lower-case `needle` (ASCII letters folded; LIKE's wildcards escaped, no pattern from input). */
+export function containsText(haystack: KeyExpression, needle: string): RawBuilder<SqlBool> {
+  const escaped = needle.replaceAll('\\', '\\\\').replaceAll('%', '\\%').replaceAll('_', '\\_');
+  return sql<SqlBool>`lower(${haystack}) like ${`%${escaped}%`} escape '\\'`;
+}
