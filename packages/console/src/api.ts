@@ -73,9 +73,16 @@ export async function call<T>(path: string, options: CallOptions = {}): Promise<
 export interface QueryResult<T> {
   result: T[];
   resultCount: number;
+  /** The next page's `_pagedResultsCookie`; null on the last page. */
+  pagedResultsCookie: string | null;
+  /** -1 when unknown. */
   remainingPagedResults: number;
+  /** -1 when not counted. */
   totalPagedResults?: number;
 }
+
+/** Most matches an ESTIMATE count reports. */
+export const ESTIMATE_LIMIT = 10_000;
 
 export interface PolicyPermission {
   subject: string;

@@ -4,7 +4,8 @@
  * revocations), newest first, filtered by kind of event, resource and dates, and paged.
  */
 import { useEffect, useId, useState } from 'react';
-import { ApiError, call, type QueryResult, type ResourceSet } from '../api.ts';
+import { ApiError, call, ESTIMATE_LIMIT, type QueryResult, type ResourceSet } from '../api.ts';
+import { useCursorPages } from '../paging.ts';
 import { Empty, ErrorMessage, NotAvailable } from '../components/states.tsx';
 import { endOfDay, formatDateTime, isoDate } from '../format.ts';
 
@@ -79,19 +80,20 @@ export function HistoryPage() {
   const [draft, setDraft] = useState<HistoryFilters>({ type: '', resource: '', person: '', from: '', to: '' });
   const [resources, setResources] = useState<ResourceSet[]>([]);
   const [filters, setFilters] = useState(draft);
-  const [offset, setOffset] = useState(0);
+  const pages = useCursorPages();
+  const offset = pages.index * PAGE_SIZE;
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
-    call<QueryResult<ResourceSet>>('oauth2/resources/sets', { query: { _queryFilter: 'true', _sortKeys: 'name' } })
+    call<QueryResult<ResourceSet>>('oauth2/resources/sets', { query: { _queryFilter: 'true', _sortKeys: 'name', _pageSize: 1000 } })
       .then(({ body }) => setResources(body.result))
       .catch(() => setResources([]));
   }, []);
 
   useEffect(() => {
     let live = true;
-    call<QueryResult<AuditEntry>>('uma/auditHistory', { query: { _queryFilter: historyFilter(filters), _sortKeys: '-eventTime', _pageSize: PAGE_SIZE, _pagedResultsOffset: offset } })
+    call<QueryResult<AuditEntry>>('uma/auditHistory', { query: { _queryFilter: historyFilter(filters), _sortKeys: '-eventTime', _pageSize: PAGE_SIZE, _pagedResultsCookie: pages.cookie, _totalPagedResultsPolicy: 'ESTIMATE' } })
       .then(({ body }) => live && setLoad({ state: 'ready', page: body }))
       .catch((e: unknown) => {
         if (!live) return;
@@ -101,7 +103,7 @@ export function HistoryPage() {
     return () => {
       live = false;
     };
-  }, [filters, offset, attempt]);
+  }, [filters, pages.cookie, attempt]);
 
   const entries = load.state === 'ready' ? load.page.result : [];
   return (
@@ -115,7 +117,7 @@ export function HistoryPage() {
         aria-label="Filter the history"
         onSubmit={(e) => {
           e.preventDefault();
-          setOffset(0);
+          pages.reset();
           setFilters(draft);
         }}
       >
@@ -190,14 +192,14 @@ export function HistoryPage() {
             </tbody>
           </table>
           <nav className="pager" aria-label="Pages of history">
-            <button type="button" className="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+            <button type="button" className="secondary" disabled={pages.index === 0} onClick={() => pages.previous()}>
               Newer
             </button>
             <span>
               {offset + 1}–{offset + entries.length}
-              {load.page.totalPagedResults !== undefined && load.page.totalPagedResults >= 0 ? ` of ${load.page.totalPagedResults}` : ''}
+              {load.page.totalPagedResults !== undefined && load.page.totalPagedResults >= 0 ? ` of ${load.page.totalPagedResults >= ESTIMATE_LIMIT ? `more than ${ESTIMATE_LIMIT.toLocaleString()}` : load.page.totalPagedResults}` : ''}
             </span>
-            <button type="button" className="secondary" disabled={load.page.remainingPagedResults === 0} onClick={() => setOffset(offset + PAGE_SIZE)}>
+            <button type="button" className="secondary" disabled={!load.page.pagedResultsCookie} onClick={() => load.page.pagedResultsCookie && pages.next(load.page.pagedResultsCookie)}>
               Older
             </button>
           </nav>

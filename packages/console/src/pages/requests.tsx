@@ -34,7 +34,7 @@ export interface OutgoingRequest {
 
 const STATES = { pending: 'Waiting', approved: 'Approved', denied: 'Denied' } as const;
 
-type Load<T> = { state: 'loading' } | { state: 'ready'; items: T[] } | { state: 'unavailable' } | { state: 'error'; message: string };
+type Load<T> = { state: 'loading' } | { state: 'ready'; items: T[]; more: string | null } | { state: 'unavailable' } | { state: 'error'; message: string };
 
 /** A 404 for the route itself (not for one item) means the server has no such API. */
 function unavailable(e: unknown): boolean {
@@ -46,9 +46,11 @@ function seconds(when: number): number {
   return when > 1e11 ? Math.floor(when / 1000) : when;
 }
 
-async function loadList<T>(path: string, set: (l: Load<T>) => void): Promise<void> {
+/** The first page of a list, or (with the cookie of the last page shown) the next one after `shown`. */
+async function loadList<T>(path: string, set: (l: Load<T>) => void, cookie?: string, shown: T[] = []): Promise<void> {
   try {
-    set({ state: 'ready', items: (await call<QueryResult<T>>(path, { query: { _queryFilter: 'true' } })).body.result });
+    const { body } = await call<QueryResult<T>>(path, { query: { _queryFilter: 'true', _pagedResultsCookie: cookie } });
+    set({ state: 'ready', items: [...shown, ...body.result], more: body.pagedResultsCookie });
   } catch (e) {
     set(unavailable(e) ? { state: 'unavailable' } : { state: 'error', message: e instanceof ApiError ? e.message : 'The requests could not be loaded.' });
   }
@@ -120,6 +122,11 @@ export function RequestsPage() {
           ))}
         </ul>
       ) : null}
+      {incoming.state === 'ready' && incoming.more ? (
+        <button type="button" className="secondary" onClick={() => void loadList('uma/pendingrequests', setIncoming, incoming.more!, incoming.items)}>
+          Show more requests
+        </button>
+      ) : null}
       <h2>Your requests</h2>
       {outgoing.state === 'loading' ? <p className="placeholder" aria-busy="true">Loading…</p> : null}
       {outgoing.state === 'unavailable' ? <NotAvailable what="The list of your own requests" /> : null}
@@ -156,6 +163,11 @@ export function RequestsPage() {
             ))}
           </tbody>
         </table>
+      ) : null}
+      {outgoing.state === 'ready' && outgoing.more ? (
+        <button type="button" className="secondary" onClick={() => void loadList('uma/myRequests', setOutgoing, outgoing.more!, outgoing.items)}>
+          Show more of your requests
+        </button>
       ) : null}
       {approving ? <ApproveSome request={approving} onApprove={(scopes) => void act(approving, 'approve', scopes)} onClose={() => setApproving(null)} /> : null}
     </section>

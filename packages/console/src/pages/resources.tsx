@@ -4,7 +4,8 @@
  * type, the application that registered them and how widely each is shared.
  */
 import { useEffect, useId, useState } from 'react';
-import { ApiError, call, type QueryResult, type ResourceSet } from '../api.ts';
+import { ApiError, call, ESTIMATE_LIMIT, type QueryResult, type ResourceSet } from '../api.ts';
+import { useCursorPages } from '../paging.ts';
 import { Empty, ErrorMessage, ResourceIcon } from '../components/states.tsx';
 import { showableIcon, typeLabel } from '../format.ts';
 import { resourceHref } from '../router.ts';
@@ -27,7 +28,8 @@ export function ResourcesPage() {
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<string>('name');
-  const [offset, setOffset] = useState(0);
+  const pages = useCursorPages();
+  const offset = pages.index * PAGE_SIZE;
   const [data, setData] = useState<QueryResult<ResourceSet> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -38,7 +40,7 @@ export function ResourcesPage() {
   useEffect(() => {
     const timer = window.setTimeout(() => {
       setQuery(search.trim());
-      setOffset(0);
+      pages.reset();
     }, 250);
     return () => window.clearTimeout(timer);
   }, [search]);
@@ -47,16 +49,17 @@ export function ResourcesPage() {
     let live = true;
     setError(null);
     call<QueryResult<ResourceSet>>('oauth2/resources/sets', {
-      query: { _queryFilter: 'true', _sortKeys: sort, _pageSize: PAGE_SIZE, _pagedResultsOffset: offset, search: query || undefined },
+      query: { _queryFilter: 'true', _sortKeys: sort, _pageSize: PAGE_SIZE, _pagedResultsCookie: pages.cookie, _totalPagedResultsPolicy: 'ESTIMATE', search: query || undefined },
     })
       .then(({ body }) => live && setData(body))
       .catch((e: unknown) => live && setError(e instanceof ApiError ? e.message : 'Your resources could not be loaded.'));
     return () => {
       live = false;
     };
-  }, [query, sort, offset, attempt]);
+  }, [query, sort, pages.cookie, attempt]);
 
   const total = data?.totalPagedResults ?? 0;
+  const totalLabel = total >= ESTIMATE_LIMIT ? `more than ${ESTIMATE_LIMIT.toLocaleString()}` : total >= 0 ? String(total) : 'many';
   const shown = data?.result ?? [];
   return (
     <section aria-labelledby="page-title">
@@ -76,7 +79,7 @@ export function ResourcesPage() {
             value={sort}
             onChange={(e) => {
               setSort(e.target.value);
-              setOffset(0);
+              pages.reset();
             }}
           >
             {SORTS.map((s) => (
@@ -127,13 +130,13 @@ export function ResourcesPage() {
             </tbody>
           </table>
           <nav className="pager" aria-label="Pages of resources">
-            <button type="button" className="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+            <button type="button" className="secondary" disabled={pages.index === 0} onClick={() => pages.previous()}>
               Previous
             </button>
             <span>
-              {offset + 1}–{offset + shown.length} of {total}
+              {offset + 1}–{offset + shown.length} of {totalLabel}
             </span>
-            <button type="button" className="secondary" disabled={(data?.remainingPagedResults ?? 0) === 0} onClick={() => setOffset(offset + PAGE_SIZE)}>
+            <button type="button" className="secondary" disabled={!data?.pagedResultsCookie} onClick={() => data?.pagedResultsCookie && pages.next(data.pagedResultsCookie)}>
               Next
             </button>
           </nav>

@@ -12,13 +12,17 @@ import { formatDate, isoDate, showableIcon } from '../format.ts';
 
 export function SharedPage() {
   const [items, setItems] = useState<SharedItem[] | null>(null);
+  const [more, setMore] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [target, setTarget] = useState<ShareTarget | null>(null);
   const announce = useAnnounce();
 
-  const load = useCallback(async () => {
+  /** The first page, or (with the cookie of the last page shown) the next one after `shown`. */
+  const load = useCallback(async (cookie?: string, shown: SharedItem[] = []) => {
     try {
-      setItems((await call<QueryResult<SharedItem>>('uma/sharedWithMe')).body.result);
+      const { body } = await call<QueryResult<SharedItem>>('uma/sharedWithMe', { query: { _pagedResultsCookie: cookie } });
+      setItems([...shown, ...body.result]);
+      setMore(body.pagedResultsCookie);
       setError(null);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'What is shared with you could not be loaded.');
@@ -88,6 +92,11 @@ export function SharedPage() {
             ))}
           </tbody>
         </table>
+      ) : null}
+      {items !== null && more ? (
+        <button type="button" className="secondary" onClick={() => void load(more, items)}>
+          Show more
+        </button>
       ) : null}
       {target ? (
         <ShareDialog
