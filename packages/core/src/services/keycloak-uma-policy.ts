@@ -12,6 +12,7 @@ import { CLIENT_SUBJECT_PREFIX, type Policy, type PolicyPermission } from '../mo
 import type { Resource } from '../model/resource.ts';
 import type { User } from '../model/user.ts';
 import { deletePolicy, sharePolicy } from './owner-policies.ts';
+import { scanAll } from './paging.ts';
 import type { Ports } from './ports.ts';
 
 /** How a group is named as a policy subject. */
@@ -150,19 +151,24 @@ export async function deleteUmaPolicy(ports: Ports, caller: UmaPolicyCaller, id:
   }
 }
 
-/** The owner's policies on her resources of this resource server, filtered, ordered by id, paged. */
+/**
+ * The owner's policies on her resources of this resource server, filtered, ordered by id, from `first`,
+ * at most `max`: read a store page at a time (by the primary key), stopping once the page is full.
+ */
 export async function queryUmaPolicies(ports: Ports, caller: UmaPolicyCaller, query: UmaPolicyQuery): Promise<UmaPolicyView[]> {
-  const policies = (await ports.store.policies.list(caller.realm, caller.user.id)).filter((p) => p.resourceOwner === undefined);
-  const resources = new Map((await ports.store.resources.getMany(caller.realm, caller.user.id, policies.map((p) => p.id))).map((r) => [r.id, r]));
   const views: UmaPolicyView[] = [];
-  for (const policy of policies) {
-    const resource = resources.get(policy.id);
+  if (query.max <= 0) return views;
+  let skipped = 0;
+  const policies = scanAll((after, n) => ports.store.policies.page(caller.realm, caller.user.id, { order: 'id', ownOnly: true, resourceServer: caller.resourceServer, ...(after ? { after } : {}), limit: n }), (p) => [p.id]);
+  for await (const policy of policies) {
+    const resource = await ports.store.resources.get(caller.realm, caller.user.id, policy.id);
     if (!resource || resource.resourceServer !== caller.resourceServer) continue;
     const view = umaPolicyView(policy, resource);
     if (query.resource !== undefined && view.resource !== query.resource) continue;
     if (query.name !== undefined && !view.name.includes(query.name)) continue;
     if (query.scope !== undefined && !view.scopes.includes(query.scope)) continue;
-    views.push(view);
+    if (skipped < query.first) skipped++;
+    else if (views.push(view) >= query.max) break;
   }
-  return views.slice(query.first, query.first + query.max);
+  return views;
 }
