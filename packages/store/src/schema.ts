@@ -109,6 +109,14 @@ export interface TokenRow {
   data: string;
 }
 
+/** A grant holding a permission on a resource (migration 0012): the index revocation reads. */
+export interface GrantResourceRow {
+  realm: string;
+  resource_id: string;
+  grant_id: string;
+  expires_at: number;
+}
+
 export interface SessionRow {
   realm: string;
   hash: string;
@@ -251,6 +259,7 @@ export interface Database {
   policy_subjects: PolicySubjectRow;
   tickets: TicketRow;
   tokens: TokenRow;
+  grant_resources: GrantResourceRow;
   sessions: SessionRow;
   access_requests: AccessRequestRow;
   audit_events: AuditEventRow;

@@ -15,6 +15,7 @@ import { dialects, freshDatabaseUrl } from './databases.ts';
 /** Tables no cached read touches, and why they need no version. */
 const UNVERSIONED: Record<string, string> = {
   tickets: 'read and spent by each grant, never cached',
+  grant_resources: 'read by revocation, never cached',
   sessions: 'read on each console request, never cached',
   access_requests: 'written by grants, never cached',
   audit_events: 'append-only, never cached',

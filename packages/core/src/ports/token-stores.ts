@@ -54,8 +54,8 @@ export interface TokenStore {
    * The unrevoked records of kind 'rpt' or 'refresh' in the realm, unexpired at `now` (`expiresAt > now`),
    * whose `data.permissions` contain a permission with exactly this `resourceId`; any order. Records of
    * other kinds, realms or resources never appear, whatever characters the id holds. For revoking what
-   * an owner stops sharing: it may scan every live token record of the realm, so call it once per
-   * policy change, never on a request path.
+   * an owner stops sharing: its cost must follow the grants on that resource, never the realm's records
+   * (a store indexes the grants by resource as it writes the records).
    */
   listLiveByResource(realm: string, resourceId: string, now: number): Promise<TokenRecord[]>;
   /**

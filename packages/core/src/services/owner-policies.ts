@@ -235,8 +235,8 @@ type RevocationStores = Pick<Ports['store'], 'tokens' | 'users' | 'clients' | 'p
  * time (an `Expiration`), or not with that client (a `ClientId`). UMA Grant
  * §3.6 forbids re-assessing on refresh, but §6.1 lets the AS revoke tokens when the owner's policy
  * changes: this is what makes a withdrawn share stop working, refresh included. The owner's own tokens
- * are never revoked. Cost: one scan of the realm's live RPT and refresh records (see
- * TokenStore.listLiveByResource) per policy change, plus one chain lookup per distinct (client, party)
+ * are never revoked. Cost: the live RPT and refresh records of the grants on the resource (read through
+ * the store's index by resource, TokenStore.listLiveByResource), plus one chain lookup per distinct (client, party)
  * holding a live grant on the resource: bounded by live grants, not by the number of re-shares.
  */
 async function revokeWithdrawnGrants(

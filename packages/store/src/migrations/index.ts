@@ -15,6 +15,7 @@ import * as keycloak from './0008-keycloak.ts';
 import * as partyIndexes from './0009-party-indexes.ts';
 import * as storeVersion from './0010-store-version.ts';
 import * as keysetIndexes from './0011-keyset-indexes.ts';
+import * as grantResources from './0012-grant-resources.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-party-indexes': partyIndexes,
   '0010-store-version': storeVersion,
   '0011-keyset-indexes': keysetIndexes,
+  '0012-grant-resources': grantResources,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -21,6 +21,7 @@ import { KyselyAuditStore, toRow as auditRow } from './audit.ts';
 import { KyselyOutboxStore, toRow as deliveryRow } from './outbox.ts';
 import { consumeTicket, KyselyTicketStore, toRow as ticketRow } from './tickets.ts';
 import { KyselyTokenStore, toRow as tokenRow } from './tokens.ts';
+import { grantResourceRows, upsertGrantResources } from './grant-resources.ts';
 
 type Dialect = Store['dialect'];
 
@@ -86,6 +87,10 @@ export class KyselyGrantStore implements GrantStore {
       const ticket = gate.get<TicketRow>(compiledSql(db, 'tickets.consume', [realm, hash], () => consumeTicket(db, realm, hash)), [realm, hash]);
       if (!ticket || Number(ticket.expires_at) <= now) return false;
       for (const token of records.tokens) insertRow(db, gate, 'tokens', tokenRow(token));
+      for (const row of grantResourceRows(records.tokens)) {
+        const values = Object.values(row);
+        gate.exec(compiledSql(db, 'grants.index.grant_resources', values, () => upsertGrantResources(db, [row])), values);
+      }
       for (const id of records.revoke) {
         gate.exec(compiledSql(db, 'grants.revoke', [1, realm, id], () => db.updateTable('tokens').set({ revoked: 1 }).where('realm', '=', realm).where('id', '=', id)), [1, realm, id]);
         // A token record changed: rows cached by the gate are read again.
@@ -124,6 +129,8 @@ async function redeemPostgres(db: Kysely<Database>, realm: string, hash: string,
     sql<{ n: number }>`with spent as (delete from tickets where realm = ${realm} and hash = ${hash} returning expires_at),
       live as (select 1 from spent where expires_at > ${now}),
       t as (insert into tokens select r.* from json_populate_recordset(null::tokens, ${rowsJson(records.tokens.map(tokenRow))}::json) r where ${live}),
+      g as (insert into grant_resources select r.* from json_populate_recordset(null::grant_resources, ${rowsJson(grantResourceRows(records.tokens))}::json) r where ${live}
+        on conflict (realm, resource_id, grant_id) do update set expires_at = greatest(grant_resources.expires_at, excluded.expires_at)),
       v as (update tokens set revoked = 1 where realm = ${realm} and id = any(${records.revoke}::text[]) and ${live}),
       ${eventInserts(records.events, records.deliveries, live)}
       select count(*)::int as n from live`.execute(db),

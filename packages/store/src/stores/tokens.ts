@@ -1,11 +1,12 @@
 /** @module stores/tokens — TokenStore on Kysely; consume is one DELETE … RETURNING. */
 import type { TokenData, TokenKind, TokenRecord, TokenStore } from '@steward/core';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { affected, conflict, fromFlag, fromJson, insertOrConflict, isUniqueViolation, toFlag, toJson } from '../codec.ts';
 import { deleteBefore } from '../purge.ts';
 import type { Database, TokenRow } from '../schema.ts';
 import { NO_SYNC, type WriteDurability } from '../durability.ts';
 import { cachedRow, firstRow } from '../prepared.ts';
+import { grantResourceRows, liveByResourceQuery, upsertGrantResources } from './grant-resources.ts';
 
 export function toRow(token: TokenRecord) {
   return {
@@ -33,24 +34,39 @@ export class KyselyTokenStore implements TokenStore {
   }
 
   async insert(token: TokenRecord): Promise<void> {
-    await insertOrConflict('token', () =>
-      this.#db
-        .insertInto('tokens')
-        .values(toRow(token))
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst(),
-    );
+    await this.#withIndex([token], async (db) => {
+      await insertOrConflict('token', () =>
+        db
+          .insertInto('tokens')
+          .values(toRow(token))
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst(),
+      );
+    });
   }
 
   async insertMany(tokens: TokenRecord[]): Promise<void> {
     if (tokens.length === 0) return;
-    // No ON CONFLICT here: a unique violation aborts the whole statement, so it is all or nothing.
-    try {
-      await this.#db.insertInto('tokens').values(tokens.map(toRow)).execute();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('token');
-      throw error;
-    }
+    await this.#withIndex(tokens, async (db) => {
+      // No ON CONFLICT here: a unique violation aborts the whole statement, so it is all or nothing.
+      try {
+        await db.insertInto('tokens').values(tokens.map(toRow)).execute();
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict('token');
+        throw error;
+      }
+    });
+  }
+
+  /** Runs `insert`, and writes the records' grant index rows (grant-resources) in the same transaction. */
+  async #withIndex(tokens: readonly TokenRecord[], insert: (db: Kysely<Database>) => Promise<void>): Promise<void> {
+    const rows = grantResourceRows(tokens);
+    if (rows.length === 0) return insert(this.#db);
+    const run = async (db: Kysely<Database>) => {
+      await insert(db);
+      await upsertGrantResources(db, rows).execute();
+    };
+    await (this.#db.isTransaction ? run(this.#db) : this.#db.transaction().execute(run));
   }
 
   async get(realm: string, id: string): Promise<TokenRecord | null> {
@@ -99,29 +115,21 @@ export class KyselyTokenStore implements TokenStore {
   }
 
   /**
-   * A `data LIKE` match on the JSON text of the records narrows the rows, then each record's permissions
-   * are parsed and matched exactly (SQLite's LIKE ignores ASCII case, and the text could sit in another
-   * field). Cost: no index covers `data`, so this scans every live 'rpt' and 'refresh' record of the
-   * realm; it runs once per policy change, not per token request.
+   * The grants holding a permission on the resource come from their index (grant-resources: one row per
+   * realm, resource and grant), then their live records by (realm, grant); each record's permissions
+   * are matched exactly. Cost: proportional to the grants on that resource, whatever the realm's size.
    */
   async listLiveByResource(realm: string, resourceId: string, now: number): Promise<TokenRecord[]> {
-    // The stored text is JSON.stringify output, so the id appears exactly as toJson encodes it.
-    const pattern = `%${escapeLike(`"resourceId":${toJson(resourceId)}`)}%`;
-    const rows = await this.#db
-      .selectFrom('tokens')
-      .selectAll()
-      .where('realm', '=', realm)
-      .where('kind', 'in', ['rpt', 'refresh'])
-      .where('revoked', '=', 0)
-      .where('expires_at', '>', now)
-      .where(sql<boolean>`${sql.ref('data')} LIKE ${pattern} ESCAPE '!'`)
-      .execute();
+    const rows = await liveByResourceQuery(this.#db, realm, resourceId, now).execute();
     return rows.map(toToken).filter((token) => namesResource(token.data, resourceId));
   }
 
   /** Deletes records with `expiresAt < now`, in every realm (at most `limit`). */
-  purgeExpired(now: number, limit?: number): Promise<number> {
-    return deleteBefore(this.#db, 'tokens', ['realm', 'id'], 'expires_at', now, limit);
+  async purgeExpired(now: number, limit?: number): Promise<number> {
+    const purged = await deleteBefore(this.#db, 'tokens', ['realm', 'id'], 'expires_at', now, limit);
+    // The grant index rows expire with the last of their records (a later expiry never precedes them).
+    await deleteBefore(this.#db, 'grant_resources', ['realm', 'resource_id', 'grant_id'], 'expires_at', now, limit);
+    return purged;
   }
 
   async revokeAllFor(realm: string, who: { subject: string } | { clientId: string }): Promise<number> {
@@ -136,11 +144,6 @@ export class KyselyTokenStore implements TokenStore {
     if (changed > 0) this.#durable.accessRemoved();
     return changed;
   }
-}
-
-/** `value` as a LIKE pattern matching itself literally, with `!` as the escape character. */
-function escapeLike(value: string): string {
-  return value.replace(/[!%_]/g, (c) => `!${c}`);
 }
 
 function namesResource(data: TokenData, resourceId: string): boolean {
