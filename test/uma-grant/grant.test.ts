@@ -194,7 +194,7 @@ for (const dialect of dialects) {
       assert.equal(replies.filter((x) => x.status === 200).length, 1);
       for (const x of replies.filter((y) => y.status !== 200)) assertError(x, 400, 'invalid_grant');
       // The losers signed nothing that was recorded: one issuance in the owner's history, one live RPT.
-      const issued = await s.deps.store.audit.query('demo', await w.userId('alice'), { filter: { types: ['rpt.issued'], resourceId: r }, limit: 100 });
+      const issued = await s.deps.store.audit.query('demo', await w.userId('alice'), { filter: { types: ['rpt.issued'], resourceId: r }, limit: 100, countLimit: 100 });
       assert.equal(issued.total, 1);
       const winner = replies.find((x) => x.status === 200)!;
       assert.equal((await s.deps.store.tokens.get('demo', payload(winner.json.access_token).jti))?.kind, 'rpt');
