@@ -97,6 +97,11 @@ export async function seedRealm(db: Kysely<Database>, dialect: 'sqlite' | 'postg
         case i % 3 when 0 then '{"claims":{"sub":"su-' || ${pad(`1 + (i % ${U - 1})`)} || '"}}'
           else '{"permissions":[{"resourceId":"sr-' || ${pad(`1 + (i % ${R})`)} || '","scopes":["view"],"owner":"su-' || ${pad(ownerOf(`1 + (i % ${R})`))} || '","resourceServer":"rs"}]}' end
       from ${series(size.tokens)}`],
+    // The grants' index by resource (migration 0012), as the store writes it with each RPT and refresh record.
+    ['grant_resources', `insert into grant_resources (realm, resource_id, grant_id, expires_at)
+      select '${REALM}', 'sr-' || ${pad(`1 + (i % ${R})`)}, 'sg-' || ${pad('(i + 1) / 3')},
+        max(case when i <= ${size.expiredTokens} then ${now - 86_400} + (i % 3600) else ${now + 30 * 86_400} + (i % 3600) end)
+      from ${series(size.tokens)} where i % 3 <> 0 group by 2, 3`],
     ['audit_events', `insert into audit_events (realm, id, owner, type, at, requester, client_id, resource_id, resource_name, scopes, request_id, detail)
       select '${REALM}', 'se-' || ${pad('i')}, ${userId(ownerOf(`1 + (i % ${R})`))},
         case i % 4 when 0 then 'rpt.issued' when 1 then 'policy.updated' when 2 then 'share.granted' else 'resource.accessed' end,
@@ -133,7 +138,7 @@ export async function seedRealm(db: Kysely<Database>, dialect: 'sqlite' | 'postg
   }
 
   const rows: Record<string, number> = {};
-  for (const table of ['users', 'resources', 'policies', 'policy_subjects', 'tokens', 'audit_events', 'access_requests', 'group_members'] as const) {
+  for (const table of ['users', 'resources', 'policies', 'policy_subjects', 'tokens', 'grant_resources', 'audit_events', 'access_requests', 'group_members'] as const) {
     const r = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     rows[table] = Number(r.n);
   }
