@@ -14,6 +14,7 @@ import { openStore } from '@steward/store';
 import { connect } from '../src/connect.ts';
 import { MAX_ROWS_PER_STATEMENT, purgeBatchQuery } from '../src/purge.ts';
 import { dialects, freshDatabaseUrl } from './databases.ts';
+import { queryPlan, series } from './helpers/plans.ts';
 
 const NOW = 1_900_000_000;
 const EXPIRED_TOKENS = 12_000;
@@ -34,10 +35,9 @@ for (const dialect of dialects) {
       await (await openStore(fresh.url)).close();
       // Rows written straight into the schema: expired ones (expires_at below NOW) and live ones, in two realms.
       const { db } = connect(fresh.url, { poolSize: 1 });
-      const series = (n: number) => (dialect === 'postgres' ? `generate_series(1, ${n}) i` : `(with recursive s(i) as (select 1 union all select i + 1 from s where i < ${n}) select i from s)`);
       const realm = `case when i % 2 = 0 then 'r1' else 'r2' end`;
       const seed = async (table: string, columns: string, values: string, n: number, expires: string) =>
-        db.executeQuery(CompiledQuery.raw(`insert into ${table} (${columns}) select ${values.replace('$EXPIRES', expires)} from ${series(n)}`));
+        db.executeQuery(CompiledQuery.raw(`insert into ${table} (${columns}) select ${values.replace('$EXPIRES', expires)} from ${series(dialect, n)}`));
       const tokens = ['tokens', 'realm, id, kind, client_id, subject, grant_id, created_at, expires_at, revoked, data', `${realm}, '$P-' || i, 'rpt', 'app', 'u-' || (i % 97), 'g-' || i, ${NOW - 7200}, $EXPIRES, 0, '{}'`] as const;
       const tickets = ['tickets', 'realm, hash, owner, resource_server, permissions, claims, created_at, expires_at', `${realm}, '$P-' || i, 'owner', 'rs', '[]', '{}', ${NOW - 7200}, $EXPIRES`] as const;
       const sessions = ['sessions', 'realm, hash, user_id, created_at, expires_at', `${realm}, '$P-' || i, 'u-' || i, ${NOW - 7200}, $EXPIRES`] as const;
@@ -94,15 +94,7 @@ for (const dialect of dialects) {
       const { db } = connect(url, { poolSize: 1 });
       try {
         for (const [table, column, index] of [['tokens', 'expires_at', 'tokens_expires_ix'], ['tickets', 'expires_at', 'tickets_expires_ix'], ['sessions', 'expires_at', 'sessions_expires_ix']] as const) {
-          const compiled = purgeBatchQuery(db, table, dialect === 'postgres' ? 'ctid' : 'rowid', (eb) => eb(column, '<', NOW), MAX_ROWS_PER_STATEMENT).compile();
-          const lines =
-            dialect === 'sqlite'
-              ? (await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]))).rows.map((r) => r.detail)
-              : await db.transaction().execute(async (trx) => {
-                  // As on a table too big to scan.
-                  await trx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'));
-                  return (await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]))).rows.map((r) => r['QUERY PLAN']);
-                });
+          const lines = await queryPlan(db, dialect, purgeBatchQuery(db, table, dialect === 'postgres' ? 'ctid' : 'rowid', (eb) => eb(column, '<', NOW), MAX_ROWS_PER_STATEMENT));
           const plan = lines.join('\n');
           assert.match(plan, new RegExp(index), `${table}: the batch is picked through ${index}:\n${plan}`);
           if (dialect === 'sqlite') {

@@ -16,6 +16,7 @@ import type { Database } from '../src/schema.ts';
 import { liveByResourceQuery } from '../src/stores/grant-resources.ts';
 import { toRow } from '../src/stores/tokens.ts';
 import { dialects, freshDatabaseUrl } from './databases.ts';
+import { queryPlan, series } from './helpers/plans.ts';
 
 const T = 1_000;
 let n = 0;
@@ -94,18 +95,10 @@ for (const dialect of dialects) {
       await (await openStore(db.url)).close();
       const raw: Kysely<Database> = connect(db.url, { poolSize: 1 }).db;
       try {
-        const series = dialect === 'postgres' ? 'generate_series(1, 3000) i' : '(with recursive s(i) as (select 1 union all select i + 1 from s where i < 3000) select i from s)';
-        await raw.executeQuery(CompiledQuery.raw(`insert into tokens (realm, id, kind, client_id, subject, grant_id, created_at, expires_at, revoked, data) select 'r1', 'tok-' || i, 'rpt', 'app', 'bob', 'grant-' || i, 1, 9999, 0, '{}' from ${series}`));
-        await raw.executeQuery(CompiledQuery.raw(`insert into grant_resources (realm, resource_id, grant_id, expires_at) select 'r1', 'res-' || (i % 300), 'grant-' || i, 9999 from ${series}`));
+        await raw.executeQuery(CompiledQuery.raw(`insert into tokens (realm, id, kind, client_id, subject, grant_id, created_at, expires_at, revoked, data) select 'r1', 'tok-' || i, 'rpt', 'app', 'bob', 'grant-' || i, 1, 9999, 0, '{}' from ${series(dialect, 3000)}`));
+        await raw.executeQuery(CompiledQuery.raw(`insert into grant_resources (realm, resource_id, grant_id, expires_at) select 'r1', 'res-' || (i % 300), 'grant-' || i, 9999 from ${series(dialect, 3000)}`));
         await raw.executeQuery(CompiledQuery.raw(dialect === 'postgres' ? 'analyze tokens, grant_resources' : 'pragma optimize = 0x10002'));
-        const compiled = liveByResourceQuery(raw, 'r1', 'res-7', T).compile();
-        const lines =
-          dialect === 'sqlite'
-            ? (await raw.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]))).rows.map((r) => r.detail)
-            : await raw.transaction().execute(async (trx) => {
-                await trx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'));
-                return (await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]))).rows.map((r) => r['QUERY PLAN']);
-              });
+        const lines = await queryPlan(raw, dialect, liveByResourceQuery(raw, 'r1', 'res-7', T));
         const text = lines.join('\n');
         assert.ok(/grant_resources_pk|sqlite_autoindex_grant_resources/.test(text), `the grants come from the index:\n${text}`);
         assert.ok(text.includes('tokens_realm_grant_ix'), `the records by (realm, grant):\n${text}`);
