@@ -33,7 +33,10 @@ const GRANT_RATE = Number(process.env.BENCH_GRANT_RATE ?? 200);
 const TICKETS_PER_SECOND = Number(process.env.BENCH_TICKETS_PER_SECOND ?? 8_000);
 const PASSWORD = 'owner-password';
 const FORM = 'application/x-www-form-urlencoded';
-const SERVE = new URL('./scale/serve.ts', import.meta.url).pathname;
+// The benchmark's server (the `bench` realm, created on first start), without the periodic purge: only
+// the benchmark's own `steward purge` deletes expired rows.
+const SERVE = new URL('./serve-steward.ts', import.meta.url).pathname;
+process.env.BENCH_NO_PURGE = '1';
 const CLI = new URL('../packages/server/src/cli.ts', import.meta.url).pathname;
 
 pinLoadToCpu1();
