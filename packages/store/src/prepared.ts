@@ -6,9 +6,10 @@
  * parameters. On a SQLite store's own instance (not inside a transaction) they run it synchronously
  * through the connection's gate (sqlite-gate): no promise hop or mutex turn per statement.
  */
-import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { isDeepStrictEqual } from 'node:util';
 import { gateOf, pgCacheOf } from './connect.ts';
+import { STORE_VERSION_SQL } from './pg-version.ts';
 import { MISS } from './row-cache.ts';
 
 const cache = new WeakMap<Kysely<any>, Map<string, string>>();
@@ -34,13 +35,17 @@ function isSelect(sql: string): boolean {
   return sql.startsWith('select ');
 }
 
-/** Every row of the query named `key` with `params` (see compiledSql). */
-export async function allRows<R>(db: Kysely<any>, key: string, params: readonly unknown[], build: () => Compilable<R>): Promise<R[]> {
+/**
+ * The rows of the compiled query (only the first when `first`): synchronously through the gate on a
+ * SQLite store's own instance, else through Kysely. A statement that writes (a DELETE … RETURNING: a
+ * consumed code or refresh token) changes what cached reads may hold.
+ */
+async function rowsOf<R>(db: Kysely<any>, key: string, params: readonly unknown[], build: () => Compilable<R>, first: boolean): Promise<R[]> {
   const sql = compiledSql(db, key, params, build);
   const gate = gateOf(db);
   if (gate) {
     return gate.run((g) => {
-      const rows = g.all<R>(sql, params);
+      const rows = first ? oneOrNone(g.get<R>(sql, params)) : g.all<R>(sql, params);
       if (!isSelect(sql)) g.changed();
       return rows;
     });
@@ -48,19 +53,33 @@ export async function allRows<R>(db: Kysely<any>, key: string, params: readonly 
   return (await db.executeQuery<R>(CompiledQuery.raw(sql, [...params]))).rows;
 }
 
+function oneOrNone<R>(row: R | undefined): R[] {
+  return row === undefined ? [] : [row];
+}
+
+/** Every row of the query named `key` with `params` (see compiledSql). */
+export function allRows<R>(db: Kysely<any>, key: string, params: readonly unknown[], build: () => Compilable<R>): Promise<R[]> {
+  return rowsOf(db, key, params, build, false);
+}
+
 /** The first row of the query named `key` with `params`, or undefined (see compiledSql). */
 export async function firstRow<R>(db: Kysely<any>, key: string, params: readonly unknown[], build: () => Compilable<R>): Promise<R | undefined> {
-  const sql = compiledSql(db, key, params, build);
-  const gate = gateOf(db);
-  if (gate) {
-    return gate.run((g) => {
-      const row = g.get<R>(sql, params);
-      // A DELETE … RETURNING (a consumed code or refresh token) changes what cached reads may hold.
-      if (!isSelect(sql)) g.changed();
-      return row;
-    });
-  }
-  return (await db.executeQuery<R>(CompiledQuery.raw(sql, [...params]))).rows[0];
+  return (await rowsOf(db, key, params, build, true))[0];
+}
+
+/**
+ * Like firstRow, for a hot read that is never cached but comes first in its request (a permission
+ * ticket): on a PostgreSQL store's own instance the row carries the store version too, which then serves
+ * the request's cached reads that follow (pg-version `observe`), saving them a round trip of their own.
+ */
+export async function versionedRow<R>(db: Kysely<any>, key: string, params: readonly unknown[], build: () => SelectQueryBuilder<any, any, R>): Promise<R | undefined> {
+  const pgCache = pgCacheOf(db);
+  if (!pgCache) return firstRow(db, key, params, build);
+  const row = await firstRow(db, `${key}.versioned`, params, () => build().select(sql<string>`${sql.raw(STORE_VERSION_SQL)}`.as('store_version')) as Compilable<R & { store_version: string }>);
+  if (!row) return undefined;
+  const { store_version: version, ...rest } = row;
+  pgCache.version.observe(version);
+  return rest as R;
 }
 
 /** IN lists up to this length get a cached shape each; longer ones are built every time. */

@@ -96,4 +96,25 @@ describe('the PostgreSQL store version', { skip: !dialects.includes('postgres') 
     await sql.query('update steward_store_version set version = version + 1');
     assert.equal((await store.clients.get('v1', 'app'))?.name, 'Renamed', 'read again once the version moved');
   });
+
+  it("a ticket's read carries the version: the cached reads that follow it send nothing", async () => {
+    const app = { realm: 'v1', clientId: 'app2', secretHash: null, name: 'App', grantTypes: ['client_credentials'], redirectUris: [], claimsRedirectUris: [], umaScopes: [], signingAlg: null, rptRefreshTokens: false, disabled: false, createdAt: 1 } satisfies Client;
+    await store.clients.create(app);
+    await store.tickets.insert({ realm: 'v1', hash: 'h1', owner: 'alice', resourceServer: 'rs', permissions: [], claims: {}, createdAt: 1, expiresAt: 4_000_000_000 });
+    await store.clients.get('v1', 'app2');
+    const sent: string[] = [];
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      sent.push(String((args[0] as { text?: string })?.text ?? args[0]));
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    try {
+      assert.ok(await store.tickets.get('v1', 'h1', 1));
+      assert.equal((await store.clients.get('v1', 'app2'))?.name, 'App');
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    assert.equal(sent.length, 1, sent.join('\n'));
+    assert.match(sent[0]!, /steward_store_version/);
+  });
 });

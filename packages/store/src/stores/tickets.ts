@@ -1,12 +1,10 @@
 /** @module stores/tickets — TicketStore on Kysely; consume is one DELETE … RETURNING. */
 import type { Permission, Ticket, TicketStore } from '@steward/core';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { fromJson, insertOrConflict, toJson } from '../codec.ts';
 import { deleteBefore } from '../purge.ts';
 import type { Database, TicketRow } from '../schema.ts';
-import { firstRow } from '../prepared.ts';
-import { pgCacheOf } from '../connect.ts';
-import { STORE_VERSION_SQL } from '../pg-version.ts';
+import { firstRow, versionedRow } from '../prepared.ts';
 
 export class KyselyTicketStore implements TicketStore {
   readonly #db: Kysely<Database>;
@@ -36,21 +34,11 @@ export class KyselyTicketStore implements TicketStore {
   }
 
   /**
-   * Reads without removing: a ticket is live at `now` while `expiresAt > now`. On PostgreSQL the row
-   * carries the store version too (pg-version `observe`): the grant's cached reads that follow need no
-   * round trip of their own.
+   * Reads without removing: a ticket is live at `now` while `expiresAt > now`. It is the grant's first
+   * read, so it carries the store version on PostgreSQL (prepared.ts `versionedRow`).
    */
   async get(realm: string, hash: string, now: number): Promise<Ticket | null> {
-    const pgCache = pgCacheOf(this.#db);
-    if (pgCache) {
-      const row = await firstRow(this.#db, 'tickets.get.versioned', [realm, hash, now], () =>
-        this.#db.selectFrom('tickets').selectAll().select(sql<string>`${sql.raw(STORE_VERSION_SQL)}`.as('store_version')).where('realm', '=', realm).where('hash', '=', hash).where('expires_at', '>', now),
-      );
-      if (!row) return null;
-      pgCache.version.observe(row.store_version);
-      return toTicket(row);
-    }
-    const row = await firstRow(this.#db, 'tickets.get', [realm, hash, now], () =>
+    const row = await versionedRow(this.#db, 'tickets.get', [realm, hash, now], () =>
       this.#db.selectFrom('tickets').selectAll().where('realm', '=', realm).where('hash', '=', hash).where('expires_at', '>', now),
     );
     return row ? toTicket(row) : null;
