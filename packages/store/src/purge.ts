@@ -27,13 +27,16 @@ export const MAX_ROWS_PER_STATEMENT = 1000;
 /** Which rows of the table go: a condition the table's index on the expiry column serves. */
 export type PurgeFilter = (eb: ExpressionBuilder<any, any>) => Expression<SqlBool>;
 
+/** How a batch picks its rows: by address (`rowid` on SQLite, `ctid` on PostgreSQL), or by a SQLite `WITHOUT ROWID` table's key. */
+export type PurgeAddress = 'rowid' | 'ctid' | { key: readonly string[] };
+
 /**
  * Deletes rows of `table` whose `column` is set and below `before`: all of them, or at most `limit`
- * when given. `_primaryKey` names the table's key for the reader; rows are picked by address (above).
- * Returns how many rows went.
+ * when given; rows are picked by address (above), or on SQLite by `withoutRowidKey` for a table
+ * created `WITHOUT ROWID` (which has no rowid; the expiry index holds the key). Returns how many rows went.
  */
-export function deleteBefore(db: Kysely<any>, table: string, _primaryKey: readonly string[], column: string, before: number, limit?: number): Promise<number> {
-  return deleteInBatches(db, table, (eb) => eb(column, '<', before), limit);
+export function deleteBefore(db: Kysely<any>, table: string, column: string, before: number, limit?: number, withoutRowidKey?: readonly string[]): Promise<number> {
+  return deleteInBatches(db, table, (eb) => eb(column, '<', before), limit, withoutRowidKey);
 }
 
 /**
@@ -41,13 +44,13 @@ export function deleteBefore(db: Kysely<any>, table: string, _primaryKey: readon
  * rows with a turn of the event loop after each: all of them, or at most `limit` when given (the
  * statement that reaches the limit is the last). Returns how many rows went.
  */
-export async function deleteInBatches(db: Kysely<any>, table: string, filter: PurgeFilter, limit?: number): Promise<number> {
+export async function deleteInBatches(db: Kysely<any>, table: string, filter: PurgeFilter, limit?: number, withoutRowidKey?: readonly string[]): Promise<number> {
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit <= 0)) throw new Error(`purge limit must be a positive integer, got ${limit}`);
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const address: PurgeAddress = db.getExecutor().adapter instanceof PostgresAdapter ? 'ctid' : withoutRowidKey ? { key: withoutRowidKey } : 'rowid';
   let total = 0;
   for (;;) {
     const size = Math.min(MAX_ROWS_PER_STATEMENT, limit === undefined ? MAX_ROWS_PER_STATEMENT : limit - total);
-    const n = await deleteBatch(db, table, postgres ? 'ctid' : 'rowid', filter, size);
+    const n = await deleteBatch(db, table, address, filter, size);
     total += n;
     // Requests that arrived during the statement run before the next one (and before the caller goes on).
     await turn();
@@ -55,14 +58,19 @@ export async function deleteInBatches(db: Kysely<any>, table: string, filter: Pu
   }
 }
 
-/** One statement: at most `size` rows, picked by address (`rowid` or `ctid`) through the filter's index. */
-async function deleteBatch(db: Kysely<any>, table: string, address: 'rowid' | 'ctid', filter: PurgeFilter, size: number): Promise<number> {
+/** One statement: at most `size` rows, picked by address (or key) through the filter's index. */
+async function deleteBatch(db: Kysely<any>, table: string, address: PurgeAddress, filter: PurgeFilter, size: number): Promise<number> {
   const result = await purgeBatchQuery(db, table, address, filter, size).executeTakeFirst();
   return affected(result.numDeletedRows);
 }
 
 /** The statement of one batch (exported for the plan test). */
-export function purgeBatchQuery(db: Kysely<any>, table: string, address: 'rowid' | 'ctid', filter: PurgeFilter, size: number) {
+export function purgeBatchQuery(db: Kysely<any>, table: string, address: PurgeAddress, filter: PurgeFilter, size: number) {
+  if (typeof address === 'object') {
+    const key = sql.join(address.key.map((column) => sql.ref(column)));
+    const batch = db.selectFrom(table).select(address.key as string[]).where(filter).limit(size);
+    return db.deleteFrom(table).where(sql<boolean>`(${key}) in (${batch})`);
+  }
   const batch = db.selectFrom(table).select(sql.ref(address).as('address')).where(filter).limit(size);
   const picked = address === 'ctid' ? sql<boolean>`ctid = any(array(${batch}))` : sql<boolean>`rowid in (${batch})`;
   return db.deleteFrom(table).where(picked);

@@ -13,6 +13,7 @@ import { purgeExpired, type Store } from '@steward/core';
 import { openStore } from '@steward/store';
 import { connect } from '../src/connect.ts';
 import { MAX_ROWS_PER_STATEMENT, purgeBatchQuery } from '../src/purge.ts';
+import { GRANT_RESOURCES_KEY } from '../src/migrations/0012-grant-resources.ts';
 import { dialects, freshDatabaseUrl } from './databases.ts';
 import { queryPlan, series } from './helpers/plans.ts';
 
@@ -105,6 +106,21 @@ for (const dialect of dialects) {
             assert.doesNotMatch(plan, /Seq Scan/, plan);
           }
         }
+      } finally {
+        await db.destroy();
+      }
+    });
+
+    it("the grant index (SQLite: WITHOUT ROWID) picks each batch by its key through the expiry index", async () => {
+      const { db } = connect(url, { poolSize: 1 });
+      try {
+        const address = dialect === 'postgres' ? 'ctid' : { key: GRANT_RESOURCES_KEY };
+        const plan = (await queryPlan(db, dialect, purgeBatchQuery(db, 'grant_resources', address, (eb) => eb('expires_at', '<', NOW), MAX_ROWS_PER_STATEMENT))).join('\n');
+        assert.match(plan, /grant_resources_expires_ix/, plan);
+        if (dialect === 'sqlite') {
+          assert.match(plan, /SEARCH grant_resources USING PRIMARY KEY \(realm=\? AND resource_id=\? AND grant_id=\?\)/, plan);
+          assert.doesNotMatch(plan, /SCAN grant_resources\b/, plan);
+        } else assert.doesNotMatch(plan, /Seq Scan/, plan);
       } finally {
         await db.destroy();
       }

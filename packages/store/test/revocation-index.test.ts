@@ -100,7 +100,7 @@ for (const dialect of dialects) {
         await raw.executeQuery(CompiledQuery.raw(dialect === 'postgres' ? 'analyze tokens, grant_resources' : 'pragma optimize = 0x10002'));
         const lines = await queryPlan(raw, dialect, liveByResourceQuery(raw, 'r1', 'res-7', T));
         const text = lines.join('\n');
-        assert.ok(/grant_resources_pk|sqlite_autoindex_grant_resources/.test(text), `the grants come from the index:\n${text}`);
+        assert.ok(/grant_resources_pk|SEARCH grant_resources USING PRIMARY KEY \(realm=\? AND resource_id=\?\)/.test(text), `the grants come from the index:\n${text}`);
         assert.ok(text.includes('tokens_realm_grant_ix'), `the records by (realm, grant):\n${text}`);
         assert.ok(!/SCAN tokens\b|Seq Scan on tokens|\(realm=\?\)$/m.test(text), `no read of the realm's records:\n${text}`);
       } finally {

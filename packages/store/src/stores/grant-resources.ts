@@ -8,6 +8,7 @@
 import type { TokenRecord } from '@steward/core';
 import { sql, type Kysely } from 'kysely';
 import type { Database, GrantResourceRow } from '../schema.ts';
+import { GRANT_RESOURCES_KEY } from '../migrations/0012-grant-resources.ts';
 
 /** The kinds of record whose permissions a policy change may withdraw. */
 export const GRANT_KINDS = ['rpt', 'refresh'] as const;
@@ -37,7 +38,7 @@ export function upsertGrantResources(db: Kysely<Database>, rows: readonly GrantR
     .insertInto('grant_resources')
     .values([...rows])
     .onConflict((oc) =>
-      oc.columns(['realm', 'resource_id', 'grant_id']).doUpdateSet({
+      oc.columns([...GRANT_RESOURCES_KEY]).doUpdateSet({
         expires_at: (eb) => sql<number>`case when ${eb.ref('excluded.expires_at')} > ${eb.ref('grant_resources.expires_at')} then ${eb.ref('excluded.expires_at')} else ${eb.ref('grant_resources.expires_at')} end`,
       }),
     );

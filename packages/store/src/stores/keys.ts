@@ -47,7 +47,7 @@ export class KyselyKeyStore implements KeyStore {
   }
 
   purgeRetired(now: number, limit: number): Promise<number> {
-    return deleteBefore(this.#db, 'keys', ['realm', 'kid'], 'retired_at', now, limit);
+    return deleteBefore(this.#db, 'keys', 'retired_at', now, limit);
   }
 
   async insert(key: SigningKey): Promise<void> {

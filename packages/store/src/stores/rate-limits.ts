@@ -65,8 +65,8 @@ export class KyselyRateLimitStore implements RateLimitStore {
 
   async purgeExpired(now: number, forgetBefore: number): Promise<number> {
     // In small batches that yield (purge.ts): a busy realm's counters must not hold the database at once.
-    const counters = await deleteBefore(this.#db, 'rate_counters', ['key', 'window_start'], 'expires_at', now);
-    const failures = await deleteBefore(this.#db, 'login_failures', ['realm', 'username'], 'last_failure_at', forgetBefore);
+    const counters = await deleteBefore(this.#db, 'rate_counters', 'expires_at', now);
+    const failures = await deleteBefore(this.#db, 'login_failures', 'last_failure_at', forgetBefore);
     return counters + failures;
   }
 }

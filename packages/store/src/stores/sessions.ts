@@ -67,6 +67,6 @@ export class KyselySessionStore implements SessionStore {
 
   /** Deletes sessions with `expiresAt < now`, in every realm (at most `limit`). */
   purgeExpired(now: number, limit?: number): Promise<number> {
-    return deleteBefore(this.#db, 'sessions', ['realm', 'hash'], 'expires_at', now, limit);
+    return deleteBefore(this.#db, 'sessions', 'expires_at', now, limit);
   }
 }

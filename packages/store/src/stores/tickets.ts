@@ -46,7 +46,7 @@ export class KyselyTicketStore implements TicketStore {
 
   /** Deletes tickets with `expiresAt < now`, in every realm (at most `limit`). */
   purgeExpired(now: number, limit?: number): Promise<number> {
-    return deleteBefore(this.#db, 'tickets', ['realm', 'hash'], 'expires_at', now, limit);
+    return deleteBefore(this.#db, 'tickets', 'expires_at', now, limit);
   }
 }
 

@@ -7,6 +7,7 @@ import type { Database, TokenRow } from '../schema.ts';
 import { NO_SYNC, type WriteDurability } from '../durability.ts';
 import { cachedRow, firstRow } from '../prepared.ts';
 import { grantResourceRows, liveByResourceQuery, upsertGrantResources } from './grant-resources.ts';
+import { GRANT_RESOURCES_KEY } from '../migrations/0012-grant-resources.ts';
 
 export function toRow(token: TokenRecord) {
   return {
@@ -126,9 +127,9 @@ export class KyselyTokenStore implements TokenStore {
 
   /** Deletes records with `expiresAt < now`, in every realm (at most `limit`). */
   async purgeExpired(now: number, limit?: number): Promise<number> {
-    const purged = await deleteBefore(this.#db, 'tokens', ['realm', 'id'], 'expires_at', now, limit);
+    const purged = await deleteBefore(this.#db, 'tokens', 'expires_at', now, limit);
     // The grant index rows expire with the last of their records (a later expiry never precedes them).
-    await deleteBefore(this.#db, 'grant_resources', ['realm', 'resource_id', 'grant_id'], 'expires_at', now, limit);
+    await deleteBefore(this.#db, 'grant_resources', 'expires_at', now, limit, GRANT_RESOURCES_KEY);
     return purged;
   }
 
