@@ -5,7 +5,7 @@
  * so that on both dialects the first key bounds the index range (the page starts where the previous
  * one ended, not at the owner's first row) and the others only break ties.
  */
-import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { SortKey } from '@steward/core';
 
 /** An ORDER BY term or a key column: a column name or a raw SQL expression. */
@@ -31,9 +31,18 @@ export function keysetOrder(keys: readonly KeyExpression[], descending: boolean)
   return sql.join(keys.map((k) => sql`${k}${direction}`));
 }
 
-/** A bounded count: how many rows the query yields, counting no further than `limit`. */
-export function boundedCountSql(inner: RawBuilder<unknown>, limit: number): RawBuilder<{ n: number | string | bigint }> {
-  return sql`select count(*) as n from (${inner} limit ${limit}) as bounded`;
+/** One keyset page of `query`: the rows after `after` (all when undefined) in the keys' order, at most `limit`. */
+export function keysetPage<Q extends SelectQueryBuilder<any, any, any>>(query: Q, keys: readonly KeyExpression[], after: SortKey | undefined, descending: boolean, limit: number): Q {
+  const from = after === undefined ? query : (query.where(keysetAfter(keys, after, descending)) as Q);
+  return from.orderBy(keysetOrder(keys, descending)).limit(limit) as Q;
+}
+
+/** How many rows the (narrowed, not yet selecting) query yields, counting no further than `limit`; 0 when `limit` is not positive. */
+export async function boundedCount(db: Kysely<any>, query: SelectQueryBuilder<any, any, {}>, limit: number): Promise<number> {
+  if (limit <= 0) return 0;
+  const inner = query.select(sql<number>`1`.as('one')).limit(limit);
+  const row = await db.selectFrom(inner.as('bounded')).select((eb) => eb.fn.countAll<string | number | bigint>().as('n')).executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** `haystack` contains the lower-case `needle` (ASCII letters folded; LIKE's wildcards escaped, no pattern from input). */

@@ -2,7 +2,7 @@
 import { StewardError, type AccessRequest, type AccessRequestFilter, type AccessRequestPageQuery, type AccessRequestStatus, type AccessRequestStore, type SortKey } from '@steward/core';
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Kysely } from 'kysely';
-import { keysetAfter, keysetOrder } from '../keyset.ts';
+import { boundedCount, keysetPage } from '../keyset.ts';
 import { affected, conflict, fromJson, isUniqueViolation, toJson } from '../codec.ts';
 import type { AccessRequestRow, Database } from '../schema.ts';
 
@@ -83,10 +83,7 @@ export class KyselyAccessRequestStore implements AccessRequestStore {
   }
 
   async count(realm: string, owner: string, filter: AccessRequestFilter, limit: number): Promise<number> {
-    if (limit <= 0) return 0;
-    const inner = narrowRequests(this.#db.selectFrom('access_requests').select(sql<number>`1`.as('one')).where('realm', '=', realm).where('owner', '=', owner), filter).limit(limit);
-    const row = await this.#db.selectFrom(inner.as('bounded')).select((eb) => eb.fn.countAll<string | number | bigint>().as('n')).executeTakeFirst();
-    return Number(row?.n ?? 0);
+    return boundedCount(this.#db, narrowRequests(this.#db.selectFrom('access_requests').where('realm', '=', realm).where('owner', '=', owner), filter), limit);
   }
 
   async pageByRequester(realm: string, requester: string, after: SortKey | undefined, limit: number): Promise<AccessRequest[]> {
@@ -255,14 +252,10 @@ function narrowRequests<Q extends SelectQueryBuilder<Database, 'access_requests'
 
 /** The SELECT of one page of an owner's requests (exported for the plan test). */
 export function requestPageQuery(db: Kysely<Database>, realm: string, owner: string, query: AccessRequestPageQuery) {
-  let q = narrowRequests(db.selectFrom('access_requests').selectAll().where('realm', '=', realm).where('owner', '=', owner), query);
-  if (query.after !== undefined) q = q.where(keysetAfter(REQUEST_KEYS, query.after, true));
-  return q.orderBy(keysetOrder(REQUEST_KEYS, true)).limit(query.limit);
+  return keysetPage(narrowRequests(db.selectFrom('access_requests').where('realm', '=', realm).where('owner', '=', owner), query).selectAll(), REQUEST_KEYS, query.after, true, query.limit);
 }
 
 /** The SELECT of one page of a requester's requests (exported for the plan test). */
 export function requesterPageQuery(db: Kysely<Database>, realm: string, requester: string, after: SortKey | undefined, limit: number) {
-  let q = db.selectFrom('access_requests').selectAll().where('realm', '=', realm).where('requester', '=', requester);
-  if (after !== undefined) q = q.where(keysetAfter(REQUEST_KEYS, after, true));
-  return q.orderBy(keysetOrder(REQUEST_KEYS, true)).limit(limit);
+  return keysetPage(db.selectFrom('access_requests').selectAll().where('realm', '=', realm).where('requester', '=', requester), REQUEST_KEYS, after, true, limit);
 }

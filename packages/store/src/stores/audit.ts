@@ -1,7 +1,7 @@
 /** @module stores/audit — AuditStore on Kysely: append-only events, queried per (realm, owner) by time. */
 import type { AuditFilter, AuditPage, AuditQuery, AuditStore, EventType, StewardEvent } from '@steward/core';
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
-import { keysetAfter, keysetOrder } from '../keyset.ts';
+import { boundedCount, keysetPage } from '../keyset.ts';
 import { conflict, fromJson, isUniqueViolation, toJson } from '../codec.ts';
 import type { AuditEventRow, Database } from '../schema.ts';
 
@@ -34,12 +34,7 @@ export class KyselyAuditStore implements AuditStore {
     const counted = (query.countLimit ?? 0) > 0;
     if (filter.types?.length === 0) return { events: [], keys: [], total: counted ? 0 : -1 };
     const base = narrow(this.#db.selectFrom('audit_events').where('realm', '=', realm).where('owner', '=', owner), filter);
-    let total = -1;
-    if (counted) {
-      const inner = base.select(sql<number>`1`.as('one')).limit(query.countLimit!);
-      const count = await this.#db.selectFrom(inner.as('bounded')).select((eb) => eb.fn.countAll<string | number | bigint>().as('n')).executeTakeFirst();
-      total = Number(count?.n ?? 0);
-    }
+    const total = counted ? await boundedCount(this.#db, base, query.countLimit!) : -1;
     if (query.limit <= 0 || total === 0) return { events: [], keys: [], total };
     const rows = await auditPageQuery(base, query).execute();
     return { events: rows.map(toEvent), keys: rows.map((r) => [Number(r.at), Number(r.seq)]), total };
@@ -55,10 +50,7 @@ const AUDIT_KEYS = [sql.ref('at'), sql.ref('seq')];
 
 /** One page of the narrowed events: after a key, or from an offset (exported for the plan test). */
 export function auditPageQuery(base: AuditSelect, query: AuditQuery) {
-  const descending = query.sort === 'desc';
-  let q = base.selectAll();
-  if (query.after !== undefined) q = q.where(keysetAfter(AUDIT_KEYS, query.after, descending));
-  q = q.orderBy(keysetOrder(AUDIT_KEYS, descending)).limit(query.limit);
+  const q = keysetPage(base.selectAll(), AUDIT_KEYS, query.after, query.sort === 'desc', query.limit);
   return query.after === undefined && (query.offset ?? 0) > 0 ? q.offset(query.offset!) : q;
 }
 

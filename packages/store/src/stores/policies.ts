@@ -7,7 +7,7 @@
  */
 import type { Policy, PolicyFilter, PolicyPageQuery, PolicyPermission, PolicyStore } from '@steward/core';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import { keysetAfter, keysetOrder, type KeyExpression } from '../keyset.ts';
+import { boundedCount, keysetPage, type KeyExpression } from '../keyset.ts';
 import { affected, byKey, fromJson, toJson } from '../codec.ts';
 import { cachedRows, inList } from '../prepared.ts';
 import type { Database, PolicyRow } from '../schema.ts';
@@ -151,10 +151,7 @@ export class KyselyPolicyStore implements PolicyStore {
   }
 
   async count(realm: string, owner: string, filter: PolicyFilter, limit: number): Promise<number> {
-    if (limit <= 0) return 0;
-    const inner = narrowPolicies(this.#db.selectFrom('policies').select(sql<number>`1`.as('one')).where('realm', '=', realm).where('owner', '=', owner), realm, filter).limit(limit);
-    const row = await this.#db.selectFrom(inner.as('bounded')).select((eb) => eb.fn.countAll<string | number | bigint>().as('n')).executeTakeFirst();
-    return Number(row?.n ?? 0);
+    return boundedCount(this.#db, narrowPolicies(ownerPolicies(this.#db, realm, owner), realm, filter), limit);
   }
 
   async pageResourcesNaming(realm: string, subject: string, after: string | undefined, limit: number): Promise<string[]> {
@@ -228,11 +225,11 @@ function narrowPolicies<Q extends SelectQueryBuilder<Database, 'policies', any>>
 
 /** The SELECT of one page of an owner's policies (exported for the plan test). */
 export function policyPageQuery(db: Kysely<Database>, realm: string, owner: string, query: PolicyPageQuery) {
-  const keys = POLICY_KEYS[query.order];
-  const descending = query.descending === true;
-  let q = narrowPolicies(db.selectFrom('policies').selectAll('policies').where('policies.realm', '=', realm).where('policies.owner', '=', owner), realm, query);
-  if (query.after !== undefined) q = q.where(keysetAfter(keys, query.after, descending));
-  return q.orderBy(keysetOrder(keys, descending)).limit(query.limit);
+  return keysetPage(narrowPolicies(ownerPolicies(db, realm, owner), realm, query).selectAll('policies'), POLICY_KEYS[query.order], query.after, query.descending === true, query.limit);
+}
+
+function ownerPolicies(db: Kysely<Database>, realm: string, owner: string) {
+  return db.selectFrom('policies').where('policies.realm', '=', realm).where('policies.owner', '=', owner);
 }
 
 /** The resources naming a subject, by resource id: the (realm, subject, resource id) index of migration 0011. */

@@ -1,7 +1,7 @@
 /** @module stores/resources — ResourceStore on Kysely; every lookup is scoped by realm and owner. */
 import type { Resource, ResourceFilter, ResourceOrder, ResourcePageQuery, ResourceStore } from '@steward/core';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import { containsText, keysetAfter, keysetOrder, type KeyExpression } from '../keyset.ts';
+import { boundedCount, containsText, keysetPage, type KeyExpression } from '../keyset.ts';
 import { affected, byKey, fromJson, insertOrConflict, toJson } from '../codec.ts';
 import { inList } from '../prepared.ts';
 import type { Database, ResourceRow } from '../schema.ts';
@@ -98,10 +98,7 @@ export class KyselyResourceStore implements ResourceStore {
   }
 
   async count(realm: string, owner: string, filter: ResourceFilter, limit: number): Promise<number> {
-    if (limit <= 0) return 0;
-    const inner = narrowResources(this.#db.selectFrom('resources').select(sql<number>`1`.as('one')).where('realm', '=', realm).where('owner', '=', owner), filter).limit(limit);
-    const row = await this.#db.selectFrom(inner.as('bounded')).select((eb) => eb.fn.countAll<string | number | bigint>().as('n')).executeTakeFirst();
-    return Number(row?.n ?? 0);
+    return boundedCount(this.#db, narrowResources(ownerResources(this.#db, realm, owner), filter), limit);
   }
 
   /** Oldest first; resources created in the same second are ordered by id. */
@@ -174,11 +171,11 @@ function narrowResources<Q extends SelectQueryBuilder<Database, 'resources', any
 
 /** The SELECT of one page of an owner's resources (exported for the plan test). */
 export function resourcePageQuery(db: Kysely<Database>, realm: string, owner: string, query: ResourcePageQuery) {
-  const keys = ORDER_KEYS[query.order];
-  const descending = query.descending === true;
-  let q = narrowResources(db.selectFrom('resources').selectAll().where('realm', '=', realm).where('owner', '=', owner), query);
-  if (query.after !== undefined) q = q.where(keysetAfter(keys, query.after, descending));
-  return q.orderBy(keysetOrder(keys, descending)).limit(query.limit);
+  return keysetPage(narrowResources(ownerResources(db, realm, owner), query).selectAll(), ORDER_KEYS[query.order], query.after, query.descending === true, query.limit);
+}
+
+function ownerResources(db: Kysely<Database>, realm: string, owner: string) {
+  return db.selectFrom('resources').where('realm', '=', realm).where('owner', '=', owner);
 }
 
 function mutableColumns(resource: Resource) {

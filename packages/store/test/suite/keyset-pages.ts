@@ -129,5 +129,17 @@ export function keysetPageTests(s: () => Store): void {
       const bobs = await pageThrough((after, limit) => s().accessRequests.pageByRequester('k1', 'bob-id', after, limit), (r) => [r.createdAt, r.id], 2);
       assert.deepEqual(bobs.map((r) => r.id), newest(made.filter((r) => r.requester === 'bob-id')));
     });
+
+    it('every paged list reads and counts nothing for a limit of zero or less', async () => {
+      for (const limit of [0, -1]) {
+        assert.deepEqual(await s().resources.page('k1', 'alice', { order: 'name', limit }), []);
+        assert.equal(await s().resources.count('k1', 'alice', {}, limit), 0);
+        assert.deepEqual(await s().policies.page('k1', 'alice', { order: 'id', limit }), []);
+        assert.equal(await s().policies.count('k1', 'alice', {}, limit), 0);
+        assert.deepEqual(await s().accessRequests.page('k1', 'alice-id', { limit }), []);
+        assert.equal(await s().accessRequests.count('k1', 'alice-id', {}, limit), 0);
+        assert.deepEqual(await s().accessRequests.pageByRequester('k1', 'bob-id', undefined, limit), []);
+      }
+    });
   });
 }
