@@ -4,6 +4,7 @@
  * (or the next page once a list pages by cursor), add an entry: its label, the user who calls, the call
  * for the i-th request and the target it is held to.
  */
+import { encodeCursor } from '@steward/core';
 import type { OwnerCall } from './http.ts';
 import type { Seeded } from './seed.ts';
 
@@ -30,6 +31,18 @@ const PAGE = 20;
 export function ownerLists(s: Seeded): MeasuredRequest[] {
   const lists = (who: string, kind: string, auditEvents: number): MeasuredRequest[] => [
     { label: `resources, first page (${kind})`, as: who, call: () => ({ path: `${owner(who)}/oauth2/resources/sets?_queryFilter=true&_pageSize=${PAGE}` }), target: within(20) },
+    {
+      // The page after the middle of the biggest owner's resources by name (resources 1 … its count are
+      // hers), as the previous page's cookie asks for it; the same key lands inside the typical owner's list.
+      label: `resources, page by cookie from the middle (${kind})`,
+      as: who,
+      call: () => {
+        const n = Math.max(1, Math.floor(s.ownedBy[s.biggestOwner]! / 2));
+        const cookie = encodeCursor('resources:name:asc', [`Resource ${n}`, `sr-${String(n).padStart(8, '0')}`]);
+        return { path: `${owner(who)}/oauth2/resources/sets?_queryFilter=true&_pageSize=${PAGE}&_pagedResultsCookie=${cookie}` };
+      },
+      target: within(20),
+    },
     { label: `policies, first page (${kind})`, as: who, call: () => ({ path: `${owner(who)}/uma/policies?_queryFilter=true&_pageSize=${PAGE}` }), target: within(20) },
     { label: `pending requests, first page (${kind})`, as: who, call: () => ({ path: `${owner(who)}/uma/pendingrequests?_pageSize=${PAGE}` }), target: within(20) },
     { label: `audit history, first page (${kind})`, as: who, call: () => ({ path: `${owner(who)}/uma/auditHistory?_pageSize=${PAGE}` }), target: within(20) },
