@@ -10,6 +10,7 @@ import Type from 'typebox';
 import { createPermissionTicket, deletePermissionTicket, fail, MAX_TICKET_COUNT, queryPermissionTickets, updatePermissionTicket, type PermissionTicketQuery } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { authenticateFirst } from '../http/authenticate-first.ts';
+import { keycloakPaging } from '../http/keycloak-paging.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { checkString, isJsonObject, jsonBody } from '../wire/resource.ts';
 import { ownerCallerOf } from './uma-policy.ts';
@@ -112,19 +113,11 @@ function flag(value: string | undefined, member: string): boolean | undefined {
   return value === 'true';
 }
 
-function integer(value: string | undefined, member: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (!/^-?[0-9]{1,7}$/.test(value)) throw fail('invalid_request', `${member} must be an integer`);
-  const n = Number(value);
-  if (n < min || n > max) throw fail('invalid_request', `${member} must be from ${min} to ${max}`);
-  return n;
-}
-
 function queryOf(query: Record<string, unknown>, paged: boolean): PermissionTicketQuery {
   const q: PermissionTicketQuery = {
     returnNames: flag(single(query, 'returnNames'), 'returnNames') ?? false,
-    first: paged ? Math.max(0, integer(single(query, 'first'), 'first', 0, -1, 1_000_000)) : 0,
-    max: paged ? integer(single(query, 'max'), 'max', 100, 1, 1000) : MAX_TICKET_COUNT,
+    first: paged ? keycloakPaging(single(query, 'first'), 'first', 0, 0, 1_000_000) : 0,
+    max: paged ? keycloakPaging(single(query, 'max'), 'max', 100, 1, 1000) : MAX_TICKET_COUNT,
   };
   const granted = flag(single(query, 'granted'), 'granted');
   if (granted !== undefined) q.granted = granted;

@@ -10,6 +10,7 @@ import { deleteResource, fail, matchingResources, MAX_LOOKUP_URI_LENGTH, queryRe
 import Type from 'typebox';
 import type { Deps } from '../deps.ts';
 import { authenticateFirst } from '../http/authenticate-first.ts';
+import { keycloakPaging } from '../http/keycloak-paging.ts';
 import { requirePat } from '../http/bearer.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
@@ -47,7 +48,7 @@ const DOCS = {
       type: Type.Optional(Type.String()),
       scope: Type.Optional(Type.String({ description: 'A scope the resource offers.' })),
       deep: Type.Optional(Type.Boolean({ description: 'Full descriptions instead of ids.' })),
-      first: Type.Optional(Type.Integer({ description: 'Skip this many matches (at most 1,000,000); default 0.' })),
+      first: Type.Optional(Type.Integer({ description: 'Skip this many matches (at most 1,000,000; -1 is 0); default 0.' })),
       max: Type.Optional(Type.Integer({ description: 'At most this many (0–1000): one page. Default: all, streamed.' })),
     }),
     responses: { '200': { description: 'The ids, oldest first.', schema: ResourceIdListSchema } },
@@ -186,16 +187,6 @@ function queryFlag(query: Record<string, unknown>, member: string): boolean {
   return value === 'true';
 }
 
-function queryInt(query: Record<string, unknown>, member: string, fallback: number, max: number): number {
-  const value = queryValue(query, member);
-  if (value === undefined) return fallback;
-  if (!/^-?[0-9]{1,7}$/.test(value)) throw fail('invalid_request', `${member} must be an integer`);
-  // Keycloak's "no limit" -1 for first means from the start.
-  const n = Math.max(0, Number(value));
-  if (n > max) throw fail('invalid_request', `${member} must be at most ${max}`);
-  return n;
-}
-
 /** The items after the first `count`. */
 async function* skip<T>(items: AsyncIterable<T>, count: number): AsyncGenerator<T> {
   let seen = 0;
@@ -216,7 +207,7 @@ async function* jsonArray<T>(items: AsyncIterable<T>, toWire: (item: T) => unkno
 /** Keycloak's list filters (all optional; without any, the plain UMA list). One page when `max` is given, else streamed. */
 function listQuery(query: Record<string, unknown>) {
   const paged = queryValue(query, 'max') !== undefined;
-  const filter = { exactName: queryFlag(query, 'exactName'), matchingUri: queryFlag(query, 'matchingUri'), first: queryInt(query, 'first', 0, 1_000_000), max: queryInt(query, 'max', Number.MAX_SAFE_INTEGER, 1000) } as Parameters<typeof queryResources>[2];
+  const filter = { exactName: queryFlag(query, 'exactName'), matchingUri: queryFlag(query, 'matchingUri'), first: keycloakPaging(queryValue(query, 'first'), 'first', 0, 0, 1_000_000), max: keycloakPaging(queryValue(query, 'max'), 'max', Number.MAX_SAFE_INTEGER, 0, 1000) } as Parameters<typeof queryResources>[2];
   for (const member of ['name', 'uri', 'owner', 'type', 'scope'] as const) {
     const value = queryValue(query, member);
     if (value !== undefined) filter[member] = value;

@@ -21,6 +21,7 @@ import {
 } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { authenticateFirst } from '../http/authenticate-first.ts';
+import { keycloakPaging } from '../http/keycloak-paging.ts';
 import { requireBearer } from '../http/bearer.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
@@ -151,15 +152,6 @@ export function parseUmaPolicy(body: unknown, id?: string): UmaPolicyInput {
   return input;
 }
 
-function paging(value: unknown, fallback: number, min: number, max: number, member: string): number {
-  if (value === undefined || value === '') return fallback;
-  if (typeof value !== 'string' || !/^-?[0-9]{1,7}$/.test(value)) throw fail('invalid_request', `${member} must be an integer`);
-  const n = Number(value);
-  if (member === 'first' && n < 0) return 0;
-  if (n < min || n > max) throw fail('invalid_request', `${member} must be from ${min} to ${max}`);
-  return n;
-}
-
 function single(query: Record<string, unknown>, member: string): string | undefined {
   const value = query[member];
   if (value === undefined) return undefined;
@@ -186,8 +178,8 @@ export function umaPolicyRoutes(app: FastifyInstance, deps: Deps): void {
       ...(name !== undefined ? { name } : {}),
       ...(resource !== undefined ? { resource } : {}),
       ...(scope !== undefined ? { scope } : {}),
-      first: paging(single(q, 'first'), 0, 0, 1_000_000, 'first'),
-      max: paging(single(q, 'max'), 100, 1, 1000, 'max'),
+      first: keycloakPaging(single(q, 'first'), 'first', 0, 0, 1_000_000),
+      max: keycloakPaging(single(q, 'max'), 'max', 100, 1, 1000),
     });
   });
 
