@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatQueryFilter, matchesQueryFilter, parseQueryFilter, valuesAt, type QueryFilter } from '../src/decision/query-filter.ts';
+import { conjunctionTerms, formatQueryFilter, matchesQueryFilter, parseQueryFilter, valuesAt, type QueryFilter } from '../src/decision/query-filter.ts';
 import { isStewardError } from '../src/errors.ts';
 
 const FIELDS = ['/resourceServer', 'permissions/subject'];
@@ -155,5 +155,13 @@ describe('query filter: properties', () => {
         }
       }),
     );
+  });
+});
+
+describe('query filter: conjunction terms', () => {
+  it('flattens nested ands into their terms, in order; any other filter is its one term', () => {
+    const filter = parseQueryFilter('a eq "1" and (b eq "2" and (c eq "3")) and true', ['/a', '/b', '/c']);
+    assert.deepEqual(conjunctionTerms(filter).map(formatQueryFilter), ['/a eq "1"', '/b eq "2"', '/c eq "3"', 'true']);
+    assert.deepEqual(conjunctionTerms({ op: 'false' }), [{ op: 'false' }]);
   });
 });

@@ -173,6 +173,11 @@ class Parser {
   }
 }
 
+/** The terms of a conjunction, nested `and`s flattened; any other filter is its one term. */
+export function conjunctionTerms(filter: QueryFilter): QueryFilter[] {
+  return filter.op === 'and' ? filter.operands.flatMap(conjunctionTerms) : [filter];
+}
+
 /**
  * Parses a `_queryFilter`. Throws `invalid_request` naming the problem: an unknown field answers
  * `'/field' not queryable` (AM's message), an unsupported operator or `or` says so.

@@ -5,7 +5,7 @@
  * request, and `gt`/`ge`/`lt`/`le`/`eq` on `eventTime`, in milliseconds as AM writes it), sorted by
  * time and paged by keyset (a cookie) or a small offset; counted only when asked. Read only: nothing changes an event.
  */
-import { parseQueryFilter, type QueryFilter, type QueryValue } from '../decision/query-filter.ts';
+import { conjunctionTerms, parseQueryFilter, type QueryFilter, type QueryValue } from '../decision/query-filter.ts';
 import { decodeCursor, encodeCursor } from '../decision/page-cursor.ts';
 import { fail } from '../errors.ts';
 import { countLimit, remainingOf, type Page, type PageRequest } from './paging.ts';
@@ -62,9 +62,7 @@ function millis(value: QueryValue): number {
 
 /** The store filter equal to the conjunction; null when it can match nothing. */
 async function storeFilter(ports: Ports, realm: string, filter: QueryFilter): Promise<AuditFilter | null> {
-  const terms: QueryFilter[] = [];
-  const flatten = (f: QueryFilter) => (f.op === 'and' ? f.operands.forEach(flatten) : terms.push(f));
-  flatten(filter);
+  const terms = conjunctionTerms(filter);
   const out: AuditFilter = {};
   const same = <K extends 'resourceId' | 'requester' | 'clientId' | 'requestId'>(key: K, value: string): boolean => {
     if (out[key] !== undefined && out[key] !== value) return false;

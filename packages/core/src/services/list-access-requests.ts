@@ -5,7 +5,7 @@
  * resource's name, as the owner recognizes them.
  */
 import { decodeCursor, encodeCursor } from '../decision/page-cursor.ts';
-import { matchesQueryFilter, parseQueryFilter, type QueryFilter } from '../decision/query-filter.ts';
+import { conjunctionTerms, matchesQueryFilter, parseQueryFilter, type QueryFilter } from '../decision/query-filter.ts';
 import type { AccessRequestFilter } from '../ports/pages.ts';
 import { countLimit, remainingOf, scanPage, type Page, type PageRequest } from './paging.ts';
 import type { AccessRequest } from '../model/access-request.ts';
@@ -65,9 +65,7 @@ export async function viewAccessRequests(ports: Ports, realm: string, owner: Use
 async function storeFilter(ports: Ports, realm: string, filter: QueryFilter): Promise<AccessRequestFilter | null> {
   if (filter.op === 'false') return null;
   const out: AccessRequestFilter = {};
-  const terms: QueryFilter[] = [];
-  const flatten = (f: QueryFilter) => (f.op === 'and' ? f.operands.forEach(flatten) : terms.push(f));
-  flatten(filter);
+  const terms = conjunctionTerms(filter);
   const fields: Record<string, 'id' | 'resourceId' | 'requester' | 'clientId'> = { '/_id': 'id', '/resourceId': 'resourceId', '/requester': 'requester', '/clientId': 'clientId' };
   for (const term of terms) {
     if (term.op !== 'eq' || typeof term.value !== 'string' || !('field' in term)) continue;

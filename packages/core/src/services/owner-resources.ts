@@ -7,7 +7,7 @@
  */
 import { decodeCursor, encodeCursor } from '../decision/page-cursor.ts';
 import { parseSortKeys } from '../decision/sort-keys.ts';
-import { parseQueryFilter, type QueryFilter } from '../decision/query-filter.ts';
+import { conjunctionTerms, parseQueryFilter, type QueryFilter } from '../decision/query-filter.ts';
 import type { ResourceFilter, ResourceOrder, SortKey } from '../ports/pages.ts';
 import { countLimit, remainingOf, scanPage, type Page, type PageRequest } from './paging.ts';
 import { fail } from '../errors.ts';
@@ -95,9 +95,7 @@ const KEY_KINDS: Record<ResourceOrder, ReadonlyArray<'string' | 'number'>> = {
 /** The store filter equal to the query's `eq` conjunction; null when it can match nothing. */
 function storeFilter(filter: QueryFilter, search: string): ResourceFilter | null {
   const out: ResourceFilter = {};
-  const terms: QueryFilter[] = [];
-  const flatten = (f: QueryFilter) => (f.op === 'and' ? f.operands.forEach(flatten) : terms.push(f));
-  flatten(filter);
+  const terms = conjunctionTerms(filter);
   for (const term of terms) {
     if (term.op === 'true') continue;
     if (term.op !== 'eq' || typeof term.value !== 'string') return null;

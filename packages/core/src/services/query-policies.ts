@@ -4,7 +4,7 @@
  * `resourceServer` and `permissions/subject`, `_sortKeys` on `policyId` or `name`, and keyset paging (a cookie), or a small offset.
  */
 import { parseSortKeys } from '../decision/sort-keys.ts';
-import { matchesQueryFilter, parseQueryFilter, type QueryFilter } from '../decision/query-filter.ts';
+import { conjunctionTerms, matchesQueryFilter, parseQueryFilter, type QueryFilter } from '../decision/query-filter.ts';
 import { decodeCursor, encodeCursor } from '../decision/page-cursor.ts';
 import { fail, isStewardError } from '../errors.ts';
 import type { Policy } from '../model/policy.ts';
@@ -84,9 +84,7 @@ function nameOf(view: PolicyView): string {
 function storeFilter(filter: QueryFilter): PolicyFilter | null {
   if (filter.op === 'false') return null;
   const out: PolicyFilter = {};
-  const terms: QueryFilter[] = [];
-  const flatten = (f: QueryFilter) => (f.op === 'and' ? f.operands.forEach(flatten) : terms.push(f));
-  flatten(filter);
+  const terms = conjunctionTerms(filter);
   for (const term of terms) {
     if (term.op !== 'eq' || typeof term.value !== 'string') continue;
     if (term.field === '/resourceServer' && out.resourceServer === undefined) out.resourceServer = term.value;
