@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { request } from '../helpers/http.ts';
+import { MAX_BULK_ANSWERS } from '@steward/core';
 import { startTestSteward, TestClock, type TestSteward } from '../helpers/steward.ts';
 import { assertError, Owner, policyUrl, rptPermissions, UmaWorld } from './fixture.ts';
 
@@ -134,6 +135,27 @@ for (const dialect of dialects) {
       const one = await request(s.app, 'GET', `/json/realms/root/realms/demo/users/alice/uma/pendingrequests/${first.id}`, { headers: alice.headers });
       assert.equal(one.status, 200, one.body);
       assert.equal(one.json.resourceId, first.r);
+    });
+
+    it(`denyAll answers at most ${MAX_BULK_ANSWERS} per call, newest first, and says more wait`, async () => {
+      // Clear what earlier tests left pending, then 1,001 requests from distinct parties on one resource.
+      await request(s.app, 'POST', `/json/realms/root/realms/demo/users/alice/uma/pendingrequests?_action=denyAll`, { headers: alice.headers });
+      const r = await w.resource('alice', ['view']);
+      const owner = await w.userId('alice');
+      const base = clock.now();
+      for (let i = 0; i <= MAX_BULK_ANSWERS; i++) {
+        await s.deps.store.accessRequests.upsertPending({ realm: 'demo', id: `bulk-${i}`, owner, resourceId: r, requester: `party-${i}`, clientId: 'c', scopes: ['view'], status: 'pending', createdAt: base + i, updatedAt: base + i });
+      }
+      const url = `/json/realms/root/realms/demo/users/alice/uma/pendingrequests?_action=denyAll`;
+      const first = await request(s.app, 'POST', url, { headers: alice.headers });
+      assert.equal(first.status, 200, first.body);
+      assert.equal(first.json.result.length, MAX_BULK_ANSWERS);
+      assert.equal(first.json.more, true);
+      assert.equal(first.json.result[0]._id, `bulk-${MAX_BULK_ANSWERS}`);
+      const rest = await request(s.app, 'POST', url, { headers: alice.headers });
+      assert.deepEqual(rest.json.result.map((x: any) => [x._id, x.status]), [['bulk-0', 'denied']]);
+      assert.equal(rest.json.more, false);
+      assert.equal((await alice.list()).json.resultCount, 0);
     });
   });
 }

@@ -65,6 +65,7 @@ export * from './services/browser-session.ts';
 export * from './services/claims-gathering.ts';
 export * from './decision/query-filter.ts';
 export * from './decision/page-cursor.ts';
+export * from './decision/text-order.ts';
 export * from './services/paging.ts';
 export * from './services/query-policies.ts';
 export * from './services/owner-resources.ts';

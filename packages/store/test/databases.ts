@@ -38,8 +38,8 @@ export function testPostgresUrl(): string {
  * which ends any connection still open; SQLite: deletes the directory). It closes nothing of the
  * caller's: close your store first.
  */
-export async function freshDatabaseUrl(dialect: 'sqlite' | 'postgres'): Promise<{ url: string; drop(): Promise<void> }> {
-  return dialect === 'sqlite' ? freshSqlite() : freshPostgres();
+export async function freshDatabaseUrl(dialect: 'sqlite' | 'postgres', options: { icuLocale?: string } = {}): Promise<{ url: string; drop(): Promise<void> }> {
+  return dialect === 'sqlite' ? freshSqlite() : freshPostgres(options.icuLocale);
 }
 
 async function freshSqlite(): Promise<{ url: string; drop(): Promise<void> }> {
@@ -50,10 +50,12 @@ async function freshSqlite(): Promise<{ url: string; drop(): Promise<void> }> {
   };
 }
 
-async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
+/** PostgreSQL: with `icuLocale` (letters and digits only, e.g. `en-US`), the database's text collates by that ICU locale. */
+async function freshPostgres(icuLocale?: string): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = testPostgresUrl();
   const name = `steward_t_${randomBytes(8).toString('hex')}`;
-  await onServer(admin, `CREATE DATABASE ${name}`);
+  if (icuLocale !== undefined && !/^[A-Za-z0-9-]+$/.test(icuLocale)) throw new Error(`not an ICU locale: ${icuLocale}`);
+  await onServer(admin, icuLocale === undefined ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${icuLocale}' LOCALE 'C.UTF-8'`);
   const url = new URL(admin);
   url.pathname = `/${name}`;
   let dropped: Promise<void> | null = null;

@@ -13,6 +13,7 @@ import type { StewardEvent } from '../model/event.ts';
 import { CLIENT_SUBJECT_PREFIX, type Policy, type PolicyPermission } from '../model/policy.ts';
 import type { Resource } from '../model/resource.ts';
 import type { User } from '../model/user.ts';
+import type { SortKey } from '../ports/pages.ts';
 import { difference, distinct, union } from '../decision/scopes.ts';
 import { newEvent } from './new-event.ts';
 import { publicClientSubjectProblem } from './policy-subjects.ts';
@@ -152,28 +153,44 @@ export async function reopenAccessRequest(ports: Ports, input: { realm: string; 
   });
 }
 
-/** What a collection action did: the requests answered, and those left pending with the reason. */
+/** Most requests one collection action answers; the rest wait for the next call (`more`). */
+export const MAX_BULK_ANSWERS = 1000;
+
+/** What a collection action did: the requests answered, those left pending with the reason, and whether more wait. */
 export interface BulkAnswer {
   answered: AccessRequest[];
   failed: Array<{ id: string; code: string; message: string }>;
+  /** Pending requests remain beyond the MAX_BULK_ANSWERS this call looked at: call again. */
+  more: boolean;
 }
 
 /**
- * Approves (all their scopes) or denies every pending request of the owner, each in its own
- * transaction; a request that cannot be approved (its resource or party gone) stays pending and is
- * reported, as is one answered concurrently.
+ * Approves (all their scopes) or denies the owner's pending requests, newest first, each in its own
+ * transaction: up to MAX_BULK_ANSWERS of them, read a page at a time from the pending index (an answer
+ * takes its request off that index behind the page's key, so the next page is unaffected). A request
+ * that cannot be approved (its resource or party gone) stays pending and is reported, as is one
+ * answered concurrently.
  */
 export async function answerAllAccessRequests(ports: Ports, input: { realm: string; owner: User; answer: 'approve' | 'deny' }): Promise<BulkAnswer> {
-  const pending = await ports.store.accessRequests.list(input.realm, input.owner.id, 'pending');
-  const result: BulkAnswer = { answered: [], failed: [] };
-  for (const request of pending.reverse()) {
-    try {
-      const one = { realm: input.realm, owner: input.owner, id: request.id };
-      result.answered.push(input.answer === 'approve' ? await approveAccessRequest(ports, one) : await denyAccessRequest(ports, one));
-    } catch (error) {
-      if (!isStewardError(error) || error.code === 'server_error') throw error;
-      result.failed.push({ id: request.id, code: error.code, message: error.description ?? error.code });
+  const result: BulkAnswer = { answered: [], failed: [], more: false };
+  let after: SortKey | undefined;
+  let looked = 0;
+  for (;;) {
+    // One past the cap is read to tell whether more wait.
+    const limit = Math.min(100, MAX_BULK_ANSWERS + 1 - looked);
+    const page = await ports.store.accessRequests.page(input.realm, input.owner.id, { status: 'pending', limit, ...(after ? { after } : {}) });
+    for (const request of page) {
+      if (looked === MAX_BULK_ANSWERS) return { ...result, more: true };
+      looked++;
+      try {
+        const ref = { realm: input.realm, owner: input.owner, id: request.id };
+        result.answered.push(input.answer === 'approve' ? await approveAccessRequest(ports, ref) : await denyAccessRequest(ports, ref));
+      } catch (error) {
+        if (!isStewardError(error) || error.code === 'server_error') throw error;
+        result.failed.push({ id: request.id, code: error.code, message: error.description ?? error.code });
+      }
+      after = [request.createdAt, request.id];
     }
+    if (page.length < limit) return result;
   }
-  return result;
 }

@@ -7,9 +7,13 @@
  */
 import { conditionsHold, type RequestingParty } from '../decision/decide.ts';
 import { fail, isStewardError, type StewardError } from '../errors.ts';
-import type { PolicyConditions, PolicyPermission } from '../model/policy.ts';
+import { decodeCursor, encodeCursor } from '../decision/page-cursor.ts';
+import { compareText } from '../decision/text-order.ts';
+import type { SortKey } from '../ports/pages.ts';
+import type { Policy, PolicyConditions, PolicyPermission } from '../model/policy.ts';
 import type { User } from '../model/user.ts';
 import { deletePolicy, readPolicy, sharePolicy, type PolicyView } from './owner-policies.ts';
+import { scanPage, type Page, type PageRequest } from './paging.ts';
 import { currentAccess } from './policy-sharing.ts';
 import type { Ports } from './ports.ts';
 
@@ -54,14 +58,41 @@ async function viewsOf(ports: Ports, view: PolicyView, owner: User): Promise<Aut
   }));
 }
 
-/** Every authorization policy of the user's UMA policies (primary and re-shares), ordered by id. */
-export async function listAuthorizationPolicies(ports: Ports, input: { realm: string; owner: User }): Promise<AuthorizationPolicyView[]> {
-  const all: AuthorizationPolicyView[] = [];
-  for (const policy of await ports.store.policies.list(input.realm, input.owner.id)) {
-    const resource = await ports.store.resources.get(input.realm, policy.resourceOwner ?? policy.owner, policy.id);
-    if (resource) all.push(...(await viewsOf(ports, { policy, resource }, input.owner)));
-  }
-  return all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+const LIST = 'authorizationPolicies';
+
+/**
+ * One page of the user's authorization policies (one per permission of her UMA policies and
+ * re-shares), ordered by resource id then subject: read a page of policies at a time from the owner's
+ * policy index (after the cookie, or from a small offset), never all of them. Not counted.
+ */
+export async function listAuthorizationPolicies(ports: Ports, input: { realm: string; owner: User; page: PageRequest }): Promise<Page<AuthorizationPolicyView>> {
+  const { realm, owner, page } = input;
+  const start = page.cookie === undefined ? undefined : decodeCursor(page.cookie, LIST, ['string', 'string']);
+  const views = async (policy: Policy, after: string | undefined): Promise<AuthorizationPolicyView[]> => {
+    const resource = await ports.store.resources.get(realm, policy.resourceOwner ?? policy.owner, policy.id);
+    if (!resource) return [];
+    const all = await viewsOf(ports, { policy, resource }, owner);
+    return all.filter((v) => after === undefined || compareText(v.permission.subject, after) > 0).sort((a, b) => compareText(a.permission.subject, b.permission.subject));
+  };
+  // Rows: the rest of the key's own policy, then the permissions of the policies after it, read `limit`
+  // policies at a time until there are `limit` rows or no policies are left (fewer rows: the list ended).
+  const read = async (after: SortKey | undefined, limit: number): Promise<AuthorizationPolicyView[]> => {
+    const rows: AuthorizationPolicyView[] = [];
+    let from = after?.[0] as string | undefined;
+    if (from !== undefined) {
+      const current = await ports.store.policies.get(realm, owner.id, from);
+      if (current) rows.push(...(await views(current, after![1] as string)));
+    }
+    while (rows.length < limit) {
+      const policies = await ports.store.policies.page(realm, owner.id, { order: 'id', limit, ...(from === undefined ? {} : { after: [from] }) });
+      for (const policy of policies) rows.push(...(await views(policy, undefined)));
+      if (policies.length < limit) break;
+      from = policies.at(-1)!.id;
+    }
+    return rows;
+  };
+  const { items, next } = await scanPage<AuthorizationPolicyView, AuthorizationPolicyView>({ read, keyOf: (v) => [v.view.policy.id, v.permission.subject], view: (v) => v }, start, page.offset, page.pageSize);
+  return { result: items, cookie: next === null ? null : encodeCursor(LIST, next), remaining: next === null ? 0 : -1, total: -1 };
 }
 
 /** One authorization policy, or 404. */

@@ -118,8 +118,8 @@ export async function deleteUser(ports: Ports, realm: string, id: string): Promi
   await ports.store.transaction(async (tx) => {
     const user = id.length <= MAX_FIELD ? await tx.users.get(realm, id) : null;
     if (!user) throw fail('not_found', `User ${id.slice(0, 64)} not found`);
-    if ((await tx.resources.listIds(realm, id)).length > 0) throw fail('conflict', `User ${user.username} owns resources: delete them first, or disable the user`);
-    if ((await tx.policies.list(realm, id)).length > 0) throw fail('conflict', `User ${user.username} has sharing policies: delete them first, or disable the user`);
+    if ((await tx.resources.page(realm, id, { order: 'id', limit: 1 })).length > 0) throw fail('conflict', `User ${user.username} owns resources: delete them first, or disable the user`);
+    if ((await tx.policies.page(realm, id, { order: 'id', limit: 1 })).length > 0) throw fail('conflict', `User ${user.username} has sharing policies: delete them first, or disable the user`);
     if (await tx.policies.isSubjectNamed(realm, user.username)) throw fail('conflict', `Policies share resources with ${user.username}: remove them first, or disable the user`);
     await tx.sessions.deleteForUser(realm, id);
     await tx.tokens.revokeAllFor(realm, { subject: id });

@@ -56,7 +56,7 @@ export async function deleteOrganization(ports: Ports, realm: string, id: string
     const org = lookupable(id) ? await tx.organizations.get(realm, id) : null;
     if (!org) notFound(id);
     const subject = orgSubject(id);
-    if ((await tx.resources.listIds(realm, subject)).length > 0) throw fail('conflict', `Resources owned by ${subject} exist: delete them first`);
+    if ((await tx.resources.page(realm, subject, { order: 'id', limit: 1 })).length > 0) throw fail('conflict', `Resources owned by ${subject} exist: delete them first`);
     if (await tx.policies.isSubjectNamed(realm, subject)) throw fail('conflict', `Policies share resources with ${subject}: remove them first`);
     await tx.organizations.delete(realm, id);
   });

@@ -71,7 +71,3 @@ export async function deleteResource(ports: Ports, caller: ProtectionCaller, id:
   if (!(await deleteResourcePublished(ports, resource))) throw fail('not_found', 'Resource not found');
 }
 
-/** Ids of the owner's resources registered by this resource server, oldest first. */
-export function listResources(ports: Ports, caller: ProtectionCaller): Promise<string[]> {
-  return ports.store.resources.listIds(caller.realm, caller.owner, caller.resourceServer);
-}

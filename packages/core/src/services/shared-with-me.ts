@@ -6,6 +6,7 @@
  */
 import { type RequestingParty } from '../decision/decide.ts';
 import { decodeCursor, encodeCursor } from '../decision/page-cursor.ts';
+import { compareText } from '../decision/text-order.ts';
 import type { SortKey } from '../ports/pages.ts';
 import { scanPage, type Page, type PageRequest } from './paging.ts';
 import type { PolicyConditions } from '../model/policy.ts';
@@ -60,7 +61,7 @@ export async function listSharedWithMe(ports: Ports, input: { realm: string; use
   const read = async (from: SortKey | undefined, n: number): Promise<string[]> => {
     const ids = new Set<string>();
     for (const subject of named) for (const id of await ports.store.policies.pageResourcesNaming(realm, subject, from?.[0] as string | undefined, n)) ids.add(id);
-    return [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, n);
+    return [...ids].sort(compareText).slice(0, n);
   };
   const view = async (id: string): Promise<SharedResource | null> => {
     const policies = [];

@@ -17,7 +17,7 @@ import type { Realm } from '../model/realm.ts';
 import type { Resource } from '../model/resource.ts';
 import { rptIssuedEvents } from './grant-events.ts';
 import { issueRpt } from './issue-tokens.ts';
-import { resourceHasUri, uriMatchBudget } from './keycloak-resources.ts';
+import { matchingResources, resourceHasUri, uriMatchBudget } from './keycloak-resources.ts';
 import type { KeycloakPermission, RequestedPermission } from './keycloak-permissions.ts';
 import { withMemberships } from './party-subjects.ts';
 import { loadEvaluation } from './policy-sharing.ts';
@@ -152,16 +152,20 @@ async function resolve(ports: Ports, req: Asked, p: RequestedPermission): Promis
 
 /**
  * The one resource of the party's own or the resource server's (at this resource server) with this
- * URI: exact matches first, then patterns when asked. Shared resources are named by id.
+ * URI: exact matches first, then patterns when asked. Shared resources are named by id. The owners'
+ * resources are read a page at a time, and the search stops at the second match (ambiguous).
  */
 async function byUri(ports: Ports, req: Asked, uri: string): Promise<Resource | null> {
-  const candidates: Resource[] = [];
-  for (const owner of distinct([req.party.subject, req.audience])) {
-    const ids = await ports.store.resources.listIds(req.realm.id, owner, req.audience);
-    candidates.push(...(await ports.store.resources.getMany(req.realm.id, owner, ids)));
-  }
-  let found = candidates.filter((r) => resourceHasUri(r, uri, false, req.uriBudget));
-  if (found.length === 0 && req.matchingUri) found = candidates.filter((r) => resourceHasUri(r, uri, true, req.uriBudget));
+  const find = async (matching: boolean): Promise<Resource[]> => {
+    const found: Resource[] = [];
+    for (const owner of distinct([req.party.subject, req.audience])) {
+      const caller = { realm: req.realm.id, owner, resourceServer: req.audience };
+      for await (const r of matchingResources(ports, caller, { exactName: false, matchingUri: false })) if (resourceHasUri(r, uri, matching, req.uriBudget) && found.push(r) > 1) return found;
+    }
+    return found;
+  };
+  let found = await find(false);
+  if (found.length === 0 && req.matchingUri) found = await find(true);
   if (found.length > 1) throw fail('invalid_request', `More than one resource has the URI ${uri.slice(0, 100)}: name it by id`);
   return found[0] ?? null;
 }

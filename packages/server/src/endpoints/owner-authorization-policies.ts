@@ -17,6 +17,9 @@ import type { Deps } from '../deps.ts';
 import { acceptApiVersionDoc } from '../http/api-version.ts';
 import { ifMatchRevision, ownerJsonBody, ownerOf, ownerSessionFirst, singleHeader } from '../http/owner-request.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
+import { singleParameters } from '../http/crest-methods.ts';
+import { PAGING_PARAMETERS, pageParameters } from '../http/crest-query.ts';
+import { pageToWire, pagingQueryDocs } from '../wire/paging.ts';
 import { EmptyObjectSchema } from '../wire/owner.ts';
 import { AuthorizationPolicyBodySchema, AuthorizationPolicyListSchema, AuthorizationPolicySchema, authorizationPolicyRepresentation, parseAuthorizationPolicyBody } from '../wire/policy.ts';
 
@@ -34,12 +37,13 @@ const API_VERSION = acceptApiVersionDoc();
 const DOCS = {
   list: {
     summary: 'List authorization policies',
-    description: 'One authorization policy per permission of each of the user\'s UMA policies and re-shares, ordered by id. Only `_queryFilter=true` is supported.',
+    description:
+      'One authorization policy per permission of each of the user\'s UMA policies and re-shares, ordered by resource id then subject, a page at a time (`_pagedResultsCookie`, or a small `_pagedResultsOffset`). Only `_queryFilter=true` is supported; never counted.',
     tags: ['Owner API'],
     operationId: 'listAuthorizationPolicies',
     auth: ['owner-session', 'bearer'],
     params: { user: PARAMS.user },
-    query: Type.Object({ _queryFilter: Type.Literal('true', { description: 'Required; `true` (every authorization policy) is the only filter supported.' }) }),
+    query: Type.Object({ _queryFilter: Type.Literal('true', { description: 'Required; `true` (every authorization policy) is the only filter supported.' }), ...pagingQueryDocs(false) }),
     headers: API_VERSION,
     responses: { '200': { description: 'The authorization policies.', schema: AuthorizationPolicyListSchema } },
     errors: ['invalid_request', ...ACCESS_ERRORS],
@@ -100,10 +104,12 @@ function noStore(reply: FastifyReply): void {
 export function ownerAuthorizationPolicyRoutes(app: FastifyInstance, deps: Deps): void {
   app.get(COLLECTION, { config: { ...crest, docs: DOCS.list } }, async (request: ListRequest, reply) => {
     const { realm, owner } = await ownerOf(deps, request, 'read', '');
-    if (request.query?._queryFilter !== 'true') throw fail('invalid_request', 'Only _queryFilter=true is supported on authorization policies.');
-    const all = await listAuthorizationPolicies(deps, { realm, owner });
+    const params = singleParameters(request.query, ['_queryFilter', ...PAGING_PARAMETERS]);
+    if (params.get('_queryFilter') !== 'true') throw fail('invalid_request', 'Only _queryFilter=true is supported on authorization policies.');
+    const page = pageParameters(params);
+    const found = await listAuthorizationPolicies(deps, { realm, owner, page });
     noStore(reply);
-    return { result: all.map(authorizationPolicyRepresentation), resultCount: all.length, pagedResultsCookie: null, remainingPagedResults: -1 };
+    return pageToWire(found, page, authorizationPolicyRepresentation);
   });
 
   app.get(ITEM, { config: { ...crest, docs: DOCS.read } }, async (request: ItemRequest, reply) => {

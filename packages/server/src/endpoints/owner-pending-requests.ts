@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import {
   answerAllAccessRequests,
+  MAX_BULK_ANSWERS,
   approveAccessRequest,
   denyAccessRequest,
   fail,
@@ -70,7 +71,7 @@ const DOCS = {
   },
   answerAll: {
     summary: 'Approve or deny every pending request',
-    description: '`_action=approveAll` approves every pending request with all its scopes (each added to the owner\'s policy); `_action=denyAll` denies them all. Requests that cannot be approved (resource or party gone) stay pending and are listed in `failed`.',
+    description: `\`_action=approveAll\` approves every pending request with all its scopes (each added to the owner's policy); \`_action=denyAll\` denies them all. Newest first, each in its own transaction, at most ${MAX_BULK_ANSWERS.toLocaleString('en-US')} per call: \`more\` is true when others wait. Requests that cannot be approved (resource or party gone) stay pending and are listed in \`failed\`.`,
     tags: ['Owner API'],
     operationId: 'answerAllAccessRequests',
     auth: ['owner-session', 'bearer'],

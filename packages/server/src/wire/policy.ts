@@ -8,6 +8,7 @@
  */
 import Type from 'typebox';
 import { fail, shown, type AuthorizationPolicyView, type PolicyConditions, type PolicyInput, type PolicyPermission, type PolicyView } from '@steward/core';
+import { pagedResultSchema } from './paging.ts';
 
 /** Bounds that keep one request's work small. */
 export const POLICY_LIMITS = { permissions: 100, scopes: 100, subjectLength: 256, scopeLength: 256, clientIds: 100 } as const;
@@ -172,15 +173,7 @@ export const AuthorizationPolicySchema = Type.Object(
   { $id: 'AuthorizationPolicy', additionalProperties: false },
 );
 
-export const AuthorizationPolicyListSchema = Type.Object(
-  {
-    result: Type.Array(AuthorizationPolicySchema),
-    resultCount: Type.Integer(),
-    pagedResultsCookie: Type.Null(),
-    remainingPagedResults: Type.Integer({ description: 'Always -1 (not counted).' }),
-  },
-  { $id: 'AuthorizationPolicyList', additionalProperties: false },
-);
+export const AuthorizationPolicyListSchema = pagedResultSchema('AuthorizationPolicyList', AuthorizationPolicySchema);
 
 /** Checks a PUT body on an authorization policy: its subject, granted scopes and conditions. */
 export function parseAuthorizationPolicyBody(body: unknown): { subject: string; scopes: string[]; conditions: PolicyConditions | undefined } {

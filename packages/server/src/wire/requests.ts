@@ -5,7 +5,7 @@
  */
 import Type from 'typebox';
 import { pagedResultSchema } from './paging.ts';
-import { fail, type AccessRequestView, type BulkAnswer } from '@steward/core';
+import { fail, MAX_BULK_ANSWERS, type AccessRequestView, type BulkAnswer } from '@steward/core';
 import { isJsonObject } from './resource.ts';
 
 export const AccessRequestSchema = Type.Object(
@@ -31,6 +31,7 @@ export const BulkAnswerSchema = Type.Object(
   {
     result: Type.Array(AccessRequestSchema, { description: 'The requests answered.' }),
     failed: Type.Array(Type.Object({ _id: Type.String(), code: Type.String(), message: Type.String() }), { description: 'Requests left pending, with why (resource or party gone, answered meanwhile).' }),
+    more: Type.Boolean({ description: `True when more pending requests wait than one call answers (${MAX_BULK_ANSWERS.toLocaleString('en-US')}): send the action again.` }),
   },
   { $id: 'AccessRequestBulkAnswer', additionalProperties: false },
 );
@@ -59,7 +60,7 @@ export function accessRequestToWire(view: AccessRequestView): Record<string, unk
 }
 
 export function bulkAnswerToWire(answer: BulkAnswer, views: AccessRequestView[]): Record<string, unknown> {
-  return { result: views.map(accessRequestToWire), failed: answer.failed.map((f) => ({ _id: f.id, code: f.code, message: f.message })) };
+  return { result: views.map(accessRequestToWire), failed: answer.failed.map((f) => ({ _id: f.id, code: f.code, message: f.message })), more: answer.more };
 }
 
 /** The scopes of an approve body; undefined when there is no body or no `scopes`. */

@@ -16,6 +16,7 @@ import * as partyIndexes from './0009-party-indexes.ts';
 import * as storeVersion from './0010-store-version.ts';
 import * as keysetIndexes from './0011-keyset-indexes.ts';
 import * as grantResources from './0012-grant-resources.ts';
+import * as codePointOrder from './0013-code-point-order.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-store-version': storeVersion,
   '0011-keyset-indexes': keysetIndexes,
   '0012-grant-resources': grantResources,
+  '0013-code-point-order': codePointOrder,
 };
 
 export const migrationProvider: MigrationProvider = {

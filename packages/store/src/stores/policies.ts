@@ -6,7 +6,7 @@
  * hides a share (fails closed), never grants one, because readers check the policy's permissions.
  */
 import type { Policy, PolicyFilter, PolicyPageQuery, PolicyPermission, PolicyStore } from '@steward/core';
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { boundedCount, keysetPage, type KeyExpression } from '../keyset.ts';
 import { affected, byKey, fromJson, toJson } from '../codec.ts';
 import { cachedRows, inList } from '../prepared.ts';
@@ -232,9 +232,14 @@ function ownerPolicies(db: Kysely<Database>, realm: string, owner: string) {
   return db.selectFrom('policies').where('policies.realm', '=', realm).where('policies.owner', '=', owner);
 }
 
-/** The resources naming a subject, by resource id: the (realm, subject, resource id) index of migration 0011. */
+/**
+ * The resources naming a subject, by resource id in code point order (the core merges several such
+ * lists): the (realm, subject, resource id) index of migration 0011, on PostgreSQL with `COLLATE "C"`
+ * (migration 0013).
+ */
 export function resourcesNamingQuery(db: Kysely<Database>, realm: string, subject: string, after: string | undefined, limit: number) {
-  let q = db.selectFrom('policy_subjects').select('resource_id').distinct().where('realm', '=', realm).where('subject', '=', subject);
-  if (after !== undefined) q = q.where('resource_id', '>', after);
+  const id = db.getExecutor().adapter instanceof PostgresAdapter ? sql<string>`resource_id collate "C"` : sql<string>`resource_id`;
+  let q = db.selectFrom('policy_subjects').select(id.as('resource_id')).distinct().where('realm', '=', realm).where('subject', '=', subject);
+  if (after !== undefined) q = q.where(id, '>', after);
   return q.orderBy('resource_id').limit(limit);
 }
