@@ -22,7 +22,7 @@ import { connect } from '../packages/store/src/connect.ts';
 import { freshDatabaseUrl } from '../packages/store/test/databases.ts';
 import { CONNECTIONS, hasTaskset, measure, pinLoadToCpu1, SECONDS, startServer, stop } from './harness.ts';
 import { call, signIn, timeCalls, type Timing } from './scale/http.ts';
-import { ownerLists, ownerWrites, type MeasuredRequest } from './scale/requests.ts';
+import { ownerLists, ownerWrites, protectionLists, type MeasuredRequest } from './scale/requests.ts';
 import { seedRealm } from './scale/seed.ts';
 import { scaleFactor, scaleSize } from './scale/size.ts';
 import { setupStewardScenario } from './steward-scenario.ts';
@@ -62,6 +62,22 @@ function runPurge(url: string): Promise<{ seconds: number; counts: Record<string
   return new Promise((resolve, reject) =>
     child.once('exit', (code) => (code === 0 ? resolve({ seconds: (performance.now() - started) / 1000, counts: JSON.parse(out) }) : reject(new Error(`steward purge exited with ${code}: ${out}`)))),
   );
+}
+
+/**
+ * An access token of the user with her password: through the resource server's client with scope
+ * uma_protection (a PAT), or through the app's with scope sharing (her own token, for her tickets).
+ */
+async function userToken(username: string, kind: 'pat' | 'sharing'): Promise<string> {
+  const client = kind === 'pat' ? 'rs:rs-secret-rs-secret-rs-secret' : 'app:app-secret-app-secret-app-secret';
+  const res = await fetch(`${base}/realms/bench/protocol/openid-connect/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(client).toString('base64')}`, 'content-type': FORM },
+    body: new URLSearchParams({ grant_type: 'password', username, password: PASSWORD, scope: kind === 'pat' ? 'uma_protection' : 'sharing' }).toString(),
+  });
+  const body = (await res.json()) as { access_token?: string };
+  if (res.status !== 200 || !body.access_token) throw new Error(`${kind} token of ${username}: ${res.status} ${JSON.stringify(body)}`);
+  return body.access_token;
 }
 
 /** User grants at a steady rate for SECONDS: their p99 (ms) and how many failed. */
@@ -111,10 +127,13 @@ try {
   try {
     const sessions = new Map<string, string>();
     const sso = async (user: string) => sessions.get(user) ?? (sessions.set(user, await signIn(base, 'bench', user, PASSWORD)), sessions.get(user)!);
-    const measured = [...ownerLists(seeded), ...ownerWrites(seeded, REQUESTS)];
+    const pat = await userToken(seeded.biggestOwner, 'pat');
+    const measured = [...ownerLists(seeded), ...protectionLists(seeded, pat, await userToken(seeded.biggestOwner, 'sharing')), ...ownerWrites(seeded, REQUESTS, pat)];
     for (const m of measured) {
       log(`timing: ${m.label}`);
-      timingRow(m, await timeCalls(base, await sso(m.as), REQUESTS, (i) => m.call(i)));
+      const session = await sso(m.as);
+      await m.prepare?.(async (path) => (await fetch(`${base}${path}`, { headers: { iplanetdirectorypro: session } })).json());
+      timingRow(m, await timeCalls(base, session, REQUESTS, (i) => m.call(i)));
     }
 
     // 3. The user grant in the seeded realm (the party is in ten groups among the realm's memberships).

@@ -119,19 +119,29 @@ const BATCH = 1000;
 /**
  * Every one of the caller's resources (or, for the resource server, those of the `owner` filter) that
  * matches, oldest first, read a page at a time from the (realm, owner, resource server, created) index:
- * the list is streamed, never held whole.
+ * the list is streamed, never held whole. An exact name is looked up in the (…, resource server, name)
+ * index instead (its matches by id), so finding a resource by name costs its matches, not the list.
  */
 export async function* matchingResources(ports: Ports, caller: ProtectionCaller, q: Omit<KeycloakResourceQuery, 'first' | 'max'>): AsyncGenerator<Resource> {
   const owner = q.owner === undefined ? caller.owner : await resolveOwner(ports, caller, q.owner).catch(() => null);
   if (owner === null) return;
   // One matching budget for the whole query, however many resources it looks at.
   const budget = uriMatchBudget(q.uri ?? '');
+  const exactName = q.exactName && q.name !== undefined ? q.name : undefined;
+  const order = exactName === undefined ? 'created' : 'resourceServer';
   let after: SortKey | undefined;
   for (;;) {
-    const page = await ports.store.resources.page(caller.realm, owner, { order: 'created', resourceServer: caller.resourceServer, ...(q.type !== undefined ? { type: q.type } : {}), ...(after ? { after } : {}), limit: BATCH });
+    const page = await ports.store.resources.page(caller.realm, owner, {
+      order,
+      resourceServer: caller.resourceServer,
+      ...(exactName !== undefined ? { sortName: exactName } : {}),
+      ...(q.type !== undefined ? { type: q.type } : {}),
+      ...(after ? { after } : {}),
+      limit: BATCH,
+    });
     for (const resource of page) if (matches(resource, q, budget)) yield resource;
     if (page.length < BATCH) return;
-    after = resourceSortKey(page.at(-1)!, 'created');
+    after = resourceSortKey(page.at(-1)!, order);
   }
 }
 
