@@ -6,7 +6,7 @@
  * one ended, not at the owner's first row) and the others only break ties.
  */
 import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
-import type { SortKey } from '@steward/core';
+import type { SortKey, SortValue } from '@steward/core';
 
 /** An ORDER BY term or a key column: a column name or a raw SQL expression. */
 export type KeyExpression = RawBuilder<unknown>;
@@ -37,9 +37,40 @@ export function keysetPage<Q extends SelectQueryBuilder<any, any, any>>(query: Q
   return from.orderBy(keysetOrder(keys, descending)).limit(limit) as Q;
 }
 
-/** How many rows the (narrowed, not yet selecting) query yields, counting no further than `limit`; 0 when `limit` is not positive. */
-export async function boundedCount(db: Kysely<any>, query: SelectQueryBuilder<any, any, {}>, limit: number): Promise<number> {
+/** Most rows one counting statement reads: a longer count is taken a chunk at a time (boundedCount). */
+export const COUNT_CHUNK = 10_000;
+
+/**
+ * How many rows the (narrowed, not yet selecting) query yields, counting no further than `limit`; 0 when
+ * `limit` is not positive. Beyond COUNT_CHUNK rows the count goes on a chunk at a time along `keys`
+ * (the list's keyset order, served by its index): each statement finds the key COUNT_CHUNK rows on,
+ * and the event loop is yielded between statements, so an exact count of a million rows never holds
+ * SQLite's one connection (or the process) for more than one chunk's read.
+ */
+export async function boundedCount(db: Kysely<any>, query: SelectQueryBuilder<any, any, {}>, limit: number, keys: readonly KeyExpression[], chunkSize = COUNT_CHUNK): Promise<number> {
   if (limit <= 0) return 0;
+  let total = 0;
+  let from = query;
+  for (;;) {
+    const chunk = Math.min(chunkSize, limit - total);
+    if (chunk < chunkSize) return total + (await countUpTo(db, from, chunk));
+    // The chunk's last row: its key, when the chunk is full.
+    const last = await from
+      .select(keys.map((k, i) => sql`${k}`.as(`k${i}`)))
+      .orderBy(keysetOrder(keys, false))
+      .offset(chunk - 1)
+      .limit(1)
+      .executeTakeFirst();
+    if (!last) return total + (await countUpTo(db, from, chunk));
+    total += chunk;
+    if (total >= limit) return total;
+    from = query.where(keysetAfter(keys, keys.map((_, i) => (last as Record<string, SortValue>)[`k${i}`]!), false));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The count of at most `limit` rows of the query, in one statement. */
+async function countUpTo(db: Kysely<any>, query: SelectQueryBuilder<any, any, {}>, limit: number): Promise<number> {
   const inner = query.select(sql<number>`1`.as('one')).limit(limit);
   const row = await db.selectFrom(inner.as('bounded')).select((eb) => eb.fn.countAll<string | number | bigint>().as('n')).executeTakeFirst();
   return Number(row?.n ?? 0);

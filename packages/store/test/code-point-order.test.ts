@@ -13,7 +13,7 @@ import { dialects, freshDatabaseUrl } from './databases.ts';
 // Ids whose code point order differs from case-insensitive, punctuation-blind and UTF-16 orders.
 const IDS = ['B1', 'a1', 'a-2', 'a2', 'A 3', 'a_3', 'Z', 'zz', '\uff01', '\u{1f600}', 'é', 'e\u0301', '0', '~'];
 
-const cases = dialects.flatMap((d) => (d === 'postgres' ? [{ dialect: d, icuLocale: undefined }, { dialect: d, icuLocale: 'en-US' }] : [{ dialect: d, icuLocale: undefined }]));
+const cases: Array<{ dialect: 'sqlite' | 'postgres'; icuLocale: string | undefined }> = dialects.flatMap((d) => (d === 'postgres' ? [{ dialect: d, icuLocale: undefined }, { dialect: d, icuLocale: 'en-US' }] : [{ dialect: d, icuLocale: undefined }]) as Array<{ dialect: 'sqlite' | 'postgres'; icuLocale: string | undefined }>);
 
 for (const { dialect, icuLocale } of cases) {
   describe(`resources naming a subject, in code point order (${dialect}${icuLocale ? `, ICU ${icuLocale} collation` : ''})`, () => {

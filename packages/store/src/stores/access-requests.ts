@@ -83,7 +83,7 @@ export class KyselyAccessRequestStore implements AccessRequestStore {
   }
 
   async count(realm: string, owner: string, filter: AccessRequestFilter, limit: number): Promise<number> {
-    return boundedCount(this.#db, narrowRequests(this.#db.selectFrom('access_requests').where('realm', '=', realm).where('owner', '=', owner), filter), limit);
+    return boundedCount(this.#db, narrowRequests(this.#db.selectFrom('access_requests').where('realm', '=', realm).where('owner', '=', owner), filter), limit, REQUEST_KEYS);
   }
 
   async pageByRequester(realm: string, requester: string, after: SortKey | undefined, limit: number): Promise<AccessRequest[]> {

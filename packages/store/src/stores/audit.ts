@@ -34,7 +34,7 @@ export class KyselyAuditStore implements AuditStore {
     const counted = (query.countLimit ?? 0) > 0;
     if (filter.types?.length === 0) return { events: [], keys: [], total: counted ? 0 : -1 };
     const base = narrow(this.#db.selectFrom('audit_events').where('realm', '=', realm).where('owner', '=', owner), filter);
-    const total = counted ? await boundedCount(this.#db, base, query.countLimit!) : -1;
+    const total = counted ? await boundedCount(this.#db, base, query.countLimit!, AUDIT_KEYS) : -1;
     if (query.limit <= 0 || total === 0) return { events: [], keys: [], total };
     const rows = await auditPageQuery(base, query).execute();
     return { events: rows.map(toEvent), keys: rows.map((r) => [Number(r.at), Number(r.seq)]), total };

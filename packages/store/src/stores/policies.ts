@@ -151,7 +151,7 @@ export class KyselyPolicyStore implements PolicyStore {
   }
 
   async count(realm: string, owner: string, filter: PolicyFilter, limit: number): Promise<number> {
-    return boundedCount(this.#db, narrowPolicies(ownerPolicies(this.#db, realm, owner), realm, filter), limit);
+    return boundedCount(this.#db, narrowPolicies(ownerPolicies(this.#db, realm, owner), realm, filter), limit, POLICY_KEYS.id);
   }
 
   async pageResourcesNaming(realm: string, subject: string, after: string | undefined, limit: number): Promise<string[]> {

@@ -98,7 +98,7 @@ export class KyselyResourceStore implements ResourceStore {
   }
 
   async count(realm: string, owner: string, filter: ResourceFilter, limit: number): Promise<number> {
-    return boundedCount(this.#db, narrowResources(ownerResources(this.#db, realm, owner), filter), limit);
+    return boundedCount(this.#db, narrowResources(ownerResources(this.#db, realm, owner), filter), limit, ORDER_KEYS.id);
   }
 
   /** Oldest first; resources created in the same second are ordered by id. */
