@@ -17,7 +17,7 @@ export function pagingQueryDocs(counted = true) {
     _totalPagedResultsPolicy: Type.Optional(
       Type.Union(COUNT_POLICIES.map((p) => Type.Literal(p)), {
         description: counted
-          ? `\`NONE\` (the default): not counted, \`totalPagedResults\` is -1. \`ESTIMATE\`: counted up to ${ESTIMATE_LIMIT.toLocaleString('en-US')} (a larger count answers ${ESTIMATE_LIMIT.toLocaleString('en-US')}). \`EXACT\`: every match counted (its cost grows with the matches).`
+          ? `\`NONE\` (the default): not counted, \`totalPagedResults\` is -1. \`ESTIMATE\`: counted up to ${ESTIMATE_LIMIT.toLocaleString('en-US')} (a larger count answers ${ESTIMATE_LIMIT.toLocaleString('en-US')}). \`EXACT\`: every match counted (its cost grows with the matches; counted a chunk per statement, so a long count never holds the database).`
           : 'Accepted; this list is never counted: `totalPagedResults` is always -1.',
       }),
     ),
