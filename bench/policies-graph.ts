@@ -98,7 +98,7 @@ async function run(dialect: 'sqlite' | 'postgres'): Promise<Row> {
     const access = await currentAccess(store, { realm: REALM, resource, party: leaf, context });
     const leafAccess = performance.now() - t;
     if (!access.mayAccess || access.allowed.join() !== 'view') throw new Error('the chain should be reinstated after the recreate');
-    if ((await store.policies.list(REALM, first[0]!.id))[0]!.permissions.length !== SECOND_LEVEL) throw new Error('the re-shares should still be stored');
+    if ((await store.policies.page(REALM, first[0]!.id, { order: 'id', limit: 1 }))[0]!.permissions.length !== SECOND_LEVEL) throw new Error('the re-shares should still be stored');
     return { dialect, build, narrow, del, recreate, leafAccess, revoked };
   } finally {
     await steward.close();

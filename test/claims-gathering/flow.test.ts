@@ -13,6 +13,7 @@ import { basic, DEMO, postForm, request } from '../helpers/http.ts';
 import { startTestSteward, TestClock, type TestSteward } from '../helpers/steward.ts';
 import { assertError, payload, UmaWorld, type ClientCreds } from '../uma-grant/fixture.ts';
 import { assertPage, CALLBACK, CLAIMS, claimsUrl, gatherClaims, hiddenFields, Jar, location, signIn, signInPage } from './fixture.ts';
+import { accessRequestsOf } from '../../packages/store/test/helpers/lists.ts';
 
 const OTHER = { id: 'other-app', secret: 'other-app-secret' };
 const SINGLE = { id: 'single-app', secret: 'single-app-secret' };
@@ -122,7 +123,7 @@ for (const dialect of dialects) {
       // chris is not shared with: the owner is asked (demo records access requests).
       const res = await w.grant({ ticket: back.searchParams.get('ticket')! });
       assertError(res, 403, 'request_submitted');
-      const pending = await s.deps.store.accessRequests.list('demo', await w.userId('alice'), 'pending');
+      const pending = await accessRequestsOf(s.deps.store, 'demo', await w.userId('alice'), 'pending');
       const chris = await w.userId('chris');
       assert.ok(pending.some((p) => p.resourceId === first.r && p.requester === chris && p.clientId === DEMO.client.id), 'a pending request by chris');
     });

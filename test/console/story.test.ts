@@ -17,6 +17,7 @@ import { DEMO, request } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
 import { policyUrl, session, signIn as ownerSession } from '../owner-policies/fixture.ts';
 import { UmaWorld } from '../uma-grant/fixture.ts';
+import { accessRequestsOf } from '../../packages/store/test/helpers/lists.ts';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -233,7 +234,7 @@ describe('account console in a browser (sqlite)', { skip }, () => {
       await deny.click();
       await alice.getByText('No pending requests.').waitFor();
       await alice.getByRole('status').getByText('Denied bob\'s request for Bank account.').waitFor();
-      const requests = await s.deps.store.accessRequests.list('demo', await w.userId('alice'));
+      const requests = await accessRequestsOf(s.deps.store, 'demo', await w.userId('alice'));
       assert.deepEqual(requests.map((r) => r.status), ['denied']);
       // Bob sees his own request and its answer.
       await go(bob, 'Requests', 'Requests');

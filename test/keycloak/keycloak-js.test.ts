@@ -16,6 +16,7 @@ import { dialects } from '../../packages/store/test/databases.ts';
 import { chromiumPath, launchBrowser } from '../helpers/browser.ts';
 import { DEMO } from '../helpers/http.ts';
 import { call, keycloakWorld, payload, type KeycloakWorld } from './fixture.ts';
+import { accessRequestsOf } from '../../packages/store/test/helpers/lists.ts';
 
 interface ScenarioInput {
   moduleUrl: string;
@@ -105,7 +106,7 @@ for (const dialect of dialects) {
       try {
         checkOutcomes(w, await scenario({ ...input, moduleUrl: 'keycloak-js/authz', origin: w.s.baseUrl }));
         // submitRequest: false was honoured: the refusal recorded nothing for Alice.
-        assert.deepEqual(await w.s.deps.store.accessRequests.list('demo', payload(w.alice).sub, 'pending'), []);
+        assert.deepEqual(await accessRequestsOf(w.s.deps.store, 'demo', payload(w.alice).sub, 'pending'), []);
       } finally {
         (globalThis as { XMLHttpRequest?: unknown }).XMLHttpRequest = saved;
       }

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { BASIC_RS, call, enforcerAsk, keycloakWorld, payload, RS, UMA, type KeycloakWorld } from './fixture.ts';
+import { accessRequestsOf } from '../../packages/store/test/helpers/lists.ts';
 
 for (const dialect of dialects) {
   describe(`Keycloak ticketless UMA grant (${dialect})`, () => {
@@ -98,7 +99,7 @@ for (const dialect of dialects) {
       assert.equal(res.status, 403, res.body);
       assert.deepEqual(res.json, { error: 'access_denied', error_description: 'request_submitted' });
       const aliceId = payload(w.alice).sub;
-      const pending = await w.s.deps.store.accessRequests.list('demo', aliceId, 'pending');
+      const pending = await accessRequestsOf(w.s.deps.store, 'demo', aliceId, 'pending');
       assert.ok(pending.some((r) => r.resourceId === w.album && r.scopes.includes('edit') && r.requester === payload(w.bob).sub), JSON.stringify(pending));
     });
 

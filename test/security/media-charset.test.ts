@@ -12,6 +12,7 @@ import { basic, bearer, DEMO, request } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
 import { assertCrest, policyUrl, registerResource, session, signIn, userId } from '../owner-policies/fixture.ts';
 import { assertOAuth, raw } from '../bad-input/fixture.ts';
+import { resourceIdsOf } from '../../packages/store/test/helpers/lists.ts';
 
 const REFUSED = ['utf-16', 'UTF-16LE', '"utf-16"', 'iso-8859-1', 'utf-8; charset=utf-16', 'utf-16; charset=utf-8', ''];
 const ACCEPTED = ['utf-8', 'UTF-8', '"utf-8"', 'us-ascii'];
@@ -47,13 +48,13 @@ for (const dialect of dialects) {
     });
 
     it('Protection API: JSON declared in another charset is 400 invalid_request and registers nothing', async () => {
-      const before = await s.deps.store.resources.listIds('demo', aliceId, DEMO.rs.id);
+      const before = await resourceIdsOf(s.deps.store, 'demo', aliceId, DEMO.rs.id);
       for (const charset of REFUSED) {
         const res = await request(s.app, 'POST', DEMO.resourceSet, { headers: { authorization: bearer(pat), 'content-type': `application/json; charset=${charset}` }, body: { name: 'Album', resource_scopes: ['view'] } });
         assertOAuth(res, 400, 'invalid_request');
         assert.match(res.json.error_description, /UTF-8/);
       }
-      assert.deepEqual(await s.deps.store.resources.listIds('demo', aliceId, DEMO.rs.id), before);
+      assert.deepEqual(await resourceIdsOf(s.deps.store, 'demo', aliceId, DEMO.rs.id), before);
       const ok = await request(s.app, 'POST', DEMO.resourceSet, { headers: { authorization: bearer(pat), 'content-type': 'application/json; charset=UTF-8' }, body: { name: 'Album', resource_scopes: ['view'] } });
       assert.equal(ok.status, 201, ok.body);
     });

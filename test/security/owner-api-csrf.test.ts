@@ -14,6 +14,7 @@ import { bearer, request, type Reply } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
 import { assertCrest, policyUrl, session, signIn, userAccessToken, userId } from '../owner-policies/fixture.ts';
 import { assertError, UmaWorld } from '../uma-grant/fixture.ts';
+import { accessRequestsOf } from '../../packages/store/test/helpers/lists.ts';
 
 const BASE = '/json/realms/root/realms/demo';
 const COOKIE = 'iPlanetDirectoryPro';
@@ -60,7 +61,7 @@ for (const dialect of dialects) {
       // Chris and Dave ask for another of her resources; Alice denies Dave's request.
       asked = await w.resource('alice', ['view', 'print']);
       for (const party of ['chris', 'dave']) assertError(await w.grantAs(party, { ticket: await w.ticket('alice', [[asked, ['view']]]) }), 403, 'request_submitted');
-      const requests = await s.deps.store.accessRequests.list('demo', aliceId, 'pending');
+      const requests = await accessRequestsOf(s.deps.store, 'demo', aliceId, 'pending');
       assert.equal(requests.length, 2);
       [pending, denied] = requests.map((r) => r.id) as [string, string];
       const deny = await request(s.app, 'POST', `${pendingUrl('alice', denied)}?_action=deny`, { headers: session(alice) });
@@ -74,7 +75,7 @@ for (const dialect of dialects) {
         const p = await s.deps.store.policies.get('demo', owner, shared);
         return p && { rev: p.rev, permissions: p.permissions };
       };
-      const requests = (await s.deps.store.accessRequests.list('demo', aliceId)).map((r) => ({ id: r.id, status: r.status, scopes: r.scopes, approved: r.approvedScopes ?? null }));
+      const requests = (await accessRequestsOf(s.deps.store, 'demo', aliceId)).map((r) => ({ id: r.id, status: r.status, scopes: r.scopes, approved: r.approvedScopes ?? null }));
       const signedIn = await Promise.all([alice, bob].map(async (token) => (await request(s.app, 'GET', `${BASE}/users/alice/uma/policies?_queryFilter=true`, { headers: session(token) })).status));
       return { alice: await policy(aliceId), bob: await policy(bobId), requests: requests.sort((a, b) => a.id.localeCompare(b.id)), signedIn };
     }

@@ -16,6 +16,7 @@ import { basic, bearer, DEMO, postForm, request } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
 import { userId } from '../owner-policies/fixture.ts';
 import { assertOAuth } from '../bad-input/fixture.ts';
+import { resourceIdsOf } from '../../packages/store/test/helpers/lists.ts';
 
 const SERVICE = { id: 'reporting-service', secret: 'reporting-service-secret-0123456789' };
 
@@ -45,7 +46,7 @@ for (const dialect of dialects) {
         assertOAuth(res, 400, 'invalid_request');
         assert.match(res.json.error_description, /resource server/);
       }
-      assert.deepEqual(await s.deps.store.resources.listIds('demo', aliceId, SERVICE.id), []);
+      assert.deepEqual(await resourceIdsOf(s.deps.store, 'demo', aliceId, SERVICE.id), []);
       // Its own resources it still registers.
       assert.equal((await register(pat, {})).status, 201);
       assert.equal((await register(pat, { owner: SERVICE.id })).status, 201);
@@ -57,7 +58,7 @@ for (const dialect of dialects) {
       await publishConfiguration(s.deps, { realm: 'demo', resourceServer: DEMO.rs.id, scopes: {}, types: {} });
       const res = await register(pat, { owner: 'alice' });
       assert.equal(res.status, 201, res.body);
-      assert.deepEqual(await s.deps.store.resources.listIds('demo', aliceId, DEMO.rs.id), [res.json._id]);
+      assert.deepEqual(await resourceIdsOf(s.deps.store, 'demo', aliceId, DEMO.rs.id), [res.json._id]);
     });
 
     it('still lets a user\'s PAT name herself only', async () => {

@@ -11,6 +11,7 @@ import { dialects } from '../../packages/store/test/databases.ts';
 import { DEMO, request } from '../helpers/http.ts';
 import { startTestSteward, TestClock, type TestSteward } from '../helpers/steward.ts';
 import { assertError, ID_TOKEN, payload, STRICT_APP, strictRealm, UmaWorld } from './fixture.ts';
+import { accessRequestsOf } from '../../packages/store/test/helpers/lists.ts';
 
 const OTHER = { id: 'other-app', secret: 'other-app-secret' };
 const NEED_INFO_CLAIMS = (issuer: string) => [
@@ -136,7 +137,7 @@ for (const dialect of dialects) {
       const again = await w.grant({ ticket: res.json.ticket });
       assertError(again, 403, 'request_submitted');
       assert.notEqual(again.json.ticket, res.json.ticket);
-      const pending = await s.deps.store.accessRequests.list('demo', await w.userId('alice'), 'pending');
+      const pending = await accessRequestsOf(s.deps.store, 'demo', await w.userId('alice'), 'pending');
       const mine = pending.filter((p) => p.resourceId === r);
       assert.equal(mine.length, 1);
       assert.deepEqual(mine[0]!.scopes, ['view', 'print']);
@@ -176,7 +177,7 @@ for (const dialect of dialects) {
         assertError(res, 403, 'request_denied');
         assert.equal(res.json.ticket, undefined);
       }
-      assert.deepEqual(await s.deps.store.accessRequests.list('strict', await w.userId('alice')), []);
+      assert.deepEqual(await accessRequestsOf(s.deps.store, 'strict', await w.userId('alice')), []);
     });
 
     it('still grants what a policy shares', async () => {

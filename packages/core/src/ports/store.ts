@@ -6,7 +6,7 @@
  * except a user at sign-in. Tickets, tokens, sessions and the grant's use-case port are in
  * ports/token-stores.ts.
  */
-import type { AccessRequest, AccessRequestStatus } from '../model/access-request.ts';
+import type { AccessRequest } from '../model/access-request.ts';
 import type { Group } from '../model/group.ts';
 import type { Organization } from '../model/organization.ts';
 import type { ResourceServerConfig } from '../model/resource-server-config.ts';
@@ -104,8 +104,6 @@ export interface ResourceStore {
   page(realm: string, owner: string, query: ResourcePageQuery): Promise<Resource[]>;
   /** How many of the owner's resources match, counting no further than `limit`. */
   count(realm: string, owner: string, filter: ResourceFilter, limit: number): Promise<number>;
-  /** Ids of the owner's resources, optionally only those of one resource server, oldest first. */
-  listIds(realm: string, owner: string, resourceServer?: string): Promise<string[]>;
   /** Whether any resource of the realm (any owner) was registered by this resource server. Admin checks only. */
   existsForResourceServer(realm: string, resourceServer: string): Promise<boolean>;
   /** Every resource of the realm (any owner) ordered by id: realm export. */
@@ -135,12 +133,6 @@ export interface PolicyStore {
    * how many policies the resource has.
    */
   listNaming(realm: string, id: string, subject: string): Promise<Policy[]>;
-  /**
-   * The policies of any owner, on any resource of the realm, with a permission whose subject is exactly
-   * `subject` (case-sensitive), ordered by (id, owner); at most `limit`. For the "shared with me" list:
-   * indexed by (realm, subject), so its cost follows the policies naming the subject, not the realm.
-   */
-  listNamingSubject(realm: string, subject: string, limit: number): Promise<Policy[]>;
   /** The owner's policies for these resource ids; absent ones are omitted. */
   getMany(realm: string, owner: string, ids: string[]): Promise<Policy[]>;
   /** Inserts a new policy. Returns false (and writes nothing) when this owner has one for that id. */
@@ -152,8 +144,6 @@ export interface PolicyStore {
   update(policy: Policy, expectedRev: string | null): Promise<'updated' | 'missing' | 'stale'>;
   /** Returns false when absent. */
   delete(realm: string, owner: string, id: string): Promise<boolean>;
-  /** The owner's policies ordered by id. */
-  list(realm: string, owner: string): Promise<Policy[]>;
   /** One page of the owner's policies that match, in `query.order` after `query.after` (ports/pages). */
   page(realm: string, owner: string, query: PolicyPageQuery): Promise<Policy[]>;
   /** How many of the owner's policies match, counting no further than `limit`. */
@@ -179,8 +169,6 @@ export interface AccessRequestStore {
    */
   upsertPending(request: AccessRequest): Promise<AccessRequest>;
   get(realm: string, owner: string, id: string): Promise<AccessRequest | null>;
-  /** The owner's requests with this status (all when undefined), newest first. */
-  list(realm: string, owner: string, status?: AccessRequestStatus): Promise<AccessRequest[]>;
   /** One page of the owner's requests that match, newest first (key: createdAt, id) after `query.after`. */
   page(realm: string, owner: string, query: AccessRequestPageQuery): Promise<AccessRequest[]>;
   /** How many of the owner's requests match, counting no further than `limit`. */
@@ -190,12 +178,6 @@ export interface AccessRequestStore {
    * (key: createdAt, id) after `after`. Indexed by (realm, requester).
    */
   pageByRequester(realm: string, requester: string, after: SortKey | undefined, limit: number): Promise<AccessRequest[]>;
-  /**
-   * The requests a requesting party made (`requester` exactly), to any owner, newest first (ties by id,
-   * descending), at most `limit`. For the requester's own "my requests" page: it reads the realm's
-   * requests (not indexed by requester alone), never on a grant's path.
-   */
-  listByRequester(realm: string, requester: string, limit: number): Promise<AccessRequest[]>;
   /**
    * Sets the status (and updatedAt to `now`) when the request is pending, in one conditional statement:
    * of concurrent answers exactly one wins. `approvedScopes` (approvals only) records what was granted.

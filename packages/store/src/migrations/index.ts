@@ -17,6 +17,7 @@ import * as storeVersion from './0010-store-version.ts';
 import * as keysetIndexes from './0011-keyset-indexes.ts';
 import * as grantResources from './0012-grant-resources.ts';
 import * as codePointOrder from './0013-code-point-order.ts';
+import * as userEmailIndex from './0014-user-email-index.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-keyset-indexes': keysetIndexes,
   '0012-grant-resources': grantResources,
   '0013-code-point-order': codePointOrder,
+  '0014-user-email-index': userEmailIndex,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -68,14 +68,6 @@ export class KyselyAccessRequestStore implements AccessRequestStore {
     return row ? toRequest(row) : null;
   }
 
-  /** Newest first by createdAt, then by id descending. */
-  async list(realm: string, owner: string, status?: AccessRequestStatus): Promise<AccessRequest[]> {
-    let query = this.#db.selectFrom('access_requests').selectAll().where('realm', '=', realm).where('owner', '=', owner);
-    if (status !== undefined) query = query.where('status', '=', status);
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
-    return rows.map(toRequest);
-  }
-
   /** Served by (realm, owner, status, created_at, id) or (realm, owner, created_at, id) of migration 0011. */
   async page(realm: string, owner: string, query: AccessRequestPageQuery): Promise<AccessRequest[]> {
     if (query.limit <= 0) return [];
@@ -89,20 +81,6 @@ export class KyselyAccessRequestStore implements AccessRequestStore {
   async pageByRequester(realm: string, requester: string, after: SortKey | undefined, limit: number): Promise<AccessRequest[]> {
     if (limit <= 0) return [];
     return (await requesterPageQuery(this.#db, realm, requester, after, limit).execute()).map(toRequest);
-  }
-
-  async listByRequester(realm: string, requester: string, limit: number): Promise<AccessRequest[]> {
-    if (limit <= 0) return [];
-    const rows = await this.#db
-      .selectFrom('access_requests')
-      .selectAll()
-      .where('realm', '=', realm)
-      .where('requester', '=', requester)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
-    return rows.map(toRequest);
   }
 
   /** Also sets updatedAt to `now`. */

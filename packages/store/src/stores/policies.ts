@@ -57,13 +57,6 @@ export class KyselyPolicyStore implements PolicyStore {
     return rows.map(toPolicy);
   }
 
-  async listNamingSubject(realm: string, subject: string, limit: number): Promise<Policy[]> {
-    if (limit <= 0) return [];
-    const rows = await namingSubjectQuery(this.#db, realm, subject, limit).execute();
-    // Same order on both dialects whatever PostgreSQL's collation (ids are compared as code units).
-    return byKey(rows.map(toPolicy), (p) => `${p.id}\u0000${p.owner}`);
-  }
-
   /** False when this owner already has a policy with this id in the realm. */
   async create(policy: Policy): Promise<boolean> {
     const result = await this.#db
@@ -132,17 +125,6 @@ export class KyselyPolicyStore implements PolicyStore {
     }
   }
 
-  async list(realm: string, owner: string): Promise<Policy[]> {
-    const rows = await this.#db
-      .selectFrom('policies')
-      .selectAll()
-      .where('realm', '=', realm)
-      .where('owner', '=', owner)
-      .orderBy('id')
-      .execute();
-    return byKey(rows.map(toPolicy), (p) => p.id);
-  }
-
   /** By id: the primary key (realm, owner, id) serves it. By name: the owner's policies are sorted per page. */
   async page(realm: string, owner: string, query: PolicyPageQuery): Promise<Policy[]> {
     if (query.limit <= 0) return [];
@@ -183,22 +165,6 @@ function toPolicy(row: PolicyRow): Policy {
   };
   if (row.resource_owner !== null) policy.resourceOwner = row.resource_owner;
   return policy;
-}
-
-/**
- * The policies naming a subject, any resource: the subject's rows first, by the (realm, subject) index,
- * then their policies by primary key (a semi-join; a join sorted by policy id let SQLite walk the realm's
- * policies instead). Its plan is checked in a test.
- */
-export function namingSubjectQuery(db: Kysely<Database>, realm: string, subject: string, limit: number) {
-  return db
-    .selectFrom('policies')
-    .selectAll()
-    .where('realm', '=', realm)
-    .where((eb) => eb(eb.refTuple('owner', 'id'), 'in', eb.selectFrom('policy_subjects').select(['owner', 'resource_id']).where('realm', '=', realm).where('subject', '=', subject).$asTuple('owner', 'resource_id')))
-    .orderBy('id')
-    .orderBy('owner')
-    .limit(limit);
 }
 
 /** A resource's sort name (its name, or its id when unnamed), read by primary key for each policy. */

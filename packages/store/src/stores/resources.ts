@@ -101,14 +101,6 @@ export class KyselyResourceStore implements ResourceStore {
     return boundedCount(this.#db, narrowResources(ownerResources(this.#db, realm, owner), filter), limit, ORDER_KEYS.id);
   }
 
-  /** Oldest first; resources created in the same second are ordered by id. */
-  async listIds(realm: string, owner: string, resourceServer?: string): Promise<string[]> {
-    let query = this.#db.selectFrom('resources').select('id').where('realm', '=', realm).where('owner', '=', owner);
-    if (resourceServer !== undefined) query = query.where('resource_server', '=', resourceServer);
-    const rows = await query.orderBy('created_at').orderBy('id').execute();
-    return rows.map((r) => r.id);
-  }
-
   async existsForResourceServer(realm: string, resourceServer: string): Promise<boolean> {
     const row = await this.#db.selectFrom('resources').select('id').where('realm', '=', realm).where('resource_server', '=', resourceServer).limit(1).executeTakeFirst();
     return row !== undefined;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Store } from '@steward/core';
 import { accessRequest, T } from './fixtures.ts';
+import { accessRequestsOf } from '../helpers/lists.ts';
 
 export function accessAnswerTests(s: () => Store): void {
   describe('access requests: answers', () => {
@@ -64,7 +65,7 @@ export function accessAnswerTests(s: () => Store): void {
       const merged = await s().accessRequests.reopen('r1', denied.owner, denied.id, T + 3);
       assert.deepEqual(merged, { ...pending, scopes: ['print', 'view'], updatedAt: T + 3 });
       assert.equal(await s().accessRequests.get('r1', denied.owner, denied.id), null);
-      assert.deepEqual((await s().accessRequests.list('r1', denied.owner)).map((r) => r.id), [pending.id]);
+      assert.deepEqual((await accessRequestsOf(s(), 'r1', denied.owner)).map((r) => r.id), [pending.id]);
     });
   });
 }

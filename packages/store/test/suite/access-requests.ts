@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Store } from '@steward/core';
 import { accessRequest, T } from './fixtures.ts';
+import { accessRequestsOf } from '../helpers/lists.ts';
 
 export function accessRequestTests(s: () => Store): void {
   describe('access requests', () => {
@@ -21,10 +22,10 @@ export function accessRequestTests(s: () => Store): void {
       assert.deepEqual(merged, expected);
       assert.deepEqual(await s().accessRequests.get('r1', first.owner, first.id), expected);
       assert.equal(await s().accessRequests.get('r1', first.owner, again.id), null);
-      assert.deepEqual(await s().accessRequests.list('r1', first.owner), [expected]);
+      assert.deepEqual(await accessRequestsOf(s(), 'r1', first.owner), [expected]);
       const same = await s().accessRequests.upsertPending(accessRequest('r1', { scopes: ['print'], updatedAt: T + 6 }));
       assert.deepEqual(same.scopes, ['view', 'print', 'delete']);
-      assert.equal((await s().accessRequests.list('r1', first.owner)).length, 1);
+      assert.equal((await accessRequestsOf(s(), 'r1', first.owner)).length, 1);
     });
 
     it('keeps separate pending requests for another resource, requester, client, owner or realm', async () => {
@@ -35,9 +36,9 @@ export function accessRequestTests(s: () => Store): void {
       await s().accessRequests.upsertPending(accessRequest('r1', { clientId: 'other' }));
       await s().accessRequests.upsertPending(accessRequest('r1', { owner: 'dave-id' }));
       await s().accessRequests.upsertPending(accessRequest('r2'));
-      assert.equal((await s().accessRequests.list('r1', base.owner)).length, 4);
-      assert.equal((await s().accessRequests.list('r1', 'dave-id')).length, 1);
-      assert.equal((await s().accessRequests.list('r2', base.owner)).length, 1);
+      assert.equal((await accessRequestsOf(s(), 'r1', base.owner)).length, 4);
+      assert.equal((await accessRequestsOf(s(), 'r1', 'dave-id')).length, 1);
+      assert.equal((await accessRequestsOf(s(), 'r2', base.owner)).length, 1);
     });
 
     it('once answered, a new request of the same key starts a new pending one', async () => {
@@ -46,7 +47,7 @@ export function accessRequestTests(s: () => Store): void {
       assert.equal(await s().accessRequests.answer('r1', first.owner, first.id, 'denied', T + 1), true);
       const second = accessRequest('r1', { scopes: ['print'], createdAt: T + 2, updatedAt: T + 2 });
       assert.deepEqual(await s().accessRequests.upsertPending(second), second);
-      const all = await s().accessRequests.list('r1', first.owner);
+      const all = await accessRequestsOf(s(), 'r1', first.owner);
       assert.deepEqual(all.map((r) => [r.id, r.status, r.scopes]), [
         [second.id, 'pending', ['print']],
         [first.id, 'denied', ['view']],
@@ -69,7 +70,7 @@ export function accessRequestTests(s: () => Store): void {
       await s().accessRequests.upsertPending(accessRequest('r1', { owner: 'other', createdAt: T + 30 }));
       await s().accessRequests.answer('r1', old.owner, mid.id, 'approved', T + 40);
       const ids = async (status?: 'pending' | 'approved' | 'denied') =>
-        (await s().accessRequests.list('r1', old.owner, status)).map((r) => r.id);
+        (await accessRequestsOf(s(), 'r1', old.owner, status)).map((r) => r.id);
       assert.deepEqual(await ids(), [recent.id, mid.id, old.id]);
       assert.deepEqual(await ids('pending'), [recent.id, old.id]);
       assert.deepEqual(await ids('approved'), [mid.id]);
@@ -92,7 +93,7 @@ export function accessRequestTests(s: () => Store): void {
       const results = await Promise.all(
         scopes.map((scope) => s().accessRequests.upsertPending(accessRequest('r1', { scopes: [scope] }))),
       );
-      const stored = await s().accessRequests.list('r1', 'alice-id');
+      const stored = await accessRequestsOf(s(), 'r1', 'alice-id');
       assert.equal(stored.length, 1);
       assert.deepEqual([...stored[0]!.scopes].sort(), [...scopes].sort());
       assert.ok(results.every((r) => r.id === stored[0]!.id));

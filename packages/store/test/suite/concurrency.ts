@@ -10,6 +10,7 @@ import { isStewardError } from '@steward/core';
 import type { Store } from '@steward/core';
 import { accessRequest, policy, T, ticket, token, user } from './fixtures.ts';
 import type { StoreHandle } from './fixtures.ts';
+import { accessRequestsOf } from '../helpers/lists.ts';
 
 const RACERS = 50;
 
@@ -76,7 +77,7 @@ function raceTests(run: Runner): void {
   it('simultaneous upsertPending of one key: one pending request with every scope', (t) =>
     run(t, async (stores) => {
       const results = await race(stores, 20, (s, i) => s.accessRequests.upsertPending(accessRequest('r1', { scopes: [`s${i}`] })));
-      const stored = await stores[0]!.accessRequests.list('r1', 'alice-id');
+      const stored = await accessRequestsOf(stores[0]!, 'r1', 'alice-id');
       assert.equal(stored.length, 1);
       assert.equal(stored[0]!.scopes.length, 20);
       assert.ok(results.every((r) => r.id === stored[0]!.id));

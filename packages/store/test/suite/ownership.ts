@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Store } from '@steward/core';
 import { assertConflict, policy, resource, sorted, T } from './fixtures.ts';
+import { policiesOf, resourceIdsOf } from '../helpers/lists.ts';
 
 export function ownershipTests(s: () => Store): void {
   describe('resources', () => {
@@ -97,10 +98,10 @@ export function ownershipTests(s: () => Store): void {
       for (const r of [third, first, second]) await s().resources.insert(r);
       await s().resources.insert(resource('r1', 'bob', { createdAt: T - 1 }));
       await s().resources.insert(resource('r2', 'alice', { createdAt: T - 1 }));
-      assert.deepEqual(await s().resources.listIds('r1', 'alice'), ['z', 'a', 'c']);
-      assert.deepEqual(await s().resources.listIds('r1', 'alice', 'photoz'), ['a', 'c']);
-      assert.deepEqual(await s().resources.listIds('r1', 'alice', 'none'), []);
-      assert.deepEqual(await s().resources.listIds('r1', 'carol'), []);
+      assert.deepEqual(await resourceIdsOf(s(), 'r1', 'alice'), ['z', 'a', 'c']);
+      assert.deepEqual(await resourceIdsOf(s(), 'r1', 'alice', 'photoz'), ['a', 'c']);
+      assert.deepEqual(await resourceIdsOf(s(), 'r1', 'alice', 'none'), []);
+      assert.deepEqual(await resourceIdsOf(s(), 'r1', 'carol'), []);
     });
   });
 
@@ -122,7 +123,7 @@ export function ownershipTests(s: () => Store): void {
       assert.equal(await s().policies.create({ ...reshare, rev: 'x' }), false);
       assert.deepEqual(await s().policies.get('r1', 'bob', 'res-1'), reshare);
       assert.deepEqual(await s().policies.get('r1', 'alice', 'res-1'), primary);
-      assert.deepEqual((await s().policies.list('r1', 'bob')).map((p) => p.id), ['res-1']);
+      assert.deepEqual((await policiesOf(s(), 'r1', 'bob')).map((p) => p.id), ['res-1']);
       assert.equal(await s().policies.delete('r1', 'alice', 'res-1'), true);
       assert.deepEqual(await s().policies.get('r1', 'bob', 'res-1'), reshare);
     });
@@ -235,8 +236,8 @@ export function ownershipTests(s: () => Store): void {
       for (const id of ['m', 'B', 'a', 'z']) await s().policies.create(policy('r1', 'alice', id));
       await s().policies.create(policy('r1', 'bob', 'b'));
       await s().policies.create(policy('r2', 'alice', 'c'));
-      assert.deepEqual((await s().policies.list('r1', 'alice')).map((p) => p.id), ['B', 'a', 'm', 'z']);
-      assert.deepEqual(await s().policies.list('r1', 'carol'), []);
+      assert.deepEqual((await policiesOf(s(), 'r1', 'alice')).map((p) => p.id), ['B', 'a', 'm', 'z']);
+      assert.deepEqual(await policiesOf(s(), 'r1', 'carol'), []);
     });
   });
 }
