@@ -10,10 +10,12 @@
  *   npm run bench:scale                          # quick: 1/100 of the full size, SQLite
  *   BENCH_SCALE=full npm run bench:scale         # 100k users, 1M resources, 10M policy subjects, …
  *   BENCH_SCALE=0.1 BENCH_STORE=postgres npm run bench:scale
- *   BENCH_REQUESTS=100 BENCH_SECONDS=10 BENCH_GRANT_RATE=200 npm run bench:scale
+ *   BENCH_REQUESTS=100 BENCH_SECONDS=10 BENCH_GRANT_RATE=200 BENCH_OWNER_RATE=20 npm run bench:scale
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,6 +32,7 @@ import { setupStewardScenario } from './steward-scenario.ts';
 const STORE = process.env.BENCH_STORE === 'postgres' ? 'postgres' : 'sqlite';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 50);
 const GRANT_RATE = Number(process.env.BENCH_GRANT_RATE ?? 200);
+const OWNER_RATE = Number(process.env.BENCH_OWNER_RATE ?? 20);
 const TICKETS_PER_SECOND = Number(process.env.BENCH_TICKETS_PER_SECOND ?? 8_000);
 const PASSWORD = 'owner-password';
 const FORM = 'application/x-www-form-urlencoded';
@@ -48,8 +51,9 @@ async function freshDatabase(): Promise<{ url: string; arg: string; drop(): Prom
     const db = await freshDatabaseUrl('postgres');
     return { url: db.url, arg: db.url, drop: db.drop };
   }
-  const file = join(mkdtempSync(join(tmpdir(), 'steward-scale-')), 'scale.db');
-  return { url: `sqlite:${file}`, arg: file, drop: async () => {} };
+  const dir = mkdtempSync(join(tmpdir(), 'steward-scale-'));
+  const file = join(dir, 'scale.db');
+  return { url: `sqlite:${file}`, arg: file, drop: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** `steward purge --json` in its own process against the database; resolves with its counts and wall time. */
@@ -65,11 +69,11 @@ function runPurge(url: string): Promise<{ seconds: number; counts: Record<string
 }
 
 /**
- * An access token of the user with her password: through the resource server's client with scope
- * uma_protection (a PAT), or through the app's with scope sharing (her own token, for her tickets).
+ * An access token of the user with her password, through the resource server's client: with scope
+ * uma_protection (a PAT), or with scope sharing (her own token, for her tickets on that resource server).
  */
 async function userToken(username: string, kind: 'pat' | 'sharing'): Promise<string> {
-  const client = kind === 'pat' ? 'rs:rs-secret-rs-secret-rs-secret' : 'app:app-secret-app-secret-app-secret';
+  const client = 'rs:rs-secret-rs-secret-rs-secret';
   const res = await fetch(`${base}/realms/bench/protocol/openid-connect/token`, {
     method: 'POST',
     headers: { authorization: `Basic ${Buffer.from(client).toString('base64')}`, 'content-type': FORM },
@@ -151,11 +155,14 @@ try {
     let ownerCalls = 0;
     const lists = ownerLists(seeded);
     const [put] = ownerWrites(seeded, REQUESTS);
+    // Owners at OWNER_RATE requests a second (lists, and every fourth a policy write), one at a time.
     const ownerLoad = (async () => {
       for (let i = 0; loading; i++) {
         const m = i % 4 === 3 ? put! : lists[i % lists.length]!;
+        const started = performance.now();
         await call(base, await sso(m.as), m.call(i));
         ownerCalls++;
+        await sleep(Math.max(0, 1000 / OWNER_RATE - (performance.now() - started)));
       }
     })();
     const loaded = await grantsAtRate(s);
@@ -168,7 +175,7 @@ try {
     rows.push({ what: `user UMA grant at ${GRANT_RATE} req/s, idle (${idle.rps} req/s achieved${idle.non2xx ? `, ${idle.non2xx} failed` : ''})`, p50: ms(idle.p50), p99: ms(idle.p99), target: '—', met: null });
     const loadedMet = loaded.p99 <= 1.5 * idle.p99;
     rows.push({
-      what: `user UMA grant at ${GRANT_RATE} req/s, while ${ownerCalls} owner lists and policy writes ran and steward purge ran (${loaded.rps} req/s achieved${loaded.non2xx ? `, ${loaded.non2xx} failed` : ''})`,
+      what: `user UMA grant at ${GRANT_RATE} req/s, while owners listed and wrote policies (${ownerCalls} requests at up to ${OWNER_RATE}/s) and steward purge ran (${loaded.rps} req/s achieved${loaded.non2xx ? `, ${loaded.non2xx} failed` : ''})`,
       p50: ms(loaded.p50),
       p99: `${ms(loaded.p99)} (${(loaded.p99 / Math.max(idle.p99, 0.001)).toFixed(2)}× idle)`,
       target: 'p99 ≤ 1.5× idle',

@@ -86,8 +86,8 @@ export function ownerLists(s: Seeded): MeasuredRequest[] {
 
 /**
  * Keycloak's protection API lists of the biggest owner: with her PAT (the resource server's client),
- * her resource ids registered by that resource server; with her own token (scope sharing), her
- * permission tickets.
+ * her resource ids registered by that resource server; with her own token from that client (scope
+ * sharing), her permission tickets on its resources.
  */
 export function protectionLists(s: Seeded, pat: string, own: string): MeasuredRequest[] {
   const bearer = { authorization: `Bearer ${pat}` };
