@@ -6,9 +6,10 @@ import { EXIT_OK, parseFlags, printJson, UsageError, type CliIo, type CommandGro
 const HELP = `Usage: steward purge [--batch N] [--json]
 
 Deletes expired permission tickets, token records (authorization codes, access tokens, RPTs, refresh
-tokens, PCTs), owner sessions and retired signing keys, N rows per statement (default
-STEWARD_PURGE_BATCH; at most 1,000), until none is left. Safe while servers run, on any number of nodes;
-\`steward serve\` also runs it periodically.
+tokens, PCTs), owner sessions and retired signing keys, at most N rows per statement (default
+STEWARD_PURGE_BATCH; at most 1,000; on SQLite as many as take about 4 ms, with a pause as long after
+each, so servers beside it keep writing), until none is left. Safe while servers run, on any number of
+nodes; \`steward serve\` also runs it periodically.
 `;
 
 async function purge(args: string[], io: CliIo): Promise<number> {
