@@ -1,9 +1,9 @@
 /**
  * @module purge
  * Deletes of expired rows in small batches that yield. Each statement deletes at most
- * `MAX_ROWS_PER_STATEMENT` rows (fewer when the caller's limit is smaller, and on SQLite as many as
- * fit a few milliseconds), picked through the index on the expiry column, and the event loop turns
- * after each one before the next starts (on SQLite after a pause as long as the statement). On SQLite the store has one connection and better-sqlite3 runs synchronously: without the
+ * `MAX_ROWS_PER_STATEMENT` rows (fewer when the caller's limit is smaller, and only as many as fit a
+ * few milliseconds), picked through the index on the expiry column, and the event loop turns after
+ * each one before the next starts, after a pause as long as the statement. On SQLite the store has one connection and better-sqlite3 runs synchronously: without the
  * turn, a purge's statements would follow one another in microtasks and no request could run until
  * the last; with it, requests that arrived meanwhile run between two batches, and no batch holds the
  * connection for more than a few milliseconds. Two nodes purging at once simply find fewer rows;
@@ -40,8 +40,8 @@ export function deleteBefore(db: Kysely<any>, table: string, column: string, bef
   return deleteInBatches(db, table, (eb) => eb(column, '<', before), limit, withoutRowidKey);
 }
 
-/** On SQLite, how long one purge statement may hold the database's write lock (it adapts its size to stay under). */
-export const SQLITE_STATEMENT_BUDGET_MS = 4;
+/** How long one purge statement should take (it adapts its size to stay under). */
+export const STATEMENT_BUDGET_MS = 4;
 /** The fewest rows one statement deletes while there are more. */
 const MIN_ROWS_PER_STATEMENT = 16;
 
@@ -50,19 +50,18 @@ const MIN_ROWS_PER_STATEMENT = 16;
  * rows with a turn of the event loop after each: all of them, or at most `limit` when given (the
  * statement that reaches the limit is the last). Returns how many rows went.
  *
- * On SQLite one writer holds the whole database: a statement there is sized to take about
- * SQLITE_STATEMENT_BUDGET_MS (halved when one took longer, doubled up to the maximum when one took
- * less than half), and the purge then waits as long as the statement took before the next, so it
- * holds the write lock at most half the time and a request's write (in this process or in a server
- * beside `steward purge`) waits for one short statement, not for the purge. PostgreSQL locks rows,
- * not the database: its statements take the maximum and only turn the event loop.
+ * Each statement is sized to take about STATEMENT_BUDGET_MS (halved when one took longer, doubled up
+ * to the maximum when one took less than half), and the purge then waits as long as the statement
+ * took before the next: it uses the database at most half the time. On SQLite, where one writer holds
+ * the whole database (across processes too, where a waiting writer polls with growing sleeps), a
+ * request's write waits for one short statement, not for the purge; on PostgreSQL, which locks rows,
+ * the purge's backend leaves the CPU and the disk to the requests half the time.
  */
 export async function deleteInBatches(db: Kysely<any>, table: string, filter: PurgeFilter, limit?: number, withoutRowidKey?: readonly string[]): Promise<number> {
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit <= 0)) throw new Error(`purge limit must be a positive integer, got ${limit}`);
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  const address: PurgeAddress = postgres ? 'ctid' : withoutRowidKey ? { key: withoutRowidKey } : 'rowid';
+  const address: PurgeAddress = db.getExecutor().adapter instanceof PostgresAdapter ? 'ctid' : withoutRowidKey ? { key: withoutRowidKey } : 'rowid';
   let total = 0;
-  let rows = postgres ? MAX_ROWS_PER_STATEMENT : MIN_ROWS_PER_STATEMENT * 8;
+  let rows = MIN_ROWS_PER_STATEMENT * 8;
   for (;;) {
     const size = Math.min(rows, limit === undefined ? rows : limit - total);
     const started = performance.now();
@@ -73,13 +72,9 @@ export async function deleteInBatches(db: Kysely<any>, table: string, filter: Pu
       await turn();
       return total;
     }
-    if (postgres) {
-      // Requests that arrived during the statement run before the next one (and before the caller goes on).
-      await turn();
-      continue;
-    }
-    if (took > SQLITE_STATEMENT_BUDGET_MS) rows = Math.max(MIN_ROWS_PER_STATEMENT, Math.floor(rows / 2));
-    else if (took < SQLITE_STATEMENT_BUDGET_MS / 2) rows = Math.min(MAX_ROWS_PER_STATEMENT, rows * 2);
+    if (took > STATEMENT_BUDGET_MS) rows = Math.max(MIN_ROWS_PER_STATEMENT, Math.floor(rows / 2));
+    else if (took < STATEMENT_BUDGET_MS / 2) rows = Math.min(MAX_ROWS_PER_STATEMENT, rows * 2);
+    // Requests that arrived during the statement run before the next one (and before the caller goes on).
     await sleep(Math.min(took, 50));
   }
 }

@@ -73,6 +73,9 @@ export interface Scan<R, T> {
   view(row: R): Promise<T | null> | T | null;
 }
 
+/** Rows whose views one page computes at once. */
+const VIEW_CONCURRENCY = 8;
+
 /** Rows one page may read beyond its offset and size (matches the store cannot filter are checked here). */
 export const SCAN_BUDGET = 5000;
 
@@ -92,17 +95,23 @@ export async function scanPage<R, T>(scan: Scan<R, T>, start: SortKey | undefine
   for (;;) {
     const limit = Math.min(Math.max(want + 1, Math.min(skip - skipped + want + 1, 2000)), most - read + 1);
     const rows = await scan.read(after, limit);
-    for (const row of rows) {
-      read++;
-      const item = await scan.view(row);
-      if (item !== null) {
-        if (skipped < skip) skipped++;
-        else if (items.length < want) {
-          items.push(item);
-          lastKept = scan.keyOf(row);
-        } else return { items, next: lastKept };
+    // Views are computed VIEW_CONCURRENCY rows at a time (a database with a pool answers them at once);
+    // the rows are still taken in order, and at most a chunk's worth of views goes unused.
+    for (let at = 0; at < rows.length; at += VIEW_CONCURRENCY) {
+      const chunk = rows.slice(at, at + VIEW_CONCURRENCY);
+      const views = await Promise.all(chunk.map((row) => scan.view(row)));
+      for (const [i, row] of chunk.entries()) {
+        read++;
+        const item = views[i]!;
+        if (item !== null) {
+          if (skipped < skip) skipped++;
+          else if (items.length < want) {
+            items.push(item);
+            lastKept = scan.keyOf(row);
+          } else return { items, next: lastKept };
+        }
+        after = scan.keyOf(row);
       }
-      after = scan.keyOf(row);
     }
     if (rows.length < limit) return { items, next: null };
     if (read >= most) return { items, next: after ?? null };

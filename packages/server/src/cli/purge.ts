@@ -7,8 +7,8 @@ const HELP = `Usage: steward purge [--batch N] [--json]
 
 Deletes expired permission tickets, token records (authorization codes, access tokens, RPTs, refresh
 tokens, PCTs), owner sessions and retired signing keys, at most N rows per statement (default
-STEWARD_PURGE_BATCH; at most 1,000; on SQLite as many as take about 4 ms, with a pause as long after
-each, so servers beside it keep writing), until none is left. Safe while servers run, on any number of
+STEWARD_PURGE_BATCH; at most 1,000; only as many as take about 4 ms, with a pause as long after each,
+so servers beside it keep their latency), until none is left. Safe while servers run, on any number of
 nodes; \`steward serve\` also runs it periodically.
 `;
 
