@@ -37,6 +37,20 @@ export interface ResourcePageQuery extends ResourceFilter {
   limit: number;
 }
 
+/**
+ * One page of the resources one resource server registered in a realm, whoever owns them (the list a
+ * resource server's own PAT reads without naming an owner): `created` (createdAt, id) or `name` (the
+ * sort name, then id), strictly after `after`, at most `limit`.
+ */
+export interface ServerResourcePageQuery {
+  order: 'created' | 'name';
+  /** The sort name (the name, or the id when unnamed) is exactly this. */
+  sortName?: string;
+  type?: string;
+  after?: SortKey;
+  limit: number;
+}
+
 /** The orders of an owner's policies: `id` (policy id, the resource id) or `name` (the resource's sort name, then id). */
 export type PolicyOrder = 'id' | 'name';
 

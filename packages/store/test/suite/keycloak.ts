@@ -1,4 +1,4 @@
-/** @module test/suite/keycloak — the resource lookups of the Keycloak ticketless grant: by id within a resource server, by name among the owners' own resources. */
+/** @module test/suite/keycloak — the resource lookups of the Keycloak ticketless grant (by id within a resource server, by name among the owners' own resources) and of a resource server's own PAT (by ids, and its list across owners a page at a time). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Store } from '@steward/core';
@@ -13,6 +13,44 @@ export function keycloakTests(s: () => Store): void {
       assert.equal(await s().resources.getByServer('r1', 'other-rs', r.id), null);
       assert.equal(await s().resources.getByServer('r2', 'photoz', r.id), null);
       assert.equal(await s().resources.getByServer('r1', 'photoz', 'nope'), null);
+    });
+
+    it('getManyByServer finds resources of any owner among the ids, only within its realm and resource server', async () => {
+      const alices = resource('r1', 'alice');
+      const bobs = resource('r1', 'bob');
+      const otherRs = resource('r1', 'alice', { resourceServer: 'other-rs' });
+      const otherRealm = resource('r2', 'alice');
+      for (const r of [alices, bobs, otherRs, otherRealm]) await s().resources.insert(r);
+      const found = await s().resources.getManyByServer('r1', 'photoz', [alices.id, bobs.id, otherRs.id, otherRealm.id, 'nope', alices.id]);
+      assert.deepEqual(sorted(found.map((r) => r.id)), sorted([alices.id, bobs.id]));
+      assert.deepEqual(found.find((r) => r.id === alices.id), alices);
+      assert.deepEqual(await s().resources.getManyByServer('r1', 'photoz', []), []);
+      assert.deepEqual((await s().resources.getManyByServer('r1', 'other-rs', [alices.id, otherRs.id])).map((r) => r.id), [otherRs.id]);
+    });
+
+    it('pageByServer pages every owner\'s resources of one resource server, oldest first or by exact name', async () => {
+      // Ties on createdAt are broken by id; other resource servers and realms are never listed.
+      const mine = [1, 2, 2, 3, 5].map((at, i) => resource('r1', ['alice', 'bob', 'photoz', 'alice', 'chris'][i]!, { createdAt: at, name: i % 2 === 0 ? 'Shelf' : null }));
+      for (const r of [...mine, resource('r1', 'alice', { resourceServer: 'other-rs', createdAt: 1, name: 'Shelf' }), resource('r2', 'alice', { createdAt: 1, name: 'Shelf' })]) await s().resources.insert(r);
+      const oldestFirst = [...mine].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map((r) => r.id);
+      const pages: string[][] = [];
+      let after: readonly (string | number)[] | undefined;
+      for (;;) {
+        const page = await s().resources.pageByServer('r1', 'photoz', { order: 'created', ...(after ? { after } : {}), limit: 2 });
+        pages.push(page.map((r) => r.id));
+        if (page.length < 2) break;
+        after = [page.at(-1)!.createdAt, page.at(-1)!.id];
+      }
+      assert.deepEqual(pages.flat(), oldestFirst);
+      assert.deepEqual(pages.map((p) => p.length), [2, 2, 1]);
+      const shelves = mine.filter((r) => r.name === 'Shelf').map((r) => r.id).sort();
+      const first = await s().resources.pageByServer('r1', 'photoz', { order: 'name', sortName: 'Shelf', limit: 2 });
+      assert.deepEqual(first.map((r) => r.id), shelves.slice(0, 2));
+      const rest = await s().resources.pageByServer('r1', 'photoz', { order: 'name', sortName: 'Shelf', after: ['Shelf', first[1]!.id], limit: 2 });
+      assert.deepEqual(rest.map((r) => r.id), shelves.slice(2));
+      const typed = await s().resources.pageByServer('r1', 'photoz', { order: 'created', type: 'urn:none', limit: 10 });
+      assert.deepEqual(typed, []);
+      assert.deepEqual(await s().resources.pageByServer('r1', 'photoz', { order: 'created', limit: 0 }), []);
     });
 
     it('findByName matches the exact name among the resources of the owners listed, never through a share', async () => {
