@@ -151,8 +151,9 @@ describe('the kits packed and installed from their tarballs', { timeout: 180_000
     if ('skip' in found) it(`run on ${name}`, { skip: found.skip }, () => {});
     else {
       const nodePath = found.path;
-      it(`run the JavaScript consumer on ${name}: a Fastify RS and the client kit`, async () => {
+      it(`run the JavaScript consumer on ${name}: a Fastify RS and the client kit`, async (t) => {
         const version = await versionOf(nodePath);
+        if (Number(/^v(\d+)\./.exec(version)?.[1]) < 20) return t.skip(`${nodePath} is ${version}; the kits need Node 20 or later`);
         const { stdout } = await run(nodePath, ['fastify-consumer.mjs'], { cwd: project, env: consumerEnv(consumerVars) });
         const seen = JSON.parse(stdout.trim().split('\n').pop()!);
         assert.equal(seen.node, version);
@@ -164,6 +165,7 @@ describe('the kits packed and installed from their tarballs', { timeout: 180_000
       it(`run the compiled TypeScript consumer on ${name}: a node:http RS and the client kit`, async (t) => {
         if (!existsSync(path.join(project, 'out/http-consumer.js'))) return t.skip('the TypeScript consumer did not compile (see that test)');
         const version = await versionOf(nodePath);
+        if (Number(/^v(\d+)\./.exec(version)?.[1]) < 20) return t.skip(`${nodePath} is ${version}; the kits need Node 20 or later`);
         const { stdout } = await run(nodePath, ['out/http-consumer.js'], { cwd: project, env: consumerEnv(consumerVars) });
         const seen = JSON.parse(stdout.trim().split('\n').pop()!);
         assert.equal(seen.node, version);
