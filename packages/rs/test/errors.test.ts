@@ -92,6 +92,7 @@ for (const adapter of ADAPTERS) {
         const { res, app } = await once(adapter, as, undefined);
         assertMisconfigured(res, app, code);
       }
+      resetFake(as);
       const { res, app } = await once(adapter, as, undefined, { clientSecret: 'wrong' });
       assertMisconfigured(res, app, 'invalid_client');
     });
