@@ -210,5 +210,22 @@ for (const dialect of dialects) {
       assert.ok(!(await ids(rsPat)).includes(shelf));
       assert.equal((await ask(rsPat, [[shelf, ['view']]])).json.error, 'invalid_resource_id');
     });
+
+    it('streams a list longer than a store page: every owner\'s, each once, by id', async () => {
+      const now = w.s.deps.clock.now();
+      const bulk: string[] = [];
+      for (let i = 0; i < 1_005; i++) {
+        const id = w.s.deps.random.uuid();
+        bulk.push(id);
+        await w.s.deps.store.resources.insert({ realm: 'demo', id, owner: i % 2 === 0 ? aliceId : bobId, resourceServer: DEMO.rs.id, name: `Bulk ${i}`, type: null, iconUri: null, description: null, scopes: ['view'], extra: {}, createdAt: now, updatedAt: now });
+      }
+      const listed = await ids(rsPat);
+      assert.equal(new Set(listed).size, listed.length);
+      assert.deepEqual(listed, [...listed].sort());
+      assert.deepEqual(listed.filter((id) => bulk.includes(id)), [...bulk].sort());
+      assert.deepEqual(sorted(listed.filter((id) => !bulk.includes(id))), sorted([w.album, w.photo, rsOwn]));
+      assert.equal((await ids(rsPat, 'first=1000&max=10')).length, listed.length - 1000);
+      assert.deepEqual(await ids(rsPat, 'name=Bulk 1004&exactName=true'), [bulk[1004]]);
+    });
   });
 }

@@ -39,11 +39,10 @@ export interface ResourcePageQuery extends ResourceFilter {
 
 /**
  * One page of the resources one resource server registered in a realm, whoever owns them (the list a
- * resource server's own PAT reads without naming an owner): `created` (createdAt, id) or `name` (the
- * sort name, then id), strictly after `after`, at most `limit`.
+ * resource server's own PAT reads without naming an owner), by id (ids are time-ordered: oldest first),
+ * the ids strictly after `after` (key: [id]), at most `limit`.
  */
 export interface ServerResourcePageQuery {
-  order: 'created' | 'name';
   /** The sort name (the name, or the id when unnamed) is exactly this. */
   sortName?: string;
   type?: string;

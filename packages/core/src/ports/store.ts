@@ -120,8 +120,8 @@ export interface ResourceStore {
    */
   getManyByServer(realm: string, resourceServer: string, ids: string[]): Promise<Resource[]>;
   /**
-   * One page of the resources `resourceServer` registered in the realm (any owner) that match, in
-   * `query.order` after `query.after` (ports/pages), from an index leading with (realm, resource server).
+   * One page of the resources `resourceServer` registered in the realm (any owner) that match, by id
+   * after `query.after` (ports/pages), from an index leading with (realm, resource server).
    */
   pageByServer(realm: string, resourceServer: string, query: ServerResourcePageQuery): Promise<Resource[]>;
   /**

@@ -133,18 +133,16 @@ export async function* matchingResources(ports: Ports, caller: ProtectionCaller,
 }
 
 /**
- * Every resource the resource server registered in the realm, whoever owns it, that matches, oldest
- * first (an exact name: by id), read a page at a time from the (realm, resource server, created) or
- * (realm, resource server, sort name) index.
+ * Every resource the resource server registered in the realm, whoever owns it, that matches, by id
+ * (time-ordered: oldest first), read a page at a time from the (realm, resource server, id) index, or
+ * for an exact name the (realm, resource server, sort name, id) one.
  */
 async function* registeredResources(ports: Ports, caller: ProtectionCaller, q: Omit<KeycloakResourceQuery, 'first' | 'max'>): AsyncGenerator<Resource> {
   const budget = uriMatchBudget(q.uri ?? '');
   const exactName = q.exactName && q.name !== undefined ? q.name : undefined;
-  const order = exactName === undefined ? 'created' : 'name';
   let after: SortKey | undefined;
   for (;;) {
     const page = await ports.store.resources.pageByServer(caller.realm, caller.resourceServer, {
-      order,
       ...(exactName !== undefined ? { sortName: exactName } : {}),
       ...(q.type !== undefined ? { type: q.type } : {}),
       ...(after ? { after } : {}),
@@ -152,7 +150,7 @@ async function* registeredResources(ports: Ports, caller: ProtectionCaller, q: O
     });
     for (const resource of page) if (matches(resource, q, budget)) yield resource;
     if (page.length < BATCH) return;
-    after = resourceSortKey(page.at(-1)!, order);
+    after = [page.at(-1)!.id];
   }
 }
 

@@ -131,7 +131,7 @@ export class KyselyResourceStore implements ResourceStore {
     return rows.map(toResource);
   }
 
-  /** One keyset page; each order is served by an index of migration 0015 (its plan is checked in a test). */
+  /** One keyset page by id, served by an index of migration 0015 (its plan is checked in a test). */
   async pageByServer(realm: string, resourceServer: string, query: ServerResourcePageQuery): Promise<Resource[]> {
     if (query.limit <= 0) return [];
     const rows = await serverResourcePageQuery(this.#db, realm, resourceServer, query).execute();
@@ -187,7 +187,7 @@ export function serverResourcePageQuery(db: Kysely<Database>, realm: string, res
   let q = db.selectFrom('resources').where('realm', '=', realm).where('resource_server', '=', resourceServer);
   if (query.sortName !== undefined) q = q.where(sql<boolean>`${SORT_NAME} = ${query.sortName}`);
   if (query.type !== undefined) q = q.where('type', '=', query.type);
-  return keysetPage(q.selectAll(), ORDER_KEYS[query.order], query.after, false, query.limit);
+  return keysetPage(q.selectAll(), ORDER_KEYS.id, query.after, false, query.limit);
 }
 
 function ownerResources(db: Kysely<Database>, realm: string, owner: string) {

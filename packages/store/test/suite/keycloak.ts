@@ -28,29 +28,29 @@ export function keycloakTests(s: () => Store): void {
       assert.deepEqual((await s().resources.getManyByServer('r1', 'other-rs', [alices.id, otherRs.id])).map((r) => r.id), [otherRs.id]);
     });
 
-    it('pageByServer pages every owner\'s resources of one resource server, oldest first or by exact name', async () => {
-      // Ties on createdAt are broken by id; other resource servers and realms are never listed.
-      const mine = [1, 2, 2, 3, 5].map((at, i) => resource('r1', ['alice', 'bob', 'photoz', 'alice', 'chris'][i]!, { createdAt: at, name: i % 2 === 0 ? 'Shelf' : null }));
-      for (const r of [...mine, resource('r1', 'alice', { resourceServer: 'other-rs', createdAt: 1, name: 'Shelf' }), resource('r2', 'alice', { createdAt: 1, name: 'Shelf' })]) await s().resources.insert(r);
-      const oldestFirst = [...mine].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map((r) => r.id);
+    it('pageByServer pages every owner\'s resources of one resource server by id, all or of one exact name', async () => {
+      // Other resource servers and realms are never listed.
+      const mine = ['alice', 'bob', 'photoz', 'alice', 'chris'].map((owner, i) => resource('r1', owner, { name: i % 2 === 0 ? 'Shelf' : null, type: i === 3 ? 'urn:photoz:shelf' : null }));
+      for (const r of [...mine, resource('r1', 'alice', { resourceServer: 'other-rs', name: 'Shelf' }), resource('r2', 'alice', { name: 'Shelf' })]) await s().resources.insert(r);
+      const byId = mine.map((r) => r.id).sort();
       const pages: string[][] = [];
-      let after: readonly (string | number)[] | undefined;
+      let after: readonly string[] | undefined;
       for (;;) {
-        const page = await s().resources.pageByServer('r1', 'photoz', { order: 'created', ...(after ? { after } : {}), limit: 2 });
+        const page = await s().resources.pageByServer('r1', 'photoz', { ...(after ? { after } : {}), limit: 2 });
         pages.push(page.map((r) => r.id));
         if (page.length < 2) break;
-        after = [page.at(-1)!.createdAt, page.at(-1)!.id];
+        after = [page.at(-1)!.id];
       }
-      assert.deepEqual(pages.flat(), oldestFirst);
+      assert.deepEqual(pages.flat(), byId);
       assert.deepEqual(pages.map((p) => p.length), [2, 2, 1]);
+      assert.deepEqual((await s().resources.pageByServer('r1', 'photoz', { limit: 10 }))[2], mine.find((r) => r.id === byId[2]));
       const shelves = mine.filter((r) => r.name === 'Shelf').map((r) => r.id).sort();
-      const first = await s().resources.pageByServer('r1', 'photoz', { order: 'name', sortName: 'Shelf', limit: 2 });
+      const first = await s().resources.pageByServer('r1', 'photoz', { sortName: 'Shelf', limit: 2 });
       assert.deepEqual(first.map((r) => r.id), shelves.slice(0, 2));
-      const rest = await s().resources.pageByServer('r1', 'photoz', { order: 'name', sortName: 'Shelf', after: ['Shelf', first[1]!.id], limit: 2 });
+      const rest = await s().resources.pageByServer('r1', 'photoz', { sortName: 'Shelf', after: [first[1]!.id], limit: 2 });
       assert.deepEqual(rest.map((r) => r.id), shelves.slice(2));
-      const typed = await s().resources.pageByServer('r1', 'photoz', { order: 'created', type: 'urn:none', limit: 10 });
-      assert.deepEqual(typed, []);
-      assert.deepEqual(await s().resources.pageByServer('r1', 'photoz', { order: 'created', limit: 0 }), []);
+      assert.deepEqual((await s().resources.pageByServer('r1', 'photoz', { type: 'urn:photoz:shelf', limit: 10 })).map((r) => r.id), [mine[3]!.id]);
+      assert.deepEqual(await s().resources.pageByServer('r1', 'photoz', { limit: 0 }), []);
     });
 
     it('findByName matches the exact name among the resources of the owners listed, never through a share', async () => {
