@@ -12,6 +12,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { accountConsoleRoutes, CONSOLE_CSP } from '../../packages/server/src/endpoints/account-console.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
 
+/** The page is served through the base URL's host only (test/console/links.test.ts covers the others). */
+const BASE_HOST = '127.0.0.1:8080';
+
 describe('account console serving (sqlite)', () => {
   let s: TestSteward;
   let empty: string;
@@ -41,7 +44,7 @@ describe('account console serving (sqlite)', () => {
   });
 
   it('answers 503 with a page saying how to build the console when there is no build', async () => {
-    const res = await missing.inject({ method: 'GET', url: '/realms/demo/account/' });
+    const res = await missing.inject({ method: 'GET', url: '/realms/demo/account/', headers: { host: BASE_HOST } });
     assert.equal(res.statusCode, 503);
     assert.match(String(res.headers['content-type']), /^text\/html/);
     assert.match(res.body, /npm run build/);
@@ -50,7 +53,7 @@ describe('account console serving (sqlite)', () => {
   });
 
   it('serves the page without caching and assets with a long cache, nothing else', async () => {
-    const page = await present.inject({ method: 'GET', url: '/realms/demo/account/' });
+    const page = await present.inject({ method: 'GET', url: '/realms/demo/account/', headers: { host: BASE_HOST } });
     assert.equal(page.statusCode, 200);
     assert.equal(page.headers['cache-control'], 'no-store');
     assert.equal(page.headers['referrer-policy'], 'no-referrer');

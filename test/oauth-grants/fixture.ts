@@ -46,9 +46,10 @@ export function assertTokenResponse(res: Reply, scope: string | undefined): Reco
 
 /**
  * Verifies a JWT against the realm's JWKS (RS256 for the demo realm) and checks the claims every
- * Steward token carries; returns the payload.
+ * Steward token carries; returns the payload. `aud` is the client (`azp`) unless given (an RPT's is
+ * its resource servers).
  */
-export async function verifyJwt(steward: TestSteward, jwt: string, expect: { sub: string; azp: string; typ: 'Bearer' | 'ID' }): Promise<Record<string, any>> {
+export async function verifyJwt(steward: TestSteward, jwt: string, expect: { sub: string; azp: string; typ: 'Bearer' | 'ID'; aud?: string | string[] }): Promise<Record<string, any>> {
   const certs = await request(steward.app, 'GET', '/realms/demo/protocol/openid-connect/certs');
   const { payload, protectedHeader } = await compactVerify(jwt, createLocalJWKSet(certs.json as JSONWebKeySet));
   assert.equal(protectedHeader.alg, 'RS256');
@@ -58,7 +59,7 @@ export async function verifyJwt(steward: TestSteward, jwt: string, expect: { sub
   const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, any>;
   assert.equal(claims.iss, steward.issuer);
   assert.equal(claims.sub, expect.sub);
-  assert.equal(claims.aud, expect.azp);
+  assert.deepEqual(claims.aud, expect.aud ?? expect.azp);
   assert.equal(claims.azp, expect.azp);
   assert.equal(claims.typ, expect.typ);
   assert.ok(Number.isInteger(claims.iat));

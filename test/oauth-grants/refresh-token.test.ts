@@ -162,7 +162,7 @@ for (const dialect of dialects) {
         const body = assertTokenResponse(res, undefined);
         assert.equal(body.scope, undefined);
         assert.equal(body.id_token, undefined);
-        const claims = await verifyJwt(steward, body.access_token, { sub: alice, azp: CLIENT.id, typ: 'Bearer' });
+        const claims = await verifyJwt(steward, body.access_token, { sub: alice, azp: CLIENT.id, typ: 'Bearer', aud: RS.id });
         assert.equal(claims.scope, undefined);
         assert.deepEqual(claims.permissions, [
           { resource_id: 'album-1', resource_scopes: ['view', 'download'] },
@@ -181,11 +181,11 @@ for (const dialect of dialects) {
       it('keeps only the requested scopes and drops permissions left empty', async () => {
         const { token } = await storedRefreshToken({ permissions: permissions() });
         const body = assertTokenResponse(await refreshGrant(steward, token, 'download'), undefined);
-        const claims = await verifyJwt(steward, body.access_token, { sub: alice, azp: CLIENT.id, typ: 'Bearer' });
+        const claims = await verifyJwt(steward, body.access_token, { sub: alice, azp: CLIENT.id, typ: 'Bearer', aud: RS.id });
         assert.deepEqual(claims.permissions, [{ resource_id: 'album-1', resource_scopes: ['download'] }]);
         // The rotated refresh token still carries every permission.
         const again = assertTokenResponse(await refreshGrant(steward, body.refresh_token), undefined);
-        assert.equal((await verifyJwt(steward, again.access_token, { sub: alice, azp: CLIENT.id, typ: 'Bearer' })).permissions.length, 2);
+        assert.equal((await verifyJwt(steward, again.access_token, { sub: alice, azp: CLIENT.id, typ: 'Bearer', aud: RS.id })).permissions.length, 2);
       });
 
       it('refuses a scope no permission holds, without consuming the token', async () => {
@@ -199,7 +199,7 @@ for (const dialect of dialects) {
         const live = { ...permissions()[0]!, exp: now + 600 };
         const { token } = await storedRefreshToken({ permissions: [live, { ...permissions()[1]!, exp: now - 1 }] });
         const body = assertTokenResponse(await refreshGrant(steward, token), undefined);
-        const claims = await verifyJwt(steward, body.access_token, { sub: alice, azp: CLIENT.id, typ: 'Bearer' });
+        const claims = await verifyJwt(steward, body.access_token, { sub: alice, azp: CLIENT.id, typ: 'Bearer', aud: RS.id });
         assert.deepEqual(claims.permissions, [{ resource_id: 'album-1', resource_scopes: ['view', 'download'], exp: now + 600 }]);
         const dead = await storedRefreshToken({ permissions: [{ ...permissions()[0]!, exp: now - 1 }] });
         assertError(await refreshGrant(steward, dead.token), 400, 'invalid_grant');

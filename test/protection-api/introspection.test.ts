@@ -118,7 +118,8 @@ for (const dialect of dialects) {
           iat: jwt.iat,
           jti: jwt.jti,
           iss: s.issuer,
-          aud: DEMO.client.id,
+          // RFC 9068 §3: the RPT is for the resource server of its resources; the client is azp.
+          aud: DEMO.rs.id,
           azp: DEMO.client.id,
           token_type: 'Bearer',
         });
@@ -138,6 +139,10 @@ for (const dialect of dialects) {
         ]);
         assert.deepEqual((await introspect({ token }, auth(pat))).json.permissions, [{ resource_id: album, resource_scopes: ['delete'] }]);
         assert.deepEqual((await introspect({ token }, auth(otherPat))).json.permissions, [{ resource_id: foreign, resource_scopes: ['read'] }]);
+        // Both resource servers are the RPT's audience, in the JWT and in each answer.
+        assert.deepEqual(claimsOf(token).aud, [DEMO.rs.id, OTHER_RS.id]);
+        assert.deepEqual((await introspect({ token }, auth(pat))).json.aud, [DEMO.rs.id, OTHER_RS.id]);
+        assert.deepEqual((await introspect({ token }, auth(otherPat))).json.aud, [DEMO.rs.id, OTHER_RS.id]);
       });
 
       it('carries a permission exp and drops permissions already expired', async () => {

@@ -62,7 +62,9 @@ for (const dialect of dialects) {
       assert.ok(res.json.refresh_token && res.json.pct);
       const claims = payload(res.json.access_token);
       assert.equal(claims.sub, await w.userId('bob'));
-      assert.equal(claims.aud, DEMO.client.id);
+      // RFC 9068 §3: addressed to the resource server holding the resource; the client is the authorized party.
+      assert.equal(claims.aud, DEMO.rs.id);
+      assert.equal(claims.azp, DEMO.client.id);
       assert.equal(claims.iss, w.issuer);
       assert.equal(claims.scope, undefined);
       assert.deepEqual(rptPermissions(res.json.access_token), [[r, ['view', 'print']]]);
@@ -77,6 +79,9 @@ for (const dialect of dialects) {
       assert.equal(seen.json.active, true);
       assert.equal(seen.json.scope, undefined);
       assert.deepEqual(seen.json.permissions.map((p: any) => [p.resource_id, p.resource_scopes]), [[r, ['view', 'print']]]);
+      assert.equal(seen.json.aud, DEMO.rs.id);
+      assert.equal(seen.json.azp, DEMO.client.id);
+      assert.equal(seen.json.client_id, DEMO.client.id);
     });
 
     it('redeems a ticket once: a second use is invalid_grant', async () => {
@@ -173,7 +178,8 @@ for (const dialect of dialects) {
       await w.share('alice', r, [{ subject: 'bob', scopes: ['view'] }]);
       const res = await w.grantAs('bob', { ticket: await w.ticket('alice', [[r, ['view']]]) }, PUBLIC);
       assert.equal(res.status, 200, res.body);
-      assert.equal(payload(res.json.access_token).aud, PUBLIC.id);
+      assert.equal(payload(res.json.access_token).aud, DEMO.rs.id);
+      assert.equal(payload(res.json.access_token).azp, PUBLIC.id);
       assert.equal(res.json.refresh_token, undefined);
       assert.ok(res.json.pct);
     });

@@ -1,18 +1,21 @@
 /**
  * RPT upgrade (UMA Grant §3.3.5.1), on both stores: the union of old and new permissions, `upgraded`,
- * revocation of the old RPT, expired RPTs, another client's RPT, and old permissions re-assessed
- * against the current policies.
+ * revocation of the old RPT, expired RPTs, another client's RPT, the refusal's description (revoked
+ * or expired apart from another client's), and old permissions re-assessed against the current
+ * policies.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { UMA_GRANT_TYPE } from '@steward/core';
+import { purgeExpired, UMA_GRANT_TYPE } from '@steward/core';
 import { addClient } from '@steward/server';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { startTestSteward, TestClock, type TestSteward } from '../helpers/steward.ts';
-import { assertError, rptPermissions, UmaWorld } from './fixture.ts';
+import { assertError, payload, rptPermissions, UmaWorld } from './fixture.ts';
 
 const OTHER = { id: 'other-app', secret: 'other-app-secret' };
 const GRAVITEE = { id: 'gravitee-app', secret: 'gravitee-app-secret' };
+const NOT_THE_CLIENTS = 'The rpt is not a valid RPT issued to this client';
+const REVOKED_OR_EXPIRED = 'The rpt was revoked or has expired';
 
 for (const dialect of dialects) {
   describe(`UMA grant: RPT upgrade (${dialect})`, () => {
@@ -67,11 +70,40 @@ for (const dialect of dialects) {
       assert.deepEqual(rptPermissions(res.json.access_token), [[r1, ['profile']], [r2, ['email', 'phone']]]);
     });
 
-    it('refuses the old RPT once it was upgraded (it is revoked)', async () => {
+    it('refuses the old RPT once it was upgraded (it is revoked), saying so', async () => {
       const a = await shared(['view']);
       const old = await rptFor([[a, ['view']]]);
       assert.equal((await w.grantAs('bob', { ticket: await w.ticket('alice', [[a, ['view']]]), rpt: old })).status, 200);
-      assertError(await w.grantAs('bob', { ticket: await w.ticket('alice', [[a, ['view']]]), rpt: old }), 400, 'invalid_grant');
+      const res = await w.grantAs('bob', { ticket: await w.ticket('alice', [[a, ['view']]]), rpt: old });
+      assertError(res, 400, 'invalid_grant');
+      assert.equal(res.json.error_description, REVOKED_OR_EXPIRED);
+    });
+
+    it('says "revoked or has expired" for the client’s own revoked RPT or one purged after it expired, and "not issued to this client" for another client’s, whatever its state', async () => {
+      const a = await shared(['view']);
+      const revoked = await rptFor([[a, ['view']]]);
+      const theirsRevoked = await rptFor([[a, ['view']]], 'alice', OTHER);
+      const expiring = await rptFor([[a, ['view']]]);
+      const theirsExpiring = await rptFor([[a, ['view']]], 'alice', OTHER);
+      assert.ok(await s.deps.store.tokens.revoke('demo', payload(revoked).jti));
+      assert.ok(await s.deps.store.tokens.revoke('demo', payload(theirsRevoked).jti));
+      const described = async (rpt: string): Promise<string> => {
+        const res = await w.grantAs('bob', { ticket: await w.ticket('alice', [[a, ['view']]]), rpt });
+        assertError(res, 400, 'invalid_grant');
+        return res.json.error_description;
+      };
+      assert.equal(await described(revoked), REVOKED_OR_EXPIRED);
+      assert.equal(await described(theirsRevoked), NOT_THE_CLIENTS);
+      // Expired and purged: the record is gone, the signature still holds.
+      clock.advance(301);
+      await purgeExpired(s.deps, { batch: 1000 });
+      assert.equal(await w.record(expiring), null);
+      assert.equal(await described(expiring), REVOKED_OR_EXPIRED);
+      assert.equal(await described(theirsExpiring), NOT_THE_CLIENTS);
+      // Not an RPT, or not ours at all.
+      assert.equal(await described(await w.pat('alice')), NOT_THE_CLIENTS);
+      assert.equal(await described(await w.idToken('bob')), NOT_THE_CLIENTS);
+      assert.equal(await described('garbage'), NOT_THE_CLIENTS);
     });
 
     it('upgrades an expired RPT of the same client', async () => {

@@ -174,8 +174,14 @@ export function createUmaClient(options: UmaClientOptions): UmaClient {
     return new UmaError(code, { asUri: asKey, status: answer.status, description: str(answer.body['error_description']) ?? `the authorization server answered ${code}` });
   }
 
-  /** Trades the challenge's ticket for an RPT (UMA Grant §3.3), polling and retrying as the server asks. */
-  async function obtainRpt(challenge: UmaChallenge, http: AsHttp): Promise<void> {
+  /**
+   * Trades the challenge's ticket for an RPT (UMA Grant §3.3), polling and retrying as the server asks;
+   * `attempts` counts the grant requests of the whole `fetch` call. Resolves with null once an RPT is
+   * held, or with the `invalid_grant` refusal of a request that carried the held RPT for an upgrade
+   * (UMA Grant §3.3.1): that RPT is dropped (it was revoked or has expired at the server) and the ticket
+   * is spent, so the caller may start again without it. Throws for every other refusal.
+   */
+  async function obtainRpt(challenge: UmaChallenge, http: AsHttp, attempts: { made: number }): Promise<UmaError | null> {
     const asKey = normalizeAsUri(challenge.asUri);
     const signal = http.signal;
     const endpoint = await tokenEndpoint(asKey, http);
@@ -191,8 +197,8 @@ export function createUmaClient(options: UmaClientOptions): UmaClient {
     let interval: number | undefined;
     let slowDown = 0;
     let retriedNeedInfo = false;
-    for (let attempt = 1; ; attempt++) {
-      if (attempt > maxGrantAttempts) {
+    for (;;) {
+      if (++attempts.made > maxGrantAttempts) {
         throw new UmaError('too_many_attempts', { asUri: asKey, description: `no RPT after ${maxGrantAttempts} grant requests` });
       }
       const h = holding(asKey);
@@ -206,7 +212,7 @@ export function createUmaClient(options: UmaClientOptions): UmaClient {
       const accessToken = str(answer.body['access_token']);
       if (answer.status === 200 && accessToken !== undefined) {
         keep(asKey, answer.body, accessToken);
-        return;
+        return null;
       }
       const error = str(answer.body['error']);
       if (error === undefined) throw new UmaError('invalid_as_response', { asUri: asKey, status: answer.status, description: 'token endpoint answered neither an RPT nor an error' });
@@ -254,8 +260,12 @@ export function createUmaClient(options: UmaClientOptions): UmaClient {
       }
 
       if (error === 'invalid_grant') {
-        // A stale RPT or PCT of ours may be the reason: start the next request without them.
-        if (params['rpt'] !== undefined) h.rpt = h.expiresAt = h.refreshToken = undefined;
+        // A stale RPT or PCT of ours may be the reason: the next request goes without it. The RPT is
+        // suspected first (the PCT stays until a request without the RPT is refused too).
+        if (params['rpt'] !== undefined) {
+          h.rpt = h.expiresAt = h.refreshToken = undefined;
+          return oauthError(answer, asKey, error);
+        }
         if (params['pct'] !== undefined) h.pct = undefined;
       }
       throw oauthError(answer, asKey, error);
@@ -280,7 +290,21 @@ export function createUmaClient(options: UmaClientOptions): UmaClient {
     await first.body?.cancel().catch(() => {});
     const asKey = normalizeAsUri(challenge.asUri);
     asOfOrigin.set(origin, asKey);
-    await obtainRpt(challenge, http);
+    const attempts = { made: 0 };
+    const refused = await obtainRpt(challenge, http, attempts);
+    if (refused) {
+      // The server refused the held RPT (now dropped) and spent the ticket (UMA Grant §5.5): once, the
+      // request goes again without an RPT for a new challenge, whose ticket is traded without one.
+      if (!prepared.replayable) throw refused;
+      const again = await doFetch(prepared.url, withRpt(prepared, null));
+      if (again.status !== 401) return again;
+      const next = findUmaChallenge(again.headers.get('www-authenticate'));
+      if (!next || normalizeAsUri(next.asUri) !== asKey) return again;
+      await again.body?.cancel().catch(() => {});
+      // No RPT is held now, so this trade cannot be refused for one.
+      const failed = await obtainRpt(next, http, attempts);
+      if (failed) throw failed;
+    }
     if (!prepared.replayable) {
       throw new UmaError('body_not_replayable', { asUri: asKey, description: 'the request body was a stream and cannot be sent again; an RPT is now held, so send the request again' });
     }

@@ -273,14 +273,58 @@ describe('client kit against a fake AS/RS', () => {
     assert.equal(grants[1]!.params.get('rpt'), null);
   });
 
-  it('invalid_grant for a presented rpt and pct drops both', async () => {
-    answer = (_p, n) => (n === 1 ? [200, { access_token: 'useless', pct: 'p1' }] : [400, { error: 'invalid_grant' }]);
+  it('invalid_grant for a presented rpt: drops it and retries once without it, with a new challenge\'s ticket', async () => {
+    let n = 0;
+    challenge = () => `UMA realm="fake", as_uri="${url}", ticket="t${++n}"`;
+    answer = (p, k) => (k === 1 ? [200, { access_token: 'stale', pct: 'p1' }] : p.get('rpt') ? [400, { error: 'invalid_grant', error_description: 'The rpt was revoked or has expired' }] : [200, { access_token: 'good' }]);
+    const uma = client();
+    // The RS refuses `stale`: that 401 goes back to the caller, and `stale` is held.
+    assert.equal((await uma.fetch(`${url}/r`)).status, 401);
+    assert.equal(uma.rptFor(url), 'stale');
+    const res = await uma.fetch(`${url}/r`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(grants.map((g) => [g.params.get('ticket'), g.params.get('rpt'), g.params.get('pct')]), [
+      ['t1', null, null],
+      ['t3', 'stale', 'p1'],
+      ['t4', null, 'p1'],
+    ]);
+    assert.deepEqual(rsSeen.map((r) => r.authorization), [undefined, 'Bearer stale', 'Bearer stale', undefined, 'Bearer good']);
+    assert.equal(uma.rptFor(url), 'good');
+    assert.equal(uma.pct(url), 'p1');
+  });
+
+  it('invalid_grant again on the retry without the rpt: the pct is dropped too, and the UmaError thrown', async () => {
+    answer = (_p, n) => (n === 1 ? [200, { access_token: 'useless', pct: 'p1' }] : [400, { error: 'invalid_grant', error_description: `refused ${n}` }]);
     const uma = client();
     assert.equal((await uma.fetch(`${url}/r`)).status, 401);
-    await rejection(uma.fetch(`${url}/r`));
-    assert.equal(grants[1]!.params.get('rpt'), 'useless');
-    assert.equal(grants[1]!.params.get('pct'), 'p1');
+    const e = await rejection(uma.fetch(`${url}/r`));
+    assert.equal(e.code, 'invalid_grant');
+    assert.equal(e.description, 'refused 3');
+    assert.deepEqual(grants.slice(1).map((g) => [g.params.get('rpt'), g.params.get('pct')]), [['useless', 'p1'], [null, 'p1']]);
     assert.equal(uma.rptFor(url), null);
     assert.equal(uma.pct(url), null);
+  });
+
+  it('invalid_grant for a presented rpt with a stream body: no retry (the body is gone), the rpt dropped for the next call', async () => {
+    answer = (p, n) => (n === 1 ? [200, { access_token: 'stale' }] : p.get('rpt') ? [400, { error: 'invalid_grant' }] : [200, { access_token: 'good' }]);
+    const uma = client();
+    assert.equal((await uma.fetch(`${url}/r`)).status, 401);
+    const body = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode('x')), c.close()) });
+    const e = await rejection(uma.fetch(`${url}/r`, { method: 'POST', body, duplex: 'half' } as RequestInit));
+    assert.equal(e.code, 'invalid_grant');
+    assert.equal(grants.length, 2);
+    assert.equal(uma.rptFor(url), null);
+    assert.equal((await uma.fetch(`${url}/r`)).status, 200);
+    assert.equal(grants[2]!.params.get('rpt'), null);
+  });
+
+  it('the retry without the rpt counts toward maxGrantAttempts', async () => {
+    answer = (p, n) => (n === 1 ? [200, { access_token: 'stale' }] : p.get('rpt') ? [400, { error: 'invalid_grant' }] : [403, { error: 'request_submitted', ticket: `t${n + 1}` }]);
+    const uma = client({ maxGrantAttempts: 3 });
+    assert.equal((await uma.fetch(`${url}/r`)).status, 401);
+    const e = await rejection(uma.fetch(`${url}/r`));
+    assert.equal(e.code, 'too_many_attempts');
+    // One refused upgrade and two polls make the three of this call.
+    assert.equal(grants.length, 4);
   });
 });

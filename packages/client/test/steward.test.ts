@@ -2,7 +2,8 @@
  * The client kit against a real Steward over HTTP, on both stores: Bob's client (photoz-client, Bob's
  * ID token as claim token) reads Alice's photos from a resource server that answers the UMA challenge
  * itself. The full loop from 401 to 200, RPT reuse, upgrade, PCT, refresh of an expired RPT, polling
- * while Alice decides, and need_info without claims.
+ * while Alice decides, need_info without claims, and a still-shared resource after another share was
+ * revoked (the refused RPT is dropped and the grant retried once without it).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,7 +61,7 @@ for (const dialect of dialects) {
       assert.ok(await s.deps.store.realms.update({ ...realm, settings: { ...realm.settings, pollInterval: 1 } }));
       pat = (await passwordGrant(s.issuer, ['photoz-rs', 'photoz-rs-secret'], 'alice', 'uma_protection')).access_token;
       const resources: Protected[] = [];
-      for (const name of ['one', 'two', 'three', 'four', 'pending']) {
+      for (const name of ['one', 'two', 'three', 'four', 'pending', 'kept', 'revoked']) {
         const res = await fetch(`${s.issuer}/authz/protection/resource_set`, {
           method: 'POST',
           headers: { authorization: `Bearer ${pat}`, 'content-type': 'application/json' },
@@ -73,7 +74,7 @@ for (const dialect of dialects) {
       const auth = await fetch(`${s.baseUrl}/json/realms/root/realms/demo/authenticate`, { method: 'POST', headers: { 'x-openam-username': 'alice', 'x-openam-password': PASSWORD } });
       assert.equal(auth.status, 200);
       sso = ((await auth.json()) as any).tokenId;
-      for (const name of ['one', 'two', 'three', 'four']) await share(name);
+      for (const name of ['one', 'two', 'three', 'four', 'kept', 'revoked']) await share(name);
       bobIdToken = (await passwordGrant(s.issuer, ['photoz-client', 'photoz-client-secret'], 'bob', 'openid')).id_token;
       rs = await startResourceServer(s.issuer, pat, resources);
       uma = makeUma();
@@ -211,6 +212,49 @@ for (const dialect of dialects) {
       assert.equal(seen[0]!.redirectUser, err.redirectUser);
       assert.equal(seen[0]!.ticket, err.ticket);
       assert.equal(anonymous.rptFor(s.issuer), null);
+    });
+
+    it('gets a still-shared resource after Alice revoked another share: the revoked RPT is refused, dropped, and the grant retried once without it', async () => {
+      const client = createUmaClient({
+        trustedAs: [s.issuer],
+        clientId: 'photoz-client',
+        clientSecret: 'photoz-client-secret',
+        claimToken: async () => ({ token: bobIdToken, format: ID_TOKEN }),
+        fetch: rec.fetch,
+      });
+      assert.equal((await client.fetch(`${rs.url}/photos/revoked`)).status, 200);
+      assert.equal((await client.fetch(`${rs.url}/photos/kept`)).status, 200);
+      const held = client.rptFor(s.issuer)!;
+      assert.deepEqual((await introspect(held)).permissions.map((p: any) => p.resource_id).sort(), [ids['kept'], ids['revoked']].sort());
+      // Alice stops sharing one photo: Steward revokes the grants holding it, this RPT with them.
+      const removed = await fetch(`${s.baseUrl}/json/realms/root/realms/demo/users/alice/uma/policies/${ids['revoked']}`, { method: 'DELETE', headers: { iPlanetDirectoryPro: sso } });
+      assert.equal(removed.status, 200, await removed.text());
+      assert.equal((await introspect(held)).active, false);
+
+      const grantsBefore = rec.grants.length;
+      const logBefore = rs.log.length;
+      const res = await client.fetch(`${rs.url}/photos/kept`);
+      assert.equal(res.status, 200);
+      assert.deepEqual(await res.json(), { path: '/photos/kept', resource: ids['kept'] });
+      const grants = rec.grants.slice(grantsBefore);
+      assert.equal(grants.length, 2);
+      // The upgrade with the revoked RPT is refused, saying why; the ticket is spent with it.
+      assert.equal(grants[0]!.params.get('rpt'), held);
+      assert.equal(grants[0]!.status, 400);
+      assert.deepEqual(grants[0]!.body, { error: 'invalid_grant', error_description: 'The rpt was revoked or has expired' });
+      // A fresh challenge's ticket, without the RPT; the PCT still identifies Bob.
+      assert.equal(grants[1]!.params.get('rpt'), null);
+      assert.notEqual(grants[1]!.params.get('ticket'), grants[0]!.params.get('ticket'));
+      assert.ok(grants[1]!.params.get('pct'));
+      assert.equal(grants[1]!.status, 200);
+      const rpt = client.rptFor(s.issuer);
+      assert.ok(rpt && rpt !== held);
+      assert.deepEqual(rs.log.slice(logBefore).map((l) => [l.status, l.authorization]), [
+        [401, `Bearer ${held}`],
+        [401, undefined],
+        [200, `Bearer ${rpt}`],
+      ]);
+      assert.deepEqual((await introspect(rpt)).permissions.map((p: any) => p.resource_id), [ids['kept']]);
     });
 
     it('a wrong client secret is an UmaError invalid_client', async () => {

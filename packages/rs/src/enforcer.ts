@@ -1,14 +1,19 @@
 /**
  * @module enforcer — the one decision both adapters use: a sufficient RPT passes; anything else gets a
- * permission ticket and a `401` UMA challenge; an AS that cannot be reached or fails gets `403` + Warning.
+ * permission ticket and a `401` UMA challenge; an AS that cannot be reached or refuses a ticket gets
+ * `403` + Warning; a configuration that does not match the AS gets `500`. Every refusal reason is told
+ * to `onError`.
  */
 import { discoveryLoader } from './discovery.ts';
-import { AsUnavailable } from './http.ts';
+import { UmaEnforcerError } from './errors.ts';
 import { introspectionVerifier } from './introspection.ts';
 import { jwksVerifier } from './jwks.ts';
 import { clientCredentialsPat, suppliedPat, type PatSource } from './pat.ts';
-import { challenge, requestTicket, unreachable } from './ticket.ts';
-import type { UmaCheckInput, UmaCheckResult, UmaEnforcer, UmaEnforcerOptions } from './types.ts';
+import { reporter } from './report.ts';
+import { challenge, failure } from './responses.ts';
+import { selfChecker } from './selfcheck.ts';
+import { requestTicket } from './ticket.ts';
+import type { UmaCheckInput, UmaCheckResult, UmaDenial, UmaEnforcer, UmaEnforcerOptions } from './types.ts';
 import { findGrant, type VerifiedRpt } from './verified.ts';
 
 /** The RPT of an `Authorization: Bearer <token>` header (RFC 6750 §2.1), or undefined. */
@@ -30,6 +35,7 @@ function nonNegative(value: number | undefined, fallback: number, name: string):
 export function createUmaEnforcer(options: UmaEnforcerOptions): UmaEnforcer {
   if (typeof options.issuer !== 'string' || !URL.canParse(options.issuer)) throw new TypeError('createUmaEnforcer: issuer must be a URL');
   if (!options.pat && !(options.clientId && options.clientSecret)) throw new TypeError('createUmaEnforcer: give pat, or clientId and clientSecret');
+  if (options.onError !== undefined && typeof options.onError !== 'function') throw new TypeError('createUmaEnforcer: onError must be a function');
   const issuer = options.issuer;
   const realm = options.realm ?? 'resource-server';
   const defaultMode = options.verify ?? 'jwks';
@@ -46,32 +52,57 @@ export function createUmaEnforcer(options: UmaEnforcerOptions): UmaEnforcer {
     ttlSeconds: nonNegative(options.introspectionCache?.ttlSeconds, 30, 'introspectionCache.ttlSeconds'),
   });
 
+  const report = reporter(options.onError);
+
+  /** Why a verified RPT does not do: no permission for the resource, or only expired or missing scopes. */
+  function insufficient(verified: VerifiedRpt, resourceId: string, scopes: string[]): UmaEnforcerError {
+    const forResource = verified.permissions.filter((p) => p.resource_id === resourceId);
+    const detail = forResource.length === 0
+      ? `no permission for resource ${JSON.stringify(resourceId)}`
+      : `its permissions for resource ${JSON.stringify(resourceId)} (scopes ${forResource.map((p) => p.resource_scopes.join(' ') || '(none)').join('; ')}) lack ${scopes.join(' ')} or are not current`;
+    return new UmaEnforcerError('insufficient_scope', `RPT valid but insufficient: ${detail}`);
+  }
+
   async function check(input: UmaCheckInput): Promise<UmaCheckResult> {
     const { resourceId, request } = input;
     // A rule that yields no resource id or non-string scopes is a bug of the app, not of the client.
     if (typeof resourceId !== 'string' || resourceId === '') throw new TypeError('UMA rule: the resource id must be a non-empty string');
     if (!Array.isArray(input.scopes) || !input.scopes.every((x) => typeof x === 'string' && x !== '')) throw new TypeError('UMA rule: scopes must be non-empty strings');
     const scopes = [...new Set(input.scopes)];
+    let rejected: UmaEnforcerError | undefined;
+    let result: UmaDenial;
     try {
       const doc = await discovery();
       const rpt = bearerToken(input.authorization);
       if (rpt !== undefined) {
         const mode = input.verify ?? defaultMode;
-        const verified: VerifiedRpt | null = mode === 'introspection'
-          ? await viaIntrospection(rpt, doc, pat, { resourceId, request })
-          : await viaJwks(rpt, doc);
-        if (verified && findGrant(verified.permissions, resourceId, scopes, Date.now() / 1000, toleranceSeconds)) {
-          return { ok: true, grant: { rpt, ...verified, granted: { resourceId, scopes } } };
+        try {
+          const verified = mode === 'introspection'
+            ? await viaIntrospection(rpt, doc, pat, { resourceId, request })
+            : await viaJwks(rpt, doc);
+          if (findGrant(verified.permissions, resourceId, scopes, Date.now() / 1000, toleranceSeconds)) {
+            return { ok: true, grant: { rpt, ...verified, granted: { resourceId, scopes } } };
+          }
+          rejected = insufficient(verified, resourceId, scopes);
+        } catch (e) {
+          if (!(e instanceof UmaEnforcerError) || e.kind !== 'invalid_token') throw e;
+          rejected = e;
         }
       }
       // Tokenless, invalid and insufficient alike: a ticket for exactly what this request needs.
       const ticket = await requestTicket(doc, pat, { resourceId, scopes, request }, fetchImpl, timeoutMs);
-      return challenge(realm, issuer, ticket);
+      result = challenge(realm, issuer, ticket, rejected);
     } catch (e) {
-      if (e instanceof AsUnavailable) return unreachable();
-      throw e;
+      if (!(e instanceof UmaEnforcerError)) throw e;
+      result = failure(e);
     }
+    const context = { resourceId, scopes, request, status: result.status };
+    if (rejected) report(rejected, context);
+    if (result.reason && result.reason !== rejected) report(result.reason, context);
+    return result;
   }
 
-  return { check, issuer, realm };
+  const selfCheck = selfChecker({ issuer, defaultMode, supplied: Boolean(options.pat), discovery, pat, introspect: viaIntrospection, fetch: fetchImpl, timeoutMs });
+
+  return { check, selfCheck, issuer, realm };
 }

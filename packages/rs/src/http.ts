@@ -1,9 +1,5 @@
-/** @module http — calls to the authorization server with a time limit; any transport failure becomes {@link AsUnavailable}. */
-
-/** The AS could not be reached, timed out, or answered something unusable: the RS must refuse with 403. */
-export class AsUnavailable extends Error {
-  override readonly name = 'AsUnavailable';
-}
+/** @module http — calls to the authorization server with a time limit; transport failures become {@link UmaEnforcerError}s of kind `unreachable`. */
+import { describeAnswer, UmaEnforcerError } from './errors.ts';
 
 /** An answer of the AS: status and parsed JSON body (undefined when not JSON). */
 export interface AsResponse {
@@ -11,7 +7,7 @@ export interface AsResponse {
   json: unknown;
 }
 
-/** One HTTP call to the AS, bounded by `timeoutMs` (headers and body alike). */
+/** One HTTP call to the AS, bounded by `timeoutMs` (headers and body alike). Throws `as_timeout` or `as_unreachable`. */
 export async function callAs(fetchImpl: typeof fetch, url: string, init: RequestInit, timeoutMs: number): Promise<AsResponse> {
   try {
     const res = await fetchImpl(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
@@ -24,9 +20,22 @@ export async function callAs(fetchImpl: typeof fetch, url: string, init: Request
     }
     return { status: res.status, json };
   } catch (e) {
-    const reason = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError') ? 'timed out' : 'unreachable';
-    throw new AsUnavailable(`${url}: ${reason}`, { cause: e });
+    if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) {
+      throw new UmaEnforcerError('as_timeout', `${url}: no answer within ${timeoutMs} ms`, { cause: e });
+    }
+    const detail = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
+    throw new UmaEnforcerError('as_unreachable', `${url}: unreachable (${detail})`, { cause: e });
   }
+}
+
+/** A status that says the AS is failing or overloaded right now, not that the kit is misconfigured. */
+export function isServerTrouble(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+/** `as_server_error` for a 5xx/408/429 answer, else `as_bad_response`: an answer the kit cannot use. */
+export function unusable(what: string, res: AsResponse): UmaEnforcerError {
+  return new UmaEnforcerError(isServerTrouble(res.status) ? 'as_server_error' : 'as_bad_response', `${what}: ${describeAnswer(res.status, res.json)}`);
 }
 
 /** A plain JSON object, or null. */

@@ -2,16 +2,20 @@
 export { createUmaEnforcer, bearerToken } from './enforcer.ts';
 export { umaFastify, type UmaFastifyOptions } from './fastify.ts';
 export { umaExpress, type UmaNodeRequest } from './express.ts';
-export { UNREACHABLE_WARNING } from './ticket.ts';
+export { UNREACHABLE_WARNING } from './responses.ts';
+export { UmaEnforcerError, ENFORCER_ERROR_KINDS, TOKEN_DESCRIPTIONS, type UmaEnforcerErrorCode, type UmaEnforcerErrorKind } from './errors.ts';
 export type {
   UmaCheckInput,
   UmaCheckResult,
   UmaDenial,
   UmaEnforcer,
   UmaEnforcerOptions,
+  UmaRefusalContext,
   UmaGrant,
   UmaPatContext,
   UmaPermission,
   UmaRule,
+  UmaSelfCheckOptions,
+  UmaSelfCheckReport,
   UmaVerifyMode,
 } from './types.ts';

@@ -3,7 +3,8 @@
  * server's own token by client_credentials (scope `uma_protection`), cached and refreshed before expiry.
  */
 import type { UmaDiscovery } from './discovery.ts';
-import { AsUnavailable, asObject, basicAuth, callAs } from './http.ts';
+import { describeAnswer, UmaEnforcerError } from './errors.ts';
+import { asObject, basicAuth, callAs, isServerTrouble, unusable } from './http.ts';
 import type { UmaPatContext } from './types.ts';
 
 /** Gives the PAT for a resource; `refused` names a PAT the AS just rejected, to get a fresh one. */
@@ -34,7 +35,7 @@ export function clientCredentialsPat(
   let pending: Promise<Cached> | null = null;
   const obtain = async (): Promise<Cached> => {
     const { token_endpoint } = await discovery();
-    if (!token_endpoint) throw new AsUnavailable('discovery: no token_endpoint for the PAT');
+    if (!token_endpoint) throw new UmaEnforcerError('discovery_invalid', 'discovery: no token_endpoint, so no PAT by client_credentials: give the pat option instead');
     const body = new URLSearchParams({ grant_type: 'client_credentials', scope: 'uma_protection' });
     const res = await callAs(fetchImpl, token_endpoint, {
       method: 'POST',
@@ -42,8 +43,14 @@ export function clientCredentialsPat(
       body: body.toString(),
     }, timeoutMs);
     const json = asObject(res.json);
+    if (res.status === 401 || (res.status === 400 && json?.error === 'invalid_client')) {
+      throw new UmaEnforcerError('invalid_client', `the token endpoint ${token_endpoint} refused the client credentials of ${JSON.stringify(clientId)} (${describeAnswer(res.status, res.json)}): check clientId and clientSecret`);
+    }
+    if (res.status >= 400 && !isServerTrouble(res.status)) {
+      throw new UmaEnforcerError('pat_request_refused', `the token endpoint ${token_endpoint} refused a PAT (client_credentials, scope uma_protection) to ${JSON.stringify(clientId)} (${describeAnswer(res.status, res.json)}): the client must be a resource server allowed the client_credentials grant and the uma_protection scope`);
+    }
     const token = json?.access_token;
-    if (res.status !== 200 || typeof token !== 'string' || token === '') throw new AsUnavailable(`PAT request refused: HTTP ${res.status} ${String(json?.error ?? '')}`.trim());
+    if (res.status !== 200 || typeof token !== 'string' || token === '') throw unusable(`PAT request at ${token_endpoint}`, res);
     return { token, refreshAt: refreshAt(json?.expires_in) };
   };
   return async (ctx) => {
@@ -61,16 +68,19 @@ export function clientCredentialsPat(
   };
 }
 
-/** Wraps the app's supplier: its failures (or an empty PAT) mean no ticket can be had. */
+/** Wraps the app's supplier: its failures (or an empty PAT) mean no ticket can be had for this request. */
 export function suppliedPat(supplier: (ctx: UmaPatContext) => string | Promise<string>): PatSource {
   return async (ctx) => {
     let token: unknown;
     try {
       token = await supplier(ctx);
     } catch (e) {
-      throw new AsUnavailable('the PAT supplier failed', { cause: e });
+      const why = e instanceof Error ? e.message : String(e);
+      throw new UmaEnforcerError('pat_supplier_failed', `the pat function threw for resource ${JSON.stringify(ctx.resourceId)}${ctx.refused ? ' (asked for a fresh PAT after the AS refused one)' : ''}: ${why}`, { cause: e });
     }
-    if (typeof token !== 'string' || token === '') throw new AsUnavailable('the PAT supplier returned no PAT');
+    if (typeof token !== 'string' || token === '') {
+      throw new UmaEnforcerError('pat_supplier_failed', `the pat function returned ${token === '' ? 'an empty string' : typeof token} for resource ${JSON.stringify(ctx.resourceId)}, not a PAT`);
+    }
     return token;
   };
 }

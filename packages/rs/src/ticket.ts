@@ -1,26 +1,18 @@
 /**
- * @module ticket — the permission request (UMA Fed Authz §4) and the responses built from its outcome:
- * `401` with the UMA challenge (UMA Grant §3.2.1), or `403` with the Warning header (§3.2.2).
+ * @module ticket — the permission request (UMA Fed Authz §4): a ticket for exactly this resource and
+ * these scopes, asked for with the PAT; every way it can fail is a {@link UmaEnforcerError} naming the cause.
  */
 import type { UmaDiscovery } from './discovery.ts';
-import { AsUnavailable, asObject, callAs } from './http.ts';
+import { describeAnswer, UmaEnforcerError } from './errors.ts';
+import { asObject, callAs, isServerTrouble, unusable } from './http.ts';
 import type { PatSource } from './pat.ts';
-import type { UmaDenial } from './types.ts';
-
-/** The Warning header value of UMA Grant §3.2.2. */
-export const UNREACHABLE_WARNING = '199 - "UMA Authorization Server Unreachable"';
 
 /** A ticket is sent back in a header: only visible ASCII, bounded. */
 const TICKET_SHAPE = /^[\x21-\x7e]{1,4096}$/;
 
-/** An RFC 9110 quoted-string: backslash-escapes `"` and `\`, and drops control characters. */
-export function quote(value: string): string {
-  return `"${value.replace(/[\x00-\x1f\x7f]/g, '').replace(/["\\]/g, (c) => `\\${c}`)}"`;
-}
-
 /**
  * Asks the AS for a ticket for exactly this resource and these scopes, with the PAT; a PAT refused
- * with 401 is replaced once. Throws {@link AsUnavailable} when no ticket can be had.
+ * with 401 is replaced once.
  */
 export async function requestTicket(
   discovery: UmaDiscovery,
@@ -29,11 +21,12 @@ export async function requestTicket(
   fetchImpl: typeof fetch,
   timeoutMs: number,
 ): Promise<string> {
+  const endpoint = discovery.permission_endpoint;
   const body = JSON.stringify({ resource_id: permission.resourceId, resource_scopes: permission.scopes });
   let refused: string | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
     const token = await pat({ resourceId: permission.resourceId, request: permission.request, ...(refused ? { refused } : {}) });
-    const res = await callAs(fetchImpl, discovery.permission_endpoint, {
+    const res = await callAs(fetchImpl, endpoint, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
       body,
@@ -42,30 +35,16 @@ export async function requestTicket(
       refused = token;
       continue;
     }
+    if (res.status === 401) {
+      throw new UmaEnforcerError('pat_rejected', `the permission endpoint ${endpoint} refused the PAT for resource ${JSON.stringify(permission.resourceId)}, and the fresh one too (${describeAnswer(res.status, res.json)}): the PAT must be an active uma_protection token of this issuer`);
+    }
+    if (res.status >= 400 && !isServerTrouble(res.status)) {
+      throw new UmaEnforcerError('permission_refused', `the permission endpoint ${endpoint} refused a ticket for resource ${JSON.stringify(permission.resourceId)} with scopes ${permission.scopes.join(' ')} (${describeAnswer(res.status, res.json)}): is the resource registered, owned by the PAT's owner, with these scopes?`);
+    }
+    if (res.status !== 201 && res.status !== 200) throw unusable(`permission request at ${endpoint}`, res);
     const ticket = asObject(res.json)?.ticket;
-    if (res.status !== 201 && res.status !== 200) throw new AsUnavailable(`permission request refused: HTTP ${res.status} ${String(asObject(res.json)?.error ?? '')}`.trim());
-    if (typeof ticket !== 'string' || !TICKET_SHAPE.test(ticket)) throw new AsUnavailable('permission request: no usable ticket in the answer');
+    if (typeof ticket !== 'string' || !TICKET_SHAPE.test(ticket)) throw new UmaEnforcerError('as_bad_response', `permission request at ${endpoint}: no ticket fit for a header in the answer`);
     return ticket;
   }
-  throw new AsUnavailable('permission request: the PAT was refused twice');
-}
-
-/** `401` + `WWW-Authenticate: UMA realm="…", as_uri="…", ticket="…"`. */
-export function challenge(realm: string, issuer: string, ticket: string): UmaDenial {
-  return {
-    ok: false,
-    status: 401,
-    headers: { 'www-authenticate': `UMA realm=${quote(realm)}, as_uri=${quote(issuer)}, ticket=${quote(ticket)}` },
-    body: { error: 'unauthorized', error_description: 'An RPT with the needed permission is required: trade the ticket for one at the authorization server', as_uri: issuer, ticket },
-  };
-}
-
-/** `403` + `Warning: 199 - "UMA Authorization Server Unreachable"`: never a pass. */
-export function unreachable(): UmaDenial {
-  return {
-    ok: false,
-    status: 403,
-    headers: { warning: UNREACHABLE_WARNING },
-    body: { error: 'authorization_server_unreachable', error_description: 'The authorization server could not be reached to check or request permissions' },
-  };
+  throw new UmaEnforcerError('pat_rejected', `the permission endpoint ${endpoint} refused the PAT twice`);
 }

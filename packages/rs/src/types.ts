@@ -1,4 +1,5 @@
 /** @module types — the public shapes of the resource-server kit: options, rules, grants and check results. */
+import type { UmaEnforcerError } from './errors.ts';
 
 /** How an RPT is verified: locally against the AS's JWKS, or by asking the AS (token introspection). */
 export type UmaVerifyMode = 'jwks' | 'introspection';
@@ -74,6 +75,47 @@ export interface UmaEnforcerOptions {
   jwksCooldownSeconds?: number;
   /** The fetch implementation (default: the global `fetch`). */
   fetch?: typeof fetch;
+  /**
+   * Told every reason a request is refused (not a tokenless request's plain challenge): the AS
+   * unreachable, a misconfiguration, a refused ticket or PAT, an invalid RPT, an insufficient one.
+   * Default: one `console.warn` line per misconfiguration code, nothing else. What it throws or
+   * rejects with is ignored.
+   */
+  onError?: (error: UmaEnforcerError, context: UmaRefusalContext) => void | Promise<void>;
+}
+
+/** What {@link UmaEnforcerOptions.onError} is told besides the error. */
+export interface UmaRefusalContext {
+  resourceId: string;
+  scopes: string[];
+  /** The framework request being checked. */
+  request: unknown;
+  /** The status the request is answered with: 401 (challenge), 403 (no ticket) or 500 (misconfigured). */
+  status: 401 | 403 | 500;
+}
+
+/** Options of {@link UmaEnforcer.selfCheck}. */
+export interface UmaSelfCheckOptions {
+  /** Checks this mode's needs (default: the enforcer's mode). */
+  verify?: UmaVerifyMode;
+  /** With the `pat` option: the resource whose PAT is asked for. Without it the supplier is not called. */
+  resourceId?: string;
+  /** Passed to the `pat` function as `request`. */
+  request?: unknown;
+}
+
+/** What {@link UmaEnforcer.selfCheck} found working. */
+export interface UmaSelfCheckReport {
+  issuer: string;
+  verify: UmaVerifyMode;
+  /** The endpoints read from the discovery document. */
+  endpoints: { permission_endpoint: string; token_endpoint?: string; introspection_endpoint?: string; jwks_uri?: string };
+  /** JWKS mode: how many keys the JWKS holds. */
+  jwksKeys?: number;
+  /** How the PAT was checked: obtained by client_credentials, given by the `pat` function, or not asked for (`pat` without `resourceId`). */
+  pat: 'client_credentials' | 'supplied' | 'not_checked';
+  /** Introspection mode: whether the introspection endpoint took the PAT (needs a PAT). */
+  introspection?: 'accepted' | 'not_checked';
 }
 
 /** The input of {@link UmaEnforcer.check}. */
@@ -90,10 +132,13 @@ export interface UmaCheckInput {
 /** A refusal ready to send: status, headers and a JSON body. */
 export interface UmaDenial {
   ok: false;
-  /** 401 with a UMA challenge, or 403 when no ticket could be had (AS unreachable or failing). */
-  status: 401 | 403;
+  /** 401 with a UMA challenge, 403 when no ticket could be had (AS unreachable or refusing), 500 when the kit is misconfigured. */
+  status: 401 | 403 | 500;
   headers: Record<string, string>;
-  body: { error: string; error_description: string; ticket?: string; as_uri?: string };
+  /** `error`: `unauthorized` (401), `authorization_server_unreachable` or `ticket_unavailable` (403), `uma_misconfigured` (500); `code`: the {@link UmaEnforcerError} code of a 403/500. */
+  body: { error: string; error_description: string; ticket?: string; as_uri?: string; code?: string };
+  /** Why: absent for a tokenless request's challenge; the rejected RPT's error on a 401 that follows one; the failure on a 403/500. */
+  reason?: UmaEnforcerError;
 }
 
 /** The outcome of {@link UmaEnforcer.check}. */
@@ -103,6 +148,12 @@ export type UmaCheckResult = { ok: true; grant: UmaGrant } | UmaDenial;
 export interface UmaEnforcer {
   /** Decides one request: a grant, or the response to send (never throws for AS trouble). */
   check(input: UmaCheckInput): Promise<UmaCheckResult>;
+  /**
+   * Start-up self-check: fetches the discovery document, the JWKS (JWKS mode), a PAT, and in
+   * introspection mode introspects a dummy token with it. Resolves with what worked; rejects with the
+   * {@link UmaEnforcerError} of the first problem.
+   */
+  selfCheck(options?: UmaSelfCheckOptions): Promise<UmaSelfCheckReport>;
   /** The resolved options (realm, issuer, default mode). */
   readonly issuer: string;
   readonly realm: string;

@@ -1,6 +1,7 @@
 /**
- * The authorization server down, slow or failing, through both adapters: every case answers 403 with
- * the UMA Warning, never a pass. PATs by client_credentials: cached, refreshed before expiry, replaced
+ * The authorization server down, slow or failing, through both adapters: 403 with the UMA Warning
+ * (a refused ticket or PAT too, with its own code), 500 for a misconfiguration, never a pass. PATs by
+ * client_credentials: cached, refreshed before expiry, replaced
  * once when refused. Challenge values are quote-escaped.
  */
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -8,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { createUmaEnforcer } from '../src/index.ts';
 import { FakeAs } from './fake-as.ts';
-import { ADAPTERS, assertChallenge, assertUnreachable, once, protect, resetFake, RESOURCE } from './fake-world.ts';
+import { ADAPTERS, assertChallenge, assertMisconfigured, assertTicketUnavailable, assertUnreachable, once, protect, resetFake, RESOURCE } from './fake-world.ts';
 
 /** A loopback port with nothing listening (connection refused). */
 async function deadPort(): Promise<number> {
@@ -30,7 +31,7 @@ for (const adapter of ADAPTERS) {
 
     it('AS down (connection refused): 403 + Warning', async () => {
       const { res, app } = await once(adapter, as, undefined, { issuer: `http://127.0.0.1:${await deadPort()}/realms/fake` });
-      assertUnreachable(res, app);
+      assertUnreachable(res, app, 'as_unreachable');
     });
 
     it('AS slow: discovery, PAT, permission request or JWKS past the timeout → 403 + Warning', async () => {
@@ -39,28 +40,31 @@ for (const adapter of ADAPTERS) {
         as.hang[path] = true;
         const rpt = await as.rpt({ permissions: [{ resource_id: RESOURCE, resource_scopes: ['pay'] }] });
         const { res, app } = await once(adapter, as, path === 'jwks' ? rpt : undefined, { timeoutMs: 150 });
-        assertUnreachable(res, app);
+        assertUnreachable(res, app, 'as_timeout');
         assert.equal(as.callsTo(path).length, 1, path);
       }
     });
 
-    it('a 500 from the permission endpoint, the discovery or the JWKS → 403 + Warning', async () => {
-      for (const path of ['permission', 'discovery', 'jwks'] as const) {
-        resetFake(as);
-        as.status[path] = 500;
-        const { res, app } = await once(adapter, as, path === 'jwks' ? await as.rpt({ permissions: [] }) : undefined);
-        assertUnreachable(res, app);
+    it('a 5xx, 429 or 408 from the permission endpoint, the discovery, the token endpoint or the JWKS → 403 + Warning', async () => {
+      for (const path of ['permission', 'discovery', 'token', 'jwks'] as const) {
+        for (const status of [500, 503, 429, 408]) {
+          resetFake(as);
+          as.status[path] = status;
+          const { res, app } = await once(adapter, as, path === 'jwks' ? await as.rpt({ permissions: [] }) : undefined);
+          assertUnreachable(res, app, 'as_server_error');
+        }
       }
     });
 
-    it('a discovery document naming another issuer, or a ticket unfit for a header → 403 + Warning', async () => {
-      as.claimedIssuer = 'https://evil.example/realms/fake';
-      const wrongIssuer = await once(adapter, as, undefined);
-      assertUnreachable(wrongIssuer.res, wrongIssuer.app);
-      resetFake(as);
+    it('a ticket unfit for a header → 403 + Warning (as_bad_response); a discovery document naming another issuer → 500 issuer_mismatch', async () => {
       as.ticket = 'abc\r\nSet-Cookie: x=1';
       const badTicket = await once(adapter, as, undefined);
-      assertUnreachable(badTicket.res, badTicket.app);
+      assertUnreachable(badTicket.res, badTicket.app, 'as_bad_response');
+      resetFake(as);
+      as.claimedIssuer = 'https://evil.example/realms/fake';
+      const wrongIssuer = await once(adapter, as, undefined);
+      assertMisconfigured(wrongIssuer.res, wrongIssuer.app, 'issuer_mismatch');
+      assert.equal(as.callsTo('permission').length, 0);
     });
 
     it('quote-escapes the realm and the ticket in the challenge', async () => {
@@ -133,11 +137,11 @@ for (const adapter of ADAPTERS) {
       }
     });
 
-    it('a PAT refused again after the refresh, or a client the token endpoint refuses → 403 + Warning, no loop', async () => {
+    it('a PAT refused again after the refresh → 403 pat_rejected, a client the token endpoint refuses → 500 invalid_client; no loop', async () => {
       const app = await protect(adapter, as);
       try {
         as.status.permission = 401;
-        assertUnreachable(await app.call('GET', `/albums/${RESOURCE}`), app);
+        assertTicketUnavailable(await app.call('GET', `/albums/${RESOURCE}`), app, 'pat_rejected');
         assert.equal(as.callsTo('permission').length, 2);
         assert.equal(as.callsTo('token').length, 2);
       } finally {
@@ -145,17 +149,17 @@ for (const adapter of ADAPTERS) {
       }
       resetFake(as);
       const refused = await once(adapter, as, undefined, { clientSecret: 'wrong' });
-      assertUnreachable(refused.res, refused.app);
+      assertMisconfigured(refused.res, refused.app, 'invalid_client');
       assert.equal(as.callsTo('permission').length, 0);
     });
 
-    it('an app PAT supplier that fails → 403 + Warning', async () => {
-      const { res, app } = await once(adapter, as, undefined, {
-        pat: () => {
-          throw new Error('vault sealed');
-        },
-      });
-      assertUnreachable(res, app);
+    it('an app PAT supplier that fails or gives no PAT → 403 + Warning, ticket_unavailable pat_supplier_failed', async () => {
+      for (const pat of [() => { throw new Error('vault sealed'); }, () => '', () => undefined as unknown as string]) {
+        resetFake(as);
+        const { res, app } = await once(adapter, as, undefined, { pat });
+        assertTicketUnavailable(res, app, 'pat_supplier_failed');
+        assert.equal(as.callsTo('permission').length, 0);
+      }
     });
   });
 }

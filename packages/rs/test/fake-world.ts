@@ -4,7 +4,7 @@
  * assertions for a challenge and for an unreachable AS, each also checking the handler was not called.
  */
 import assert from 'node:assert/strict';
-import { createUmaEnforcer, type UmaEnforcerOptions } from '../src/index.ts';
+import { createUmaEnforcer, TOKEN_DESCRIPTIONS, ENFORCER_ERROR_KINDS, type UmaEnforcerOptions, type UmaEnforcerErrorCode } from '../src/index.ts';
 import { expressApp, fastifyApp, type AppReply, type TestApp } from './apps.ts';
 import type { FakeAs } from './fake-as.ts';
 
@@ -24,9 +24,9 @@ export function resetFake(as: FakeAs): void {
   as.calls.splice(0);
 }
 
-/** A Fastify or Express app protected by an enforcer for the fake AS (client credentials `rs`/`rs-secret`, 300 ms timeout). */
+/** A Fastify or Express app protected by an enforcer for the fake AS (client credentials `rs`/`rs-secret`, 300 ms timeout, a silent `onError` unless given). */
 export async function protect(adapter: Adapter, as: FakeAs, options: Partial<UmaEnforcerOptions> = {}): Promise<TestApp> {
-  const enforcer = createUmaEnforcer({ issuer: as.issuer, realm: 'photos', clientId: 'rs', clientSecret: 'rs-secret', timeoutMs: 300, ...options });
+  const enforcer = createUmaEnforcer({ issuer: as.issuer, realm: 'photos', clientId: 'rs', clientSecret: 'rs-secret', timeoutMs: 300, onError: () => {}, ...options });
   return adapter === 'fastify' ? fastifyApp(enforcer) : expressApp(enforcer);
 }
 
@@ -40,22 +40,54 @@ export async function once(adapter: Adapter, as: FakeAs, rpt: string | undefined
   }
 }
 
-/** Exactly a UMA challenge with the fake's ticket, after a permission request for exactly album-1/view; handler not called. */
-export function assertChallenge(as: FakeAs, res: AppReply, app: TestApp, scopes: string[] = ['view']): void {
+/** The RFC 6750 §3.1 parameters the challenge carries after the ticket for a rejected RPT. */
+export function rejection(code: UmaEnforcerErrorCode): string {
+  return `, error="${ENFORCER_ERROR_KINDS[code]}", error_description="${(TOKEN_DESCRIPTIONS as Record<string, string>)[code]}"`;
+}
+
+/**
+ * Exactly a UMA challenge with the fake's ticket, after a permission request for exactly album-1/view;
+ * handler not called. `rejected`: the presented RPT was refused for this reason, which the header
+ * tells after the ticket (absent: no error parameters at all).
+ */
+export function assertChallenge(as: FakeAs, res: AppReply, app: TestApp, rejected?: UmaEnforcerErrorCode): void {
   assert.equal(res.status, 401, JSON.stringify(res.json));
-  assert.equal(res.headers['www-authenticate'], `UMA realm="photos", as_uri="${as.issuer}", ticket="${as.ticket}"`);
+  const base = `UMA realm="photos", as_uri="${as.issuer}", ticket="${as.ticket}"`;
+  assert.equal(res.headers['www-authenticate'], rejected ? base + rejection(rejected) : base);
   assert.equal(res.headers.warning, undefined);
+  assert.equal(res.json.error, 'unauthorized');
   assert.equal(res.json.ticket, as.ticket);
-  assert.deepEqual(as.permissionRequests().at(-1), { resource_id: RESOURCE, resource_scopes: scopes });
+  if (rejected) assert.ok(res.json.error_description.startsWith((TOKEN_DESCRIPTIONS as Record<string, string>)[rejected]), res.json.error_description);
+  assert.deepEqual(as.permissionRequests().at(-1), { resource_id: RESOURCE, resource_scopes: ['view'] });
   assert.equal(app.seen.length, 0);
 }
 
-/** Exactly the 403 of an unreachable AS; no challenge; handler not called. */
-export function assertUnreachable(res: AppReply, app: TestApp): void {
+/** Exactly the 403 of an unreachable AS (with this code when given); no challenge; handler not called. */
+export function assertUnreachable(res: AppReply, app: TestApp, code?: UmaEnforcerErrorCode): void {
   assert.equal(res.status, 403, JSON.stringify(res.json));
   assert.equal(res.headers.warning, '199 - "UMA Authorization Server Unreachable"');
   assert.equal(res.headers['www-authenticate'], undefined);
   assert.equal(res.json.error, 'authorization_server_unreachable');
+  assert.equal(ENFORCER_ERROR_KINDS[res.json.code as UmaEnforcerErrorCode], 'unreachable', res.json.code);
+  if (code) assert.equal(res.json.code, code);
+  assert.equal(app.seen.length, 0);
+}
+
+/** Exactly the 403 of a refused ticket or PAT, with its code; the UMA Warning (§3.2.2); handler not called. */
+export function assertTicketUnavailable(res: AppReply, app: TestApp, code: UmaEnforcerErrorCode): void {
+  assert.equal(res.status, 403, JSON.stringify(res.json));
+  assert.equal(res.headers.warning, '199 - "UMA Authorization Server Unreachable"');
+  assert.equal(res.headers['www-authenticate'], undefined);
+  assert.deepEqual(res.json, { error: 'ticket_unavailable', error_description: 'No permission ticket could be obtained for this request', code });
+  assert.equal(app.seen.length, 0);
+}
+
+/** Exactly the 500 of a misconfigured kit, with its code; no Warning, no challenge; handler not called. */
+export function assertMisconfigured(res: AppReply, app: TestApp, code: UmaEnforcerErrorCode): void {
+  assert.equal(res.status, 500, JSON.stringify(res.json));
+  assert.equal(res.headers.warning, undefined);
+  assert.equal(res.headers['www-authenticate'], undefined);
+  assert.deepEqual(res.json, { error: 'uma_misconfigured', error_description: 'The resource server cannot check permissions: its UMA configuration does not match the authorization server', code });
   assert.equal(app.seen.length, 0);
 }
 

@@ -5,10 +5,10 @@
  */
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createUmaEnforcer } from '../src/index.ts';
+import { createUmaEnforcer, type UmaEnforcerErrorCode } from '../src/index.ts';
 import { expressApp, fastifyApp } from './apps.ts';
 import { FakeAs } from './fake-as.ts';
-import { ADAPTERS, assertChallenge, assertPass, assertUnreachable, once, protect, resetFake, RESOURCE } from './fake-world.ts';
+import { ADAPTERS, assertChallenge, assertMisconfigured, assertPass, assertTicketUnavailable, assertUnreachable, once, protect, resetFake, RESOURCE } from './fake-world.ts';
 
 const VIEW = [{ resource_id: RESOURCE, resource_scopes: ['view'] }];
 const now = () => Math.floor(Date.now() / 1000);
@@ -36,28 +36,30 @@ for (const adapter of ADAPTERS) {
 
     it('challenges an inactive RPT', async () => {
       const { res, app } = await once(adapter, as, 'rpt-unknown', INTROSPECT);
-      assertChallenge(as, res, app);
+      assertChallenge(as, res, app, 'token_inactive');
     });
 
     it('challenges active answers that do not grant: other resource or scope, expired permission or token, other issuer or audience', async () => {
-      const answers = [
-        active({ permissions: [{ resource_id: 'album-2', resource_scopes: ['view'] }] }),
-        active({ permissions: [{ resource_id: RESOURCE, resource_scopes: ['pay'] }] }),
-        active({ permissions: [{ resource_id: RESOURCE, resource_scopes: ['view'], exp: now() - 120 }] }),
-        active({ exp: now() - 120 }),
-        active({ iss: 'https://evil.example' }),
-        active({ permissions: undefined, scope: 'view' }),
+      const answers: Array<[Record<string, unknown>, UmaEnforcerErrorCode]> = [
+        [active({ permissions: [{ resource_id: 'album-2', resource_scopes: ['view'] }] }), 'insufficient_scope'],
+        [active({ permissions: [{ resource_id: RESOURCE, resource_scopes: ['pay'] }] }), 'insufficient_scope'],
+        [active({ permissions: [{ resource_id: RESOURCE, resource_scopes: ['view'], exp: now() - 120 }] }), 'insufficient_scope'],
+        [active({ exp: now() - 120 }), 'token_expired'],
+        [active({ iss: 'https://evil.example' }), 'token_issuer_mismatch'],
+        [active({ permissions: undefined, scope: 'view' }), 'insufficient_scope'],
+        [active({ nbf: now() + 600 }), 'token_not_yet_valid'],
+        [active({ token_type: 'refresh_token' }), 'token_type_invalid'],
       ];
-      for (const answer of answers) {
+      for (const [answer, code] of answers) {
         resetFake(as);
         as.introspection.set('rpt-x', answer);
         const { res, app } = await once(adapter, as, 'rpt-x', INTROSPECT);
-        assertChallenge(as, res, app);
+        assertChallenge(as, res, app, code);
       }
       resetFake(as);
       as.introspection.set('rpt-aud', active({ aud: 'another-rs' }));
       const { res, app } = await once(adapter, as, 'rpt-aud', { ...INTROSPECT, audience: 'photoz-rs' });
-      assertChallenge(as, res, app);
+      assertChallenge(as, res, app, 'token_audience_mismatch');
     });
 
     it('caches an active answer: a revoked RPT still passes until the cache entry ends', async () => {
@@ -100,12 +102,25 @@ for (const adapter of ADAPTERS) {
       as.introspection.set('rpt-5', active());
       as.status.introspect = 500;
       const failing = await once(adapter, as, 'rpt-5', INTROSPECT);
-      assertUnreachable(failing.res, failing.app);
+      assertUnreachable(failing.res, failing.app, 'as_server_error');
       resetFake(as);
       as.introspection.set('rpt-5', active());
       as.hang.introspect = true;
       const slow = await once(adapter, as, 'rpt-5', { ...INTROSPECT, timeoutMs: 150 });
-      assertUnreachable(slow.res, slow.app);
+      assertUnreachable(slow.res, slow.app, 'as_timeout');
+    });
+
+    it('introspection refusing the PAT twice → 403 pat_rejected; refusing to introspect (403) → 500 introspection_refused', async () => {
+      as.introspection.set('rpt-7', active());
+      as.status.introspect = 401;
+      const rejected = await once(adapter, as, 'rpt-7', INTROSPECT);
+      assertTicketUnavailable(rejected.res, rejected.app, 'pat_rejected');
+      assert.equal(as.callsTo('introspect').length, 2);
+      resetFake(as);
+      as.introspection.set('rpt-7', active());
+      as.status.introspect = 403;
+      const forbidden = await once(adapter, as, 'rpt-7', INTROSPECT);
+      assertMisconfigured(forbidden.res, forbidden.app, 'introspection_refused');
     });
 
     it('the PAT refused by the introspection endpoint is replaced once', async () => {
@@ -125,7 +140,7 @@ for (const adapter of ADAPTERS) {
     it('a rule may choose the mode: introspection by rule while the enforcer defaults to JWKS', async () => {
       as.introspection.set('opaque-rpt', active());
       const jwksOnly = await once(adapter, as, 'opaque-rpt');
-      assertChallenge(as, jwksOnly.res, jwksOnly.app);
+      assertChallenge(as, jwksOnly.res, jwksOnly.app, 'token_malformed');
       const enforcer = createUmaEnforcer({ issuer: as.issuer, realm: 'photos', clientId: 'rs', clientSecret: 'rs-secret', timeoutMs: 300 });
       const app = adapter === 'fastify' ? await fastifyApp(enforcer, 'introspection') : await expressApp(enforcer, 'introspection');
       try {

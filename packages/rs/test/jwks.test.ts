@@ -6,6 +6,7 @@
  */
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { UmaEnforcerErrorCode } from '../src/index.ts';
 import { FakeAs, newKey } from './fake-as.ts';
 import { ADAPTERS, assertChallenge, assertPass, once, protect, resetFake, RESOURCE } from './fake-world.ts';
 
@@ -33,25 +34,25 @@ for (const adapter of ADAPTERS) {
     it('challenges a forged RPT (payload changed after signing)', async () => {
       const [h, , sig] = (await as.rpt({ permissions: [] })).split('.');
       const { res, app } = await once(adapter, as, `${h}.${b64({ iss: as.issuer, exp: now() + 300, permissions: VIEW })}.${sig}`);
-      assertChallenge(as, res, app);
+      assertChallenge(as, res, app, 'token_signature_invalid');
     });
 
     it('challenges an RPT expired beyond the tolerance, passes one within it', async () => {
       const expired = await once(adapter, as, await as.rpt({ permissions: VIEW, exp: now() - 120 }), { clockToleranceSeconds: 30 });
-      assertChallenge(as, expired.res, expired.app);
+      assertChallenge(as, expired.res, expired.app, 'token_expired');
       const skewed = await once(adapter, as, await as.rpt({ permissions: VIEW, exp: now() - 5 }), { clockToleranceSeconds: 30 });
       assertPass(skewed.res, skewed.app);
     });
 
     it('challenges an RPT whose nbf is in the future', async () => {
       const { res, app } = await once(adapter, as, await as.rpt({ permissions: VIEW, nbf: now() + 600 }));
-      assertChallenge(as, res, app);
+      assertChallenge(as, res, app, 'token_not_yet_valid');
     });
 
     it('checks the audience only when configured', async () => {
       const rpt = await as.rpt({ permissions: VIEW, aud: 'another-rs' });
       const wrong = await once(adapter, as, rpt, { audience: 'photoz-rs' });
-      assertChallenge(as, wrong.res, wrong.app);
+      assertChallenge(as, wrong.res, wrong.app, 'token_audience_mismatch');
       const unchecked = await once(adapter, as, rpt);
       assertPass(unchecked.res, unchecked.app);
       const right = await once(adapter, as, await as.rpt({ permissions: VIEW, aud: ['x', 'photoz-rs'] }), { audience: 'photoz-rs' });
@@ -61,19 +62,25 @@ for (const adapter of ADAPTERS) {
     it('challenges an RPT signed by another key under a published kid', async () => {
       const impostor = await newKey(as.keys[0]!.kid);
       const { res, app } = await once(adapter, as, await as.rpt({ permissions: VIEW }, { key: impostor }));
-      assertChallenge(as, res, app);
+      assertChallenge(as, res, app, 'token_signature_invalid');
     });
 
     it('challenges an unsigned RPT (alg none)', async () => {
       const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ iss: as.issuer, exp: now() + 300, permissions: VIEW })}.`;
       const { res, app } = await once(adapter, as, unsigned);
-      assertChallenge(as, res, app);
+      assertChallenge(as, res, app, 'token_algorithm_not_allowed');
     });
 
     it('challenges an RPT of another issuer, of a typ other than Bearer, or without exp', async () => {
-      for (const claims of [{ iss: 'http://127.0.0.1:1/realms/other' }, { typ: 'Refresh' }, { typ: 'ID' }, { exp: undefined }]) {
+      const cases: Array<[Record<string, unknown>, UmaEnforcerErrorCode]> = [
+        [{ iss: 'http://127.0.0.1:1/realms/other' }, 'token_issuer_mismatch'],
+        [{ typ: 'Refresh' }, 'token_type_invalid'],
+        [{ typ: 'ID' }, 'token_type_invalid'],
+        [{ exp: undefined }, 'token_claims_invalid'],
+      ];
+      for (const [claims, code] of cases) {
         const { res, app } = await once(adapter, as, await as.rpt({ permissions: VIEW, ...claims }));
-        assertChallenge(as, res, app);
+        assertChallenge(as, res, app, code);
       }
     });
 
@@ -86,14 +93,14 @@ for (const adapter of ADAPTERS) {
       ];
       for (const permissions of cases) {
         const { res, app } = await once(adapter, as, await as.rpt({ permissions }));
-        assertChallenge(as, res, app);
+        assertChallenge(as, res, app, 'insufficient_scope');
       }
     });
 
     it('an unknown kid refetches the JWKS at most once per cooldown', async () => {
       const stranger = await newKey('stranger');
       const first = await once(adapter, as, await as.rpt({ permissions: VIEW }, { key: stranger }));
-      assertChallenge(as, first.res, first.app);
+      assertChallenge(as, first.res, first.app, 'token_unknown_key');
       // The fresh enforcer fetched the set once, finding no such kid (it is within the cooldown).
       assert.equal(as.callsTo('jwks').length, 1);
       const app = await protect(adapter, as);

@@ -12,9 +12,12 @@ const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
 const rsAuth = { authorization: basic(DEMO.rs.id, DEMO.rs.secret) };
 const clientAuth = { authorization: basic(DEMO.client.id, DEMO.client.secret) };
 
-/** The ticket of a `WWW-Authenticate: UMA …` challenge, after checking its realm and as_uri. */
+/**
+ * The ticket of a `WWW-Authenticate: UMA …` challenge, after checking its realm and as_uri; the
+ * RFC 6750 §3.1 error parameters of a rejected RPT may follow the ticket.
+ */
 export function ticketOf(header: unknown, realm: string, issuer: string): string {
-  const match = /^UMA realm="([^"]*)", as_uri="([^"]*)", ticket="([^"]+)"$/.exec(String(header));
+  const match = /^UMA realm="([^"]*)", as_uri="([^"]*)", ticket="([^"]+)"(?:, error="(?:invalid_token|insufficient_scope)", error_description="[^"\\]+")?$/.exec(String(header));
   assert.ok(match, `not a UMA challenge: ${String(header)}`);
   assert.equal(match[1], realm);
   assert.equal(match[2], issuer);

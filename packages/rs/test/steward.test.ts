@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../../store/test/databases.ts';
 import { startTestSteward, type TestSteward } from '../../../test/helpers/steward.ts';
-import { createUmaEnforcer, type UmaEnforcerOptions, type UmaVerifyMode } from '../src/index.ts';
+import { createUmaEnforcer, TOKEN_DESCRIPTIONS, type UmaEnforcerOptions, type UmaVerifyMode } from '../src/index.ts';
 import { expressApp, fastifyApp, type TestApp } from './apps.ts';
 import { alicePat, aliceSharesWithBob, bobId, bobRpt, bobTrades, registerResource, rsPat, rsSharesWithBob, ticketOf } from './steward-world.ts';
 
@@ -82,6 +82,7 @@ for (const dialect of dialects) {
           const before = app.seen.length;
           const res = await app.call('POST', `/albums/${album}/pay`, { rpt });
           assert.equal(res.status, 401);
+          assert.ok(String(res.headers['www-authenticate']).endsWith(', error="insufficient_scope", error_description="The RPT has no current permission for this resource with the needed scopes"'));
           const ticket = ticketOf(res.headers['www-authenticate'], realm, s.issuer);
           assert.equal(app.seen.length, before);
           // The ticket asks for pay, which Alice never shared: Bob's client is refused.
@@ -102,10 +103,12 @@ for (const dialect of dialects) {
           assert.equal(app.seen.length, before);
         });
 
-        it('a garbage bearer token is answered like no token', async () => {
+        it('a garbage bearer token gets a challenge that says invalid_token', async () => {
           const res = await app.call('GET', `/albums/${album}`, { rpt: 'not.a-token.at-all' });
           assert.equal(res.status, 401);
           ticketOf(res.headers['www-authenticate'], realm, s.issuer);
+          const code = setup.verify === 'jwks' ? 'token_malformed' : 'token_inactive';
+          assert.ok(String(res.headers['www-authenticate']).endsWith(`, error="invalid_token", error_description="${TOKEN_DESCRIPTIONS[code]}"`), res.headers['www-authenticate']);
           assert.equal(app.seen.filter((g) => g.rpt === 'not.a-token.at-all').length, 0);
         });
       });
@@ -128,13 +131,15 @@ for (const dialect of dialects) {
       assert.deepEqual(asked, [undefined, 'revoked-or-forged-pat']);
     });
 
-    it('a PAT of another owner cannot get a ticket for Alice\'s resource: 403, never a pass', async () => {
+    it('no ticket for a resource Steward does not know: 403 ticket_unavailable, never a pass', async () => {
       const app = await fastifyApp(createUmaEnforcer({ issuer: s.issuer, clientId: 'photoz-rs', clientSecret: 'photoz-rs-secret', timeoutMs: 2000 }));
       try {
-        const res = await app.call('GET', `/albums/${aliceAlbum}`);
+        const res = await app.call('GET', '/albums/no-such-album');
         assert.equal(res.status, 403);
         assert.equal(res.headers.warning, '199 - "UMA Authorization Server Unreachable"');
         assert.equal(res.headers['www-authenticate'], undefined);
+        assert.equal(res.json.error, 'ticket_unavailable');
+        assert.equal(res.json.code, 'permission_refused');
         assert.equal(app.seen.length, 0);
       } finally {
         await app.close();

@@ -33,6 +33,8 @@ import { ownerAuditHistoryRoutes } from './endpoints/owner-audit-history.ts';
 import { accessReportRoutes } from './endpoints/access-report.ts';
 import { healthRoutes } from './endpoints/health.ts';
 import { accountConsoleRoutes } from './endpoints/account-console.ts';
+import { accountConsoleLinkRoutes } from './endpoints/account-console-link.ts';
+import { landingRoutes } from './endpoints/landing.ts';
 import { ownerResourceRoutes } from './endpoints/owner-resources.ts';
 import { ownerSharedWithMeRoutes } from './endpoints/owner-shared-with-me.ts';
 import { ownerLookupRoutes } from './endpoints/owner-lookup.ts';
@@ -161,5 +163,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   adminKeyRoutes(app, deps);
   adminOrganizationRoutes(app, deps);
   accountConsoleRoutes(app, deps);
+  accountConsoleLinkRoutes(app, deps);
+  landingRoutes(app, deps);
   return app;
 }

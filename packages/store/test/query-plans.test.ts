@@ -12,7 +12,7 @@ import type { Database } from '../src/schema.ts';
 import { groupsOfQuery } from '../src/stores/groups.ts';
 import { usersByEmailQuery } from '../src/stores/users.ts';
 import { policyPageQuery, resourcesNamingQuery } from '../src/stores/policies.ts';
-import { resourcePageQuery } from '../src/stores/resources.ts';
+import { resourcePageQuery, serverResourcePageQuery } from '../src/stores/resources.ts';
 import { requesterPageQuery, requestPageQuery } from '../src/stores/access-requests.ts';
 import { auditBase, auditPageQuery } from '../src/stores/audit.ts';
 import { dialects, freshDatabaseUrl } from './databases.ts';
@@ -97,6 +97,17 @@ for (const dialect of dialects) {
       const lines = await plan(resourcePageQuery(db, 'r1', 'owner-1', { order: 'resourceServer', resourceServer: 'rs-1', after: ['rs-1', 'y', 'z'], limit: 101 }));
       uses(lines, 'resources_owner_server_name_ix');
       noSort(lines);
+    });
+
+    it("a resource server's resources of every owner by id, all or of one exact name, after a key: by (realm, resource server, …)", async () => {
+      const all = await plan(serverResourcePageQuery(db, 'r1', 'rs-1', { after: ['res-1'], limit: 101 }));
+      uses(all, 'resources_server_id_ix');
+      neverScans(all, 'resources');
+      noSort(all);
+      const named = await plan(serverResourcePageQuery(db, 'r1', 'rs-1', { sortName: 'name 7', after: ['res-1'], limit: 101 }));
+      uses(named, 'resources_server_sort_name_ix');
+      neverScans(named, 'resources');
+      noSort(named);
     });
 
     it("an owner's policies by id, after a key: by the primary key", async () => {

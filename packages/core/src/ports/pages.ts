@@ -37,6 +37,19 @@ export interface ResourcePageQuery extends ResourceFilter {
   limit: number;
 }
 
+/**
+ * One page of the resources one resource server registered in a realm, whoever owns them (the list a
+ * resource server's own PAT reads without naming an owner), by id (ids are time-ordered: oldest first),
+ * the ids strictly after `after` (key: [id]), at most `limit`.
+ */
+export interface ServerResourcePageQuery {
+  /** The sort name (the name, or the id when unnamed) is exactly this. */
+  sortName?: string;
+  type?: string;
+  after?: SortKey;
+  limit: number;
+}
+
 /** The orders of an owner's policies: `id` (policy id, the resource id) or `name` (the resource's sort name, then id). */
 export type PolicyOrder = 'id' | 'name';
 

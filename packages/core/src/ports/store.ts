@@ -20,7 +20,7 @@ import type { User } from '../model/user.ts';
 import type { Webhook } from '../model/webhook.ts';
 import type { ClaimedDelivery, OutboxChannel, OutboxCounts, OutboxDelivery, OutboxStatus } from '../model/outbox.ts';
 import type { GrantStore, SessionStore, TicketStore, TokenStore } from './token-stores.ts';
-import type { AccessRequestFilter, AccessRequestPageQuery, PolicyFilter, PolicyPageQuery, ResourceFilter, ResourcePageQuery, SortKey } from './pages.ts';
+import type { AccessRequestFilter, AccessRequestPageQuery, PolicyFilter, PolicyPageQuery, ResourceFilter, ResourcePageQuery, ServerResourcePageQuery, SortKey } from './pages.ts';
 
 export type * from './pages.ts';
 
@@ -114,6 +114,16 @@ export interface ResourceStore {
    * resource server names a resource by id for a requesting party (ids are unguessable UUIDs).
    */
   getByServer(realm: string, resourceServer: string, id: string): Promise<Resource | null>;
+  /**
+   * The resources among `ids` registered by `resourceServer` in the realm, whoever owns them; unknown
+   * ids and resources of another resource server are simply absent. Any order. Read by primary key.
+   */
+  getManyByServer(realm: string, resourceServer: string, ids: string[]): Promise<Resource[]>;
+  /**
+   * One page of the resources `resourceServer` registered in the realm (any owner) that match, by id
+   * after `query.after` (ports/pages), from an index leading with (realm, resource server).
+   */
+  pageByServer(realm: string, resourceServer: string, query: ServerResourcePageQuery): Promise<Resource[]>;
   /**
    * The resources of `resourceServer` whose name is exactly `name` (case-sensitive) and that one of
    * `owners` owns; any order. Never through a share: whoever shares chooses the name. Empty: nothing.

@@ -1,14 +1,17 @@
 /**
  * @module services/issue-tokens
  * Issues and records every kind of token. JWTs (access tokens, RPTs, ID tokens) carry the claims
- * common client libraries check: iss, sub, aud, azp, exp, iat, jti, typ. Opaque tokens (refresh, PCT,
- * code) are `{time-ordered id}.{256-bit secret}`, the secret stored only as its SHA-256 (opaque-tokens).
+ * common client libraries check: iss, sub, aud, azp, exp, iat, jti, typ. `aud` is the client for
+ * access and ID tokens, and the resource servers of its permissions for an RPT (RFC 9068 §3); `azp` is
+ * always the client. Opaque tokens (refresh, PCT, code) are `{time-ordered id}.{256-bit secret}`, the
+ * secret stored only as its SHA-256 (opaque-tokens).
  */
 import type { Client } from '../model/client.ts';
 import type { GrantedPermission, Permission } from '../model/permission.ts';
 import type { Realm, SigningAlg } from '../model/realm.ts';
 import type { TokenData, TokenKind, TokenRecord } from '../model/token.ts';
 import type { Ports } from './ports.ts';
+import { distinct } from '../decision/scopes.ts';
 import { newOpaque } from './opaque-tokens.ts';
 
 export function signingAlgFor(realm: Realm, client: Client): SigningAlg {
@@ -92,7 +95,22 @@ export function issueAccessToken(
   });
 }
 
-/** A requesting party token carrying `permissions` (never `scope`, Fed Authz §5.1.1). */
+/**
+ * The `aud` of an RPT (RFC 9068 §3): the resource servers that registered the resources of its
+ * permissions, in the order they first appear; one as a string, several as an array. The client asked
+ * for the RPT but does not accept it, so it is only `azp`; it is the audience only of an RPT without
+ * permissions.
+ */
+export function rptAudience(permissions: readonly GrantedPermission[], clientId: string): string | string[] {
+  const servers = distinct(permissions.map((p) => p.resourceServer));
+  if (servers.length === 0) return clientId;
+  return servers.length === 1 ? servers[0]! : servers;
+}
+
+/**
+ * A requesting party token carrying `permissions` (never `scope`, Fed Authz §5.1.1), addressed to the
+ * resource servers of those permissions (`aud`, {@link rptAudience}), with the client in `azp`.
+ */
 export function issueRpt(
   ports: Ports,
   input: { realm: Realm; client: Client; subject: string; permissions: GrantedPermission[]; grantId: string; deferRecord?: boolean; /** More claims (e.g. Keycloak's `authorization`). */ claims?: Record<string, unknown> },
@@ -104,7 +122,7 @@ export function issueRpt(
     grantId: input.grantId,
     lifetime: input.realm.settings.rptLifetime,
     data: { permissions: input.permissions },
-    claims: { ...input.claims, permissions: wirePermissions(input.permissions) },
+    claims: { ...input.claims, aud: rptAudience(input.permissions, input.client.clientId), permissions: wirePermissions(input.permissions) },
     kind: 'rpt',
     ...(input.deferRecord ? { deferRecord: true } : {}),
   });

@@ -1,10 +1,11 @@
 /**
  * @module services/keycloak-resources
  * Keycloak's additions to resource registration: a resource server registering with its own PAT may
- * name the resource's `owner` (a user of the realm) and then reads and manages what it registered
- * for anyone; the list filters by `name` (substring, or exact), `uri` (exact, or a `matchingUri`
- * pattern), `owner`, `type`, `scope`, and pages with `first`/`max`. Lookups stay scoped by realm and
- * resource server; an owner is resolved to a user id first, never matched by name across owners.
+ * name the resource's `owner` (a user of the realm) and then reads, manages and lists what it
+ * registered for anyone (services/resources readResource); the list filters by `name` (substring, or
+ * exact), `uri` (exact, or a `matchingUri` pattern), `owner`, `type`, `scope`, and pages with
+ * `first`/`max`. Lookups stay scoped by realm and resource server; an owner is resolved to a user id
+ * first, never matched by name across owners.
  */
 import { globMatches, type GlobCounter } from '../decision/glob.ts';
 import { fail } from '../errors.ts';
@@ -12,7 +13,7 @@ import type { Resource } from '../model/resource.ts';
 import type { SortKey } from '../ports/pages.ts';
 import { resourceSortKey } from './owner-resources.ts';
 import type { Ports } from './ports.ts';
-import type { ProtectionCaller } from './resources.ts';
+import { isServerCaller, type ProtectionCaller } from './resources.ts';
 
 /** Members Keycloak adds to a resource, kept with it (in `extra`) and answered back. */
 export const KEYCLOAK_RESOURCE_MEMBERS = ['displayName', 'uris', 'attributes', 'ownerManagedAccess'] as const;
@@ -30,11 +31,6 @@ export interface KeycloakResourceQuery {
   max: number;
 }
 
-/** True when the PAT is the resource server's own (not a user's). */
-export function isServerCaller(caller: ProtectionCaller): boolean {
-  return caller.owner === caller.resourceServer;
-}
-
 /**
  * The owner a resource server names (username, user id, or its own client id), as a user id; only the
  * resource server's own PAT may name one. `invalid_request` for an unknown or disabled user.
@@ -46,17 +42,6 @@ export async function resolveOwner(ports: Ports, caller: ProtectionCaller, owner
   if (!user || user.disabled) throw fail('invalid_request', `Unknown owner ${owner.slice(0, 100)}`);
   if (!isServerCaller(caller) && user.id !== caller.owner) throw fail('invalid_request', 'owner may name another user only with the resource server\'s own PAT');
   return user.id;
-}
-
-/**
- * The caller's resource: for the resource server's own PAT, any resource it registered (whoever
- * owns it); for a user's PAT, hers. `not_found` otherwise.
- */
-export async function serverResource(ports: Ports, caller: ProtectionCaller, id: string): Promise<Resource> {
-  const ok = id.length <= 256 && !id.includes('\u0000');
-  const resource = !ok ? null : isServerCaller(caller) ? await ports.store.resources.getByServer(caller.realm, caller.resourceServer, id) : await ports.store.resources.get(caller.realm, caller.owner, id);
-  if (!resource || resource.resourceServer !== caller.resourceServer) throw fail('not_found', 'Resource not found');
-  return resource;
 }
 
 function urisOf(resource: Resource): string[] {
@@ -117,10 +102,12 @@ function matches(resource: Resource, q: Omit<KeycloakResourceQuery, 'first' | 'm
 const BATCH = 1000;
 
 /**
- * Every one of the caller's resources (or, for the resource server, those of the `owner` filter) that
- * matches, oldest first, read a page at a time from the (realm, owner, resource server, created) index:
- * the list is streamed, never held whole. An exact name is looked up in the (…, resource server, name)
- * index instead (its matches by id), so finding a resource by name costs its matches, not the list.
+ * Every resource of ONE owner — the caller's, or the one the `owner` filter names (a resource server's
+ * own PAT may name anyone; a user's PAT only herself, else nothing) — registered by the caller's
+ * resource server that matches, oldest first, read a page at a time from the (realm, owner, resource
+ * server, created) index: streamed, never held whole. An exact name is looked up in the (…, resource
+ * server, name) index instead (its matches by id), so finding a resource by name costs its matches, not
+ * the list. The ticketless grant's URI lookup reads it owner by owner.
  */
 export async function* matchingResources(ports: Ports, caller: ProtectionCaller, q: Omit<KeycloakResourceQuery, 'first' | 'max'>): AsyncGenerator<Resource> {
   const owner = q.owner === undefined ? caller.owner : await resolveOwner(ports, caller, q.owner).catch(() => null);
@@ -145,12 +132,43 @@ export async function* matchingResources(ports: Ports, caller: ProtectionCaller,
   }
 }
 
-/** The matches from `first`, at most `max` (Keycloak's paging), oldest first. */
+/**
+ * Every resource the resource server registered in the realm, whoever owns it, that matches, by id
+ * (time-ordered: oldest first), read a page at a time from the (realm, resource server, id) index, or
+ * for an exact name the (realm, resource server, sort name, id) one.
+ */
+async function* registeredResources(ports: Ports, caller: ProtectionCaller, q: Omit<KeycloakResourceQuery, 'first' | 'max'>): AsyncGenerator<Resource> {
+  const budget = uriMatchBudget(q.uri ?? '');
+  const exactName = q.exactName && q.name !== undefined ? q.name : undefined;
+  let after: SortKey | undefined;
+  for (;;) {
+    const page = await ports.store.resources.pageByServer(caller.realm, caller.resourceServer, {
+      ...(exactName !== undefined ? { sortName: exactName } : {}),
+      ...(q.type !== undefined ? { type: q.type } : {}),
+      ...(after ? { after } : {}),
+      limit: BATCH,
+    });
+    for (const resource of page) if (matches(resource, q, budget)) yield resource;
+    if (page.length < BATCH) return;
+    after = [page.at(-1)!.id];
+  }
+}
+
+/**
+ * The Protection API's list (Fed Authz §3.2.5 with Keycloak's filters): a user's PAT lists her
+ * resources registered by its resource server; the resource server's own PAT lists every resource it
+ * registered, for every owner (as Keycloak does), or one owner's with the `owner` filter. Streamed.
+ */
+export function listedResources(ports: Ports, caller: ProtectionCaller, q: Omit<KeycloakResourceQuery, 'first' | 'max'>): AsyncGenerator<Resource> {
+  return isServerCaller(caller) && q.owner === undefined ? registeredResources(ports, caller, q) : matchingResources(ports, caller, q);
+}
+
+/** The listed matches (listedResources) from `first`, at most `max` (Keycloak's paging), oldest first. */
 export async function queryResources(ports: Ports, caller: ProtectionCaller, q: KeycloakResourceQuery): Promise<Resource[]> {
   const found: Resource[] = [];
   if (q.max <= 0) return found;
   let skipped = 0;
-  for await (const resource of matchingResources(ports, caller, q)) {
+  for await (const resource of listedResources(ports, caller, q)) {
     if (skipped < q.first) skipped++;
     else if (found.push(resource) >= q.max) break;
   }

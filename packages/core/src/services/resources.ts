@@ -1,8 +1,11 @@
 /**
  * @module services/resources
  * Resource registration (Fed Authz §3): create, read, replace, delete and list the resources a resource
- * server registers for one owner. Every call is scoped by (realm, owner, resource server): a resource of
- * another owner or of another resource server is indistinguishable from a missing one.
+ * server registers. A user's PAT reaches her resources registered by its resource server, looked up by
+ * (realm, owner, id); the resource server's own PAT (its client_credentials token) reaches every
+ * resource it registered, whoever owns it (Keycloak's `owner`), looked up by (realm, resource server,
+ * id). Anything else — another owner's resource, another resource server's — is indistinguishable
+ * from a missing one.
  */
 import { fail } from '../errors.ts';
 import type { Resource } from '../model/resource.ts';
@@ -48,15 +51,29 @@ export async function registerResource(ports: Ports, caller: ProtectionCaller, d
   return resource;
 }
 
-/** The caller's resource, or `not_found`. */
+/**
+ * True when the PAT is the resource server's own (its client_credentials token, whose subject is the
+ * client), not a user's.
+ */
+export function isServerCaller(caller: Pick<ProtectionCaller, 'owner' | 'resourceServer'>): boolean {
+  return caller.owner === caller.resourceServer;
+}
+
+/**
+ * The caller's resource, or `not_found`: for a user's PAT, hers registered by its resource server; for
+ * the resource server's own PAT, any resource it registered, whoever owns it. The one rule of every
+ * Protection API call that names a resource by id (read, replace, delete, scope categories, access
+ * reports; permission requests apply it to many ids at once).
+ */
 export async function readResource(ports: Ports, caller: ProtectionCaller, id: string): Promise<Resource> {
   // Ids are UUIDs we chose; anything else cannot name a resource (and NUL would upset PostgreSQL).
-  const resource = id.length <= 256 && !id.includes('\u0000') ? await ports.store.resources.get(caller.realm, caller.owner, id) : null;
+  const ok = id.length <= 256 && !id.includes('\u0000');
+  const resource = !ok ? null : isServerCaller(caller) ? await ports.store.resources.getByServer(caller.realm, caller.resourceServer, id) : await ports.store.resources.get(caller.realm, caller.owner, id);
   if (!resource || resource.resourceServer !== caller.resourceServer) throw fail('not_found', 'Resource not found');
   return resource;
 }
 
-/** Replaces the whole description: optional members left out are dropped (Fed Authz §3.2.3). */
+/** Replaces the whole description of the caller's resource (readResource); its owner stays. Optional members left out are dropped (Fed Authz §3.2.3). */
 export async function updateResource(ports: Ports, caller: ProtectionCaller, id: string, description: ResourceDescription): Promise<Resource> {
   const current = await readResource(ports, caller, id);
   const resource: Resource = { ...current, ...(await normalized(ports, caller, description)), updatedAt: ports.clock.now() };
@@ -64,7 +81,7 @@ export async function updateResource(ports: Ports, caller: ProtectionCaller, id:
   return resource;
 }
 
-/** Deletes the resource and its policy; protection of it ends now. */
+/** Deletes the caller's resource (readResource) and its policy; protection of it ends now. */
 export async function deleteResource(ports: Ports, caller: ProtectionCaller, id: string): Promise<void> {
   const resource = await readResource(ports, caller, id);
   // With it go its policies and every RPT grant others hold on it (services/policy-events).

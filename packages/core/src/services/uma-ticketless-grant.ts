@@ -100,7 +100,8 @@ export async function umaTicketlessGrant(ports: Ports, input: TicketlessGrantReq
 
   if (req.mode === 'permissions') return { mode: 'permissions', permissions: wire };
   if (req.mode === 'decision') return { mode: 'decision' };
-  const rpt = await issueRpt(ports, { realm, client, subject: party.subject, permissions, grantId: ports.random.uuid(), claims: { authorization: { permissions: wire }, ...audienceOf(client, req.audience) }, deferRecord: true });
+  // Every resource is the `audience` resource server's, so that is the RPT's `aud` (issueRpt), whoever asked.
+  const rpt = await issueRpt(ports, { realm, client, subject: party.subject, permissions, grantId: ports.random.uuid(), claims: { authorization: { permissions: wire } }, deferRecord: true });
   // The RPT and its events commit together (a yes/no answer in the other modes issues nothing and publishes nothing).
   const events = rptIssuedEvents(ports, { realm: realm.id, requester: party.subject, clientId: client.clientId }, permissions, wanted.map((w) => w.resource), rpt.record.id);
   await ports.store.transaction(async (tx) => {
@@ -108,11 +109,6 @@ export async function umaTicketlessGrant(ports: Ports, input: TicketlessGrantReq
     await publishEvents(tx, events);
   });
   return { mode: 'token', accessToken: rpt.token, expiresIn: rpt.expiresIn };
-}
-
-/** As Keycloak does, the RPT's `aud` names the resource server too when another client asked for it. */
-function audienceOf(client: Client, audience: string): { aud?: string[] } {
-  return client.clientId === audience ? {} : { aud: [client.clientId, audience] };
 }
 
 /**

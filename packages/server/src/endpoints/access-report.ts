@@ -1,7 +1,7 @@
 /**
  * @module endpoints/access-report
- * Steward's extension of the Protection API: a resource server reports an actual access to one of
- * the PAT owner's resources it registered, `POST /realms/{realm}/authz/protection/access`, recorded
+ * Steward's extension of the Protection API: a resource server reports an actual access to a
+ * resource it registered (a user's PAT: hers; its own PAT: any owner's), `POST /realms/{realm}/authz/protection/access`, recorded
  * in the owner's audit history as `resource.accessed`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -20,7 +20,7 @@ const DOCS = {
   report: {
     summary: 'Report an access',
     description:
-      'Records that a requesting party used one of the PAT owner\'s resources registered by the calling resource server, for the owner\'s audit history (`resource.accessed`). Name the party by the RPT\'s `jti` (`rpt`, checked against the RPT\'s permissions) or by its `subject`. A resource of another owner or resource server is `not_found`.',
+      'Records that a requesting party used a resource registered by the calling resource server, for its owner\'s audit history (`resource.accessed`): with a user\'s PAT one of hers, with the resource server\'s own PAT any it registered. Name the party by the RPT\'s `jti` (`rpt`, checked against the RPT\'s permissions) or by its `subject`. A resource of another resource server, or (with a user\'s PAT) of another owner, is `not_found`.',
     tags: ['Protection API'],
     operationId: 'reportAccess',
     auth: 'PAT',

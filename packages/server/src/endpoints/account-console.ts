@@ -4,6 +4,7 @@
  * `/realms/{realm}/account/`: the page itself (never cached) and its content-hashed assets (cached for
  * a year). One build serves every realm: the app reads the realm from its URL. Every answer carries a
  * strict Content-Security-Policy (scripts, styles and API calls from this origin only, no framing).
+ * Reached through another host than STEWARD_BASE_URL's, the page redirects there (endpoints/account-console-link).
  * Without a build the page answers 503 saying how to make one.
  */
 import { readFile } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import { pageErrorHandler } from '../http/browser.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { html, layout } from '../pages/html.ts';
+import { redirectToBaseHost } from './account-console-link.ts';
 
 /** Where `npm run build -w packages/console` writes the app. */
 export const CONSOLE_DIST = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
@@ -42,7 +44,10 @@ const PAGE = {
   auth: 'none',
   responses: {
     '200': { description: 'The app\'s page.', contentType: 'text/html' },
-    '302': { description: '`/realms/{realm}/account` without the final slash: redirect to the page.' },
+    '302': {
+      description:
+        '`/realms/{realm}/account` without the final slash: redirect to the page. The page reached through another host than STEWARD_BASE_URL\'s (`localhost` for `127.0.0.1`): redirect to the page on the base URL, the only place the console can sign in from.',
+    },
     '503': { description: 'The console is not built on this server.', contentType: 'text/html' },
   },
   errors: ['not_found'],
@@ -96,7 +101,9 @@ export function accountConsoleRoutes(app: FastifyInstance, deps: Deps, dist: str
     config: { docs: PAGE },
     errorHandler: pageErrorHandler,
     handler: async (request: RealmRequest, reply) => {
-      await loadRealm(deps, request.params.realm);
+      const realm = await loadRealm(deps, request.params.realm);
+      const moved = redirectToBaseHost(deps, request, reply, realm.id);
+      if (moved) return moved;
       secure(reply).header('cache-control', 'no-store');
       const page = await readDist(dist, 'index.html');
       if (page === null) return reply.code(503).header('content-type', 'text/html; charset=utf-8').header('retry-after', '60').send(notBuilt.value);

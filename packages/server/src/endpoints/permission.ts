@@ -18,7 +18,7 @@ import { refuseOtherMethods } from '../http/post-only.ts';
 const DOCS: RouteDocs = {
   summary: 'Request a permission ticket',
   description:
-    'A resource server, with the owner\'s PAT, asks for one permission ticket naming the resources and scopes a client tried to use (Fed Authz §4), and returns it to the client in its UMA challenge. Every resource must be the PAT owner\'s, registered by the calling resource server; every scope registered for its resource.',
+    'A resource server asks for one permission ticket naming the resources and scopes a client tried to use (Fed Authz §4), and returns it to the client in its UMA challenge. With a user\'s PAT every resource must be hers, registered by the calling resource server; with the resource server\'s own PAT (its `client_credentials` token) any resource it registered, for any owner (Keycloak). Every scope must be registered for its resource, and all resources must have one owner: the ticket is that owner\'s, exactly as if her PAT had asked (`invalid_request` otherwise: one ticket per owner). See docs/keycloak.md.',
   tags: ['Protection API'],
   operationId: 'requestPermission',
   auth: 'PAT',

@@ -13,11 +13,11 @@ import { ScopeCategoriesSchema } from '../wire/scopes.ts';
 
 const DOCS: RouteDocs = {
   summary: 'Scope categories of a resource',
-  description: 'The registered scopes of the resource, the template scopes of its type (from the resource server\'s published configuration; none without one) and its private scopes (registered beyond the template). Only the resource server that registered it, with the owner\'s PAT.',
+  description: 'The registered scopes of the resource, the template scopes of its type (from the resource server\'s published configuration; none without one) and its private scopes (registered beyond the template). Only the resource server that registered it: with the owner\'s PAT, or with its own PAT for any owner.',
   tags: ['Protection API'],
   operationId: 'resourceScopeCategories',
   auth: 'PAT',
-  params: { id: 'The resource id. A resource of another owner or resource server is `not_found`.' },
+  params: { id: 'The resource id. A resource of another resource server, or (with a user\'s PAT) of another owner, is `not_found`.' },
   responses: { '200': { description: 'The categories.', schema: ScopeCategoriesSchema } },
   errors: ['invalid_token', 'insufficient_scope', 'not_found'],
 };

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
-import { deleteResource, fail, matchingResources, MAX_LOOKUP_URI_LENGTH, queryResources, type Resource, registerResource, registrationOwner, resolveOwner, serverResource, updateResource, type ProtectionCaller } from '@steward/core';
+import { deleteResource, fail, listedResources, MAX_LOOKUP_URI_LENGTH, queryResources, readResource, type Resource, registerResource, registrationOwner, resolveOwner, updateResource, type ProtectionCaller } from '@steward/core';
 import Type from 'typebox';
 import type { Deps } from '../deps.ts';
 import { authenticateFirst } from '../http/authenticate-first.ts';
@@ -19,13 +19,13 @@ import { keycloakResourceMembers, parseKeycloakResource } from '../wire/keycloak
 import { jsonBody, resourceCreatedToWire, resourceToWire } from '../wire/resource.ts';
 
 const PAT_ERRORS = ['invalid_token', 'insufficient_scope', 'not_found'] as const;
-const ID_PARAM = { id: 'The resource id (`_id`) Steward assigned. A resource of another owner or resource server is `not_found`.' };
+const ID_PARAM = { id: 'The resource id (`_id`) Steward assigned. A resource of another resource server, or (with a user\'s PAT) of another owner, is `not_found`; the resource server\'s own PAT reaches what it registered for any owner.' };
 const JSON_BODY = { contentType: 'application/json', schema: ResourceDescriptionSchema } as const;
 
 const DOCS = {
   create: {
     summary: 'Register a resource',
-    description: 'Registers a resource of the PAT\'s owner for the PAT\'s client (the resource server); protection begins now (Fed Authz §3.2.1). Served with and without the trailing slash. Keycloak\'s members are accepted too: `scopes` (strings or `{name}`) for `resource_scopes`, `displayName`, `uris` (or `uri`), `attributes`, `ownerManagedAccess`, and `owner` (a username or user id; another user only with the resource server\'s own PAT, and only for a resource server whose configuration is published). See docs/keycloak.md.',
+    description: 'Registers a resource of the PAT\'s owner (or of the user `owner` names) for the PAT\'s client (the resource server); protection begins now (Fed Authz §3.2.1). Served with and without the trailing slash. Keycloak\'s members are accepted too: `scopes` (strings or `{name}`) for `resource_scopes`, `displayName`, `uris` (or `uri`), `attributes`, `ownerManagedAccess`, and `owner` (a username or user id; another user only with the resource server\'s own PAT, and only for a resource server whose configuration is published). See docs/keycloak.md.',
     tags: ['Protection API'],
     operationId: 'registerResource',
     auth: 'PAT',
@@ -35,7 +35,7 @@ const DOCS = {
   },
   list: {
     summary: 'List resources',
-    description: 'The ids of the PAT owner\'s resources that the calling resource server registered (Fed Authz §3.2.5), oldest first. Served with and without the trailing slash. Without `max` the answer is the whole list (from `first`), streamed: read from the store a page at a time, however many resources there are. With `max` it is one page, as Keycloak\'s Authorization Services pages it (`first`, `max`). Keycloak\'s filters narrow the list; with `deep=true` the answer holds full descriptions.',
+    description: 'The ids of the resources the calling resource server registered (Fed Authz §3.2.5), oldest first: with a user\'s PAT, hers; with the resource server\'s own PAT (its `client_credentials` token), every owner\'s, as in Keycloak (`owner` narrows to one). Served with and without the trailing slash. Without `max` the answer is the whole list (from `first`), streamed: read from the store a page at a time, however many resources there are. With `max` it is one page, as Keycloak\'s Authorization Services pages it (`first`, `max`). Keycloak\'s filters narrow the list; with `deep=true` the answer holds full descriptions.',
     tags: ['Protection API'],
     operationId: 'listResources',
     auth: 'PAT',
@@ -56,6 +56,7 @@ const DOCS = {
   },
   read: {
     summary: 'Read a resource',
+    description: 'With a user\'s PAT, one of her resources registered by the calling resource server; with the resource server\'s own PAT, any resource it registered, whoever owns it.',
     tags: ['Protection API'],
     operationId: 'readResource',
     auth: 'PAT',
@@ -65,7 +66,7 @@ const DOCS = {
   },
   replace: {
     summary: 'Replace a resource',
-    description: 'Replaces the whole description (Fed Authz §3.2.3): optional members left out are dropped.',
+    description: 'Replaces the whole description (Fed Authz §3.2.3): optional members left out are dropped. The owner never changes (`owner`, if given, must name the current one). Reached as a read is.',
     tags: ['Protection API'],
     operationId: 'replaceResource',
     auth: 'PAT',
@@ -76,7 +77,7 @@ const DOCS = {
   },
   delete: {
     summary: 'Delete a resource',
-    description: 'Deletes the resource and its policy; protection ends now (Fed Authz §3.2.4).',
+    description: 'Deletes the resource and its policy; protection ends now (Fed Authz §3.2.4). Reached as a read is.',
     tags: ['Protection API'],
     operationId: 'deleteResource',
     auth: 'PAT',
@@ -102,7 +103,7 @@ type ItemParams = { Params: { realm: string; id: string } };
 const COLLECTION = '/realms/:realm/authz/protection/resource_set';
 const ITEM = `${COLLECTION}/:id`;
 
-/** Resolves the realm and the PAT: the caller is (realm, owner, resource server). */
+/** Resolves the realm and the PAT: the caller is (realm, owner, resource server); owner = resource server for its own PAT. */
 async function callerOf(deps: Deps, request: FastifyRequest<RealmParams>, reply: FastifyReply): Promise<ProtectionCaller> {
   const realm = await loadRealm(deps, request.params.realm);
   const pat = await requirePat(deps, realm, request, reply);
@@ -143,31 +144,31 @@ export function resourceSetRoutes(app: FastifyInstance, deps: Deps): void {
       if (query.paged || query.filter.matchingUri) return (await queryResources(deps, caller, query.filter)).map(toWire);
       // The whole list (the UMA answer): streamed a store page at a time, however long it is.
       reply.type('application/json; charset=utf-8');
-      return reply.send(Readable.from(jsonArray(skip(matchingResources(deps, caller, query.filter), query.filter.first), toWire)));
+      return reply.send(Readable.from(jsonArray(skip(listedResources(deps, caller, query.filter), query.filter.first), toWire)));
     });
 
     app.route<RealmParams>({ method: ['PUT', 'DELETE', 'PATCH', 'OPTIONS'], url, config: { docs: DOCS.otherMethods }, handler: notAllowed(deps, 'GET, POST') });
   }
 
+  // One rule for every item call (services/resources readResource): a user's PAT reaches hers; the
+  // resource server's own PAT reaches what it registered, for any owner. The owner never changes.
   app.get<ItemParams>(ITEM, { onRequest, config: { docs: DOCS.read } }, async function readOne(request, reply) {
     const caller = await pat.callerOf(request, reply);
-    return resourceToWire(await serverResource(deps, caller, request.params.id));
+    return resourceToWire(await readResource(deps, caller, request.params.id));
   });
 
   app.put<ItemParams>(ITEM, { onRequest, config: { docs: DOCS.replace } }, async function replaceOne(request, reply) {
     const caller = await pat.callerOf(request, reply);
     const input = parseKeycloakResource(jsonBody(request.headers['content-type'], request.body));
-    // The resource server's own PAT manages what it registered for any owner; the owner never changes.
-    const current = await serverResource(deps, caller, request.params.id);
+    const current = await readResource(deps, caller, request.params.id);
     if (input.owner !== undefined && (await resolveOwner(deps, caller, input.owner)) !== current.owner) throw fail('invalid_request', 'The owner of a resource cannot change');
-    const resource = await updateResource(deps, { ...caller, owner: current.owner }, current.id, input.description);
+    const resource = await updateResource(deps, caller, current.id, input.description);
     return resourceCreatedToWire(resource, deps.issuer(caller.realm));
   });
 
   app.delete<ItemParams>(ITEM, { onRequest, config: { docs: DOCS.delete } }, async function deleteOne(request, reply) {
     const caller = await pat.callerOf(request, reply);
-    const current = await serverResource(deps, caller, request.params.id);
-    await deleteResource(deps, { ...caller, owner: current.owner }, current.id);
+    await deleteResource(deps, caller, request.params.id);
     return reply.code(204).send();
   });
 

@@ -31,7 +31,7 @@ export const AuditQueryResultSchema = pagedResultSchema('AuditQueryResult', Audi
 
 export const AccessReportSchema = Type.Object(
   {
-    resource_id: Type.String({ description: 'A resource of the PAT\'s owner registered by the calling resource server.' }),
+    resource_id: Type.String({ description: 'A resource registered by the calling resource server: with a user\'s PAT one of hers, with the resource server\'s own PAT any owner\'s.' }),
     rpt: Type.Optional(Type.String({ description: 'The `jti` of the RPT that was used (checked: an RPT for this resource at this resource server).' })),
     subject: Type.Optional(Type.String({ description: 'The requesting party\'s subject (the RPT\'s `sub`), when `rpt` is not given.' })),
     scopes: Type.Optional(Type.Array(Type.String(), { description: 'The scopes used; each registered for the resource.' })),

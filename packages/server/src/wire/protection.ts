@@ -50,12 +50,12 @@ export const ResourceRegisteredSchema = Type.Object(
 );
 
 export const ResourceIdListSchema = Type.Array(Type.String(), {
-  description: 'Ids of the PAT owner\'s resources registered by the calling resource server, oldest first.',
+  description: 'Ids of the resources registered by the calling resource server, oldest first: the PAT owner\'s, or with the resource server\'s own PAT every owner\'s.',
 });
 
 const PermissionSchema = Type.Object(
   {
-    resource_id: Type.String({ minLength: 1, maxLength: 256, description: 'A resource of the PAT owner registered by the calling resource server.' }),
+    resource_id: Type.String({ minLength: 1, maxLength: 256, description: 'A resource registered by the calling resource server: the PAT owner\'s, or with the resource server\'s own PAT any owner\'s (all of one ticket have one owner).' }),
     resource_scopes: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { description: 'Scopes registered for that resource (may be empty).' }),
   },
   { $id: 'RequestedPermission' },

@@ -18,6 +18,7 @@ import * as keysetIndexes from './0011-keyset-indexes.ts';
 import * as grantResources from './0012-grant-resources.ts';
 import * as codePointOrder from './0013-code-point-order.ts';
 import * as userEmailIndex from './0014-user-email-index.ts';
+import * as serverResourceIndexes from './0015-server-resource-indexes.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-grant-resources': grantResources,
   '0013-code-point-order': codePointOrder,
   '0014-user-email-index': userEmailIndex,
+  '0015-server-resource-indexes': serverResourceIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,5 @@
 /** @module stores/resources — ResourceStore on Kysely; every lookup is scoped by realm and owner. */
-import type { Resource, ResourceFilter, ResourceOrder, ResourcePageQuery, ResourceStore } from '@steward/core';
+import type { Resource, ResourceFilter, ResourceOrder, ResourcePageQuery, ResourceStore, ServerResourcePageQuery } from '@steward/core';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { boundedCount, containsText, keysetPage, type KeyExpression } from '../keyset.ts';
 import { affected, byKey, fromJson, insertOrConflict, toJson } from '../codec.ts';
@@ -122,6 +122,22 @@ export class KyselyResourceStore implements ResourceStore {
     return row ? toResource(row) : null;
   }
 
+  async getManyByServer(realm: string, resourceServer: string, ids: string[]): Promise<Resource[]> {
+    if (ids.length === 0) return [];
+    const distinct = [...new Set(ids)];
+    const rows = await inList(this.#db, 'resources.getManyByServer', [realm, resourceServer], distinct, (chunk) =>
+      this.#db.selectFrom('resources').selectAll().where('realm', '=', realm).where('resource_server', '=', resourceServer).where('id', 'in', chunk as string[]),
+    );
+    return rows.map(toResource);
+  }
+
+  /** One keyset page by id, served by an index of migration 0015 (its plan is checked in a test). */
+  async pageByServer(realm: string, resourceServer: string, query: ServerResourcePageQuery): Promise<Resource[]> {
+    if (query.limit <= 0) return [];
+    const rows = await serverResourcePageQuery(this.#db, realm, resourceServer, query).execute();
+    return rows.map(toResource);
+  }
+
   /** One indexed read by owner. */
   async findByName(realm: string, resourceServer: string, name: string, owners: string[]): Promise<Resource[]> {
     if (owners.length === 0) return [];
@@ -164,6 +180,14 @@ function narrowResources<Q extends SelectQueryBuilder<Database, 'resources', any
 /** The SELECT of one page of an owner's resources (exported for the plan test). */
 export function resourcePageQuery(db: Kysely<Database>, realm: string, owner: string, query: ResourcePageQuery) {
   return keysetPage(narrowResources(ownerResources(db, realm, owner), query).selectAll(), ORDER_KEYS[query.order], query.after, query.descending === true, query.limit);
+}
+
+/** The SELECT of one page of what a resource server registered, any owner (exported for the plan test). */
+export function serverResourcePageQuery(db: Kysely<Database>, realm: string, resourceServer: string, query: ServerResourcePageQuery) {
+  let q = db.selectFrom('resources').where('realm', '=', realm).where('resource_server', '=', resourceServer);
+  if (query.sortName !== undefined) q = q.where(sql<boolean>`${SORT_NAME} = ${query.sortName}`);
+  if (query.type !== undefined) q = q.where('type', '=', query.type);
+  return keysetPage(q.selectAll(), ORDER_KEYS.id, query.after, false, query.limit);
 }
 
 function ownerResources(db: Kysely<Database>, realm: string, owner: string) {
