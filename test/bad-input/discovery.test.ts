@@ -85,7 +85,6 @@ for (const dialect of dialects) {
     });
 
     const unknown: Array<[string, string]> = [
-      ['the root', '/'],
       ['/realms', '/realms'],
       ['/realms/nope (the realm info of an unknown realm)', '/realms/nope'],
       ['/realms/demo/', '/realms/demo/'],
@@ -104,6 +103,13 @@ for (const dialect of dialects) {
     for (const [name, url] of unknown) {
       it(`${name}: 404 not_found`, async () => assertOAuth(await send('GET', url), 404, 'not_found'));
     }
+
+    it('the root: GET is the landing page; other methods are no route (404 not_found)', async () => {
+      const page = await send('GET', '/');
+      assert.equal(page.status, 200, page.body);
+      assert.match(String(page.headers['content-type']), /^text\/html/);
+      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) assertOAuth(await send(method, '/', JSON_TYPE, '{}'), 404, 'not_found');
+    });
 
     for (const [name, url] of [
       ['a broken percent escape in a realm', '/realms/%E0%A4%A/.well-known/openid-configuration'],
