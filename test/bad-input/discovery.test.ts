@@ -108,7 +108,7 @@ for (const dialect of dialects) {
       const page = await send('GET', '/');
       assert.equal(page.status, 200, page.body);
       assert.match(String(page.headers['content-type']), /^text\/html/);
-      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) assertOAuth(await send(method, '/', JSON_TYPE, '{}'), 404, 'not_found');
+      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH'] as const) assertOAuth(await send(method, '/', JSON_TYPE, '{}'), 404, 'not_found');
     });
 
     for (const [name, url] of [
