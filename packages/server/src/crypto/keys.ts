@@ -140,7 +140,12 @@ export class KeyRing implements Signer {
       // The newest key whose activation has come signs; an older one stops signing from then on.
       if (k.record.alg === alg && k.record.activeFrom <= now && published(k.record, now) && (!chosen || k.record.activeFrom > chosen.record.activeFrom)) chosen = k;
     }
-    if (!chosen) throw new Error(`realm ${realm} has no active ${alg} key`);
+    // None in force yet: the clock went back (or the node that made the keys runs ahead). The first key
+    // to come into force signs, rather than no token at all (a 500 on every grant until the clock catches up).
+    if (!chosen) {
+      for (const k of byKid.values()) if (k.record.alg === alg && published(k.record, now) && (!chosen || k.record.activeFrom < chosen.record.activeFrom)) chosen = k;
+    }
+    if (!chosen) throw new Error(`realm ${realm} has no ${alg} key`);
     const input = `${b64json({ alg, kid: chosen.record.kid, typ })}.${b64json(claims)}`;
     const signature = signJws(alg, Buffer.from(input), chosen.privateKey);
     return `${input}.${signature.toString('base64url')}`;
