@@ -35,31 +35,21 @@ export function challenge(realm: string, issuer: string, ticket: string, rejecte
   };
 }
 
+/** What each kind of failure answers: status, whether the UMA Grant §3.2.2 Warning goes with it, and the body. */
+const FAILURES: Record<'misconfigured' | 'refused' | 'unreachable', { status: 403 | 500; warning: boolean; error: string; description: string }> = {
+  misconfigured: { status: 500, warning: false, error: 'uma_misconfigured', description: 'The resource server cannot check permissions: its UMA configuration does not match the authorization server' },
+  refused: { status: 403, warning: true, error: 'ticket_unavailable', description: 'No permission ticket could be obtained for this request' },
+  unreachable: { status: 403, warning: true, error: 'authorization_server_unreachable', description: 'The authorization server could not be reached to check or request permissions' },
+};
+
 /** The answer for a failure of kind `unreachable`, `refused` or `misconfigured`; never a pass. */
 export function failure(reason: UmaEnforcerError): UmaDenial {
-  if (reason.kind === 'misconfigured') {
-    return {
-      ok: false,
-      status: 500,
-      headers: {},
-      body: { error: 'uma_misconfigured', error_description: 'The resource server cannot check permissions: its UMA configuration does not match the authorization server', code: reason.code },
-      reason,
-    };
-  }
-  if (reason.kind === 'refused') {
-    return {
-      ok: false,
-      status: 403,
-      headers: { warning: UNREACHABLE_WARNING },
-      body: { error: 'ticket_unavailable', error_description: 'No permission ticket could be obtained for this request', code: reason.code },
-      reason,
-    };
-  }
+  const f = FAILURES[reason.kind === 'misconfigured' || reason.kind === 'refused' ? reason.kind : 'unreachable'];
   return {
     ok: false,
-    status: 403,
-    headers: { warning: UNREACHABLE_WARNING },
-    body: { error: 'authorization_server_unreachable', error_description: 'The authorization server could not be reached to check or request permissions', code: reason.code },
+    status: f.status,
+    headers: f.warning ? { warning: UNREACHABLE_WARNING } : {},
+    body: { error: f.error, error_description: f.description, code: reason.code },
     reason,
   };
 }

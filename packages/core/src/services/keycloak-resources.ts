@@ -10,7 +10,7 @@
 import { globMatches, type GlobCounter } from '../decision/glob.ts';
 import { fail } from '../errors.ts';
 import type { Resource } from '../model/resource.ts';
-import type { SortKey } from '../ports/pages.ts';
+import { scanAll } from './paging.ts';
 import { resourceSortKey } from './owner-resources.ts';
 import type { Ports } from './ports.ts';
 import { isServerCaller, type ProtectionCaller } from './resources.ts';
@@ -116,20 +116,20 @@ export async function* matchingResources(ports: Ports, caller: ProtectionCaller,
   const budget = uriMatchBudget(q.uri ?? '');
   const exactName = q.exactName && q.name !== undefined ? q.name : undefined;
   const order = exactName === undefined ? 'created' : 'resourceServer';
-  let after: SortKey | undefined;
-  for (;;) {
-    const page = await ports.store.resources.page(caller.realm, owner, {
-      order,
-      resourceServer: caller.resourceServer,
-      ...(exactName !== undefined ? { sortName: exactName } : {}),
-      ...(q.type !== undefined ? { type: q.type } : {}),
-      ...(after ? { after } : {}),
-      limit: BATCH,
-    });
-    for (const resource of page) if (matches(resource, q, budget)) yield resource;
-    if (page.length < BATCH) return;
-    after = resourceSortKey(page.at(-1)!, order);
-  }
+  const pages = scanAll(
+    (after, limit) =>
+      ports.store.resources.page(caller.realm, owner, {
+        order,
+        resourceServer: caller.resourceServer,
+        ...(exactName !== undefined ? { sortName: exactName } : {}),
+        ...(q.type !== undefined ? { type: q.type } : {}),
+        ...(after ? { after } : {}),
+        limit,
+      }),
+    (r) => resourceSortKey(r, order),
+    BATCH,
+  );
+  for await (const resource of pages) if (matches(resource, q, budget)) yield resource;
 }
 
 /**
@@ -140,18 +140,18 @@ export async function* matchingResources(ports: Ports, caller: ProtectionCaller,
 async function* registeredResources(ports: Ports, caller: ProtectionCaller, q: Omit<KeycloakResourceQuery, 'first' | 'max'>): AsyncGenerator<Resource> {
   const budget = uriMatchBudget(q.uri ?? '');
   const exactName = q.exactName && q.name !== undefined ? q.name : undefined;
-  let after: SortKey | undefined;
-  for (;;) {
-    const page = await ports.store.resources.pageByServer(caller.realm, caller.resourceServer, {
-      ...(exactName !== undefined ? { sortName: exactName } : {}),
-      ...(q.type !== undefined ? { type: q.type } : {}),
-      ...(after ? { after } : {}),
-      limit: BATCH,
-    });
-    for (const resource of page) if (matches(resource, q, budget)) yield resource;
-    if (page.length < BATCH) return;
-    after = [page.at(-1)!.id];
-  }
+  const pages = scanAll(
+    (after, limit) =>
+      ports.store.resources.pageByServer(caller.realm, caller.resourceServer, {
+        ...(exactName !== undefined ? { sortName: exactName } : {}),
+        ...(q.type !== undefined ? { type: q.type } : {}),
+        ...(after ? { after } : {}),
+        limit,
+      }),
+    (r) => [r.id],
+    BATCH,
+  );
+  for await (const resource of pages) if (matches(resource, q, budget)) yield resource;
 }
 
 /**
