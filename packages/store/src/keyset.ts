@@ -53,7 +53,8 @@ export async function boundedCount(db: Kysely<any>, query: SelectQueryBuilder<an
   let from = query;
   for (;;) {
     const chunk = Math.min(chunkSize, limit - total);
-    if (chunk < chunkSize) return total + (await countUpTo(db, from, chunk));
+    // What is left to count fits one chunk (an ESTIMATE, the last chunk of an EXACT): one statement.
+    if (limit - total <= chunkSize) return total + (await countUpTo(db, from, chunk));
     // The chunk's last row: its key, when the chunk is full.
     const last = await from
       .select(keys.map((k, i) => sql`${k}`.as(`k${i}`)))
