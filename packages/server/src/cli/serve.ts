@@ -1,12 +1,15 @@
 /** @module cli/serve — `steward serve`: the authorization server, until SIGTERM or SIGINT. */
 import { PendingMigrationsError, startSteward } from '../steward.ts';
 import { loadConfig } from '../config/load.ts';
+import { consoleBuilt, consoleNotBuiltWarning } from '../endpoints/account-console.ts';
 import { CommandError, EXIT_OK, parseFlags, type CliIo, type CommandGroup } from './io.ts';
 
 const HELP = `Usage: steward serve
 
 Starts the authorization server. Configuration comes from STEWARD_* environment variables and the
 optional JSON file named by STEWARD_CONFIG (see docs/configuration.md). Stops on SIGTERM or SIGINT.
+The account console is served from its build (\`npm run build\`, see docs/install.md); without one
+the server starts anyway, logs a warning, and the console's page answers 503 saying how to build it.
 `;
 
 async function serve(args: string[], io: CliIo): Promise<number> {
@@ -20,6 +23,7 @@ async function serve(args: string[], io: CliIo): Promise<number> {
     throw e instanceof PendingMigrationsError ? new CommandError(e.message) : e;
   });
   steward.app.log.info(`Steward listening on ${steward.address}; demo realm issuer ${config.baseUrl}/realms/demo`);
+  if (!(await consoleBuilt())) steward.app.log.warn(consoleNotBuiltWarning());
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

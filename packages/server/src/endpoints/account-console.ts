@@ -7,7 +7,8 @@
  * Reached through another host than STEWARD_BASE_URL's, the page redirects there (endpoints/account-console-link).
  * Without a build the page answers 503 saying how to make one.
  */
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fail } from '@steward/core';
@@ -20,6 +21,20 @@ import { redirectToBaseHost } from './account-console-link.ts';
 
 /** Where `npm run build -w packages/console` writes the app. */
 export const CONSOLE_DIST = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
+
+/** Whether `dist` holds a build of the console (its page); read again on every request, so a build made while serving counts at once. */
+export async function consoleBuilt(dist: string = CONSOLE_DIST): Promise<boolean> {
+  return access(`${dist}index.html`).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** What `steward serve` logs at start when there is no build: the console's page answers 503 until `npm run build`. */
+export function consoleNotBuiltWarning(dist: string = CONSOLE_DIST): string {
+  const root = resolve(dirname(dist), '..', '..');
+  return `The account console is not built (no ${dist}index.html): /realms/{realm}/account/ answers 503 until \`npm run build\` is run in ${root}; no restart is needed after it. Everything else works without it.`;
+}
 
 export const CONSOLE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
