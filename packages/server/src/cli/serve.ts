@@ -22,7 +22,8 @@ async function serve(args: string[], io: CliIo): Promise<number> {
   const steward = await startSteward(config).catch((e: unknown) => {
     throw e instanceof PendingMigrationsError ? new CommandError(e.message) : e;
   });
-  steward.app.log.info(`Steward listening on ${steward.address}; demo realm issuer ${config.baseUrl}/realms/demo`);
+  const demo = await steward.deps.store.realms.get('demo');
+  steward.app.log.info(`Steward listening on ${steward.address}${demo ? `; demo realm issuer ${config.baseUrl}/realms/demo` : ''}`);
   if (!(await consoleBuilt())) steward.app.log.warn(consoleNotBuiltWarning());
   let stopping = false;
   const stop = async (signal: string) => {
