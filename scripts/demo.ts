@@ -1,7 +1,8 @@
 /**
  * @module scripts/demo
- * `npm run demo`: starts Steward (demo realm, temporary SQLite file) and the reference records server,
- * then plays two stories: Alice shares her bank account read-only with Bob, and Alice's medical
+ * `npm run demo`: starts Steward (demo realm, temporary SQLite file) with photoz-rs's public
+ * configuration published (its record types and their template scopes), and the reference records
+ * server, then plays two stories: Alice shares her bank account read-only with Bob, and Alice's medical
  * record shared with Dr. Bob; delete and recreate of the share) with narrated output. Exits 0 when every
  * step behaves as told, 1 with the step that did not; always cleans up.
  */
@@ -10,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig, startSteward, type Steward } from '@steward/server';
+import { loadConfig, publishDemoConfiguration, startSteward, type Steward } from '@steward/server';
 import { createRecordsServer } from '../examples/records-rs/src/index.ts';
 
 const PASSWORD = 'Ch4ng31t';
@@ -209,11 +210,16 @@ async function main(): Promise<number> {
     const config = loadConfig({}, { databaseUrl: `sqlite:${join(dir, 'steward.db')}`, port, host: '127.0.0.1', baseUrl, demo: true, logLevel: 'silent' });
     steward = await startSteward(config);
     const issuer = `${baseUrl}/realms/demo`;
+    await publishDemoConfiguration(steward.deps);
+    const published = await call(`${issuer}/authz/resource-servers/${RS.id}/configuration`);
+    check(published.status === 200, `photoz-rs's configuration answered ${published.status}`);
+    const types = Object.entries<{ scopes: string[] }>(published.json.types).map(([type, t]) => `${type} (${t.scopes.join(', ')})`);
     const recordsPort = await freePort();
     const recordsUrl = `http://127.0.0.1:${recordsPort}`;
     records = await createRecordsServer({ issuer, baseUrl: recordsUrl, clientId: RS.id, clientSecret: RS.secret, dataDir: join(dir, 'records') });
     await records.listen({ port: recordsPort, host: '127.0.0.1' });
     say(`Steward (demo realm) at ${issuer}; records server at ${recordsUrl}`);
+    ok(`photoz-rs publishes its record types and their template scopes: ${types.join('; ')}`);
     const a = actors(baseUrl, issuer, recordsUrl);
     await bankAccountStory(a);
     await medicalRecordStory(a);

@@ -2,6 +2,7 @@
  * Resource servers reporting actual accesses (`POST /realms/{r}/authz/protection/access`), on both
  * stores: recorded as `resource.accessed` in the owner's history; a resource of another resource
  * server or owner is 404; an RPT that does not cover the resource, unknown scopes and bad bodies 400.
+ * A batch (an array body) is recorded whole, or with one bad report not at all.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -36,6 +37,13 @@ for (const dialect of dialects) {
       rpt = res.json.access_token;
     });
     after(async () => s?.close());
+
+    /** How many accesses Alice's history holds (the exact total, not one page). */
+    async function count(): Promise<number> {
+      const res = await alice.history({ _queryFilter: 'type eq "resource.accessed"', _pageSize: '1', _totalPagedResultsPolicy: 'EXACT' });
+      assert.equal(res.status, 200, res.body);
+      return res.json.totalPagedResults;
+    }
 
     async function report(body: unknown, world: UmaWorld = w, owner = 'alice'): Promise<Reply> {
       return request(s.app, 'POST', REPORT_URL, { headers: { authorization: bearer(await world.pat(owner)) }, body });
@@ -84,10 +92,65 @@ for (const dialect of dialects) {
       assertError(await report({ resource_id: r, subject: 'x', time: 'now' }), 400, 'invalid_request');
       assertError(await report({ resource_id: r, subject: 'x', time: clock.now() + 3600 }), 400, 'invalid_request');
       assertError(await report([r]), 400, 'invalid_request');
+      assertError(await report([{ resource_id: r }]), 400, 'invalid_request');
       const form = await request(s.app, 'POST', REPORT_URL, { headers: { authorization: bearer(await w.pat('alice')), 'content-type': 'text/plain' }, body: 'hello' });
       assertError(form, 400, 'invalid_request');
       const history = await alice.history({ _queryFilter: 'type eq "resource.accessed"' });
       assert.equal(history.json.resultCount, 2, 'nothing recorded by refused reports');
+    });
+
+    it('records a batch in one call, answering one entry per report in order', async () => {
+      const before = await count();
+      const at = clock.now() - 60;
+      const res = await report([
+        { resource_id: r, rpt: payload(rpt).jti, scopes: ['view'] },
+        { resource_id: r, subject: await w.userId('bob'), scopes: ['print'], time: at },
+      ]);
+      assert.equal(res.status, 201, res.body);
+      assert.equal(res.json.length, 2);
+      assert.deepEqual(res.json.map((e: { eventTime: number }) => e.eventTime), [clock.now() * 1000, at * 1000]);
+      const history = await alice.history({ _queryFilter: 'type eq "resource.accessed"', _sortKeys: '-eventTime' });
+      assert.equal(await count(), before + 2);
+      const byId = new Map<string, any>(history.json.result.map((e: { _id: string }) => [e._id, e]));
+      const [first, second] = res.json.map((e: { _id: string }) => byId.get(e._id));
+      assert.deepEqual([first.requestingPartyId, first.clientId, first.scopes], ['bob', 'photoz-client', ['view']]);
+      assert.deepEqual([second.requestingPartyId, second.scopes, second.eventTime], ['bob', ['print'], at * 1000]);
+    });
+
+    it('refuses a batch that is empty, too long, or holds one bad report, and writes nothing', async () => {
+      const before = await count();
+      const good = { resource_id: r, subject: 'x', scopes: ['view'] };
+      const empty = await report([]);
+      assertError(empty, 400, 'invalid_request');
+      const long = await report(Array.from({ length: 101 }, () => good));
+      assertError(long, 400, 'invalid_request');
+      assert.match(long.json.error_description, /1 to 100/);
+      assert.equal((await report(Array.from({ length: 100 }, () => good))).status, 201, 'a hundred is the limit, not over it');
+      const afterHundred = await count();
+      assert.equal(afterHundred, before + 100);
+
+      const badMember = await report([good, good, { resource_id: r, subject: 'x', time: 'now' }]);
+      assertError(badMember, 400, 'invalid_request');
+      assert.match(badMember.json.error_description, /^reports\[2\]: time/);
+      const badScope = await report([good, { resource_id: r, subject: 'x', scopes: ['delete'] }]);
+      assertError(badScope, 400, 'invalid_scope');
+      assert.match(badScope.json.error_description, /^reports\[1\]: Scope delete/);
+      const badRpt = await report([good, { resource_id: r, rpt: 'unknown-jti' }]);
+      assertError(badRpt, 400, 'invalid_request');
+      assertError(await report([good, 'not an object']), 400, 'invalid_request');
+      assert.equal(await count(), afterHundred, 'nothing recorded by refused batches');
+    });
+
+    it('a batch naming another owner\'s resource with a user\'s PAT, or another server\'s, is 404 and writes nothing', async () => {
+      const before = await count();
+      const bobs = await w.resource('bob', ['view'], 'Bob\'s notes');
+      const mixed = await report([{ resource_id: r, subject: 'x' }, { resource_id: bobs, subject: 'x' }]);
+      assertError(mixed, 404, 'not_found');
+      assert.match(mixed.json.error_description, /^reports\[1\]: /);
+      assertError(await report([{ resource_id: r, subject: 'x' }], otherRs), 404, 'not_found');
+      assert.equal(await count(), before);
+      const bob = await Owner.signIn(s, 'bob');
+      assert.equal((await bob.history({ _queryFilter: 'type eq "resource.accessed"' })).json.resultCount, 0);
     });
 
     it('needs a PAT: none is 401, an RPT or a token without uma_protection is refused', async () => {

@@ -16,6 +16,8 @@ import { addUser } from '@steward/server';
 import { DEMO, request } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
 import { policyUrl, session, signIn as ownerSession } from '../owner-policies/fixture.ts';
+import { admin, enableAdmin, putPolicy } from '../scopes/fixture.ts';
+import { REPORT_URL } from '../access-requests/fixture.ts';
 import { UmaWorld } from '../uma-grant/fixture.ts';
 import { accessRequestsOf } from '../../packages/store/test/helpers/lists.ts';
 
@@ -68,6 +70,7 @@ describe('account console in a browser (sqlite)', { skip }, () => {
   let alice: Page;
   let bob: Page;
   let bank: string;
+  let album: string;
   /** Errors the pages logged (a Content-Security-Policy violation would show here). */
   const pageErrors: string[] = [];
   const expiry = new Date(Date.now() + 30 * 86_400_000);
@@ -82,7 +85,7 @@ describe('account console in a browser (sqlite)', { skip }, () => {
       return res.json._id as string;
     };
     bank = await register('Bank account', ['view', 'pay'], 'https://bank.example/rsrcs/account', ICON);
-    await register('Photo album', ['view', 'download'], 'https://photoz.example/rsrcs/album');
+    album = await register('Photo album', ['view', 'download'], 'https://photoz.example/rsrcs/album');
     await register('Medical records', ['read', 'write'], 'https://health.example/rsrcs/record');
     [aliceBrowser, bobBrowser] = await Promise.all([launchBrowser(), launchBrowser()]);
     alice = await aliceBrowser.context.newPage();
@@ -247,19 +250,42 @@ describe('account console in a browser (sqlite)', { skip }, () => {
     }
   });
 
-  it('History shows Alice\'s audit events with filters', async () => {
+  it('History shows Alice\'s audit events with filters: one event per row, who and which permissions', async () => {
+    // A share with a group (no requesting party yet: the row names the group) and an access Bob made.
+    enableAdmin(s);
+    assert.equal((await admin(s, 'POST', '/admin/realms/demo/groups', { name: 'family', visible: true })).status, 201);
+    const shared = await putPolicy(s, 'demo', await ownerSession(s, 'alice'), 'alice', album, [{ subject: 'group:family', scopes: ['view'] }]);
+    assert.equal(shared.status, 201, shared.body);
+    const reported = await request(s.app, 'POST', REPORT_URL, { headers: { authorization: `Bearer ${await w.pat('alice')}` }, body: { resource_id: bank, subject: await w.userId('bob'), scopes: ['view'] } });
+    assert.equal(reported.status, 201, reported.body);
+
     await go(alice, 'History', 'History');
     await alice.locator('table.list, .empty').first().waitFor();
     await assertAccessible(alice, 'History');
     await shot(alice, 'history');
-    if (await alice.getByRole('table').isVisible()) {
-      await alice.getByLabel('Event').selectOption('access_request.denied');
+    // Every label names one event, as its row shows it.
+    assert.deepEqual(await alice.getByLabel('Event').locator('option').allTextContents(), [
+      'All events', 'Access granted', 'Access revoked', 'Access requested', 'Request approved', 'Request denied', 'Denial withdrawn', 'Token issued',
+      'Access refused', 'Access attempted', 'Resource used', 'Share created', 'Share changed', 'Share deleted', 'Resource removed',
+    ]);
+    const rowsOf = async (type: string, title: string) => {
+      await alice.getByLabel('Event').selectOption(type);
       await alice.getByRole('button', { name: 'Apply filters' }).click();
-      const row = alice.getByRole('row', { name: /Requests denied/ });
-      await row.waitFor();
-      assert.match((await row.textContent()) ?? '', /Bank account.*bob/);
-      assert.equal(await alice.getByRole('table').getByRole('row').count(), 2, 'the header row and the one denial');
-    }
+      const rows = alice.getByRole('table').getByRole('row').filter({ hasText: title });
+      await rows.first().waitFor();
+      return rows.allTextContents();
+    };
+    const granted = await rowsOf('share.granted', 'Access granted');
+    assert.ok(granted.some((r) => /Bank account.*bob.*view/.test(r)), granted.join('\n'));
+    assert.ok(granted.some((r) => /Bank account.*chris.*view/.test(r)), `Bob's re-share: ${granted.join('\n')}`);
+    assert.ok(granted.some((r) => /Photo album.*group:family.*view/.test(r)), `the group share names the group: ${granted.join('\n')}`);
+    const used = await rowsOf('resource.accessed', 'Resource used');
+    assert.deepEqual(used.map((r) => /Bank account.*bob.*view$/.test(r)), [true]);
+    const created = await rowsOf('policy.created', 'Share created');
+    assert.ok(created.some((r) => /Photo album.*group:family/.test(r)), `a policy names its subjects: ${created.join('\n')}`);
+    const denied = await rowsOf('access_request.denied', 'Request denied');
+    assert.deepEqual(denied.map((r) => /Bank account.*bob.*pay/.test(r)), [true]);
+    assert.equal(await alice.getByRole('table').getByRole('row').count(), 2, 'the header row and the one denial');
   });
 
   it('Alice revokes Bob, and Bob\'s list updates', async () => {

@@ -22,6 +22,7 @@ describe('npm run demo', () => {
     const { code, stdout, stderr } = await runDemo();
     assert.equal(code, 0, `${stdout}\n${stderr}`);
     for (const line of [
+      'photoz-rs publishes its record types and their template scopes: healthcare (meta, content, print); finance (meta, content, download, transfer)',
       'Bob is refused: UMA challenge, and Steward answers request_submitted',
       'Alice applies the policy through the records service',
       'Bob reads the account: balance 1200',

@@ -4,6 +4,7 @@
  * `403` + Warning; a configuration that does not match the AS gets `500`. Every refusal reason is told
  * to `onError`.
  */
+import { accessReporter, noAccessReports } from './access-reports.ts';
 import { discoveryLoader } from './discovery.ts';
 import { UmaEnforcerError } from './errors.ts';
 import { introspectionVerifier } from './introspection.ts';
@@ -53,6 +54,9 @@ export function createUmaEnforcer(options: UmaEnforcerOptions): UmaEnforcer {
   });
 
   const report = reporter(options.onError);
+  const accessReports = options.reportAccess === false
+    ? noAccessReports()
+    : accessReporter({ pat, supplied: Boolean(options.pat), fetch: fetchImpl, timeoutMs }, options.reportAccess === true ? {} : options.reportAccess);
 
   /** Why a verified RPT does not do: no permission for the resource, or only expired or missing scopes. */
   function insufficient(verified: VerifiedRpt, resourceId: string, scopes: string[]): UmaEnforcerError {
@@ -81,7 +85,9 @@ export function createUmaEnforcer(options: UmaEnforcerOptions): UmaEnforcer {
             ? await viaIntrospection(rpt, doc, pat, { resourceId, request })
             : await viaJwks(rpt, doc);
           if (findGrant(verified.permissions, resourceId, scopes, Date.now() / 1000, toleranceSeconds)) {
-            return { ok: true, grant: { rpt, ...verified, granted: { resourceId, scopes } } };
+            const grant = { rpt, ...verified, granted: { resourceId, scopes } };
+            accessReports.add(grant, request, doc);
+            return { ok: true, grant };
           }
           rejected = insufficient(verified, resourceId, scopes);
         } catch (e) {
@@ -104,5 +110,12 @@ export function createUmaEnforcer(options: UmaEnforcerOptions): UmaEnforcer {
 
   const selfCheck = selfChecker({ issuer, defaultMode, supplied: Boolean(options.pat), discovery, pat, introspect: viaIntrospection, fetch: fetchImpl, timeoutMs });
 
-  return { check, selfCheck, issuer, realm };
+  return {
+    check,
+    selfCheck,
+    issuer,
+    realm,
+    accessReports: { stats: accessReports.stats, flush: accessReports.flush },
+    close: () => accessReports.close(),
+  };
 }

@@ -3,6 +3,7 @@ export { createUmaEnforcer, bearerToken } from './enforcer.ts';
 export { umaFastify, type UmaFastifyOptions } from './fastify.ts';
 export { umaExpress, type UmaNodeRequest } from './express.ts';
 export { UNREACHABLE_WARNING } from './responses.ts';
+export type { UmaAccessReportOptions, UmaAccessReportStats } from './access-reports.ts';
 export { UmaEnforcerError, ENFORCER_ERROR_KINDS, TOKEN_DESCRIPTIONS, type UmaEnforcerErrorCode, type UmaEnforcerErrorKind } from './errors.ts';
 export type {
   UmaCheckInput,

@@ -1,4 +1,5 @@
 /** @module types — the public shapes of the resource-server kit: options, rules, grants and check results. */
+import type { UmaAccessReportOptions, UmaAccessReportStats } from './access-reports.ts';
 import type { UmaEnforcerError } from './errors.ts';
 
 /** How an RPT is verified: locally against the AS's JWKS, or by asking the AS (token introspection). */
@@ -18,6 +19,8 @@ export interface UmaPermission {
 export interface UmaGrant {
   /** The RPT as presented. */
   rpt: string;
+  /** The RPT's `jti`, when it has one. */
+  jti?: string;
   /** The requesting party (`sub`) when the token or introspection names one. */
   subject?: string;
   /** The client the RPT was issued to (`azp`, or `client_id` from introspection). */
@@ -82,6 +85,12 @@ export interface UmaEnforcerOptions {
    * rejects with is ignored.
    */
   onError?: (error: UmaEnforcerError, context: UmaRefusalContext) => void | Promise<void>;
+  /**
+   * Reports every permitted access to the AS for the owner's audit history, batched and in the
+   * background (access-reports.ts), when the AS announces an `access_report_endpoint` (Steward does).
+   * Default on; `false` turns it off.
+   */
+  reportAccess?: boolean | UmaAccessReportOptions;
 }
 
 /** What {@link UmaEnforcerOptions.onError} is told besides the error. */
@@ -157,4 +166,8 @@ export interface UmaEnforcer {
   /** The resolved options (realm, issuer, default mode). */
   readonly issuer: string;
   readonly realm: string;
+  /** Access reporting: its counters, and a flush that sends what is queued and waits for it. */
+  readonly accessReports: { stats(): UmaAccessReportStats; flush(): Promise<void> };
+  /** For shutdown: stops the background work and sends the reports still queued. */
+  close(): Promise<void>;
 }

@@ -3,6 +3,8 @@ import type { UmaPermission } from './types.ts';
 
 /** A valid RPT's content. */
 export interface VerifiedRpt {
+  /** The token's `jti`, when it has one. */
+  jti?: string;
   subject?: string;
   clientId?: string;
   permissions: UmaPermission[];
@@ -29,9 +31,10 @@ export function readPermissions(value: unknown): UmaPermission[] {
   return out;
 }
 
-/** Subject and client of a token from its claims (`sub`; `azp`, else `client_id`). */
-export function readParties(claims: Record<string, unknown>): Pick<VerifiedRpt, 'subject' | 'clientId'> {
-  const out: Pick<VerifiedRpt, 'subject' | 'clientId'> = {};
+/** Id, subject and client of a token from its claims (`jti`, `sub`; `azp`, else `client_id`). */
+export function readParties(claims: Record<string, unknown>): Pick<VerifiedRpt, 'jti' | 'subject' | 'clientId'> {
+  const out: Pick<VerifiedRpt, 'jti' | 'subject' | 'clientId'> = {};
+  if (typeof claims.jti === 'string' && claims.jti !== '') out.jti = claims.jti;
   if (typeof claims.sub === 'string') out.subject = claims.sub;
   const client = typeof claims.azp === 'string' ? claims.azp : claims.client_id;
   if (typeof client === 'string') out.clientId = client;

@@ -2,7 +2,7 @@
 export { createSteward, startSteward, type Steward } from './steward.ts';
 export { loadConfig, ConfigError, type Config } from './config/load.ts';
 export { createRealm, addUser, addClient, type ClientInput } from './realms/create-realm.ts';
-export { seedDemoRealm, DEMO_PASSWORD } from './realms/demo.ts';
+export { seedDemoRealm, publishDemoConfiguration, DEMO_PASSWORD, DEMO_RS_CONFIGURATION } from './realms/demo.ts';
 export type { Deps } from './deps.ts';
 export { verifySignature, signatureHeader, SIGNATURE_HEADER } from './notify/signature.ts';
 export { checkNotificationConfig } from './notify/index.ts';

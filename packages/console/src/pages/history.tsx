@@ -22,28 +22,53 @@ export interface AuditEntry {
   requester?: string;
   clientId?: string;
   scopes?: string[];
+  /** Small event-specific facts: `subject` (a share's policy subject), `subjects` (a policy's). */
+  detail?: Record<string, unknown>;
 }
 
+/** Each label names one event, as its row shows it; the filter offers the same words. */
 const TYPES: Array<{ value: string; label: string }> = [
   { value: '', label: 'All events' },
   { value: 'share.granted', label: 'Access granted' },
   { value: 'share.revoked', label: 'Access revoked' },
   { value: 'access_request.created', label: 'Access requested' },
-  { value: 'access_request.approved', label: 'Requests approved' },
-  { value: 'access_request.denied', label: 'Requests denied' },
-  { value: 'rpt.issued', label: 'Tokens issued' },
+  { value: 'access_request.approved', label: 'Request approved' },
+  { value: 'access_request.denied', label: 'Request denied' },
+  { value: 'access_request.reopened', label: 'Denial withdrawn' },
+  { value: 'rpt.issued', label: 'Token issued' },
   { value: 'grant.denied', label: 'Access refused' },
-  { value: 'policy.created', label: 'Shares created' },
-  { value: 'policy.updated', label: 'Shares changed' },
-  { value: 'policy.deleted', label: 'Shares deleted' },
-  { value: 'access_request.reopened', label: 'Denials withdrawn' },
-  { value: 'permission.requested', label: 'Access attempts' },
+  { value: 'permission.requested', label: 'Access attempted' },
   { value: 'resource.accessed', label: 'Resource used' },
-  { value: 'resource.deleted', label: 'Resources removed' },
+  { value: 'policy.created', label: 'Share created' },
+  { value: 'policy.updated', label: 'Share changed' },
+  { value: 'policy.deleted', label: 'Share deleted' },
+  { value: 'resource.deleted', label: 'Resource removed' },
 ];
 
-function describe(type: string): string {
+export function describeEvent(type: string): string {
   return TYPES.find((t) => t.value === type)?.label ?? type;
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/**
+ * Who the event concerns: the requesting party's username (or subject, for a client or a user
+ * Steward does not know), else the subject a share names (a group, an organization, a username not
+ * registered yet), else the subjects of a policy.
+ */
+export function whoOf(e: AuditEntry): string {
+  const party = e.requestingPartyId ?? e.requester;
+  if (party !== undefined) return party;
+  const subject = e.detail?.subject;
+  if (typeof subject === 'string') return subject;
+  return strings(e.detail?.subjects).join(', ') || '—';
+}
+
+/** The permissions (scopes) the event is about. */
+export function permissionsOf(e: AuditEntry): string {
+  return e.scopes && e.scopes.length > 0 ? e.scopes.join(', ') : '—';
 }
 
 function seconds(when: number): number {
@@ -183,10 +208,10 @@ export function HistoryPage() {
                   <td data-label="When">
                     <time dateTime={isoDate(seconds(e.eventTime))}>{formatDateTime(seconds(e.eventTime))}</time>
                   </td>
-                  <td data-label="Event">{describe(e.type)}</td>
+                  <td data-label="Event">{describeEvent(e.type)}</td>
                   <td data-label="Resource">{e.resourceSetName ?? e.resourceSetId ?? '—'}</td>
-                  <td data-label="Who">{e.requestingPartyId ?? e.requester ?? '—'}</td>
-                  <td data-label="Permissions">{e.scopes?.join(', ') ?? '—'}</td>
+                  <td data-label="Who">{whoOf(e)}</td>
+                  <td data-label="Permissions">{permissionsOf(e)}</td>
                 </tr>
               ))}
             </tbody>

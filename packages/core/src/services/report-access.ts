@@ -3,9 +3,11 @@
  * A resource server reports that a requesting party actually accessed a resource (Steward's
  * extension of the Protection API): recorded in the owner's audit history as `resource.accessed`.
  * The resource must be the PAT owner's and registered by the PAT's client; the party is named by the
- * RPT's `jti` (checked: an RPT for that resource at this resource server) or by its subject.
+ * RPT's `jti` (checked: an RPT for that resource at this resource server) or by its subject. Reports
+ * come one at a time or in batches of at most {@link MAX_ACCESS_REPORTS}: a batch is recorded whole,
+ * in one transaction, or (one bad report) not at all.
  */
-import { fail } from '../errors.ts';
+import { fail, isStewardError } from '../errors.ts';
 import type { StewardEvent } from '../model/event.ts';
 import { newEvent } from './new-event.ts';
 import type { Ports } from './ports.ts';
@@ -14,6 +16,9 @@ import { readResource, type ProtectionCaller } from './resources.ts';
 
 /** How far in the future a reported time may lie (clock skew between servers), in seconds. */
 const MAX_SKEW = 300;
+
+/** The most reports one batch may hold. */
+export const MAX_ACCESS_REPORTS = 100;
 
 export interface AccessReport {
   resourceId: string;
@@ -27,8 +32,8 @@ export interface AccessReport {
   at?: number;
 }
 
-/** Records the access; returns the event. */
-export async function reportAccess(ports: Ports, caller: ProtectionCaller, report: AccessReport): Promise<StewardEvent> {
+/** The checked event of one report (nothing written), or the report's error. */
+async function accessEvent(ports: Ports, caller: ProtectionCaller, report: AccessReport): Promise<StewardEvent> {
   const resource = await readResource(ports, caller, report.resourceId);
   const scopes = [...new Set(report.scopes ?? [])];
   const unknown = scopes.find((s) => !resource.scopes.includes(s));
@@ -51,7 +56,7 @@ export async function reportAccess(ports: Ports, caller: ProtectionCaller, repor
   } else {
     throw fail('invalid_request', 'Name the requesting party: rpt (the RPT\'s jti) or subject');
   }
-  const event = newEvent(ports, {
+  return newEvent(ports, {
     realm: caller.realm,
     owner: resource.owner,
     type: 'resource.accessed',
@@ -63,6 +68,31 @@ export async function reportAccess(ports: Ports, caller: ProtectionCaller, repor
     scopes,
     detail: { resourceServer: caller.resourceServer },
   });
+}
+
+/** Records the access; returns the event. */
+export async function reportAccess(ports: Ports, caller: ProtectionCaller, report: AccessReport): Promise<StewardEvent> {
+  const event = await accessEvent(ports, caller, report);
   await publishEvents(ports.store, [event]);
   return event;
+}
+
+/**
+ * Records a batch of accesses in one transaction; returns their events in the order of the reports.
+ * Every report is checked first: the first bad one fails the whole batch with its error, its
+ * description prefixed with its position (`reports[3]: …`), and nothing is written.
+ */
+export async function reportAccesses(ports: Ports, caller: ProtectionCaller, reports: readonly AccessReport[]): Promise<StewardEvent[]> {
+  if (reports.length === 0 || reports.length > MAX_ACCESS_REPORTS) throw fail('invalid_request', `A batch holds 1 to ${MAX_ACCESS_REPORTS} reports`);
+  const events: StewardEvent[] = [];
+  for (const [i, report] of reports.entries()) {
+    try {
+      events.push(await accessEvent(ports, caller, report));
+    } catch (e) {
+      if (!isStewardError(e)) throw e;
+      throw fail(e.code, `reports[${i}]: ${e.description ?? e.code}`);
+    }
+  }
+  await ports.store.transaction((tx) => publishEvents(tx, events));
+  return events;
 }

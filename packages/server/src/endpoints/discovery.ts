@@ -46,6 +46,7 @@ export function realmMetadata(deps: Deps, realm: string): Record<string, unknown
     permission_endpoint: `${issuer}/authz/protection/permission`,
     // Keycloak's name for its owner policy API (python-keycloak reads it); the CREST API has its own member.
     policy_endpoint: `${issuer}/authz/protection/uma-policy`,
+    access_report_endpoint: `${issuer}/authz/protection/access`,
     owner_policies_endpoint: `${deps.config.baseUrl}/json/realms/root/realms/${realm}/users/{user}/uma/policies`,
     claims_interaction_endpoint: `${issuer}/uma/claims`,
     grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token', 'password', UMA_GRANT_TYPE],

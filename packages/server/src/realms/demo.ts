@@ -3,11 +3,32 @@
  * The `demo` realm of the README's walk-through, created on first start of an empty database unless
  * `STEWARD_DEMO=0`. Passwords and secrets are the published demo values: never use it in production.
  */
-import { StewardError, UMA_GRANT_TYPE } from '@steward/core';
+import { publishConfiguration, StewardError, UMA_GRANT_TYPE, type ConfigurationInput } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { addClient, addUser, createRealm } from './create-realm.ts';
 
 export const DEMO_PASSWORD = 'Ch4ng31t';
+
+/**
+ * photoz-rs's public configuration (ForgeRock's UMA scope model): the scopes and record types of the
+ * reference records server (examples/records-rs), which runs as photoz-rs. Not part of the seed: once
+ * published, every typed resource photoz-rs registers must use one of these types (README "Resource
+ * types and template scopes"), while the seeded realm keeps `type` free text (UMA Fed Authz §3.1).
+ * `npm run demo` publishes it when it starts (publishDemoConfiguration).
+ */
+export const DEMO_RS_CONFIGURATION: ConfigurationInput = {
+  scopes: {
+    meta: { description: 'Meta data about the resource' },
+    content: { description: 'The content (JSON) related to the resource' },
+    print: { description: 'Print the resource' },
+    download: { description: 'Download the content as a file' },
+    transfer: { description: 'Transfer funds from the resource (an account)' },
+  },
+  types: {
+    healthcare: { description: 'A medical record', scopes: ['meta', 'content', 'print'] },
+    finance: { description: 'A bank account', scopes: ['meta', 'content', 'download', 'transfer'] },
+  },
+};
 
 export async function seedDemoRealm(deps: Deps): Promise<void> {
   await createRealm(deps, {
@@ -45,6 +66,11 @@ export async function seedDemoRealm(deps: Deps): Promise<void> {
     claimsRedirectUris: [`${base}/demo/client/claims-callback`, 'http://127.0.0.1:3001/claims-callback'],
     umaScopes: ['download'],
   });
+}
+
+/** Publishes photoz-rs's configuration ({@link DEMO_RS_CONFIGURATION}) in the demo realm (creates or replaces it). */
+export async function publishDemoConfiguration(deps: Deps): Promise<void> {
+  await publishConfiguration(deps, { realm: 'demo', resourceServer: 'photoz-rs', ...DEMO_RS_CONFIGURATION });
 }
 
 /** Seeds the demo realm when enabled and the database holds no realm at all. */

@@ -2,11 +2,11 @@
  * @module wire/audit
  * Audit history entries on the wire: AM's names (`_id`, `resourceSetId`, `resourceSetName`,
  * `requestingPartyId`, `eventTime` in milliseconds, `type`) plus Steward's own members; and the body
- * of a resource server's access report.
+ * of a resource server's access report: one report, or a batch (an array) of them.
  */
 import Type from 'typebox';
 import { pagedResultSchema } from './paging.ts';
-import { EVENT_TYPES, fail, type AccessReport, type AuditView } from '@steward/core';
+import { EVENT_TYPES, fail, isStewardError, MAX_ACCESS_REPORTS, type AccessReport, type AuditView } from '@steward/core';
 import { isJsonObject } from './resource.ts';
 
 export const AuditEntrySchema = Type.Object(
@@ -40,7 +40,13 @@ export const AccessReportSchema = Type.Object(
   { $id: 'AccessReport', description: 'Other members are ignored.' },
 );
 
+/** The body: one report, or a batch of them (recorded together or, one being bad, not at all). */
+export const AccessReportBodySchema = Type.Union([AccessReportSchema, Type.Array(AccessReportSchema, { minItems: 1, maxItems: MAX_ACCESS_REPORTS })]);
+
 export const AccessReportedSchema = Type.Object({ _id: Type.String({ description: 'The recorded event\'s id.' }), eventTime: Type.Integer() }, { $id: 'AccessReported', additionalProperties: false });
+
+/** The answer to a batch: one entry per report, in their order. */
+export const AccessesReportedSchema = Type.Array(AccessReportedSchema);
 
 export function auditEntryToWire(view: AuditView, ownerUsername: string): Record<string, unknown> {
   const e = view.event;
@@ -82,4 +88,17 @@ export function parseAccessReport(body: unknown): AccessReport {
     report.at = body.time;
   }
   return report;
+}
+
+/** A batch of reports (a JSON array of 1 to {@link MAX_ACCESS_REPORTS}); a bad one is named by its position. */
+export function parseAccessReports(body: unknown[]): AccessReport[] {
+  if (body.length === 0 || body.length > MAX_ACCESS_REPORTS) throw fail('invalid_request', `A batch holds 1 to ${MAX_ACCESS_REPORTS} reports`);
+  return body.map((item, i) => {
+    try {
+      return parseAccessReport(item);
+    } catch (e) {
+      if (!isStewardError(e)) throw e;
+      throw fail(e.code, `reports[${i}]: ${e.description ?? e.code}`);
+    }
+  });
 }

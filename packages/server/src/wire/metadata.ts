@@ -20,6 +20,7 @@ export const RealmMetadataSchema = Type.Object(
     resource_registration_endpoint: url('…/authz/protection/resource_set (UMA Fed Authz §2)'),
     permission_endpoint: url('…/authz/protection/permission'),
     policy_endpoint: url('…/authz/protection/uma-policy: the owner\'s sharing policies in Keycloak\'s Protection API shape (see docs/keycloak.md).'),
+    access_report_endpoint: url('…/authz/protection/access: Steward\'s access reports, for the owner\'s audit history (docs/events.md).'),
     owner_policies_endpoint: url('The owner policies API (CREST), with a literal `{user}` placeholder.'),
     claims_interaction_endpoint: url('…/uma/claims (UMA Grant §2)'),
     grant_types_supported: list('Includes the UMA grant.'),
