@@ -3,6 +3,8 @@ export { createUmaEnforcer, bearerToken } from './enforcer.ts';
 export { umaFastify, type UmaFastifyOptions } from './fastify.ts';
 export { umaExpress, type UmaNodeRequest } from './express.ts';
 export { UNREACHABLE_WARNING } from './responses.ts';
+export { registerResource, deleteResource, type UmaProtectionCall, type UmaRegisteredResource, type UmaResourceDescription } from './resources.ts';
+export { createPatStore, ownerTokensOf, type UmaOwnerTokens, type UmaPatStore, type UmaPatStoreOptions } from './pat-store.ts';
 export { UmaEnforcerError, ENFORCER_ERROR_KINDS, TOKEN_DESCRIPTIONS, type UmaEnforcerErrorCode, type UmaEnforcerErrorKind } from './errors.ts';
 export type {
   UmaCheckInput,

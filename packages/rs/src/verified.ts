@@ -4,6 +4,7 @@ import type { UmaPermission } from './types.ts';
 /** A valid RPT's content. */
 export interface VerifiedRpt {
   subject?: string;
+  username?: string;
   clientId?: string;
   permissions: UmaPermission[];
 }
@@ -29,10 +30,15 @@ export function readPermissions(value: unknown): UmaPermission[] {
   return out;
 }
 
-/** Subject and client of a token from its claims (`sub`; `azp`, else `client_id`). */
-export function readParties(claims: Record<string, unknown>): Pick<VerifiedRpt, 'subject' | 'clientId'> {
-  const out: Pick<VerifiedRpt, 'subject' | 'clientId'> = {};
+/**
+ * Subject, username and client of a token from its claims or introspection answer: `sub`;
+ * `preferred_username` (OIDC Core §5.1, in a JWT) or `username` (RFC 7662 §2.2); `azp`, else `client_id`.
+ */
+export function readParties(claims: Record<string, unknown>): Pick<VerifiedRpt, 'subject' | 'username' | 'clientId'> {
+  const out: Pick<VerifiedRpt, 'subject' | 'username' | 'clientId'> = {};
   if (typeof claims.sub === 'string') out.subject = claims.sub;
+  const username = typeof claims.preferred_username === 'string' ? claims.preferred_username : claims.username;
+  if (typeof username === 'string' && username !== '') out.username = username;
   const client = typeof claims.azp === 'string' ? claims.azp : claims.client_id;
   if (typeof client === 'string') out.clientId = client;
   return out;
