@@ -7,7 +7,7 @@
  *   READER_CLIENT_SECRET=… BOB_PASSWORD=… node src/client.ts http://127.0.0.1:3000/notes/<id>
  */
 import { pathToFileURL } from 'node:url';
-import { createUmaClient, type UmaClient } from '@steward/client';
+import { createUmaClient, UmaError, type UmaClient } from '@steward/client';
 
 const ID_TOKEN_FORMAT = 'http://openid.net/specs/openid-connect-core-1_0.html#IDToken';
 
@@ -58,7 +58,9 @@ async function main(): Promise<void> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main().catch((e) => {
-    console.error(e instanceof Error ? e.message : e);
+    // Steward's refusal (e.g. request_denied: the note is not shared with Bob) as one JSON line.
+    if (e instanceof UmaError) console.log(JSON.stringify({ error: e.code, description: e.description }));
+    else console.error(e instanceof Error ? e.message : e);
     process.exitCode = 1;
   });
 }
