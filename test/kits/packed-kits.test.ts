@@ -7,23 +7,33 @@
  * Each consumer checks that a request without a token gets a UMA 401 with a ticket and that the client
  * kit trades it for an RPT and gets through. They run on the pinned Node 24 and on the machine's own
  * Node (the kits support Node 20 and later), which is skipped with a message when there is none.
+ * The notes example (examples/notes-api, Express 5) is compiled there against the installed kits and
+ * plays the guide's story (examples/notes-api/test/story.ts) on each Node: its server and its client
+ * script run as processes, Alice connects through Steward's sign-in page over HTTP.
  * Packaging does not depend on the store, so one dialect is enough.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { basic, DEMO, postForm } from '../helpers/http.ts';
-import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
+import { freePort, startTestSteward, type TestSteward } from '../helpers/steward.ts';
+import { UMA_GRANT_TYPE } from '@steward/core';
+import { addClient, addUser, createRealm } from '@steward/server';
+import { playNotesStory, type ReadResult } from '../../examples/notes-api/test/story.ts';
 import { alicePat, aliceSharesWithBob, bobId, registerResource } from '../../packages/rs/test/steward-world.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const consumerDir = fileURLToPath(new URL('./consumer/', import.meta.url));
+const notesSrc = fileURLToPath(new URL('../../examples/notes-api/src/', import.meta.url));
+const NOTES_API = { id: 'notes-api', secret: 'notes-api-secret' };
+const NOTES_READER = { id: 'notes-reader', secret: 'notes-reader-secret' };
+const NOTES_PASSWORD = 'notes-pw-0123';
 const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
 const dialect = dialects.includes('sqlite') ? 'sqlite' : dialects[0]!;
 
@@ -76,6 +86,7 @@ describe('the kits packed and installed from their tarballs', { timeout: 180_000
   let consumerVars: Record<string, string>;
   let bob: string;
   let resourceId: string;
+  let notesPorts: number[];
 
   before(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'steward-kits-'));
@@ -93,7 +104,7 @@ describe('the kits packed and installed from their tarballs', { timeout: 180_000
 
     await mkdir(project);
     await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'kits-consumer', version: '1.0.0', private: true, type: 'module' }, null, 2));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarballs.rs, tarballs.client, 'fastify@^5', '@types/node@^20'], { cwd: project, env: consumerEnv(), timeout: 120_000 });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarballs.rs, tarballs.client, 'fastify@^5', 'express@^5', '@types/express@^5', '@types/node@^20'], { cwd: project, env: consumerEnv(), timeout: 120_000 });
     await copyFile(path.join(consumerDir, 'fastify-consumer.mjs'), path.join(project, 'fastify-consumer.mjs'));
     await copyFile(path.join(consumerDir, 'http-consumer.ts'), path.join(project, 'http-consumer.ts'));
 
@@ -105,6 +116,13 @@ describe('the kits packed and installed from their tarballs', { timeout: 180_000
     assert.equal(idt.status, 200, idt.body);
     bob = await bobId(s);
     consumerVars = { ISSUER: s.issuer, RESOURCE_ID: resourceId, OWNER_PAT: ownerPat, ID_TOKEN: idt.json.id_token };
+
+    // The guide's realm (no access requests: an unshared note is request_denied), one redirect URI per Node.
+    notesPorts = [await freePort(), await freePort()];
+    await createRealm(s.deps, { id: 'notes', settings: { accessRequests: false } });
+    for (const username of ['alice', 'bob']) await addUser(s.deps, 'notes', { username, password: NOTES_PASSWORD });
+    await addClient(s.deps, 'notes', { clientId: NOTES_API.id, secret: NOTES_API.secret, grantTypes: ['authorization_code', 'refresh_token'], redirectUris: notesPorts.map((p) => `http://127.0.0.1:${p}/connect/callback`) });
+    await addClient(s.deps, 'notes', { clientId: NOTES_READER.id, secret: NOTES_READER.secret, grantTypes: [UMA_GRANT_TYPE, 'password'] });
   });
 
   after(async () => {
@@ -142,6 +160,16 @@ describe('the kits packed and installed from their tarballs', { timeout: 180_000
     assert.ok(existsSync(path.join(project, 'out/http-consumer.js')));
   });
 
+  it('compile the notes example against the installed kits (module nodenext, strict)', async () => {
+    await cp(notesSrc, path.join(project, 'notes-api/src'), { recursive: true });
+    await writeFile(path.join(project, 'notes-api/tsconfig.json'), JSON.stringify({
+      compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, skipLibCheck: true, rewriteRelativeImportExtensions: true, verbatimModuleSyntax: true, outDir: 'out', rootDir: 'src', types: ['node'] },
+      include: ['src/*.ts'],
+    }, null, 2));
+    await run(process.execPath, [tsc, '-p', 'notes-api/tsconfig.json'], { cwd: project, env: consumerEnv() });
+    for (const f of ['main.js', 'client.js', 'app.js']) assert.ok(existsSync(path.join(project, 'notes-api/out', f)), f);
+  });
+
   const nodes: Array<{ name: string; node: () => { path: string } | { skip: string } }> = [
     { name: 'the pinned Node', node: () => ({ path: process.execPath }) },
     { name: 'the machine\'s own Node', node: systemNode },
@@ -174,7 +202,65 @@ describe('the kits packed and installed from their tarballs', { timeout: 180_000
         assert.deepEqual(seen.granted, { status: 200, body: { granted: { resourceId, scopes: ['view'] }, subject: bob } });
         assert.equal(seen.refused, 'invalid_client');
       });
+
+      it(`play the notes guide on ${name}: the compiled example's server and client script`, async (t) => {
+        if (!existsSync(path.join(project, 'notes-api/out/main.js'))) return t.skip('the notes example did not compile (see that test)');
+        const version = await versionOf(nodePath);
+        if (Number(/^v(\d+)\./.exec(version)?.[1]) < 20) return t.skip(`${nodePath} is ${version}; the kits need Node 20 or later`);
+        const port = notesPorts[nodes.findIndex((n) => n.name === name)]!;
+        const notesUrl = `http://127.0.0.1:${port}`;
+        const server = await startProcess(nodePath, ['notes-api/out/main.js'], consumerEnv({ NOTES_PORT: String(port), NOTES_CLIENT_ID: NOTES_API.id, NOTES_CLIENT_SECRET: NOTES_API.secret, STEWARD_ISSUER: notesIssuer() }), /notes API on /);
+        try {
+          await playNotesStory({
+            notesUrl,
+            issuer: notesIssuer(),
+            owner: { username: 'alice', password: NOTES_PASSWORD },
+            reader: { username: 'bob', clientId: NOTES_READER.id },
+            read: async (url) => readWithScript(nodePath, url),
+            resourceAtSteward: async (id) => {
+              const r = await s.deps.store.resources.getByServer('notes', NOTES_API.id, id);
+              if (!r) return null;
+              return { name: r.name ?? '', owner: (await s.deps.store.users.get('notes', r.owner))?.username ?? r.owner, scopes: r.scopes };
+            },
+          });
+        } finally {
+          server.kill('SIGTERM');
+        }
+      });
     }
+  }
+
+  const notesIssuer = () => `${s.baseUrl}/realms/notes`;
+
+  /** Bob's client script (a fresh process each time): the note it read, or the UMA error it printed. */
+  async function readWithScript(nodePath: string, url: string): Promise<ReadResult> {
+    const env = consumerEnv({ READER_CLIENT_ID: NOTES_READER.id, READER_CLIENT_SECRET: NOTES_READER.secret, BOB_PASSWORD: NOTES_PASSWORD, STEWARD_ISSUER: notesIssuer() });
+    const { stdout, stderr } = await new Promise<Run>((resolve) => {
+      execFile(nodePath, ['notes-api/out/client.js', url], { cwd: project, env, timeout: 30_000 }, (_error, out, err) => resolve({ stdout: out, stderr: err }));
+    });
+    const last = stdout.trim().split('\n').pop();
+    assert.ok(last, `the client script printed nothing: ${stderr}`);
+    const seen = JSON.parse(last);
+    return 'error' in seen ? { error: seen.error } : { status: seen.status, body: seen.body };
+  }
+
+  /** Starts a long-running process and waits for a line of its standard output. */
+  function startProcess(file: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ReturnType<typeof spawn>> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(file, args, { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      const timer = setTimeout(() => (child.kill(), reject(new Error(`${args.join(' ')} did not start: ${output}`))), 20_000);
+      const seen = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (ready.test(output)) {
+          clearTimeout(timer);
+          resolve(child);
+        }
+      };
+      child.stdout!.on('data', seen);
+      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`${args.join(' ')} exited with ${code}: ${output}`))));
+    });
   }
 
   function assertChallenge(bare: { status: number; challenge: string | null; body: any }, realm: string): void {

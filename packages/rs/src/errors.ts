@@ -26,6 +26,11 @@ export const ENFORCER_ERROR_KINDS = {
   pat_supplier_failed: 'refused',
   pat_rejected: 'refused',
   permission_refused: 'refused',
+  // An owner's PAT kept by the app (createPatStore) cannot be had: none saved, or the refresh token refused.
+  pat_unavailable: 'refused',
+  pat_refresh_refused: 'refused',
+  // The resource registration endpoint refused to register or delete a resource (registerResource, deleteResource).
+  registration_refused: 'refused',
   // The presented RPT is not valid (RFC 6750 §3.1 invalid_token).
   token_expired: 'invalid_token',
   token_not_yet_valid: 'invalid_token',

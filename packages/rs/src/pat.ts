@@ -75,6 +75,8 @@ export function suppliedPat(supplier: (ctx: UmaPatContext) => string | Promise<s
     try {
       token = await supplier(ctx);
     } catch (e) {
+      // The kit's own PAT store already says what went wrong (AS unreachable, secret refused, owner not connected).
+      if (e instanceof UmaEnforcerError && e.kind !== 'invalid_token' && e.kind !== 'insufficient_scope') throw e;
       const why = e instanceof Error ? e.message : String(e);
       throw new UmaEnforcerError('pat_supplier_failed', `the pat function threw for resource ${JSON.stringify(ctx.resourceId)}${ctx.refused ? ' (asked for a fresh PAT after the AS refused one)' : ''}: ${why}`, { cause: e });
     }

@@ -23,6 +23,8 @@ export interface UmaGrant {
   jti?: string;
   /** The requesting party (`sub`) when the token or introspection names one. */
   subject?: string;
+  /** The requesting party's username: the RPT's `preferred_username`, or introspection's `username` (RFC 7662 §2.2). */
+  username?: string;
   /** The client the RPT was issued to (`azp`, or `client_id` from introspection). */
   clientId?: string;
   /** Every permission the RPT carries (introspection: those the AS shows this resource server). */

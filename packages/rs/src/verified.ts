@@ -6,6 +6,7 @@ export interface VerifiedRpt {
   /** The token's `jti`, when it has one. */
   jti?: string;
   subject?: string;
+  username?: string;
   clientId?: string;
   permissions: UmaPermission[];
 }
@@ -31,11 +32,16 @@ export function readPermissions(value: unknown): UmaPermission[] {
   return out;
 }
 
-/** Id, subject and client of a token from its claims (`jti`, `sub`; `azp`, else `client_id`). */
-export function readParties(claims: Record<string, unknown>): Pick<VerifiedRpt, 'jti' | 'subject' | 'clientId'> {
-  const out: Pick<VerifiedRpt, 'jti' | 'subject' | 'clientId'> = {};
+/**
+ * Id, subject, username and client of a token from its claims or introspection answer: `jti`; `sub`;
+ * `preferred_username` (OIDC Core §5.1, in a JWT) or `username` (RFC 7662 §2.2); `azp`, else `client_id`.
+ */
+export function readParties(claims: Record<string, unknown>): Pick<VerifiedRpt, 'jti' | 'subject' | 'username' | 'clientId'> {
+  const out: Pick<VerifiedRpt, 'jti' | 'subject' | 'username' | 'clientId'> = {};
   if (typeof claims.jti === 'string' && claims.jti !== '') out.jti = claims.jti;
   if (typeof claims.sub === 'string') out.subject = claims.sub;
+  const username = typeof claims.preferred_username === 'string' ? claims.preferred_username : claims.username;
+  if (typeof username === 'string' && username !== '') out.username = username;
   const client = typeof claims.azp === 'string' ? claims.azp : claims.client_id;
   if (typeof client === 'string') out.clientId = client;
   return out;

@@ -109,12 +109,15 @@ export function rptAudience(permissions: readonly GrantedPermission[], clientId:
 
 /**
  * A requesting party token carrying `permissions` (never `scope`, Fed Authz §5.1.1), addressed to the
- * resource servers of those permissions (`aud`, {@link rptAudience}), with the client in `azp`.
+ * resource servers of those permissions (`aud`, {@link rptAudience}), with the client in `azp`, and the
+ * requesting party's `preferred_username` when it is a user (so a resource server can name who reads).
  */
 export function issueRpt(
   ports: Ports,
-  input: { realm: Realm; client: Client; subject: string; permissions: GrantedPermission[]; grantId: string; deferRecord?: boolean; /** More claims (e.g. Keycloak's `authorization`). */ claims?: Record<string, unknown> },
+  input: { realm: Realm; client: Client; subject: string; /** The requesting user's username (none for a client acting for itself). */ username?: string; permissions: GrantedPermission[]; grantId: string; deferRecord?: boolean; /** More claims (e.g. Keycloak's `authorization`). */ claims?: Record<string, unknown> },
 ): Promise<IssuedJwt> {
+  const claims: Record<string, unknown> = { ...input.claims, aud: rptAudience(input.permissions, input.client.clientId), permissions: wirePermissions(input.permissions) };
+  if (input.username) claims.preferred_username = input.username;
   return issueJwt(ports, {
     realm: input.realm,
     client: input.client,
@@ -122,7 +125,7 @@ export function issueRpt(
     grantId: input.grantId,
     lifetime: input.realm.settings.rptLifetime,
     data: { permissions: input.permissions },
-    claims: { ...input.claims, aud: rptAudience(input.permissions, input.client.clientId), permissions: wirePermissions(input.permissions) },
+    claims,
     kind: 'rpt',
     ...(input.deferRecord ? { deferRecord: true } : {}),
   });

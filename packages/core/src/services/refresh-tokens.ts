@@ -85,9 +85,9 @@ async function prepareAccess(ports: Ports, realm: Realm, client: Client, held: T
 
 async function prepareRpt(ports: Ports, realm: Realm, client: Client, held: TokenRecord, requested: string | undefined, now: number): Promise<PreparedTokens> {
   // An RPT obtained by the client for itself has the client as subject; otherwise it is a user's.
-  if (held.subject !== client.clientId) await activeUser(ports, realm, held.subject);
+  const user = held.subject !== client.clientId ? await activeUser(ports, realm, held.subject) : null;
   const permissions = keptPermissions(held.data.permissions ?? [], requested, now);
-  const rpt = await issueRpt(ports, { realm, client, subject: held.subject, permissions, grantId: held.grantId, deferRecord: true });
+  const rpt = await issueRpt(ports, { realm, client, subject: held.subject, ...(user ? { username: user.username } : {}), permissions, grantId: held.grantId, deferRecord: true });
   return { tokens: { accessToken: rpt.token, expiresIn: rpt.expiresIn }, records: [rpt.record] };
 }
 

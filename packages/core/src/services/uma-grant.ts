@@ -221,7 +221,7 @@ async function issue(
 ): Promise<UmaGrantResult> {
   const { realm, client, party, permissions } = input;
   const grantId = ports.random.uuid();
-  const rpt = await issueRpt(ports, { realm, client, subject: party.subject, permissions, grantId, deferRecord: true });
+  const rpt = await issueRpt(ports, { realm, client, subject: party.subject, ...(party.kind === 'user' ? { username: party.username } : {}), permissions, grantId, deferRecord: true });
   const records: TokenRecord[] = [rpt.record];
   const result: UmaGrantResult = { accessToken: rpt.token, expiresIn: rpt.expiresIn };
   if (party.kind === 'user') {

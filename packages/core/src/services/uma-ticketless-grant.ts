@@ -101,7 +101,7 @@ export async function umaTicketlessGrant(ports: Ports, input: TicketlessGrantReq
   if (req.mode === 'permissions') return { mode: 'permissions', permissions: wire };
   if (req.mode === 'decision') return { mode: 'decision' };
   // Every resource is the `audience` resource server's, so that is the RPT's `aud` (issueRpt), whoever asked.
-  const rpt = await issueRpt(ports, { realm, client, subject: party.subject, permissions, grantId: ports.random.uuid(), claims: { authorization: { permissions: wire } }, deferRecord: true });
+  const rpt = await issueRpt(ports, { realm, client, subject: party.subject, ...(party.kind === 'user' ? { username: party.username } : {}), permissions, grantId: ports.random.uuid(), claims: { authorization: { permissions: wire } }, deferRecord: true });
   // The RPT and its events commit together (a yes/no answer in the other modes issues nothing and publishes nothing).
   const events = rptIssuedEvents(ports, { realm: realm.id, requester: party.subject, clientId: client.clientId }, permissions, wanted.map((w) => w.resource), rpt.record.id);
   await ports.store.transaction(async (tx) => {

@@ -134,7 +134,7 @@ export const IntrospectionResponseSchema = Type.Object(
     aud: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'The token\'s `aud`: the client for an access token; for an RPT the resource servers whose resources it holds permissions on (RFC 9068 §3), one as a string, several as an array.' })),
     azp: Type.Optional(Type.String({ description: 'The client the token was issued to (for an RPT, the requesting client).' })),
     token_type: Type.Optional(Type.Literal('Bearer')),
-    username: Type.Optional(Type.String()),
+    username: Type.Optional(Type.String({ description: 'The user\'s username (the JWT\'s `preferred_username`): the resource owner of an access token or PAT, the requesting party of an RPT; absent when the subject is a client.' })),
   },
   { $id: 'IntrospectionResponse', additionalProperties: false, description: 'RFC 7662 §2.2, with UMA permissions (Fed Authz §5.1.1).' },
 );
