@@ -21,11 +21,11 @@ const SIGNING_ALGS: readonly SigningAlg[] = ['ES256', 'RS256'];
 
 /** Every realm setting, in the order the docs list them. A key missing here does not compile. */
 export const REALM_SETTINGS: { readonly [K in keyof RealmSettings]: SpecOf<RealmSettings[K]> } = {
-  ticketLifetime: { kind: 'seconds', default: 300, min: 1, max: LONGEST, description: 'Seconds a permission ticket stays redeemable at the token endpoint (UMA Grant §3.2).' },
+  ticketLifetime: { kind: 'seconds', default: 300, min: 1, max: LONGEST, description: 'Seconds a permission ticket stays redeemable at the token endpoint.' },
   rptLifetime: { kind: 'seconds', default: 300, min: 1, max: LONGEST, description: 'Seconds an RPT is valid.' },
   accessTokenLifetime: { kind: 'seconds', default: 300, min: 1, max: LONGEST, description: 'Seconds an access token (a PAT, a user\'s token) is valid.' },
   refreshTokenLifetime: { kind: 'seconds', default: 1800, min: 1, max: LONGEST, description: 'Seconds a refresh token is valid.' },
-  pctLifetime: { kind: 'seconds', default: 2_592_000, min: 1, max: LONGEST, description: 'Seconds a persisted claims token (PCT, UMA Grant §3.3.3) is valid.' },
+  pctLifetime: { kind: 'seconds', default: 2_592_000, min: 1, max: LONGEST, description: 'Seconds a persisted claims token (PCT, UMA Grant §3.3.5) is valid.' },
   codeLifetime: { kind: 'seconds', default: 60, min: 1, max: 600, description: 'Seconds an authorization code is valid (at most 600, RFC 6749 §4.1.2).' },
   sessionLifetime: { kind: 'seconds', default: 3600, min: 1, max: LONGEST, description: 'Seconds an owner session (sign-in at the authorization endpoint, the owner authenticate endpoint) is valid.' },
   accessRequests: { kind: 'boolean', default: false, description: 'When true, a denied UMA grant records an access request for the owner and answers `request_submitted` (UMA Grant §3.3.6) instead of `request_denied`.' },
