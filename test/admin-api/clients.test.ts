@@ -201,6 +201,17 @@ for (const dialect of dialects) {
       assert.equal(await authenticates('job', second), true);
     });
 
+    it('leaves a replaced secret out of the realm export, which imports again', async () => {
+      await admin(s, 'POST', `${CLIENTS}/job/rotate-secret`, { graceSeconds: 600 });
+      assert.ok((await s.deps.store.clients.get('demo', 'job'))!.previousSecret);
+      const doc = (await admin(s, 'GET', '/admin/realms/demo/export')).json;
+      const job = doc.clients.find((c: { clientId: string }) => c.clientId === 'job');
+      assert.equal(job.secretHash, (await s.deps.store.clients.get('demo', 'job'))!.secretHash);
+      assert.ok(!('previousSecret' in job));
+      const imported = await admin(s, 'POST', '/admin/realms/import', { ...doc, realm: { ...doc.realm, id: 'copy' } });
+      assert.equal(imported.status, 201, imported.body);
+    });
+
     it('defaults to a day of grace; 0 stops the replaced secret at once, and a rotation ends the grace of the one before', async () => {
       const first = (await admin(s, 'POST', CLIENTS, { clientId: 'svc', grantTypes: ['client_credentials'] })).json.secret as string;
       const byDefault = await admin(s, 'POST', `${CLIENTS}/svc/rotate-secret`);
