@@ -1,9 +1,11 @@
 /**
  * @module tools/gen-config-docs
- * Writes docs/configuration.md from packages/server/src/config/defaults.ts. `--check` fails when the
- * committed page is out of date (the test suite runs it).
+ * Writes docs/configuration.md from packages/server/src/config/defaults.ts (the server's options) and
+ * packages/core/src/model/realm-settings.ts (each realm's settings: the table their checks read).
+ * `--check` fails when the committed page is out of date (the test suite runs it).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { REALM_SETTINGS, type RealmSettingSpec } from '../packages/core/src/model/realm-settings.ts';
 import { CONFIG_KEYS } from '../packages/server/src/config/defaults.ts';
 
 const target = new URL('../docs/configuration.md', import.meta.url);
@@ -21,9 +23,28 @@ export function renderConfigDocs(): string {
     '|---|---|---|---|',
     ...rows,
     '',
-    'Per-realm settings (ticket, RPT, token and session lifetimes, whether access requests are recorded, the poll interval and the signing algorithm) live with each realm in the database; see the README\'s *Realms* section.',
+    '## Realm settings',
+    '',
+    '<!-- Generated from packages/core/src/model/realm-settings.ts, the table realm creation, update and import check against. -->',
+    '',
+    'Each realm has its own settings, stored with it in the database. They are given when the realm is created (`steward realm create ID --settings JSON`, `POST /admin/realms`) and changed later (`steward realm update ID --settings JSON`, `PATCH /admin/realms/{realm}`), always as a JSON object of some of the names below; the others keep their defaults (at creation) or their values (on update). An unknown name or a value outside its range is refused, naming the setting. A change is seen at once by the node that made it and within a few seconds by the others.',
+    '',
+    '| setting | type | default | meaning |',
+    '|---|---|---|---|',
+    ...Object.entries(REALM_SETTINGS).map(([name, spec]) => `| \`${name}\` | ${settingType(spec)} | \`${String(spec.default)}\` | ${spec.description} |`),
     '',
   ].join('\n');
+}
+
+function settingType(spec: RealmSettingSpec): string {
+  switch (spec.kind) {
+    case 'seconds':
+      return `seconds, ${spec.min}–${spec.max.toLocaleString('en-US')}`;
+    case 'boolean':
+      return 'boolean';
+    case 'enum':
+      return spec.values.map((v) => `\`${v}\``).join(' or ');
+  }
 }
 
 if (import.meta.main) {

@@ -42,6 +42,6 @@ export async function startAdminSteward(dialect: Dialect, options: { adminToken?
 }
 
 /** An admin API call with the admin token. */
-export function admin(s: TestSteward, method: 'GET' | 'POST' | 'DELETE' | 'PUT', url: string, body?: unknown): Promise<Reply> {
+export function admin(s: TestSteward, method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH', url: string, body?: unknown): Promise<Reply> {
   return request(s.app, method, url, { headers: ADMIN, ...(body === undefined ? {} : { body }) });
 }

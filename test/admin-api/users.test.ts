@@ -1,6 +1,7 @@
 /**
- * Admin API users: create, list, get, disable (sign-in, sessions and PATs stop at once), enable, delete
- * (refused while referenced), bad input; on both stores.
+ * Admin API users: create, list, get, set the password (a locked-out user signs in with it at once),
+ * disable (sign-in, sessions and PATs stop at once), enable, delete (refused while referenced), bad
+ * input; on both stores.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -117,6 +118,46 @@ for (const dialect of dialects) {
       assert.equal(await s.deps.store.users.get('demo', chris.id), null);
       assert.equal((await admin(s, 'GET', `${USERS}/${chris.id}`)).status, 404);
       assert.equal((await request(s.app, 'GET', DEMO.resourceSet, { headers: { authorization: bearer(chrisPat) } })).status, 401);
+    });
+
+    it('sets a password: hashed, the old one refused, and a locked-out user signs in with the new one at once', async () => {
+      const finn = (await admin(s, 'POST', USERS, { username: 'finn', password: 'finn-password-1' })).json;
+      for (let i = 0; i < 5; i++) assert.equal((await passwordGrant(s, 'finn', `wrong-password-${i}`)).json.error, 'invalid_grant');
+      const locked = await passwordGrant(s, 'finn', 'finn-password-1');
+      assert.equal(locked.status, 429, locked.body);
+      assert.ok(await s.deps.store.rateLimits.failures('demo', 'finn'), 'failures are counted under the name too');
+
+      const res = await admin(s, 'PUT', `${USERS}/${finn.id}/password`, { password: 'finn-new-password' });
+      assert.equal(res.status, 204, res.body);
+      assert.equal(res.body, '');
+      assert.equal(await s.deps.store.rateLimits.failures('demo', 'finn'), null, 'failures across addresses forgotten');
+      assert.equal((await passwordGrant(s, 'finn', 'finn-new-password')).status, 200, 'no lockout any more');
+      assert.equal((await passwordGrant(s, 'finn', 'finn-password-1')).json.error, 'invalid_grant');
+      const stored = (await s.deps.store.users.get('demo', finn.id))!;
+      assert.match(stored.passwordHash, /^\$argon2id\$/);
+      assert.ok(!JSON.stringify(stored).includes('finn-new-password'));
+    });
+
+    it('refuses a bad password with 400 and an unknown user with 404 in the documented shape, changing nothing', async () => {
+      const finn = (await s.deps.store.users.findByUsername('demo', 'finn'))!;
+      const cases: Array<[unknown, RegExp]> = [
+        [{ password: 'short' }, /password must be 8.1024 characters/],
+        [{ password: 'x'.repeat(1025) }, /password must be/],
+        [{}, /password is required/],
+        [{ password: 12345678 }, /password is required/],
+        [{ password: 'long-enough-1', username: 'other' }, /Unknown member 'username'/],
+        ['"long-enough-1"', /object/],
+      ];
+      for (const [body, pattern] of cases) {
+        const res = await admin(s, 'PUT', `${USERS}/${finn.id}/password`, body);
+        assert.equal(res.status, 400, JSON.stringify(body));
+        assert.equal(res.json.error, 'invalid_request');
+        assert.match(res.json.error_description, pattern);
+      }
+      assert.equal((await s.deps.store.users.get('demo', finn.id))!.passwordHash, finn.passwordHash);
+      const missing = await admin(s, 'PUT', `${USERS}/no-such-id/password`, { password: 'long-enough-1' });
+      assert.equal(missing.status, 404);
+      assert.deepEqual(missing.json, { error: 'not_found', error_description: 'User no-such-id not found' });
     });
   });
 }

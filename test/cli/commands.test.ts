@@ -1,6 +1,8 @@
 /**
- * The administration commands against a real database, on both stores: migrate, realm, user, client,
- * keys and purge. On SQLite each command runs once as a real process; the rest runs in process.
+ * The administration commands against a real database, on both stores: migrate, realm (create, list,
+ * update, delete, export), user (including set-password), client (including update and
+ * rotate-secret), keys and purge. On SQLite each command runs once as a real process; the rest runs in
+ * process.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -148,6 +150,116 @@ for (const dialect of dialects) {
       assert.ok(!text.includes('ann-secret-pw'));
       assert.match(doc.users[0].passwordHash, /^\$argon2id\$/);
       assert.ok(!text.includes('privateJwk') && !text.includes('"d":'), 'no signing keys');
+    });
+
+    it('client update changes only what is given, checked as by add; unknown client or bad URI exit 1', async () => {
+      const web = json(await cli(['client', 'add', '--realm', 'acme', '--client-id', 'web', '--grant-type', 'authorization_code', '--redirect-uri', 'https://web.example/cb', '--uma-scope', 'read', '--json']));
+      const updated = json(await cli(['client', 'update', '--realm', 'acme', 'web', '--name', 'Web app', '--redirect-uri', 'https://web.example/callback', '--clear', 'uma-scope', '--signing-alg', 'RS256', '--no-rpt-refresh-tokens', '--json']));
+      assert.deepEqual(updated, { ...web.client, name: 'Web app', redirectUris: ['https://web.example/callback'], umaScopes: [], signingAlg: 'RS256', rptRefreshTokens: false });
+      const stored = (await store!.clients.get('acme', 'web'))!;
+      assert.deepEqual(stored.redirectUris, ['https://web.example/callback']);
+      assert.equal(stored.secretHash, createHash('sha256').update(web.secret).digest('hex'), 'the secret is untouched');
+      assert.equal(json(await cli(['client', 'update', '--realm', 'acme', 'web', '--signing-alg', 'realm', '--json'])).signingAlg, null);
+      assert.match(ok(await cli(['client', 'update', '--realm', 'acme', 'web', '--rpt-refresh-tokens'])).stdout, /Client web updated/);
+      const bad = await cli(['client', 'update', '--realm', 'acme', 'web', '--redirect-uri', 'https://web.example/cb#fragment']);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /redirectUris.*invalid_request/);
+      const emptied = await cli(['client', 'update', '--realm', 'acme', 'web', '--clear', 'redirect-uri']);
+      assert.equal(emptied.code, 1);
+      assert.match(emptied.stderr, /redirectUris is required with authorization_code/);
+      assert.deepEqual((await store!.clients.get('acme', 'web'))!.redirectUris, ['https://web.example/callback']);
+      const missing = await cli(['client', 'update', '--realm', 'acme', 'nope', '--name', 'x']);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /Client nope not found/);
+    });
+
+    it('client rotate-secret: a new secret shown once; the replaced one kept for the grace (default a day, --grace 0 none)', async () => {
+      const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+      const before = (await store!.clients.get('acme', 'api'))!;
+      const now = () => Math.floor(Date.now() / 1000);
+      const rotated = json(await real(['client', 'rotate-secret', '--realm', 'acme', 'api', '--json']));
+      assert.match(rotated.secret, /^[A-Za-z0-9_-]{43}$/);
+      assert.ok(Math.abs(rotated.previousSecretValidUntil - (now() + 86_400)) <= 5, String(rotated.previousSecretValidUntil));
+      let stored = (await store!.clients.get('acme', 'api'))!;
+      assert.equal(stored.secretHash, sha(rotated.secret));
+      assert.deepEqual(stored.previousSecret, { hash: before.secretHash, until: rotated.previousSecretValidUntil });
+      const hour = await cli(['client', 'rotate-secret', '--realm', 'acme', 'api', '--grace', '1h']);
+      const secret = /Client secret \(shown once\): (\S+)/.exec(ok(hour).stdout)![1]!;
+      assert.match(hour.stdout, /The previous secret works until \d{4}-/);
+      stored = (await store!.clients.get('acme', 'api'))!;
+      assert.equal(stored.secretHash, sha(secret));
+      assert.equal(stored.previousSecret!.hash, sha(rotated.secret), 'the secret replaced before stopped');
+      assert.ok(Math.abs(stored.previousSecret!.until - (now() + 3600)) <= 5);
+      const none = json(await cli(['client', 'rotate-secret', '--realm', 'acme', 'api', '--grace', '0', '--json']));
+      assert.equal(none.previousSecretValidUntil, null);
+      assert.equal((await store!.clients.get('acme', 'api'))!.previousSecret, undefined);
+      ok(await cli(['client', 'add', '--realm', 'acme', '--client-id', 'pub', '--public', '--grant-type', 'password']));
+      const refused = await cli(['client', 'rotate-secret', '--realm', 'acme', 'pub']);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /public/);
+      const tooLong = await cli(['client', 'rotate-secret', '--realm', 'acme', 'api', '--grace', '31d']);
+      assert.equal(tooLong.code, 1);
+      assert.match(tooLong.stderr, /grace period/);
+    });
+
+    it('user set-password: from stdin or generated, hashed; failed sign-ins forgotten; bad input exits 1', async () => {
+      const ann = (await store!.users.findByUsername('acme', 'ann'))!;
+      await store!.rateLimits.recordFailure('acme', 'ann 10.0.0.1', ann.createdAt, 0);
+      await store!.rateLimits.recordFailure('acme', 'ann', ann.createdAt, 0);
+      const set = json(await cli(['user', 'set-password', '--realm', 'acme', 'ann', '--password-stdin', '--json'], 'ann-new-password\n'));
+      assert.equal(set.user.id, ann.id);
+      assert.equal(set.password, undefined);
+      assert.ok(await passwords.verify((await store!.users.get('acme', ann.id))!.passwordHash, 'ann-new-password'));
+      assert.equal(await store!.rateLimits.failures('acme', 'ann 10.0.0.1'), null);
+      assert.equal(await store!.rateLimits.failures('acme', 'ann'), null);
+      const generated = json(await cli(['user', 'set-password', '--realm', 'acme', 'ann', '--json']));
+      assert.match(generated.password, /^[A-Za-z0-9_-]{24}$/);
+      assert.ok(await passwords.verify((await store!.users.get('acme', ann.id))!.passwordHash, generated.password));
+      const short = await cli(['user', 'set-password', '--realm', 'acme', 'ann', '--password-stdin'], 'short');
+      assert.equal(short.code, 1);
+      assert.match(short.stderr, /password must be/);
+      assert.ok(await passwords.verify((await store!.users.get('acme', ann.id))!.passwordHash, generated.password), 'unchanged');
+      const missing = await cli(['user', 'set-password', '--realm', 'acme', 'nobody', '--password-stdin'], 'long-enough-1');
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /User nobody not found/);
+    });
+
+    it('realm update changes only the settings given, checked as at creation', async () => {
+      const before = (await store!.realms.get('acme'))!;
+      const updated = json(await cli(['realm', 'update', 'acme', '--display-name', 'Acme Inc', '--settings', '{"rptLifetime":120,"resharing":false}', '--json']));
+      assert.deepEqual(updated, { ...before, displayName: 'Acme Inc', settings: { ...before.settings, rptLifetime: 120, resharing: false } });
+      assert.equal(updated.settings.signingAlg, 'RS256', 'kept from creation');
+      assert.deepEqual(await store!.realms.get('acme'), updated);
+      for (const [settings, pattern] of [['{"rptLifetime":0}', /settings\.rptLifetime/], ['{"colour":"red"}', /colour/], ['{"signingAlg":"HS256"}', /signingAlg/]] as const) {
+        const bad = await cli(['realm', 'update', 'acme', '--settings', settings]);
+        assert.equal(bad.code, 1, settings);
+        assert.match(bad.stderr, pattern);
+      }
+      assert.deepEqual(await store!.realms.get('acme'), updated);
+      const missing = await cli(['realm', 'update', 'nope', '--display-name', 'x']);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /Realm nope not found/);
+    });
+
+    it('realm delete: refused while the realm has data (naming it and --force); --force removes all of it; an empty realm goes without', async () => {
+      const refused = await cli(['realm', 'delete', 'acme']);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /Realm acme still has users, clients.*steward realm delete acme --force/);
+      assert.ok(await store!.realms.get('acme'));
+      assert.equal((await store!.users.list('acme')).length, 1);
+      const deleted = json(await real(['realm', 'delete', 'acme', '--force', '--json']));
+      assert.deepEqual(deleted, { deleted: 'acme', held: ['users', 'clients'] });
+      assert.equal(await store!.realms.get('acme'), null);
+      assert.deepEqual(await store!.users.list('acme'), []);
+      assert.deepEqual(await store!.clients.list('acme'), []);
+      assert.deepEqual(await store!.keys.listAll('acme'), []);
+      assert.equal(await store!.tokens.get('acme', 'live'), null);
+      ok(await cli(['realm', 'create', 'empty']));
+      assert.match(ok(await cli(['realm', 'delete', 'empty'])).stdout, /Deleted realm empty\./);
+      assert.deepEqual(json(await cli(['realm', 'list', '--json'])), []);
+      const missing = await cli(['realm', 'delete', 'acme']);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /Realm acme not found/);
     });
   });
 }

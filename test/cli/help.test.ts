@@ -10,9 +10,9 @@ import { cliEnv, runInProcess, spawnCli } from './run.ts';
 const env = cliEnv('sqlite::memory:');
 const SUBCOMMANDS: Record<string, string[]> = {
   migrate: ['up', 'status'],
-  realm: ['create', 'list', 'export', 'import'],
-  user: ['add', 'list', 'disable', 'enable', 'delete'],
-  client: ['add', 'list', 'disable', 'enable', 'delete'],
+  realm: ['create', 'list', 'update', 'delete', 'export', 'import'],
+  user: ['add', 'list', 'set-password', 'disable', 'enable', 'delete'],
+  client: ['add', 'list', 'update', 'rotate-secret', 'disable', 'enable', 'delete'],
   keys: ['list', 'rotate'],
 };
 
@@ -58,6 +58,16 @@ describe('steward --help', () => {
       [['purge', '--batch', '0'], /--batch must be/],
       [['realm', 'create'], /ID is required/],
       [['realm', 'list', 'extra'], /unexpected argument "extra"/],
+      [['realm', 'update', 'r'], /nothing to change/],
+      [['realm', 'update', 'r', '--settings', '{'], /--settings must be a JSON object/],
+      [['realm', 'delete'], /ID is required/],
+      [['user', 'set-password', '--realm', 'r'], /USERNAME is required/],
+      [['client', 'update', '--realm', 'r', 'c'], /nothing to change/],
+      [['client', 'update', '--realm', 'r', 'c', '--clear', 'grant-type'], /--clear takes/],
+      [['client', 'update', '--realm', 'r', 'c', '--clear', 'uma-scope', '--uma-scope', 's'], /contradict/],
+      [['client', 'update', '--realm', 'r', 'c', '--rpt-refresh-tokens', '--no-rpt-refresh-tokens'], /contradict/],
+      [['client', 'rotate-secret', '--realm', 'r', 'c', '--grace', '1w'], /--grace must be/],
+      [['client', 'rotate-secret', '--realm', 'r', 'c', '--grace', '-5'], /--grace/],
       [['backup'], /FILE is required/],
     ];
     for (const [args, pattern] of cases) {

@@ -1,6 +1,7 @@
 /** @module @steward/core — the domain: model, ports, decisions and services. No I/O, no framework. */
 export * from './errors.ts';
 export * from './model/realm.ts';
+export * from './model/realm-settings.ts';
 export * from './model/user.ts';
 export * from './model/client.ts';
 export * from './model/resource.ts';
@@ -85,6 +86,7 @@ export * from './services/policy-subjects.ts';
 export * from './services/resource-types.ts';
 export * from './services/manage-users.ts';
 export * from './services/manage-clients.ts';
+export * from './services/manage-realms.ts';
 export * from './services/rotate-keys.ts';
 export * from './services/purge.ts';
 export * from './services/realm-export.ts';

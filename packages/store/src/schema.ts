@@ -38,6 +38,9 @@ export interface ClientRow {
   realm: string;
   client_id: string;
   secret_hash: string | null;
+  /** Migration 0017: the secret a rotation replaced, accepted until previous_secret_until. */
+  previous_secret_hash: string | null;
+  previous_secret_until: number | null;
   name: string;
   grant_types: string;
   redirect_uris: string;

@@ -23,6 +23,7 @@ import { longListTests } from './suite/long-lists.ts';
 import { ownershipTests } from './suite/ownership.ts';
 import { outboxTests } from './suite/outbox.ts';
 import { rateLimitTests } from './suite/rate-limits.ts';
+import { realmDeletionTests } from './suite/realm-deletion.ts';
 import { singleUseTests } from './suite/single-use.ts';
 import { scopesGroupsOrgsTests } from './suite/scopes-groups-orgs.ts';
 import { transactionTests } from './suite/transactions.ts';
@@ -66,6 +67,7 @@ export function storeSuite(name: string, makeStore: () => Promise<StoreHandle>):
     accessAnswerTests(store);
     transactionTests(store);
     scopesGroupsOrgsTests(store);
+    realmDeletionTests(store);
     concurrencyTests(handle);
     rateLimitTests(handle);
     outboxTests(handle);

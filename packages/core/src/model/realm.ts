@@ -1,4 +1,5 @@
 /** @module model/realm — a tenant: its own issuer, keys, users, clients and settings. */
+import { REALM_SETTINGS } from './realm-settings.ts';
 
 export type SigningAlg = 'ES256' | 'RS256';
 
@@ -35,19 +36,14 @@ export interface Realm {
   createdAt: number;
 }
 
-export const DEFAULT_REALM_SETTINGS: RealmSettings = {
-  ticketLifetime: 300,
-  rptLifetime: 300,
-  accessTokenLifetime: 300,
-  refreshTokenLifetime: 1800,
-  pctLifetime: 2_592_000,
-  codeLifetime: 60,
-  sessionLifetime: 3600,
-  accessRequests: false,
-  pollInterval: 5,
-  signingAlg: 'ES256',
-  resharing: true,
-};
+/** Every setting's default, from the one table (model/realm-settings). */
+export const DEFAULT_REALM_SETTINGS: RealmSettings = Object.freeze(
+  Object.fromEntries(Object.entries(REALM_SETTINGS).map(([name, spec]) => [name, spec.default])),
+) as unknown as RealmSettings;
 
 /** Realm ids are URL segments: lower-case letters, digits, `-` and `_`, 1–64 characters. */
 export const REALM_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** The kinds of records that make a realm more than its settings and keys (`RealmStore.contents`). */
+export const REALM_CONTENTS = ['users', 'clients', 'resources', 'policies', 'groups', 'organizations', 'resourceServers'] as const;
+export type RealmContent = (typeof REALM_CONTENTS)[number];

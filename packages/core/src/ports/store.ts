@@ -14,7 +14,7 @@ import type { Client } from '../model/client.ts';
 import type { EventType, StewardEvent } from '../model/event.ts';
 import type { SigningKey } from '../model/key.ts';
 import type { Policy } from '../model/policy.ts';
-import type { Realm } from '../model/realm.ts';
+import type { Realm, RealmContent } from '../model/realm.ts';
 import type { Resource } from '../model/resource.ts';
 import type { User } from '../model/user.ts';
 import type { Webhook } from '../model/webhook.ts';
@@ -35,6 +35,19 @@ export interface RealmStore {
   update(realm: Realm): Promise<boolean>;
   /** Ordered by id. */
   list(): Promise<Realm[]>;
+  /**
+   * What the realm holds besides its settings, signing keys and webhooks, as the kinds that have at
+   * least one record, in the order of REALM_CONTENTS; clients named in `ignoreClients` (those the
+   * server registers itself) do not count.
+   */
+  contents(id: string, ignoreClients: readonly string[]): Promise<RealmContent[]>;
+  /**
+   * Deletes the realm and every record of it (keys, users, clients, resources, policies, tickets,
+   * tokens, sessions, access requests, groups, organizations, webhooks, deliveries, audit events,
+   * failed sign-ins…) all at once: in the caller's transaction, else in one of its own, so a failure
+   * leaves everything in place. False when the realm does not exist.
+   */
+  delete(id: string): Promise<boolean>;
 }
 
 export interface KeyStore {
@@ -284,6 +297,8 @@ export interface RateLimitStore {
   recordFailure(realm: string, key: string, now: number, resetBefore: number): Promise<LoginFailures>;
   /** Forgets the failures of (realm, key); nothing happens when there are none. */
   clearFailures(realm: string, key: string): Promise<void>;
+  /** Forgets the failures of every (realm, key) whose key starts with `prefix` (compared exactly, no pattern). */
+  clearFailuresStartingWith(realm: string, prefix: string): Promise<void>;
   /** Deletes counters with `expiresAt < now` and failure records last failed before `forgetBefore`; returns how many rows. */
   purgeExpired(now: number, forgetBefore: number): Promise<number>;
 }

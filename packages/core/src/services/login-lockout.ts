@@ -85,3 +85,13 @@ export async function beginSignIn(ports: Ports, realm: string, username: string,
     },
   };
 }
+
+/**
+ * Forgets every failure counted under the user name: at each address and across addresses. An
+ * administrator who sets a user's password gives them a fresh start.
+ */
+export async function forgetSignInFailures(store: Pick<Ports['store'], 'rateLimits'>, realm: string, username: string): Promise<void> {
+  const name = keyPart(username);
+  await store.rateLimits.clearFailures(realm, name);
+  await store.rateLimits.clearFailuresStartingWith(realm, `${name} `);
+}

@@ -1,13 +1,15 @@
 /**
  * @module services/manage-clients
- * Realm administration of OAuth clients (admin API and CLI): add, list, get, disable/enable, delete.
- * A confidential client's secret is generated here (256 bits), returned once, and stored only as its
- * SHA-256. Disabling takes effect at once: the client can no longer authenticate and every token
+ * Realm administration of OAuth clients (admin API and CLI): add, list, get, update, rotate the secret,
+ * disable/enable, delete. A confidential client's secret is generated here (256 bits), returned once,
+ * and stored only as its SHA-256. An update is checked exactly like a new client. A rotation keeps the
+ * replaced secret valid for a grace period (default a day) so the client's deployments can move to the
+ * new one. Disabling takes effect at once: the client can no longer authenticate and every token
  * issued to it is revoked. Deleting is refused while resources registered by it exist or a policy
  * names it.
  */
 import { fail, shown } from '../errors.ts';
-import { UMA_GRANT_TYPE, type Client, type GrantType } from '../model/client.ts';
+import { isPublicClient, UMA_GRANT_TYPE, type Client, type GrantType } from '../model/client.ts';
 import { CLIENT_SUBJECT_PREFIX } from '../model/policy.ts';
 import type { SigningAlg } from '../model/realm.ts';
 import type { Ports } from './ports.ts';
@@ -128,6 +130,77 @@ export async function getClient(ports: Ports, realm: string, clientId: string): 
   const client = clientId.length <= 255 ? await ports.store.clients.get(realm, clientId) : null;
   if (!client) throw fail('not_found', `Client ${clientId.slice(0, 64)} not found`);
   return clientView(client);
+}
+
+/** What `updateClient` may change: every field a new client sets except its id and whether it is public. */
+export type ClientChanges = Partial<Omit<NewClient, 'clientId' | 'public'>>;
+
+export const CLIENT_CHANGE_FIELDS = ['name', 'grantTypes', 'redirectUris', 'claimsRedirectUris', 'umaScopes', 'signingAlg', 'rptRefreshTokens'] as const satisfies ReadonlyArray<keyof ClientChanges>;
+
+/**
+ * Changes some of the client's fields (a list given replaces the whole list; `signingAlg: null` goes
+ * back to the realm's algorithm). The result is checked exactly like a new client, so the client stays
+ * valid as a whole (`invalid_request` naming the field). Tokens already issued are not touched.
+ */
+export async function updateClient(ports: Ports, realm: string, clientId: string, changes: ClientChanges): Promise<ClientView> {
+  return ports.store.transaction(async (tx) => {
+    const client = await clientIn(tx, realm, clientId);
+    const given = Object.fromEntries(CLIENT_CHANGE_FIELDS.filter((k) => changes[k] !== undefined).map((k) => [k, changes[k]]));
+    const fields = checkNewClient({
+      clientId: client.clientId,
+      name: client.name,
+      public: isPublicClient(client),
+      grantTypes: client.grantTypes,
+      redirectUris: client.redirectUris,
+      claimsRedirectUris: client.claimsRedirectUris,
+      umaScopes: client.umaScopes,
+      signingAlg: client.signingAlg,
+      rptRefreshTokens: client.rptRefreshTokens,
+      ...given,
+    });
+    const next: Client = { ...client, ...fields };
+    await tx.clients.update(next);
+    return clientView(next);
+  });
+}
+
+/** How long a replaced secret stays valid by default: a day, time to roll the new one out. */
+export const DEFAULT_SECRET_GRACE = 86_400;
+/** The longest grace period a rotation accepts: 30 days. */
+export const MAX_SECRET_GRACE = 2_592_000;
+
+export interface SecretRotated {
+  client: ClientView;
+  /** The new secret, shown this once. */
+  secret: string;
+  /** Until when (seconds since the epoch) the replaced secret is still accepted; null when it stopped at once. */
+  previousSecretValidUntil: number | null;
+}
+
+/**
+ * Gives a confidential client a new generated secret, returned here once and stored as its SHA-256. The
+ * secret it replaces stays valid for `graceSeconds` (0: stops at once); a secret replaced by an earlier
+ * rotation stops now. `invalid_request` for a public client or a bad grace.
+ */
+export async function rotateClientSecret(ports: Ports, realm: string, clientId: string, options: { graceSeconds?: number } = {}): Promise<SecretRotated> {
+  const grace = options.graceSeconds ?? DEFAULT_SECRET_GRACE;
+  if (!Number.isSafeInteger(grace) || grace < 0 || grace > MAX_SECRET_GRACE) throw fail('invalid_request', `the grace period must be 0–${MAX_SECRET_GRACE} seconds`);
+  const secret = ports.random.token();
+  return ports.store.transaction(async (tx) => {
+    const client = await clientIn(tx, realm, clientId);
+    if (client.secretHash === null) throw fail('invalid_request', `Client ${client.clientId} is public: it has no secret to rotate`);
+    const until = grace > 0 ? ports.clock.now() + grace : null;
+    const { previousSecret: _replaced, ...rest } = client;
+    const next: Client = { ...rest, secretHash: ports.digest.sha256(secret), ...(until === null ? {} : { previousSecret: { hash: client.secretHash, until } }) };
+    await tx.clients.update(next);
+    return { client: clientView(next), secret, previousSecretValidUntil: until };
+  });
+}
+
+async function clientIn(tx: Pick<Ports['store'], 'clients'>, realm: string, clientId: string): Promise<Client> {
+  const client = clientId.length <= 255 ? await tx.clients.get(realm, clientId) : null;
+  if (!client) throw fail('not_found', `Client ${clientId.slice(0, 64)} not found`);
+  return client;
 }
 
 /** Disables (or enables) the client; disabling revokes every token issued to it, in one transaction. */

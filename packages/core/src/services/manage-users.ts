@@ -1,12 +1,14 @@
 /**
  * @module services/manage-users
- * Realm administration of users (admin API and CLI): add, list, get, disable/enable, delete.
+ * Realm administration of users (admin API and CLI): add, list, get, set the password, disable/enable,
+ * delete.
  * Disabling takes effect at once: the user's sessions end and every token issued to them is revoked.
  * Deleting is refused while anything refers to the user (their resources, their policies, a policy
  * naming them): a new user given the same name must never inherit a share. Disable instead.
  */
 import { fail } from '../errors.ts';
 import type { User } from '../model/user.ts';
+import { forgetSignInFailures } from './login-lockout.ts';
 import type { Ports } from './ports.ts';
 
 /** A user as administrators see it: never the password hash. */
@@ -43,9 +45,7 @@ export function checkNewUser(input: NewUser): void {
   }
   // `client:`, `group:`… name other kinds of policy subjects: a user name never holds a colon.
   if (input.username.includes(':')) throw fail('invalid_request', 'username must not contain : (policy subjects use it for clients and groups)');
-  if (typeof input.password !== 'string' || input.password.length < MIN_PASSWORD_LENGTH || input.password.length > 1024) {
-    throw fail('invalid_request', `password must be ${MIN_PASSWORD_LENGTH}–1024 characters`);
-  }
+  checkPassword(input.password);
   if (input.email !== undefined && input.email !== null && (typeof input.email !== 'string' || input.email.length > MAX_FIELD || !EMAIL.test(input.email))) {
     throw fail('invalid_request', 'email must be an e-mail address');
   }
@@ -89,6 +89,32 @@ async function loadUser(ports: Ports, realm: string, id: string): Promise<User> 
   const user = id.length <= MAX_FIELD ? await ports.store.users.get(realm, id) : null;
   if (!user) throw fail('not_found', `User ${id.slice(0, 64)} not found`);
   return user;
+}
+
+/** Checks a password as `checkNewUser` does; `invalid_request` otherwise. */
+function checkPassword(password: unknown): asserts password is string {
+  if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH || password.length > 1024) {
+    throw fail('invalid_request', `password must be ${MIN_PASSWORD_LENGTH}–1024 characters`);
+  }
+}
+
+/**
+ * Sets the user's password (hashed with the PasswordHasher, argon2id, like at creation) and forgets
+ * their failed sign-ins, so a locked-out user can sign in with it at once. Sessions and tokens stay:
+ * disable the user to end them.
+ */
+export async function setUserPassword(ports: Ports, realm: string, id: string, password: string): Promise<UserView> {
+  checkPassword(password);
+  const passwordHash = await ports.passwords.hash(password);
+  const user = await ports.store.transaction(async (tx) => {
+    const current = id.length <= MAX_FIELD ? await tx.users.get(realm, id) : null;
+    if (!current) throw fail('not_found', `User ${id.slice(0, 64)} not found`);
+    const next = { ...current, passwordHash };
+    await tx.users.update(next);
+    await forgetSignInFailures(tx, realm, current.username);
+    return next;
+  });
+  return userView(user);
 }
 
 /**

@@ -52,7 +52,8 @@ export async function exportRealm(ports: Pick<Ports, 'store'>, realmId: string):
     version: REALM_EXPORT_VERSION,
     realm: { id: realm.id, displayName: realm.displayName, settings: realm.settings, createdAt: realm.createdAt },
     users: users.map(withoutRealm),
-    clients: clients.map(withoutRealm),
+    // A replaced secret in its grace period is not part of the realm: it ends with this database.
+    clients: clients.map(({ previousSecret: _previous, ...client }) => withoutRealm(client)),
     resources: resources.map(withoutRealm),
     policies: policies.map(withoutRealm),
     ...(await exportExtras(ports.store, realm.id, clients.map((c) => c.clientId))),

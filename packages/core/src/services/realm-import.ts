@@ -10,6 +10,7 @@ import { isPublicClient, type Client } from '../model/client.ts';
 import type { SigningKey } from '../model/key.ts';
 import { CLIENT_SUBJECT_PREFIX, type Policy } from '../model/policy.ts';
 import { DEFAULT_REALM_SETTINGS, REALM_ID_PATTERN, type Realm, type RealmSettings, type SigningAlg } from '../model/realm.ts';
+import { readRealmSettingsPatch } from '../model/realm-settings.ts';
 import type { Resource } from '../model/resource.ts';
 import type { User } from '../model/user.ts';
 import { checkNewClient } from './manage-clients.ts';
@@ -47,19 +48,7 @@ const strings = (v: unknown, where: string): string[] => list(v, where).map((s, 
 
 /** Realm settings as a document or an admin request gives them: known members only, defaults for the rest. */
 export function readRealmSettings(value: unknown): RealmSettings {
-  const where = 'realm.settings';
-  const o = object(value, where, [], Object.keys(DEFAULT_REALM_SETTINGS));
-  const out: Record<string, unknown> = { ...DEFAULT_REALM_SETTINGS };
-  for (const [k, v] of Object.entries(o)) {
-    const def = (DEFAULT_REALM_SETTINGS as unknown as Obj)[k];
-    if (k === 'signingAlg') {
-      if (v !== 'ES256' && v !== 'RS256') bad(`${where}.${k}`, 'must be ES256 or RS256');
-    } else if (typeof def === 'number') {
-      if (!Number.isSafeInteger(v) || (v as number) <= 0) bad(`${where}.${k}`, 'must be a positive integer');
-    } else if (typeof v !== typeof def) bad(`${where}.${k}`, `must be a ${typeof def}`);
-    out[k] = v;
-  }
-  return out as unknown as RealmSettings;
+  return { ...DEFAULT_REALM_SETTINGS, ...readRealmSettingsPatch(value, 'realm.settings') };
 }
 
 function unique(values: string[], where: string): Set<string> {

@@ -1,5 +1,5 @@
-/** @module cli/user — `steward user add|list|disable|enable|delete`: realm users, by username. */
-import { createUser, deleteUser, findUserByName, listUsers, REALM_ID_PATTERN, setUserDisabled } from '@steward/core';
+/** @module cli/user — `steward user add|list|set-password|disable|enable|delete`: realm users, by username. */
+import { createUser, deleteUser, findUserByName, listUsers, REALM_ID_PATTERN, setUserDisabled, setUserPassword } from '@steward/core';
 import { withDeps } from './context.ts';
 import { CommandError, EXIT_OK, isoTime, parseFlags, printJson, printTable, requireFlag, runSubcommand, UsageError, type CliIo, type CommandGroup } from './io.ts';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +12,10 @@ Subcommands:
         as an argument: other users of the machine see arguments); otherwise one is generated and
         printed once. Stored as an argon2id hash.
   list --realm R [--json]          List the realm's users
+  set-password --realm R USERNAME [--password-stdin] [--json]
+        Set the user's password: read from standard input with --password-stdin, otherwise generated
+        and printed once. Their failed sign-ins are forgotten (a locked-out user can sign in at once);
+        sessions and tokens stay (disable the user to end them).
   disable --realm R USERNAME       Disable: sign-in refused, sessions ended, tokens revoked, at once
   enable --realm R USERNAME        Enable again (revoked tokens stay revoked)
   delete --realm R USERNAME        Delete a user nothing refers to (refused while they own resources
@@ -23,21 +27,37 @@ async function add(args: string[], io: CliIo): Promise<number> {
   if (values.help) return (io.stdout(HELP), EXIT_OK);
   const realm = requireFlag(values, 'realm');
   const username = requireFlag(values, 'username');
-  let password: string;
-  let generated = false;
-  if (values['password-stdin']) {
-    password = (await io.readStdin()).replace(/\r?\n$/, '');
-    if (password === '') throw new UsageError('--password-stdin: standard input is empty');
-  } else {
-    password = randomBytes(18).toString('base64url');
-    generated = true;
-  }
+  const { password, generated } = await passwordFrom(values, io);
   const user = await withDeps(io, async (deps) => {
     await realmExists(deps, realm);
     return createUser(deps, realm, { username, password, ...(values.email ? { email: values.email as string } : {}), admin: values.admin === true });
   });
   if (values.json) printJson(io, generated ? { user, password } : { user });
   else io.stdout(`Added user ${user.username} (${user.id}) to realm ${realm}.\n${generated ? `Password (shown once): ${password}\n` : ''}`);
+  return EXIT_OK;
+}
+
+/** The password piped in with --password-stdin (without the trailing newline), or a generated one. */
+async function passwordFrom(values: Record<string, unknown>, io: CliIo): Promise<{ password: string; generated: boolean }> {
+  if (!values['password-stdin']) return { password: randomBytes(18).toString('base64url'), generated: true };
+  const password = (await io.readStdin()).replace(/\r?\n$/, '');
+  if (password === '') throw new UsageError('--password-stdin: standard input is empty');
+  return { password, generated: false };
+}
+
+async function setPassword(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(args, { realm: { type: 'string' }, 'password-stdin': { type: 'boolean' }, json: { type: 'boolean' } }, 1);
+  if (values.help) return (io.stdout(HELP), EXIT_OK);
+  const realm = requireFlag(values, 'realm');
+  const username = positionals[0];
+  if (!username) throw new UsageError('USERNAME is required');
+  const { password, generated } = await passwordFrom(values, io);
+  const user = await withDeps(io, async (deps) => {
+    await realmExists(deps, realm);
+    return setUserPassword(deps, realm, (await findUserByName(deps, realm, username)).id, password);
+  });
+  if (values.json) printJson(io, generated ? { user, password } : { user });
+  else io.stdout(`Set the password of ${user.username}.\n${generated ? `Password (shown once): ${password}\n` : ''}`);
   return EXIT_OK;
 }
 
@@ -77,6 +97,6 @@ export async function realmExists(deps: { store: { realms: { get(id: string): Pr
 
 export const userCommand: CommandGroup = {
   name: 'user',
-  summary: 'Add, list, disable, enable or delete users of a realm',
-  run: (args, io) => runSubcommand('user', HELP, { add, list, disable: byName('disable'), enable: byName('enable'), delete: byName('delete') }, args, io),
+  summary: 'Add, list, set the password of, disable, enable or delete users of a realm',
+  run: (args, io) => runSubcommand('user', HELP, { add, list, 'set-password': setPassword, disable: byName('disable'), enable: byName('enable'), delete: byName('delete') }, args, io),
 };

@@ -1,17 +1,20 @@
 /**
  * @module endpoints/admin-realms
  * `/admin/realms[/{realm}[/export]]`: realms for administrators (the CLI's `steward realm …`). A new
- * realm gets its ES256 and RS256 keys; the export is the document `steward realm import` reads.
+ * realm gets its ES256 and RS256 keys; the export is the document `steward realm import` reads. A
+ * realm's display name and settings can change; a realm that holds nothing (or, forced, any realm) can
+ * be deleted with everything in it.
  */
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { exportRealm, importRealm, readRealmSettings, type Realm } from '@steward/core';
+import { exportRealm, fail, importRealm, readRealmSettings, type Realm } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { ADMIN_AUTH_ERRORS, adminAuth, adminRealm } from '../http/admin-auth.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { generateSigningKey } from '../crypto/keys.ts';
 import { createRealm } from '../realms/create-realm.ts';
-import { AdminRealmSchema, NewRealmSchema, readNewRealm } from '../wire/admin.ts';
+import { changeRealm, removeRealm } from '../realms/change-realm.ts';
+import { AdminRealmSchema, NewRealmSchema, RealmChangesSchema, readNewRealm, readRealmChanges } from '../wire/admin.ts';
 
 const base = { tags: ['Admin API'], auth: 'admin' } as const;
 const RealmDocumentSchema = Type.Object(
@@ -45,6 +48,25 @@ const CREATE: RouteDocs = {
   errors: ['invalid_token', 'not_found', 'invalid_request', 'conflict'],
 };
 const GET: RouteDocs = { ...base, summary: 'Get a realm', operationId: 'adminGetRealm', responses: { '200': { description: 'The realm.', schema: AdminRealmSchema } }, errors: [...ADMIN_AUTH_ERRORS] };
+const UPDATE: RouteDocs = {
+  ...base,
+  summary: 'Change a realm',
+  description: 'A new display name and/or some settings, each checked as at creation (docs/configuration.md, "Realm settings"); settings not given keep their values. Seen at once by this node, within a few seconds by the others.',
+  operationId: 'adminUpdateRealm',
+  body: { contentType: 'application/json', schema: RealmChangesSchema, required: true },
+  responses: { '200': { description: 'The realm as it is now.', schema: AdminRealmSchema } },
+  errors: [...ADMIN_AUTH_ERRORS, 'invalid_request'],
+};
+const DELETE: RouteDocs = {
+  ...base,
+  summary: 'Delete a realm',
+  description:
+    'Refused (409, naming what it holds) while the realm has users, clients (other than the account console\'s), resources, policies, groups, organizations or resource-server configurations, unless `force=true`: then everything of the realm (its keys, tokens, sessions, webhooks, deliveries and audit events too) is deleted in one transaction. The demo realm is no exception.',
+  operationId: 'adminDeleteRealm',
+  query: Type.Object({ force: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')], { description: '`true`: delete whatever the realm holds.' })) }),
+  responses: { '204': { description: 'Deleted.' } },
+  errors: [...ADMIN_AUTH_ERRORS, 'invalid_request', 'conflict'],
+};
 const EXPORT: RouteDocs = {
   ...base,
   summary: 'Export a realm',
@@ -80,6 +102,17 @@ export function adminRealmRoutes(app: FastifyInstance, deps: Deps): void {
     return reply.code(201).send(result);
   });
   app.get<{ Params: { realm: string } }>('/admin/realms/:realm', { onRequest, config: { docs: GET } }, async (request) => view(await adminRealm(deps, request.params.realm)));
+  app.patch<{ Params: { realm: string } }>('/admin/realms/:realm', { onRequest, config: { docs: UPDATE } }, async (request) => {
+    const realm = await adminRealm(deps, request.params.realm);
+    return view(await changeRealm(deps, realm.id, readRealmChanges(request.body)));
+  });
+  app.delete<{ Params: { realm: string }; Querystring: { force?: string } }>('/admin/realms/:realm', { onRequest, config: { docs: DELETE } }, async (request, reply) => {
+    const force = request.query.force;
+    if (force !== undefined && force !== 'true' && force !== 'false') throw fail('invalid_request', 'force must be true or false');
+    const realm = await adminRealm(deps, request.params.realm);
+    await removeRealm(deps, realm.id, force === 'true');
+    return reply.code(204).send();
+  });
   app.get<{ Params: { realm: string } }>('/admin/realms/:realm/export', { onRequest, config: { docs: EXPORT } }, async (request, reply) => {
     const realm = await adminRealm(deps, request.params.realm);
     reply.header('cache-control', 'no-store');

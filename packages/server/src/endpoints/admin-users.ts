@@ -1,14 +1,14 @@
 /**
  * @module endpoints/admin-users
- * `/admin/realms/{realm}/users[/{id}[/disable|/enable]]`: realm users for administrators (the CLI's
+ * `/admin/realms/{realm}/users[/{id}[/password|/disable|/enable]]`: realm users for administrators (the CLI's
  * `steward user …` through the same services).
  */
 import type { FastifyInstance } from 'fastify';
-import { createUser, deleteUser, getUser, listUsers, setUserDisabled } from '@steward/core';
+import { createUser, deleteUser, getUser, listUsers, setUserDisabled, setUserPassword } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { ADMIN_AUTH_ERRORS, adminAuth, adminRealm } from '../http/admin-auth.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
-import { AdminUserSchema, NewUserSchema, readNewUser } from '../wire/admin.ts';
+import { AdminUserSchema, NewPasswordSchema, NewUserSchema, readNewPassword, readNewUser } from '../wire/admin.ts';
 import Type from 'typebox';
 
 type UserParams = { Params: { realm: string; id: string } };
@@ -25,6 +25,16 @@ const CREATE: RouteDocs = {
   errors: [...ADMIN_AUTH_ERRORS, 'invalid_request', 'conflict'],
 };
 const GET: RouteDocs = { ...base, summary: 'Get a user', operationId: 'adminGetUser', params: PARAMS, responses: { '200': { description: 'The user.', schema: AdminUserSchema } }, errors: [...ADMIN_AUTH_ERRORS] };
+const PASSWORD: RouteDocs = {
+  ...base,
+  summary: 'Set a user\'s password',
+  description: 'Stored as an argon2id hash, like at creation. The user\'s failed sign-ins are forgotten, so a locked-out user can sign in with it at once. Sessions and tokens stay: disable the user to end them.',
+  operationId: 'adminSetUserPassword',
+  params: PARAMS,
+  body: { contentType: 'application/json', schema: NewPasswordSchema, required: true },
+  responses: { '204': { description: 'Set.' } },
+  errors: [...ADMIN_AUTH_ERRORS, 'invalid_request'],
+};
 const DISABLE: RouteDocs = {
   ...base,
   summary: 'Disable a user',
@@ -59,6 +69,11 @@ export function adminUserRoutes(app: FastifyInstance, deps: Deps): void {
   app.get<UserParams>('/admin/realms/:realm/users/:id', { onRequest, config: { docs: GET } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
     return getUser(deps, realm.id, request.params.id);
+  });
+  app.put<UserParams>('/admin/realms/:realm/users/:id/password', { onRequest, config: { docs: PASSWORD } }, async (request, reply) => {
+    const realm = await adminRealm(deps, request.params.realm);
+    await setUserPassword(deps, realm.id, request.params.id, readNewPassword(request.body));
+    return reply.code(204).send();
   });
   app.post<UserParams>('/admin/realms/:realm/users/:id/disable', { onRequest, config: { docs: DISABLE } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);

@@ -8,7 +8,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { fail, isPublicClient, partyFromAccessToken, type Client, type Realm, StewardError, UMA_GRANT_TYPE } from '@steward/core';
+import { acceptsSecret, fail, isPublicClient, partyFromAccessToken, type Client, type Realm, StewardError, UMA_GRANT_TYPE } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { bearerToken } from './bearer.ts';
 import type { Form } from './form.ts';
@@ -65,7 +65,8 @@ export async function authenticateClient(deps: Deps, realm: Realm, request: Fast
       if (creds.secret !== null) throw fail('invalid_client', 'Client authentication failed');
       return client;
     }
-    if (creds.secret === null || !deps.digest.equal(deps.digest.sha256(creds.secret), client.secretHash)) {
+    // The secret it replaced is accepted until the end of its grace period (`steward client rotate-secret`).
+    if (creds.secret === null || !acceptsSecret(client, deps.digest.sha256(creds.secret), deps.clock, deps.digest)) {
       throw fail('invalid_client', 'Client authentication failed');
     }
     return client;

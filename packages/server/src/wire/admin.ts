@@ -4,7 +4,7 @@
  * passes silently) and the schemas of the API reference.
  */
 import Type from 'typebox';
-import { fail, type NewClient, type NewUser, type RealmSettings } from '@steward/core';
+import { CLIENT_CHANGE_FIELDS, DEFAULT_SECRET_GRACE, fail, MAX_SECRET_GRACE, MIN_PASSWORD_LENGTH, REALM_SETTING_NAMES, type ClientChanges, type NewClient, type NewUser, type RealmChanges, type RealmSettings } from '@steward/core';
 
 /** The body as an object whose members are all among `allowed`; `invalid_request` otherwise. */
 export function strictObject(body: unknown, allowed: readonly string[], what: string): Record<string, unknown> {
@@ -25,6 +25,31 @@ export function readNewUser(body: unknown): NewUser {
 
 export function readNewClient(body: unknown): NewClient {
   return strictObject(body, CLIENT_MEMBERS, 'a client') as unknown as NewClient;
+}
+
+/** A PATCH of a client: the members to change, nothing else. */
+export function readClientChanges(body: unknown): ClientChanges {
+  return strictObject(body, CLIENT_CHANGE_FIELDS, 'a client update') as ClientChanges;
+}
+
+/** A secret rotation's body (optional): `{ "graceSeconds": n }`. */
+export function readRotation(body: unknown): { graceSeconds?: number } {
+  if (body === undefined || body === null || body === '') return {};
+  const o = strictObject(body, ['graceSeconds'], 'a secret rotation');
+  if (o.graceSeconds !== undefined && !Number.isSafeInteger(o.graceSeconds)) throw fail('invalid_request', 'graceSeconds must be a whole number of seconds');
+  return o as { graceSeconds?: number };
+}
+
+/** A PATCH of a realm: a new display name and/or some settings. */
+export function readRealmChanges(body: unknown): RealmChanges {
+  return strictObject(body, ['displayName', 'settings'], 'a realm update') as RealmChanges;
+}
+
+/** `{ "password": "…" }`. */
+export function readNewPassword(body: unknown): string {
+  const o = strictObject(body, ['password'], 'a password');
+  if (typeof o.password !== 'string') throw fail('invalid_request', 'password is required');
+  return o.password;
 }
 
 export function readNewRealm(body: unknown): { id: string; displayName?: string; settings?: Partial<RealmSettings> } {
@@ -101,11 +126,58 @@ export const ClientCreatedSchema = Type.Object(
   { $id: 'ClientCreated', additionalProperties: false },
 );
 
+export const ClientChangesSchema = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    grantTypes: Type.Optional(Type.Array(Type.String(), { minItems: 1, description: 'Replaces the list (the same values as at creation).' })),
+    redirectUris: stringList('Replaces the list of exact-match redirect URIs (absolute http(s), no fragment); not empty with `authorization_code`.'),
+    claimsRedirectUris: stringList('Replaces the list of exact-match claims redirect URIs.'),
+    umaScopes: stringList('Replaces the list of pre-registered UMA scopes.'),
+    signingAlg: Type.Optional(Type.Union([Type.Literal('ES256'), Type.Literal('RS256'), Type.Null()], { description: '`null`: the realm\'s algorithm.' })),
+    rptRefreshTokens: Type.Optional(Type.Boolean()),
+  },
+  { $id: 'ClientChanges', additionalProperties: false, description: 'The members to change; the others keep their values. The client id and whether it is public never change.' },
+);
+
+export const SecretRotationSchema = Type.Object(
+  {
+    graceSeconds: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: MAX_SECRET_GRACE, default: DEFAULT_SECRET_GRACE, description: 'Seconds the replaced secret stays valid; `0` stops it at once.' }),
+    ),
+  },
+  { $id: 'SecretRotation', additionalProperties: false },
+);
+
+export const SecretRotatedSchema = Type.Object(
+  {
+    client: AdminClientSchema,
+    secret: Type.String({ description: 'The new client secret, shown this once.' }),
+    previousSecretValidUntil: Type.Union([Type.Integer(), Type.Null()], { description: 'Until when the replaced secret is still accepted (seconds since the epoch); null when it stopped at once.' }),
+  },
+  { $id: 'SecretRotated', additionalProperties: false },
+);
+
+export const NewPasswordSchema = Type.Object(
+  { password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 1024, description: 'Stored as an argon2id hash only.' }) },
+  { $id: 'NewPassword', additionalProperties: false },
+);
+
+const settingsSchema = (description: string) =>
+  Type.Record(Type.String(), Type.Unknown(), { description: `${description} Names: ${REALM_SETTING_NAMES.map((n) => `\`${n}\``).join(', ')} (docs/configuration.md, "Realm settings").` });
+
+export const RealmChangesSchema = Type.Object(
+  {
+    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    settings: Type.Optional(settingsSchema('The settings to change, checked as at creation; the others keep their values.')),
+  },
+  { $id: 'RealmChanges', additionalProperties: false },
+);
+
 export const AdminRealmSchema = Type.Object(
   {
     id: Type.String(),
     displayName: Type.String(),
-    settings: Type.Record(Type.String(), Type.Unknown(), { description: 'Token lifetimes, signing algorithm, access requests, re-sharing (see the realm export format in docs/cli.md).' }),
+    settings: settingsSchema('Token lifetimes, signing algorithm, access requests, re-sharing.'),
     createdAt: time('Creation'),
   },
   { $id: 'AdminRealm', additionalProperties: false },
@@ -115,7 +187,7 @@ export const NewRealmSchema = Type.Object(
   {
     id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }),
     displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-    settings: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Overrides of the default settings.' })),
+    settings: Type.Optional(settingsSchema('Overrides of the default settings.')),
   },
   { $id: 'NewRealm', additionalProperties: false },
 );

@@ -64,6 +64,7 @@ function toClient(row: ClientRow): Client {
     realm: row.realm,
     clientId: row.client_id,
     secretHash: row.secret_hash,
+    ...(row.previous_secret_hash !== null && row.previous_secret_until !== null ? { previousSecret: { hash: row.previous_secret_hash, until: Number(row.previous_secret_until) } } : {}),
     name: row.name,
     grantTypes: fromJson<GrantType[]>(row.grant_types),
     redirectUris: fromJson<string[]>(row.redirect_uris),
@@ -80,6 +81,8 @@ function toClient(row: ClientRow): Client {
 function mutableColumns(client: Client) {
   return {
     secret_hash: client.secretHash,
+    previous_secret_hash: client.previousSecret?.hash ?? null,
+    previous_secret_until: client.previousSecret?.until ?? null,
     name: client.name,
     grant_types: toJson(client.grantTypes),
     redirect_uris: toJson(client.redirectUris),

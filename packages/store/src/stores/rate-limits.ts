@@ -63,6 +63,15 @@ export class KyselyRateLimitStore implements RateLimitStore {
     await this.#db.deleteFrom('login_failures').where('realm', '=', realm).where('username', '=', username).execute();
   }
 
+  async clearFailuresStartingWith(realm: string, prefix: string): Promise<void> {
+    // Compared as text in the database (no pattern: a prefix holding % or _ means itself).
+    await this.#db
+      .deleteFrom('login_failures')
+      .where('realm', '=', realm)
+      .where(sql<string>`substr(username, 1, length(cast(${prefix} as text)))`, '=', prefix)
+      .execute();
+  }
+
   async purgeExpired(now: number, forgetBefore: number): Promise<number> {
     // In small batches that yield (purge.ts): a busy realm's counters must not hold the database at once.
     const counters = await deleteBefore(this.#db, 'rate_counters', 'expires_at', now);
