@@ -8,6 +8,7 @@ export * from './model/policy.ts';
 export * from './model/permission.ts';
 export * from './model/ticket.ts';
 export * from './model/token.ts';
+export * from './model/revocation.ts';
 export * from './model/session.ts';
 export * from './model/access-request.ts';
 export * from './model/event.ts';
