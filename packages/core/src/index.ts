@@ -31,6 +31,7 @@ export * from './services/client-credentials.ts';
 export * from './services/password-grant.ts';
 export * from './services/refresh-tokens.ts';
 export * from './services/revoke-token.ts';
+export * from './services/revocation-events.ts';
 export * from './services/userinfo.ts';
 export { requestedScopes, candidateGrantedScopes } from './decision/scopes.ts';
 export * from './decision/decide.ts';
