@@ -29,4 +29,6 @@ export async function protectRecords(app: FastifyInstance, options: EnforcementO
     introspectionCache: { maxEntries: 0 },
   });
   await app.register(umaFastify, { enforcer });
+  // It also follows Steward's revocation events with our own PAT: stop that with the app.
+  app.addHook('onClose', async () => enforcer.close());
 }
