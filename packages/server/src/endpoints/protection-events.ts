@@ -100,6 +100,7 @@ class EventStream implements RevocationSubscriber {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
       'x-accel-buffering': 'no',
+      'x-content-type-options': 'nosniff',
       connection: 'keep-alive',
     });
     this.#raw.write('retry: 1000\n\n');
