@@ -45,6 +45,7 @@ const codes = documentedErrorCodes();
 const operations: Operation[] = [...spec.operations].sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
 
 async function send(world: World, op: Operation, c: FuzzCase): Promise<Reply> {
+  if (op.path.endsWith('/authz/protection/events')) return sendToStream(world, op, c);
   const res = await world.s.app.inject({
     method: c.method,
     url: c.url,
@@ -52,6 +53,26 @@ async function send(world: World, op: Operation, c: FuzzCase): Promise<Reply> {
     ...(c.payload !== undefined ? { payload: c.payload } : {}),
   });
   return toReply(res);
+}
+
+/** The revocation event stream stays open when it is accepted: its status and headers are the answer, and the stream is dropped. */
+async function sendToStream(world: World, op: Operation, c: FuzzCase): Promise<Reply> {
+  const abort = new AbortController();
+  const res = await world.s.app.inject({
+    method: c.method,
+    url: c.url,
+    headers: { ...world.headersFor(op, c.credentials), ...c.headers },
+    ...(c.payload !== undefined ? { payload: c.payload } : {}),
+    payloadAsStream: true,
+    signal: abort.signal,
+  });
+  if (res.statusCode === 200 && String(res.headers['content-type']).startsWith('text/event-stream')) {
+    abort.abort();
+    return toReply({ statusCode: 200, headers: res.headers, body: '' });
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of res.stream()) chunks.push(chunk as Buffer);
+  return toReply({ statusCode: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() });
 }
 
 function report(op: Operation, c: FuzzCase, res: Reply, found: string[]): string {

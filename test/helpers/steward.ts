@@ -42,12 +42,12 @@ export class TestClock implements Clock {
 
 export async function startTestSteward(
   dialect: Dialect,
-  options: { listen?: boolean; clock?: Clock; demo?: boolean; databaseUrl?: string } = {},
+  options: { listen?: boolean; clock?: Clock; demo?: boolean; databaseUrl?: string; /** `STEWARD_*` variables. */ env?: Record<string, string> } = {},
 ): Promise<TestSteward> {
   const db = options.databaseUrl ? { url: options.databaseUrl, drop: async () => {} } : await freshDatabaseUrl(dialect);
   const port = options.listen ? await freePort() : 8080;
   const baseUrl = `http://127.0.0.1:${port}`;
-  const config = loadConfig({}, { databaseUrl: db.url, port, baseUrl, demo: options.demo ?? true, logLevel: 'silent' });
+  const config = loadConfig(options.env ?? {}, { databaseUrl: db.url, port, baseUrl, demo: options.demo ?? true, logLevel: 'silent' });
   const steward = await createSteward(config, { logLevel: process.env.STEWARD_TEST_LOG ?? 'silent', ...(options.clock ? { clock: options.clock } : {}) });
   if (options.listen) await steward.app.listen({ port, host: '127.0.0.1' });
   return {

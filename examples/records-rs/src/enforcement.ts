@@ -29,6 +29,6 @@ export async function protectRecords(app: FastifyInstance, options: EnforcementO
     introspectionCache: { maxEntries: 0 },
   });
   await app.register(umaFastify, { enforcer });
-  // Access reports still queued go to Steward before the server stops.
+  // Queued access reports go to Steward, and the revocation event stream stops, with the server.
   app.addHook('onClose', () => enforcer.close());
 }

@@ -13,6 +13,8 @@ export interface UmaDiscovery {
   access_report_endpoint?: string;
   /** UMA Fed Authz §2: where resources are registered (for `registerResource` and `deleteResource`). */
   resource_registration_endpoint?: string;
+  /** Steward's revocation event stream (docs/revocation.md); absent at other authorization servers. */
+  revocation_events_endpoint?: string;
 }
 
 /** The discovery document's URL for an issuer (trailing slashes dropped). */
@@ -54,7 +56,7 @@ export function parseDiscovery(issuer: string, body: unknown, url = discoveryUrl
   const permission = optionalUrl(doc, 'permission_endpoint', url);
   if (!permission) throw new UmaEnforcerError('discovery_invalid', `discovery ${url}: no permission_endpoint (is the issuer a UMA 2.0 authorization server?)`);
   const result: UmaDiscovery = { issuer, permission_endpoint: permission };
-  for (const name of ['token_endpoint', 'introspection_endpoint', 'jwks_uri', 'access_report_endpoint', 'resource_registration_endpoint'] as const) {
+  for (const name of ['token_endpoint', 'introspection_endpoint', 'jwks_uri', 'access_report_endpoint', 'resource_registration_endpoint', 'revocation_events_endpoint'] as const) {
     const value = optionalUrl(doc, name, url);
     if (value) result[name] = value;
   }

@@ -5,12 +5,13 @@
  * to `onError`.
  */
 import { accessReporter, noAccessReports } from './access-reports.ts';
-import { discoveryLoader } from './discovery.ts';
+import { discoveryLoader, type UmaDiscovery } from './discovery.ts';
 import { UmaEnforcerError } from './errors.ts';
 import { introspectionVerifier } from './introspection.ts';
 import { jwksVerifier } from './jwks.ts';
 import { clientCredentialsPat, suppliedPat, type PatSource } from './pat.ts';
 import { reporter } from './report.ts';
+import { revocationStream, unverifiedJti, type RevocationWatch } from './revocations.ts';
 import { challenge, failure } from './responses.ts';
 import { selfChecker } from './selfcheck.ts';
 import { requestTicket } from './ticket.ts';
@@ -57,6 +58,7 @@ export function createUmaEnforcer(options: UmaEnforcerOptions): UmaEnforcer {
   const accessReports = options.reportAccess === false
     ? noAccessReports()
     : accessReporter({ pat, supplied: Boolean(options.pat), fetch: fetchImpl, timeoutMs }, options.reportAccess === true ? {} : options.reportAccess);
+  const revocations = revocationWatch(options, pat, discovery, fetchImpl, timeoutMs, toleranceSeconds);
 
   /** Why a verified RPT does not do: no permission for the resource, or only expired or missing scopes. */
   function insufficient(verified: VerifiedRpt, resourceId: string, scopes: string[]): UmaEnforcerError {
@@ -77,13 +79,19 @@ export function createUmaEnforcer(options: UmaEnforcerOptions): UmaEnforcer {
     let result: UmaDenial;
     try {
       const doc = await discovery();
+      revocations?.start(doc);
       const rpt = bearerToken(input.authorization);
       if (rpt !== undefined) {
         const mode = input.verify ?? defaultMode;
         try {
+          const jti = revocations ? unverifiedJti(rpt) : undefined;
+          if (jti !== undefined && revocations!.isRevoked(jti)) throw new UmaEnforcerError('token_revoked', 'RPT rejected: revoked (told by the authorization server\'s revocation event stream)');
+          // JWKS mode trusts a signature only while the revocation stream vouches for it; otherwise it asks the AS.
           const verified = mode === 'introspection'
             ? await viaIntrospection(rpt, doc, pat, { resourceId, request })
-            : await viaJwks(rpt, doc);
+            : revocations && !revocations.vouches(doc)
+              ? await viaIntrospection(rpt, doc, pat, { resourceId, request }, { fresh: true })
+              : await viaJwks(rpt, doc);
           if (findGrant(verified.permissions, resourceId, scopes, Date.now() / 1000, toleranceSeconds)) {
             const grant = { rpt, ...verified, granted: { resourceId, scopes } };
             accessReports.add(grant, request, doc);
@@ -116,6 +124,33 @@ export function createUmaEnforcer(options: UmaEnforcerOptions): UmaEnforcer {
     issuer,
     realm,
     accessReports: { stats: accessReports.stats, flush: accessReports.flush },
-    close: () => accessReports.close(),
+    close: async () => {
+      revocations?.close();
+      await accessReports.close();
+    },
+    get revocationEvents() {
+      return revocations ? revocations.state() : 'off';
+    },
   };
+}
+
+/**
+ * The revocation event stream subscription (revocations.ts), on by default when the resource server's own
+ * PAT can be had (`clientId` + `clientSecret`); none with only the `pat` option or `revocationEvents: false`.
+ */
+function revocationWatch(options: UmaEnforcerOptions, pat: PatSource, discovery: () => Promise<UmaDiscovery>, fetchImpl: typeof fetch, timeoutMs: number, toleranceSeconds: number): RevocationWatch | null {
+  const setting = options.revocationEvents ?? true;
+  if (setting === false || !(options.clientId && options.clientSecret)) return null;
+  const tuning = typeof setting === 'object' ? setting : {};
+  return revocationStream({
+    issuer: options.issuer,
+    clientId: options.clientId,
+    // The stream is the resource server's: its own PAT, even when the app supplies owners' PATs for tickets.
+    pat: options.pat ? clientCredentialsPat(options.clientId, options.clientSecret, discovery, fetchImpl, timeoutMs) : pat,
+    fetch: fetchImpl,
+    timeoutMs,
+    maxEntries: nonNegative(tuning.maxEntries, 100_000, 'revocationEvents.maxEntries'),
+    staleAfterSeconds: nonNegative(tuning.staleAfterSeconds, 45, 'revocationEvents.staleAfterSeconds'),
+    toleranceSeconds,
+  });
 }

@@ -43,6 +43,7 @@ export const ENFORCER_ERROR_KINDS = {
   token_claims_invalid: 'invalid_token',
   token_malformed: 'invalid_token',
   token_inactive: 'invalid_token',
+  token_revoked: 'invalid_token',
   // A valid RPT without a current permission for the resource and scopes (RFC 6750 §3.1 insufficient_scope).
   insufficient_scope: 'insufficient_scope',
 } as const satisfies Record<string, UmaEnforcerErrorKind>;
@@ -82,6 +83,7 @@ export const TOKEN_DESCRIPTIONS: Record<Extract<UmaEnforcerErrorCode, `token_${s
   token_claims_invalid: 'The RPT lacks a required claim or has a malformed one',
   token_malformed: 'The RPT is not a well-formed signed JWT',
   token_inactive: 'The RPT is not active at the authorization server (expired, revoked or unknown)',
+  token_revoked: 'The RPT has been revoked',
   insufficient_scope: 'The RPT has no current permission for this resource with the needed scopes',
 };
 

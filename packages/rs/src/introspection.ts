@@ -47,7 +47,7 @@ function audienceMatches(aud: unknown, wanted: string): boolean {
 }
 
 /** A verifier: active and valid → the RPT's content; anything else throws a {@link UmaEnforcerError} (kind `invalid_token` for the token's faults). */
-export function introspectionVerifier(options: IntrospectionOptions): (token: string, discovery: UmaDiscovery, pat: PatSource, ctx: { resourceId: string; request: unknown }) => Promise<VerifiedRpt> {
+export function introspectionVerifier(options: IntrospectionOptions): (token: string, discovery: UmaDiscovery, pat: PatSource, ctx: { resourceId: string; request: unknown }, how?: { /** Ask the AS even when an answer is cached. */ fresh?: boolean }) => Promise<VerifiedRpt> {
   const cache = new AnswerCache(options.maxEntries);
 
   const ask = async (endpoint: string, token: string, pat: PatSource, ctx: { resourceId: string; request: unknown }): Promise<Record<string, unknown>> => {
@@ -76,10 +76,10 @@ export function introspectionVerifier(options: IntrospectionOptions): (token: st
     throw new UmaEnforcerError('pat_rejected', `the introspection endpoint ${endpoint} refused the PAT twice`);
   };
 
-  return async (token, discovery, pat, ctx) => {
+  return async (token, discovery, pat, ctx, how = {}) => {
     if (!discovery.introspection_endpoint) throw new UmaEnforcerError('discovery_invalid', 'discovery: no introspection_endpoint, so RPTs cannot be introspected: use verify: \'jwks\'');
     const key = createHash('sha256').update(token).digest('base64url');
-    const hit = cache.get(key);
+    const hit = how.fresh ? undefined : cache.get(key);
     if (hit) return hit;
     const answer = await ask(discovery.introspection_endpoint, token, pat, ctx);
     const reject = (code: ConstructorParameters<typeof UmaEnforcerError>[0], what: string) => new UmaEnforcerError(code, `RPT rejected by introspection: ${what}`);

@@ -81,6 +81,13 @@ export interface UmaEnforcerOptions {
   /** The fetch implementation (default: the global `fetch`). */
   fetch?: typeof fetch;
   /**
+   * Follow the AS's revocation event stream (Steward's `revocation_events_endpoint`, docs/revocation.md)
+   * with the resource server's own PAT, so a revoked RPT is refused at once in every mode. Default on
+   * when `clientId` and `clientSecret` are given (with only `pat` there is no stream: see the README).
+   * While the stream is not caught up, JWKS mode introspects every RPT instead. `false` turns it off.
+   */
+  revocationEvents?: boolean | { /** Most revoked RPTs remembered (default 100000). */ maxEntries?: number; /** Seconds of silence after which the stream is taken as dead (default 45). */ staleAfterSeconds?: number };
+  /**
    * Told every reason a request is refused (not a tokenless request's plain challenge): the AS
    * unreachable, a misconfiguration, a refused ticket or PAT, an invalid RPT, an insufficient one.
    * Default: one `console.warn` line per misconfiguration code, nothing else. What it throws or
@@ -165,11 +172,20 @@ export interface UmaEnforcer {
    * {@link UmaEnforcerError} of the first problem.
    */
   selfCheck(options?: UmaSelfCheckOptions): Promise<UmaSelfCheckReport>;
+  /**
+   * The revocation event stream: `off` (not configured), `unsupported` (the AS announces none), `down`
+   * (not caught up yet, or lost: JWKS mode introspects every RPT meanwhile) or `live`. It starts with
+   * the first request checked.
+   */
+  readonly revocationEvents: 'off' | 'unsupported' | 'down' | 'live';
   /** The resolved options (realm, issuer, default mode). */
   readonly issuer: string;
   readonly realm: string;
   /** Access reporting: its counters, and a flush that sends what is queued and waits for it. */
   readonly accessReports: { stats(): UmaAccessReportStats; flush(): Promise<void> };
-  /** For shutdown: stops the background work and sends the reports still queued. */
+  /**
+   * For shutdown: stops the background work (the revocation event stream and its timers) and sends the
+   * access reports still queued.
+   */
   close(): Promise<void>;
 }

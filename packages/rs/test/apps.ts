@@ -64,7 +64,10 @@ export async function fastifyApp(enforcer: UmaEnforcer, verify?: UmaVerifyMode):
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = String(v);
       return { status: res.statusCode, headers, json: parse(res.body) };
     },
-    close: () => app.close(),
+    close: async () => {
+      enforcer.close();
+      await app.close();
+    },
   };
 }
 
@@ -100,6 +103,7 @@ export async function expressApp(enforcer: UmaEnforcer, verify?: UmaVerifyMode):
       return { status: res.status, headers, json: parse(text) };
     },
     close: () => new Promise<void>((resolve) => {
+      enforcer.close();
       server.closeAllConnections();
       server.close(() => resolve());
     }),

@@ -23,6 +23,7 @@ import { userinfoRoutes } from './endpoints/userinfo.ts';
 import { revocationRoutes } from './endpoints/revocation.ts';
 import { resourceSetRoutes } from './endpoints/resource-set.ts';
 import { permissionRoutes } from './endpoints/permission.ts';
+import { protectionEventRoutes } from './endpoints/protection-events.ts';
 import { introspectionRoutes } from './endpoints/introspection.ts';
 import { claimsRoutes } from './endpoints/claims.ts';
 import { ownerAuthenticateRoutes } from './endpoints/owner-authenticate.ts';
@@ -139,6 +140,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   revocationRoutes(app, deps);
   resourceSetRoutes(app, deps);
   permissionRoutes(app, deps);
+  protectionEventRoutes(app, deps);
   introspectionRoutes(app, deps);
   claimsRoutes(app, deps);
   ownerAuthenticateRoutes(app, deps);

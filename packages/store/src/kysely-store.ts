@@ -26,6 +26,7 @@ import { KyselyOrganizationStore } from './stores/organizations.ts';
 import { KyselyWebhookStore } from './stores/webhooks.ts';
 import { KyselyOutboxStore } from './stores/outbox.ts';
 import { KyselyGrantStore } from './stores/grants.ts';
+import { KyselyRevocationLog } from './stores/revocations.ts';
 import { storeOperations, type PoolStats, type StoreOperations } from './stores/operations.ts';
 
 export type Dialect = Store['dialect'];
@@ -48,6 +49,7 @@ export function bindStores(db: Kysely<Database>, dialect: Dialect, durable: Writ
     tickets: new KyselyTicketStore(db),
     tokens: new KyselyTokenStore(db, durable),
     grants: new KyselyGrantStore(db, dialect),
+    revocations: new KyselyRevocationLog(db),
     sessions: new KyselySessionStore(db, durable),
     accessRequests: new KyselyAccessRequestStore(db),
     rateLimits: new KyselyRateLimitStore(db),
@@ -71,6 +73,7 @@ export class KyselyStore implements Store {
   readonly tickets: Store['tickets'];
   readonly tokens: Store['tokens'];
   readonly grants: Store['grants'];
+  readonly revocations: Store['revocations'];
   readonly sessions: Store['sessions'];
   readonly accessRequests: Store['accessRequests'];
   readonly rateLimits: Store['rateLimits'];
@@ -99,6 +102,7 @@ export class KyselyStore implements Store {
     this.tickets = stores.tickets;
     this.tokens = stores.tokens;
     this.grants = stores.grants;
+    this.revocations = stores.revocations;
     this.sessions = stores.sessions;
     this.accessRequests = stores.accessRequests;
     this.rateLimits = stores.rateLimits;

@@ -120,6 +120,15 @@ export interface GrantResourceRow {
   expires_at: number;
 }
 
+/** One revoked RPT for one resource server of its audience (migration 0016). */
+export interface RevocationRow {
+  seq: Generated<number>;
+  realm: string;
+  resource_server: string;
+  jti: string;
+  expires_at: number;
+}
+
 export interface SessionRow {
   realm: string;
   hash: string;
@@ -263,6 +272,7 @@ export interface Database {
   tickets: TicketRow;
   tokens: TokenRow;
   grant_resources: GrantResourceRow;
+  revocations: RevocationRow;
   sessions: SessionRow;
   access_requests: AccessRequestRow;
   audit_events: AuditEventRow;

@@ -24,6 +24,7 @@ import { ownershipTests } from './suite/ownership.ts';
 import { outboxTests } from './suite/outbox.ts';
 import { rateLimitTests } from './suite/rate-limits.ts';
 import { realmDeletionTests } from './suite/realm-deletion.ts';
+import { revocationTests } from './suite/revocations.ts';
 import { singleUseTests } from './suite/single-use.ts';
 import { scopesGroupsOrgsTests } from './suite/scopes-groups-orgs.ts';
 import { transactionTests } from './suite/transactions.ts';
@@ -72,6 +73,7 @@ export function storeSuite(name: string, makeStore: () => Promise<StoreHandle>):
     rateLimitTests(handle);
     outboxTests(handle);
     grantTests(handle);
+    revocationTests(handle);
     issueTicketTests(handle);
     identityFreshnessTests(handle);
     sharingFreshnessTests(handle);

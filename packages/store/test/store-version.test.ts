@@ -16,6 +16,7 @@ import { dialects, freshDatabaseUrl } from './databases.ts';
 const UNVERSIONED: Record<string, string> = {
   tickets: 'read and spent by each grant, never cached',
   grant_resources: 'read by revocation, never cached',
+  revocations: 'revocation log, read by sequence by the event stream, never cached',
   sessions: 'read on each console request, never cached',
   access_requests: 'written by grants, never cached',
   audit_events: 'append-only, never cached',

@@ -11,6 +11,14 @@ import { ShareDialog } from '../components/share-dialog.tsx';
 import { Empty, ErrorMessage, ResourceIcon } from '../components/states.tsx';
 import { formatDate, isoDate, showableIcon, typeLabel } from '../format.ts';
 
+/**
+ * What becomes of tokens already issued (docs/revocation.md): apps that ask Steward (introspection) or
+ * follow its revocation events (the Steward resource-server kit) refuse them within a second; an app
+ * that checks tokens only by itself may accept them until they expire.
+ */
+const HELD_TOKENS = (who: 'they' | 'others') =>
+  `Tokens ${who} already hold stop working within a second in apps that check with Steward; an app that checks tokens only by itself may still accept them until they expire (within minutes).`;
+
 type Open = { kind: 'none' } | { kind: 'share' } | { kind: 'edit'; permission: PolicyPermission } | { kind: 'revoke'; subject: string } | { kind: 'revokeAll' };
 
 export function ResourcePage({ id }: { id: string }) {
@@ -167,7 +175,7 @@ export function ResourcePage({ id }: { id: string }) {
       {open.kind === 'revoke' ? (
         <ConfirmDialog
           title={`Revoke ${open.subject}'s access?`}
-          message={`${open.subject} will no longer be able to use ${resource.name}. Tokens they already hold stop working too.`}
+          message={`${open.subject} will no longer be able to use ${resource.name}. ${HELD_TOKENS('they')}`}
           confirmLabel="Revoke"
           onConfirm={() => revoke(open.subject)}
           onClose={close}
@@ -176,7 +184,7 @@ export function ResourcePage({ id }: { id: string }) {
       {open.kind === 'revokeAll' ? (
         <ConfirmDialog
           title="Revoke everyone's access?"
-          message={`Nobody but you will be able to use ${resource.name}. Tokens others already hold stop working too.`}
+          message={`Nobody but you will be able to use ${resource.name}. ${HELD_TOKENS('others')}`}
           confirmLabel="Revoke everyone"
           onConfirm={() => revoke(null)}
           onClose={close}

@@ -31,7 +31,7 @@ export interface Clock {
 
 export interface Signer {
   /** Signs `claims` as a JWS with the realm's current key for `alg`; header carries `kid` and `typ`. */
-  sign(realm: string, alg: SigningAlg, claims: Record<string, unknown>, typ: 'Bearer' | 'ID'): Promise<string>;
+  sign(realm: string, alg: SigningAlg, claims: Record<string, unknown>, typ: 'Bearer' | 'ID' | 'secevent+jwt'): Promise<string>;
   /**
    * Verifies a JWS issued by this realm (signature with a published key, `iss`); returns the claims, or
    * null when the token is not ours or its signature fails. Expiry is NOT checked here: callers decide

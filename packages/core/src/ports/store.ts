@@ -19,12 +19,12 @@ import type { Resource } from '../model/resource.ts';
 import type { User } from '../model/user.ts';
 import type { Webhook } from '../model/webhook.ts';
 import type { ClaimedDelivery, OutboxChannel, OutboxCounts, OutboxDelivery, OutboxStatus } from '../model/outbox.ts';
-import type { GrantStore, SessionStore, TicketStore, TokenStore } from './token-stores.ts';
+import type { GrantStore, RevocationLog, SessionStore, TicketStore, TokenStore } from './token-stores.ts';
 import type { AccessRequestFilter, AccessRequestPageQuery, PolicyFilter, PolicyPageQuery, ResourceFilter, ResourcePageQuery, ServerResourcePageQuery, SortKey } from './pages.ts';
 
 export type * from './pages.ts';
 
-export type { GrantRecords, GrantStore, SessionStore, TicketStore, TokenStore } from './token-stores.ts';
+export type { GrantRecords, GrantStore, RevocationLog, SessionStore, TicketStore, TokenStore } from './token-stores.ts';
 
 export interface RealmStore {
   /** null when absent. */
@@ -424,6 +424,7 @@ export interface Store {
   tickets: TicketStore;
   tokens: TokenStore;
   grants: GrantStore;
+  revocations: RevocationLog;
   sessions: SessionStore;
   accessRequests: AccessRequestStore;
   rateLimits: RateLimitStore;

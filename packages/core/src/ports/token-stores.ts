@@ -7,6 +7,7 @@
  */
 import type { StewardEvent } from '../model/event.ts';
 import type { OutboxDelivery } from '../model/outbox.ts';
+import type { RevokedRpt } from '../model/revocation.ts';
 import type { Session } from '../model/session.ts';
 import type { Ticket } from '../model/ticket.ts';
 import type { TokenRecord } from '../model/token.ts';
@@ -46,7 +47,11 @@ export interface TokenStore {
    * concurrent caller receives it. Null when unknown, revoked, of another kind, or expired at `now`.
    */
   consume(realm: string, id: string, kind: TokenRecord['kind'], now: number): Promise<TokenRecord | null>;
-  /** Marks one record revoked. Returns false when absent. */
+  /**
+   * Marks one record revoked. Returns false when absent. Every method that revokes an unrevoked RPT
+   * record (this one, revokeGrant, revokeAllFor, GrantStore.redeem's `revoke`) appends it to the
+   * revocation log, one entry per resource server of its permissions, in the same commit.
+   */
   revoke(realm: string, id: string): Promise<boolean>;
   /** Marks every record of the grant revoked; returns how many changed. */
   revokeGrant(realm: string, grantId: string): Promise<number>;
@@ -60,7 +65,7 @@ export interface TokenStore {
   listLiveByResource(realm: string, resourceId: string, now: number): Promise<TokenRecord[]>;
   /**
    * Deletes records (every kind) that expired before `now`, in every realm, at most `limit` of them when
-   * given; returns how many.
+   * given; returns how many. Revocation log entries of RPTs expired before `now` go with them.
    */
   purgeExpired(now: number, limit?: number): Promise<number>;
   /**
@@ -97,6 +102,23 @@ export interface GrantStore {
    * id exists; then nothing is written and the ticket stays.
    */
   redeem(realm: string, ticketHash: string, now: number, records: GrantRecords): Promise<boolean>;
+}
+
+/**
+ * The revocation log (model/revocation): what the protection API's event stream tells resource servers.
+ * Written only by the token stores' revocations (above); read by sequence.
+ */
+export interface RevocationLog {
+  /** The highest `seq` written so far (0 when none): where a process starts following the log. */
+  last(): Promise<number>;
+  /** Entries of every realm with `seq > after`, by `seq`, at most `limit`: what one poll of a process reads. */
+  after(after: number, limit: number): Promise<RevokedRpt[]>;
+  /**
+   * The entries of one resource server of the realm with `seq > after` whose RPT is unexpired at `now`
+   * (`expiresAt > now`), by `seq`, at most `limit`. Entries of other realms or resource servers never
+   * appear. Indexed by (realm, resource server, seq).
+   */
+  forResourceServer(realm: string, resourceServer: string, after: number, now: number, limit: number): Promise<RevokedRpt[]>;
 }
 
 export interface SessionStore {

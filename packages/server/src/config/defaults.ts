@@ -338,6 +338,27 @@ export const CONFIG_KEYS = [
     description: 'Sender address of notification e-mails.',
   },
   {
+    env: 'STEWARD_EVENTS_POLL_MS',
+    key: 'eventsPollMs',
+    type: 'integer',
+    default: 200,
+    description: 'Milliseconds between two reads of the revocation log while this node has resource servers subscribed to the protection API event stream (docs/revocation.md): a revocation made on any node reaches them within about this delay.',
+  },
+  {
+    env: 'STEWARD_EVENTS_HEARTBEAT',
+    key: 'eventsHeartbeat',
+    type: 'integer',
+    default: 15,
+    description: 'Seconds between two heartbeat comments on an idle revocation event stream; at each one the stream also checks that its PAT is still live. A subscriber may take a stream silent for three heartbeats as dead.',
+  },
+  {
+    env: 'STEWARD_EVENTS_MAX_STREAMS',
+    key: 'eventsMaxStreams',
+    type: 'count',
+    default: 1000,
+    description: 'Most revocation event streams one node serves at once (at most a sixteenth of them, and at least one, per resource server); beyond, a new subscriber gets 429 and retries later. `0` turns the stream off on this node (404).',
+  },
+  {
     env: 'STEWARD_CONFIG',
     key: 'configFile',
     type: 'path',

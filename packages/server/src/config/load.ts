@@ -52,6 +52,9 @@ export interface Config {
   smtpUser: string | null;
   smtpPassword: string | null;
   smtpFrom: string;
+  eventsPollMs: number;
+  eventsHeartbeat: number;
+  eventsMaxStreams: number;
 }
 
 export class ConfigError extends Error {

@@ -132,7 +132,7 @@ export class KeyRing implements Signer {
     return { keys: [...byKid.values()].filter((k) => published(k.record, now)).map((k) => k.record.publicJwk) };
   }
 
-  async sign(realm: string, alg: SigningAlg, claims: Record<string, unknown>, typ: 'Bearer' | 'ID'): Promise<string> {
+  async sign(realm: string, alg: SigningAlg, claims: Record<string, unknown>, typ: 'Bearer' | 'ID' | 'secevent+jwt'): Promise<string> {
     const { byKid } = await this.keys(realm);
     const now = this.#clock.now();
     let chosen: LoadedKey | undefined;

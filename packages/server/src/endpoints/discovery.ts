@@ -44,6 +44,7 @@ export function realmMetadata(deps: Deps, realm: string): Record<string, unknown
     jwks_uri: `${oidc}/certs`,
     resource_registration_endpoint: `${issuer}/authz/protection/resource_set`,
     permission_endpoint: `${issuer}/authz/protection/permission`,
+    revocation_events_endpoint: `${issuer}/authz/protection/events`,
     // Keycloak's name for its owner policy API (python-keycloak reads it); the CREST API has its own member.
     policy_endpoint: `${issuer}/authz/protection/uma-policy`,
     access_report_endpoint: `${issuer}/authz/protection/access`,

@@ -19,6 +19,7 @@ export const RealmMetadataSchema = Type.Object(
     jwks_uri: url('…/protocol/openid-connect/certs'),
     resource_registration_endpoint: url('…/authz/protection/resource_set (UMA Fed Authz §2)'),
     permission_endpoint: url('…/authz/protection/permission'),
+    revocation_events_endpoint: url('…/authz/protection/events: revoked RPTs pushed to their resource servers (Server-Sent Events of signed SETs; docs/revocation.md).'),
     policy_endpoint: url('…/authz/protection/uma-policy: the owner\'s sharing policies in Keycloak\'s Protection API shape (see docs/keycloak.md).'),
     access_report_endpoint: url('…/authz/protection/access: Steward\'s access reports, for the owner\'s audit history (docs/events.md).'),
     owner_policies_endpoint: url('The owner policies API (CREST), with a literal `{user}` placeholder.'),

@@ -19,6 +19,7 @@ import * as grantResources from './0012-grant-resources.ts';
 import * as codePointOrder from './0013-code-point-order.ts';
 import * as userEmailIndex from './0014-user-email-index.ts';
 import * as serverResourceIndexes from './0015-server-resource-indexes.ts';
+import * as revocations from './0016-revocations.ts';
 import * as clientSecretRotation from './0017-client-secret-rotation.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-code-point-order': codePointOrder,
   '0014-user-email-index': userEmailIndex,
   '0015-server-resource-indexes': serverResourceIndexes,
+  '0016-revocations': revocations,
   '0017-client-secret-rotation': clientSecretRotation,
 };
 

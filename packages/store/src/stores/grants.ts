@@ -92,6 +92,7 @@ export class KyselyGrantStore implements GrantStore {
         gate.exec(compiledSql(db, 'grants.index.grant_resources', values, () => upsertGrantResources(db, [row])), values);
       }
       for (const id of records.revoke) {
+        // The revocation log's trigger (migration 0016) logs the upgraded RPT in this commit.
         gate.exec(compiledSql(db, 'grants.revoke', [1, realm, id], () => db.updateTable('tokens').set({ revoked: 1 }).where('realm', '=', realm).where('id', '=', id)), [1, realm, id]);
         // A token record changed: rows cached by the gate are read again.
         gate.changed();
@@ -131,11 +132,20 @@ async function redeemPostgres(db: Kysely<Database>, realm: string, hash: string,
       t as (insert into tokens select r.* from json_populate_recordset(null::tokens, ${rowsJson(records.tokens.map(tokenRow))}::json) r where ${live}),
       g as (insert into grant_resources select r.* from json_populate_recordset(null::grant_resources, ${rowsJson(grantResourceRows(records.tokens))}::json) r where ${live}
         on conflict (realm, resource_id, grant_id) do update set expires_at = greatest(grant_resources.expires_at, excluded.expires_at)),
-      v as (update tokens set revoked = 1 where realm = ${realm} and id = any(${records.revoke}::text[]) and ${live}),
+      ${revokeUpdate(realm, records.revoke, live)}
       ${eventInserts(records.events, records.deliveries, live)}
       select count(*)::int as n from live`.execute(db),
   );
   return result.rows[0]!.n === 1;
+}
+
+/**
+ * The upgraded RPTs' revocation in the CTE statement (the revocation log's triggers, migration 0016, log
+ * them). Nothing to revoke, the common case: no UPDATE at all, so the triggers do not run.
+ */
+function revokeUpdate(realm: string, ids: readonly string[], live: RawBuilder<unknown>): RawBuilder<unknown> {
+  if (ids.length === 0) return sql``;
+  return sql`v as (update tokens set revoked = 1 where realm = ${realm} and id = any(${[...ids]}::text[]) and ${live}),`;
 }
 
 /** The audit and outbox inserts of one CTE statement, each row written only when `when` holds. */

@@ -94,6 +94,7 @@ const REALM_TABLES: { readonly [T in Exclude<keyof Database, 'realms' | 'rate_co
   policy_subjects: true,
   tickets: true,
   tokens: true,
+  revocations: true,
   grant_resources: true,
   sessions: true,
   access_requests: true,

@@ -130,6 +130,8 @@ export class KyselyTokenStore implements TokenStore {
     const purged = await deleteBefore(this.#db, 'tokens', 'expires_at', now, limit);
     // The grant index rows expire with the last of their records (a later expiry never precedes them).
     await deleteBefore(this.#db, 'grant_resources', 'expires_at', now, limit, GRANT_RESOURCES_KEY);
+    // So do the revocation log's entries (migration 0016): a resource server refuses an expired RPT by itself.
+    await deleteBefore(this.#db, 'revocations', 'expires_at', now, limit);
     return purged;
   }
 
