@@ -11,7 +11,7 @@ export const DEMO_PASSWORD = 'Ch4ng31t';
 
 /**
  * photoz-rs's public configuration (ForgeRock's UMA scope model): the scopes and record types of the
- * reference records server (examples/records-rs), which runs as photoz-rs. Not part of the seed: once
+ * reference records server (examples/records-rs), which runs as photoz-rs. Not published when the realm is created: once
  * published, every typed resource photoz-rs registers must use one of these types (README "Resource
  * types and template scopes"), while the seeded realm keeps `type` free text (UMA Fed Authz §3.1).
  * `npm run demo` publishes it when it starts (publishDemoConfiguration).
