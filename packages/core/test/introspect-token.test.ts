@@ -2,9 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { introspectToken, issueAccessToken, requestPermission, umaGrant } from '@steward/core';
-import { payload, REALM, resource, RS, world, type World } from './fakes/world.ts';
-
-const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
+import { ID_TOKEN, payload, REALM, resource, RS, world, type World } from './fakes/world.ts';
 
 /** bob's RPT for album{view} (at `photos`) and tune{play} (at `music`), with its refresh token and PCT. */
 async function issued() {

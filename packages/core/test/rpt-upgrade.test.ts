@@ -2,9 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { requestPermission, umaGrant } from '@steward/core';
-import { payload, rejection, REALM, resource, RS, world, type World } from './fakes/world.ts';
-
-const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
+import { ID_TOKEN, payload, rejection, REALM, resource, RS, world, type World } from './fakes/world.ts';
 
 async function grant(w: World, resourceId: string, scopes: string[], rpt?: string, client = w.printer) {
   const ticket = await w.ticket([{ resourceId, scopes }]);

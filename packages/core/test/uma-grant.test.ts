@@ -5,9 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { opaqueKey, umaGrant, type UmaGrantRequest } from '@steward/core';
-import { payload, rejection, REALM, RS, world, type World } from './fakes/world.ts';
-
-const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
+import { ID_TOKEN, payload, rejection, REALM, RS, world, type World } from './fakes/world.ts';
 
 /** The grant as `printer` asks it, for bob (his ID token) unless `over` says otherwise. */
 async function asBob(w: World, ticket: string, over: Partial<UmaGrantRequest> = {}) {

@@ -11,6 +11,8 @@ import { fakePorts, T0, type FakePorts } from './ports.ts';
 
 export const REALM = 'demo';
 export const RS = 'photos';
+/** The claim token format of an ID token (UMA Grant §3.3.1, `claim_token_format`). */
+export const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
 
 export function user(id: string, username: string, over: Partial<User> = {}): User {
   return { realm: REALM, id, username, email: null, passwordHash: 'sha256$-', admin: false, disabled: false, createdAt: T0, ...over };
