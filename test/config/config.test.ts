@@ -34,7 +34,7 @@ describe('configuration', () => {
     [{ STEWARD_BASE_URL: 'https://x/?q=1' }, /STEWARD_BASE_URL/],
     [{ STEWARD_DATABASE_URL: 'mysql://x' }, /STEWARD_DATABASE_URL/],
     [{ STEWARD_DEMO: 'maybe' }, /STEWARD_DEMO/],
-    [{ STEWARD_LOG_LEVEL: 'loud' }, /STEWARD_LOG_LEVEL/],
+    [{ STEWARD_LOG_LEVEL: 'loud' }, /STEWARD_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"/],
     [{ STEWARD_BODY_LIMIT: '-1' }, /STEWARD_BODY_LIMIT/],
     [{ STEWARD_PROT: '8080' }, /unknown environment variable STEWARD_PROT/],
   ];

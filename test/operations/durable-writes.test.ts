@@ -5,7 +5,6 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { operationsOf } from '@steward/store';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { basic, DEMO, postForm, request } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
@@ -16,7 +15,7 @@ if (dialects.includes('sqlite')) {
   describe('durable writes over HTTP (sqlite)', () => {
     let s: TestSteward;
     let w: UmaWorld;
-    const syncs = () => operationsOf(s.deps.store)!.durableSyncs();
+    const syncs = () => s.deps.operations.durableSyncs();
 
     before(async () => {
       s = await startTestSteward('sqlite');

@@ -59,21 +59,19 @@ export interface RequiredClaim {
 }
 
 /**
- * An error from the closed list. `description` is safe to show to the caller; `detail` is for logs only.
+ * An error from the closed list. `description` is safe to show to the caller.
  */
 export class StewardError extends Error {
   readonly code: StewardErrorCode;
   readonly description: string | undefined;
   readonly extras: ErrorExtras;
-  readonly detail: string | undefined;
 
-  constructor(code: StewardErrorCode, description?: string, extras: ErrorExtras = {}, detail?: string) {
+  constructor(code: StewardErrorCode, description?: string, extras: ErrorExtras = {}) {
     super(description ? `${code}: ${description}` : code);
     this.name = 'StewardError';
     this.code = code;
     this.description = description;
     this.extras = extras;
-    this.detail = detail;
   }
 }
 

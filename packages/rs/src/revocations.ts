@@ -179,7 +179,7 @@ export function revocationStream(options: RevocationStreamOptions): RevocationWa
     const decoder = new TextDecoder();
     let buffer = '';
     let event = { id: undefined as string | undefined, type: '', data: [] as string[] };
-    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of body) {
       watchdog();
       buffer += decoder.decode(chunk, { stream: true });
       let newline: number;

@@ -10,7 +10,6 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { purgeExpired } from '@steward/core';
-import { operationsOf } from '@steward/store';
 import type { Deps } from './deps.ts';
 
 /** Batches per kind in one run: at most this many short statements per kind, then the next run goes on. */
@@ -36,7 +35,7 @@ export function startPeriodicPurge(deps: Deps, log: FastifyBaseLogger): Periodic
         const retention = deps.config.notifyRetention;
         const outbox = retention > 0 ? await deps.store.outbox.purgeFinished(now - retention) : 0;
         // The planner's statistics follow the data (SQLite; a no-op elsewhere).
-        await operationsOf(deps.store)?.optimize();
+        await deps.operations.optimize();
         log.debug({ ...counts, rateLimits: limiter, outbox }, 'purged expired rows');
       } catch (err) {
         log.warn({ err }, 'periodic purge failed; retrying at the next run');

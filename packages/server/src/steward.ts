@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
-import { openStore, operationsOf } from '@steward/store';
+import { openStore } from '@steward/store';
 import { ConfigError, type Config } from './config/load.ts';
 import { digest, passwords, random, systemClock } from './crypto/node-crypto.ts';
 import { KeyRing } from './crypto/keys.ts';
@@ -57,9 +57,9 @@ export async function createSteward(config: Config, options: { clock?: Clock; lo
   const issuer = (realm: string) => `${config.baseUrl}/realms/${realm}`;
   const keys = new KeyRing(store, clock, issuer);
   const lockout = { threshold: config.lockoutThreshold, userThreshold: config.lockoutUserThreshold, seconds: config.lockoutSeconds, maxSeconds: config.lockoutMaxSeconds, resetSeconds: config.lockoutResetSeconds };
-  const deps: Deps = { config, store, clock, random, digest, passwords, signer: keys, keys, issuer, lockout };
+  const deps: Deps = { config, store, operations: store.operations, clock, random, digest, passwords, signer: keys, keys, issuer, lockout };
   try {
-    const pending = config.migrateOnStart ? [] : ((await operationsOf(store)?.pendingMigrations()) ?? []);
+    const pending = config.migrateOnStart ? [] : await store.operations.pendingMigrations();
     if (pending.length > 0) {
       throw new PendingMigrationsError(
         `the database has ${pending.length} pending migration(s) (${pending.join(', ')}); run \`steward migrate up\` first, or set STEWARD_MIGRATE_ON_START=1`,
@@ -69,8 +69,8 @@ export async function createSteward(config: Config, options: { clock?: Clock; lo
     await ensureAccountConsoleClients(deps);
     const app = await buildApp(deps, { ...(options.logLevel ? { logLevel: options.logLevel } : {}), ...(https ? { https } : {}) });
     // A revocation must survive a power loss; PostgreSQL promises that only with synchronous_commit on.
-    const durability = await operationsOf(store)?.durability();
-    if (durability?.synchronousCommit === 'off') {
+    const durability = await store.operations.durability();
+    if (durability.synchronousCommit === 'off') {
       app.log.warn({ synchronousCommit: 'off' }, 'PostgreSQL synchronous_commit is off: a power loss of the database server may undo recent revocations and other writes that remove access');
     }
     const stopping = { value: false };

@@ -14,7 +14,7 @@ import { PgVersion } from './pg-version.ts';
 import { RowCache } from './row-cache.ts';
 import { SqliteGate } from './sqlite-gate.ts';
 import { parseDatabaseUrl } from './url.ts';
-import type { PoolStats } from './stores/operations.ts';
+import type { PoolStats } from '@steward/core';
 
 export interface ConnectOptions {
   /** PostgreSQL pool size (default 10). */

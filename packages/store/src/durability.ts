@@ -16,6 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
+import type { DurabilityReport } from '@steward/core';
 import type { Database } from './schema.ts';
 
 /** What a store method says after a write that removes access has run and changed something. */
@@ -115,25 +116,6 @@ export class TransactionDurability implements WriteDurability {
   committed(): void {
     if (this.#removed) this.#wal?.sync();
   }
-}
-
-/**
- * How access-removing writes of a store survive a power loss:
- * - `wal-fsync`: a SQLite file; the store fsyncs the WAL after each such commit (other commits stay at
- *   `synchronous=NORMAL`);
- * - `every-commit`: PostgreSQL whose `synchronous_commit` is not `off`: every commit is flushed before
- *   it is acknowledged;
- * - `none`: PostgreSQL with `synchronous_commit=off`, or an in-memory SQLite database;
- * - `unknown`: a store not opened by `openStore`.
- */
-export type DurabilityMode = 'wal-fsync' | 'every-commit' | 'none' | 'unknown';
-
-export interface DurabilityReport {
-  mode: DurabilityMode;
-  /** PostgreSQL's `synchronous_commit` as the store's connections see it; null on SQLite. */
-  synchronousCommit: string | null;
-  /** WAL fsyncs made for access-removing commits since the store opened (always 0 unless `wal-fsync`). */
-  durableSyncs: number;
 }
 
 type Target = { kind: 'sqlite-file'; wal: WalSync } | { kind: 'sqlite-memory' } | { kind: 'postgres' } | { kind: 'unknown' };

@@ -3,12 +3,10 @@
  * The storage ports of @steward/core on Kysely: SQLite (better-sqlite3, the embedded default) and
  * PostgreSQL (pg). `openStore(url)` is all a caller needs.
  */
-import type { Store } from '@steward/core';
 import { connect } from './connect.ts';
-import { KyselyStore } from './kysely-store.ts';
+import { kyselyStore, type OpenedStore } from './kysely-store.ts';
 import { applyMigrations } from './migrate.ts';
 import { registerDurability } from './durability.ts';
-import type { StoreOperations } from './stores/operations.ts';
 
 export interface OpenStoreOptions {
   /** Apply pending migrations before returning (default true). */
@@ -23,11 +21,11 @@ export interface OpenStoreOptions {
  * STEWARD_DATABASE_URL when the URL is malformed, and whatever the driver throws when the database is
  * unreachable (the store is closed again first).
  */
-export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
   const connection = connect(url, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
   // Before the stores are bound: they find the durability of their database by its Kysely instance.
   registerDurability(connection.db, connection);
-  const store = new KyselyStore(connection.db, connection.dialect, connection.poolStats);
+  const store = kyselyStore(connection.db, connection.dialect, connection.poolStats);
   try {
     if (options.migrate ?? true) await applyMigrations(connection);
     else await store.ping();
@@ -41,13 +39,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
 export { migrateToLatest, migrationStatus } from './migrate.ts';
 export { backupSqlite, restoreSqlite, checkSqliteBackup, BackupError } from './backup.ts';
 export type { BackupCheck } from './backup.ts';
-export type { PoolStats, StoreOperations } from './stores/operations.ts';
-export type { DurabilityMode, DurabilityReport } from './durability.ts';
-
-/** The operator-facing queries of a store opened by `openStore`; null for any other Store. */
-export function operationsOf(store: Store): StoreOperations | null {
-  return store instanceof KyselyStore ? store.operations : null;
-}
+export type { OpenedStore } from './kysely-store.ts';
 export type { MigrationState } from './migrate.ts';
 export { parseDatabaseUrl, redact as redactDatabaseUrl } from './url.ts';
 export type { DatabaseTarget } from './url.ts';

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, afterEach, before, describe, it, mock } from 'node:test';
 import pg from 'pg';
 import type { Store } from '@steward/core';
-import { openStore, operationsOf, type StoreOperations } from '@steward/store';
+import { openStore, type OpenedStore } from '@steward/store';
 import { WalSync } from '../src/durability.ts';
 import { dialects, freshDatabaseUrl } from './databases.ts';
 import { client, key, policy, realm, resource, session, T, ticket, token, unique, user } from './suite/fixtures.ts';
@@ -239,18 +239,12 @@ const ISSUANCE: Array<[string, (tx: Stores) => Promise<unknown>]> = [
   }],
 ];
 
-function ops(store: Store): StoreOperations {
-  const o = operationsOf(store);
-  assert.ok(o, 'a store opened by openStore has operations');
-  return o;
-}
-
 if (dialects.includes('sqlite')) {
   describe('durability on a SQLite file', () => {
-    let store: Store;
+    let store: OpenedStore;
     let file: string;
     let drop: () => Promise<void>;
-    const syncs = () => ops(store).durableSyncs();
+    const syncs = () => store.operations.durableSyncs();
 
     before(async () => {
       const db = await freshDatabaseUrl('sqlite');
@@ -265,7 +259,7 @@ if (dialects.includes('sqlite')) {
     afterEach(() => mock.restoreAll());
 
     it('reports wal-fsync', async () => {
-      assert.deepEqual(await ops(store).durability(), { mode: 'wal-fsync', synchronousCommit: null, durableSyncs: syncs() });
+      assert.deepEqual(await store.operations.durability(), { mode: 'wal-fsync', synchronousCommit: null, durableSyncs: syncs() });
     });
 
     for (const [name, setup] of REMOVALS) {
@@ -355,7 +349,7 @@ if (dialects.includes('sqlite')) {
           const removal = await setup(store);
           await removal.remove(store);
         }
-        assert.deepEqual(await ops(store).durability(), { mode: 'none', synchronousCommit: null, durableSyncs: 0 });
+        assert.deepEqual(await store.operations.durability(), { mode: 'none', synchronousCommit: null, durableSyncs: 0 });
       } finally {
         await store.close();
       }
@@ -439,7 +433,7 @@ if (dialects.includes('postgres')) {
         await store.tokens.insert(t);
         await store.tokens.revoke(t.realm, t.id);
         await store.transaction((tx) => tx.tokens.revokeGrant(t.realm, t.grantId));
-        assert.deepEqual(await ops(store).durability(), { mode: 'every-commit', synchronousCommit: 'on', durableSyncs: 0 });
+        assert.deepEqual(await store.operations.durability(), { mode: 'every-commit', synchronousCommit: 'on', durableSyncs: 0 });
       } finally {
         await store.close();
       }
@@ -456,7 +450,7 @@ if (dialects.includes('postgres')) {
       }
       const store = await openStore(url, { migrate: false });
       try {
-        assert.deepEqual(await ops(store).durability(), { mode: 'none', synchronousCommit: 'off', durableSyncs: 0 });
+        assert.deepEqual(await store.operations.durability(), { mode: 'none', synchronousCommit: 'off', durableSyncs: 0 });
       } finally {
         await store.close();
       }

@@ -48,7 +48,7 @@ describe('database URL', () => {
 describe('openStore on sqlite', { skip: !dialects.includes('sqlite') }, () => {
   it('works in memory', async () => {
     const store = await openStore('sqlite::memory:');
-    assert.equal(store.dialect, 'sqlite');
+    assert.equal(store.operations.dialect, 'sqlite');
     const r = realm();
     await store.realms.create(r);
     assert.deepEqual(await store.realms.get(r.id), r);
@@ -85,7 +85,7 @@ for (const dialect of dialects) {
         const after = await migrationStatus(db.url);
         assert.ok(after.every((m) => m.applied && m.executedAt instanceof Date));
         const store = await openStore(db.url, { migrate: false });
-        assert.equal(store.dialect, dialect);
+        assert.equal(store.operations.dialect, dialect);
         await store.realms.create(realm());
         await store.close();
       } finally {
@@ -163,8 +163,7 @@ describe('planner statistics on sqlite', { skip: !dialects.includes('sqlite') },
       assert.equal(analyzed('group_members'), true, 'analyzed when the store opened');
       await store.groups.create({ realm: 'r1', id: 'g2', name: 'family', visible: true, createdAt: T });
       for (let i = 0; i < 3000; i++) await store.groups.addMember('r1', 'g2', `user-${i}`);
-      const { operationsOf } = await import('@steward/store');
-      await operationsOf(store)!.optimize();
+      await store.operations.optimize();
       await store.close();
       const raw = new Sqlite(file, { readonly: true });
       const stat = raw.prepare("select stat from sqlite_stat1 where tbl = 'group_members' and idx = 'group_members_user_group_ix'").get() as { stat: string } | undefined;

@@ -27,6 +27,7 @@ if (dialects.includes('postgres')) {
     const store = await openStore(db.url);
     return {
       store,
+      dialect: 'postgres',
       openAnother: () => openStore(db.url, { migrate: false }),
       async cleanup() {
         await store.close();

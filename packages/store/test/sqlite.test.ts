@@ -9,6 +9,7 @@ if (dialects.includes('sqlite')) {
     const store = await openStore(db.url);
     return {
       store,
+      dialect: 'sqlite',
       openAnother: () => openStore(db.url, { migrate: false }),
       async cleanup() {
         await store.close();

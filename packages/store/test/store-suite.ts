@@ -4,7 +4,7 @@
  * field, nulls, ordering, owner scoping, conflicts, revisions, expiry, revocation, upserts,
  * transactions) and the single-use races. Each test gets a fresh store from `makeStore`.
  *
- *   storeSuite('sqlite', async () => ({ store, cleanup, openAnother }))
+ *   storeSuite('sqlite', async () => ({ store, dialect: 'sqlite', cleanup, openAnother }))
  */
 import { afterEach, beforeEach, describe } from 'node:test';
 import type { Store } from '@steward/core';

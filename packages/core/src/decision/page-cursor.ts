@@ -6,7 +6,7 @@
  * order is `invalid_request`, never an error of the store.
  */
 import { fail } from '../errors.ts';
-import type { SortKey, SortValue } from '../ports/pages.ts';
+import type { SortKey, SortValue } from '../ports/store/pages.ts';
 
 /** Longest cookie accepted. */
 export const MAX_COOKIE_LENGTH = 4096;

@@ -1,5 +1,5 @@
 /** @module model/realm — a tenant: its own issuer, keys, users, clients and settings. */
-import { REALM_SETTINGS } from './realm-settings.ts';
+import { REALM_SETTING_NAMES, REALM_SETTINGS } from './realm-settings.ts';
 
 export type SigningAlg = 'ES256' | 'RS256';
 
@@ -37,9 +37,14 @@ export interface Realm {
 }
 
 /** Every setting's default, from the one table (model/realm-settings). */
-export const DEFAULT_REALM_SETTINGS: RealmSettings = Object.freeze(
-  Object.fromEntries(Object.entries(REALM_SETTINGS).map(([name, spec]) => [name, spec.default])),
-) as unknown as RealmSettings;
+export const DEFAULT_REALM_SETTINGS: RealmSettings = Object.freeze(defaultSettings());
+
+function defaultSettings(): RealmSettings {
+  const defaults: Partial<Record<keyof RealmSettings, RealmSettings[keyof RealmSettings]>> = {};
+  for (const name of REALM_SETTING_NAMES) defaults[name] = REALM_SETTINGS[name].default;
+  // Every setting has its row in the table (REALM_SETTINGS is typed by RealmSettings), so each is set.
+  return defaults as RealmSettings;
+}
 
 /** Realm ids are URL segments: lower-case letters, digits, `-` and `_`, 1–64 characters. */
 export const REALM_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;

@@ -13,7 +13,7 @@ import type { StewardEvent } from '../model/event.ts';
 import { CLIENT_SUBJECT_PREFIX, type Policy, type PolicyPermission } from '../model/policy.ts';
 import type { Resource } from '../model/resource.ts';
 import type { User } from '../model/user.ts';
-import type { SortKey } from '../ports/pages.ts';
+import type { SortKey } from '../ports/store/pages.ts';
 import { difference, distinct, union } from '../decision/scopes.ts';
 import { newEvent } from './new-event.ts';
 import { publicClientSubjectProblem } from './policy-subjects.ts';

@@ -9,7 +9,7 @@ import { conditionsHold, type RequestingParty } from '../decision/decide.ts';
 import { fail, isStewardError, type StewardError } from '../errors.ts';
 import { decodeCursor, encodeCursor } from '../decision/page-cursor.ts';
 import { compareText } from '../decision/text-order.ts';
-import type { SortKey } from '../ports/pages.ts';
+import type { SortKey } from '../ports/store/pages.ts';
 import type { Policy, PolicyConditions, PolicyPermission } from '../model/policy.ts';
 import type { User } from '../model/user.ts';
 import { deletePolicy, readPolicy, sharePolicy, type PolicyView } from './owner-policies.ts';

@@ -6,7 +6,7 @@
  */
 import { decodeCursor, encodeCursor } from '../decision/page-cursor.ts';
 import { conjunctionTerms, matchesQueryFilter, parseQueryFilter, type QueryFilter } from '../decision/query-filter.ts';
-import type { AccessRequestFilter } from '../ports/pages.ts';
+import type { AccessRequestFilter } from '../ports/store/pages.ts';
 import { countLimit, remainingOf, scanPage, type Page, type PageRequest } from './paging.ts';
 import type { AccessRequest } from '../model/access-request.ts';
 import type { User } from '../model/user.ts';

@@ -8,7 +8,7 @@
 import { decodeCursor, encodeCursor } from '../decision/page-cursor.ts';
 import { parseSortKeys } from '../decision/sort-keys.ts';
 import { conjunctionTerms, parseQueryFilter, type QueryFilter } from '../decision/query-filter.ts';
-import type { ResourceFilter, ResourceOrder, SortKey } from '../ports/pages.ts';
+import type { ResourceFilter, ResourceOrder, SortKey } from '../ports/store/pages.ts';
 import { countLimit, remainingOf, scanPage, type Page, type PageRequest } from './paging.ts';
 import { fail } from '../errors.ts';
 import type { Policy } from '../model/policy.ts';
@@ -67,7 +67,7 @@ export function requireSelf(actor: User, username: string): void {
 
 const ORDERS: Record<ResourceSortField, ResourceOrder> = { name: 'name', type: 'type', resourceServer: 'resourceServer', _id: 'id' };
 
-/** The key of a resource in an order (the stores order by the same values: ports/pages). */
+/** The key of a resource in an order (the stores order by the same values: ports/store/pages). */
 export function resourceSortKey(r: Resource, order: ResourceOrder): SortKey {
   const name = r.name ?? r.id;
   switch (order) {

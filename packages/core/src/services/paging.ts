@@ -6,7 +6,7 @@
  * (its items, the cookie of the next page, and what is known of the rest: -1 when not counted).
  */
 import { fail } from '../errors.ts';
-import type { SortKey } from '../ports/pages.ts';
+import type { SortKey } from '../ports/store/pages.ts';
 
 /** Largest `_pagedResultsOffset`: farther pages are reached with the cookie. */
 export const MAX_PAGED_OFFSET = 10_000;

@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from '../decision/page-cursor.ts';
 import { fail, isStewardError } from '../errors.ts';
 import type { Policy } from '../model/policy.ts';
 import type { Resource } from '../model/resource.ts';
-import type { PolicyFilter, SortKey } from '../ports/pages.ts';
+import type { PolicyFilter, SortKey } from '../ports/store/pages.ts';
 import { countLimit, remainingOf, scanPage, type Page, type PageRequest } from './paging.ts';
 import type { User } from '../model/user.ts';
 import { resolvePolicyOwner, type PolicyView } from './owner-policies.ts';

@@ -7,7 +7,7 @@
 import { fail, shown } from '../errors.ts';
 import { GROUP_NAME_PATTERN, type Group } from '../model/group.ts';
 import { ORG_ID_PATTERN, type Organization } from '../model/organization.ts';
-import type { ResourceServerConfig } from '../model/resource-server-config.ts';
+import type { ResourceServerConfig, ResourceType, ScopeDefinition } from '../model/resource-server-config.ts';
 import type { Store } from '../ports/store.ts';
 import { checkConfiguration } from './resource-types.ts';
 
@@ -95,17 +95,18 @@ export function readExtras(top: Obj, object: Check, userIds: Set<string>, client
     const r = object(value, w, ['resourceServer', 'scopes', 'types', 'updatedAt']);
     if (typeof r.resourceServer !== 'string' || !clientIds.has(r.resourceServer) || servers.has(r.resourceServer)) bad(`${w}.resourceServer`, 'must name a client of the document, once');
     servers.add(r.resourceServer);
-    const scopes = object(r.scopes, `${w}.scopes`, [], Object.keys((r.scopes as Obj | null) ?? {}));
-    for (const [name, def] of Object.entries(scopes)) {
+    const scopes = Object.entries(object(r.scopes, `${w}.scopes`, [], Object.keys((r.scopes as Obj | null) ?? {}))).map(([name, def]): [string, ScopeDefinition] => {
       const d = object(def, `${w}.scopes.${name}`, ['description'], ['iconUri']);
       if (typeof d.description !== 'string' || (d.iconUri !== undefined && typeof d.iconUri !== 'string')) bad(`${w}.scopes.${name}`, 'description (and iconUri) must be strings');
-    }
-    const types = object(r.types, `${w}.types`, [], Object.keys((r.types as Obj | null) ?? {}));
-    for (const [name, def] of Object.entries(types)) {
+      return [name, d.iconUri === undefined ? { description: d.description } : { description: d.description, iconUri: d.iconUri }];
+    });
+    const types = Object.entries(object(r.types, `${w}.types`, [], Object.keys((r.types as Obj | null) ?? {}))).map(([name, def]): [string, ResourceType] => {
       const t = object(def, `${w}.types.${name}`, ['scopes'], ['description']);
       if (!Array.isArray(t.scopes) || t.scopes.some((s) => typeof s !== 'string') || (t.description !== undefined && typeof t.description !== 'string')) bad(`${w}.types.${name}`, 'scopes must be strings');
-    }
-    const config = { scopes, types } as unknown as Pick<ResourceServerConfig, 'scopes' | 'types'>;
+      return [name, t.description === undefined ? { scopes: t.scopes } : { scopes: t.scopes, description: t.description }];
+    });
+    // Object.fromEntries defines own members, whatever the names (`__proto__` included).
+    const config: Pick<ResourceServerConfig, 'scopes' | 'types'> = { scopes: Object.fromEntries(scopes), types: Object.fromEntries(types) };
     try {
       checkConfiguration(config);
     } catch (e) {

@@ -7,7 +7,7 @@
 import { type RequestingParty } from '../decision/decide.ts';
 import { decodeCursor, encodeCursor } from '../decision/page-cursor.ts';
 import { compareText } from '../decision/text-order.ts';
-import type { SortKey } from '../ports/pages.ts';
+import type { SortKey } from '../ports/store/pages.ts';
 import { scanPage, type Page, type PageRequest } from './paging.ts';
 import type { PolicyConditions } from '../model/policy.ts';
 import type { Resource } from '../model/resource.ts';

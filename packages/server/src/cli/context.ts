@@ -3,8 +3,8 @@
  * Opens what a command works on: the configuration (from the environment, like `serve`), the store at
  * `STEWARD_DATABASE_URL`, and the same ports the server uses, so commands call the same core services.
  */
-import { migrationStatus, openStore } from '@steward/store';
-import { fail, type Store } from '@steward/core';
+import { migrationStatus, openStore, type OpenedStore } from '@steward/store';
+import { fail } from '@steward/core';
 import { loadConfig, type Config } from '../config/load.ts';
 import { KeyRing } from '../crypto/keys.ts';
 import { digest, passwords, random, systemClock } from '../crypto/node-crypto.ts';
@@ -20,7 +20,7 @@ export function cliConfig(io: CliIo): Config {
  * Opens the configured store. Pending migrations are applied when `STEWARD_MIGRATE_ON_START` is on (the
  * default), as `serve` does; otherwise the command is refused until `steward migrate up` has run.
  */
-export async function openConfiguredStore(config: Config): Promise<Store> {
+export async function openConfiguredStore(config: Config): Promise<OpenedStore> {
   if (!config.migrateOnStart) {
     const pending = (await migrationStatus(config.databaseUrl)).filter((m) => !m.applied);
     if (pending.length > 0) {
@@ -31,10 +31,10 @@ export async function openConfiguredStore(config: Config): Promise<Store> {
 }
 
 /** The ports of the server over `store` (system clock, real randomness, argon2id, the key ring). */
-export function depsFor(config: Config, store: Store): Deps {
+export function depsFor(config: Config, store: OpenedStore): Deps {
   const issuer = (realm: string) => `${config.baseUrl}/realms/${realm}`;
   const keys = new KeyRing(store, systemClock, issuer);
-  return { config, store, clock: systemClock, random, digest, passwords, signer: keys, keys, issuer };
+  return { config, store, operations: store.operations, clock: systemClock, random, digest, passwords, signer: keys, keys, issuer };
 }
 
 /** Runs `fn` with the configured deps and closes the store afterwards, whatever happens. */

@@ -11,6 +11,8 @@ export interface ConfigKey {
   key: string;
   type: 'port' | 'host' | 'url' | 'database-url' | 'boolean' | 'string' | 'integer' | 'path' | 'count';
   default: string | number | boolean | null;
+  /** The only values a `string` key accepts, when it is one of a fixed few. */
+  values?: readonly string[];
   description: string;
 }
 
@@ -71,6 +73,7 @@ export const CONFIG_KEYS = [
     key: 'logLevel',
     type: 'string',
     default: 'info',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
     description: 'One of `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`.',
   },
   {
@@ -123,6 +126,7 @@ export const CONFIG_KEYS = [
     key: 'metrics',
     type: 'string',
     default: 'open',
+    values: ['open', 'token', 'off'],
     description:
       'Prometheus `/metrics`: `open` (anyone who reaches it; the metrics hold no secrets nor user data), `token` (a bearer token whose SHA-256 is `STEWARD_METRICS_TOKEN_SHA256`) or `off` (404).',
   },
@@ -366,3 +370,24 @@ export const CONFIG_KEYS = [
     description: 'Optional JSON file whose members (the `key` column) set these options; environment variables win over it.',
   },
 ] as const satisfies readonly ConfigKey[];
+
+type Key = (typeof CONFIG_KEYS)[number];
+
+/** What each type of key holds once parsed. */
+interface ValueOfType {
+  port: number;
+  integer: number;
+  count: number;
+  boolean: boolean;
+  host: string;
+  string: string;
+  url: string;
+  'database-url': string;
+  path: string;
+}
+
+/** A key's value: one of its `values`, else of its type; null when it has no default and is not set. */
+type ValueOf<K extends Key> = (K extends { values: readonly (infer V)[] } ? V : ValueOfType[K['type']]) | (K['default'] extends null ? null : never);
+
+/** Every key of the table with the type of its value, by its `key` (config/load builds Config from it). */
+export type ConfigValues = { -readonly [K in Key as K['key']]: ValueOf<K> };

@@ -4,66 +4,19 @@
  * every value and fails with a message that names the exact key.
  */
 import { readFileSync } from 'node:fs';
-import { CONFIG_KEYS, type ConfigKey } from './defaults.ts';
+import { CONFIG_KEYS, type ConfigKey, type ConfigValues } from './defaults.ts';
 
-export interface Config {
-  port: number;
-  host: string;
-  baseUrl: string;
-  databaseUrl: string;
-  demo: boolean;
-  sessionHeader: string;
-  bodyLimit: number;
-  logLevel: string;
-  configFile: string | null;
-  migrateOnStart: boolean;
-  shutdownTimeout: number;
-  purgeInterval: number;
-  trustProxy: string | null;
-  tlsCert: string | null;
-  tlsKey: string | null;
-  metrics: 'open' | 'token' | 'off';
-  metricsTokenSha256: string | null;
-  rateLimitWindow: number;
-  rateLimitLoginPerIp: number;
-  rateLimitTokenPerIp: number;
-  rateLimitTokenPerClient: number;
-  lockoutThreshold: number;
-  lockoutUserThreshold: number;
-  lockoutSeconds: number;
-  lockoutMaxSeconds: number;
-  lockoutResetSeconds: number;
-  adminTokenSha256: string | null;
-  keyActivationDelay: number;
-  purgeBatch: number;
-  notify: boolean;
-  notifyPollMs: number;
-  notifyBatch: number;
-  notifyTimeoutMs: number;
-  notifyLeaseMs: number;
-  notifyMaxAttempts: number;
-  notifyRetryBaseMs: number;
-  notifyRetryMaxMs: number;
-  notifyRetention: number;
-  webhooks: string | null;
-  smtpHost: string | null;
-  smtpPort: number;
-  smtpSecure: boolean;
-  smtpUser: string | null;
-  smtpPassword: string | null;
-  smtpFrom: string;
-  eventsPollMs: number;
-  eventsHeartbeat: number;
-  eventsMaxStreams: number;
-}
+/**
+ * The configuration: one member per key of the defaults table (config/defaults), of that key's type,
+ * null where the key has no default and is not set; `baseUrl` is always set (its default follows `port`).
+ */
+export type Config = Omit<ConfigValues, 'baseUrl'> & { baseUrl: string };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-function parseValue(def: ConfigKey, raw: unknown, source: string): unknown {
+function parseValue(def: ConfigKey, raw: unknown, source: string): string | number | boolean {
   const where = `${source} ${source === 'environment variable' ? def.env : def.key}`;
   const text = typeof raw === 'string' ? raw.trim() : raw;
   switch (def.type) {
@@ -92,7 +45,7 @@ function parseValue(def: ConfigKey, raw: unknown, source: string): unknown {
     case 'string':
     case 'path': {
       if (typeof text !== 'string' || text === '') throw new ConfigError(`${where} must be a non-empty string`);
-      if (def.key === 'logLevel' && !LOG_LEVELS.includes(text)) throw new ConfigError(`${where} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);
+      if (def.values && !def.values.includes(text)) throw new ConfigError(`${where} must be one of ${def.values.join(', ')}, got ${JSON.stringify(raw)}`);
       if (def.key === 'sessionHeader' && !/^[A-Za-z0-9_-]+$/.test(text)) throw new ConfigError(`${where} must be a header name`);
       checkOperationsValue(def.key, text, where);
       return text;
@@ -137,23 +90,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const keys = new Set<string>(CONFIG_KEYS.map((k) => k.key));
     for (const k of Object.keys(file)) if (!keys.has(k) || k === 'configFile') throw new ConfigError(`config file member ${k} is unknown`);
   }
-  const out: Record<string, unknown> = {};
+  const out: Partial<Record<keyof ConfigValues, string | number | boolean | null>> = {};
   for (const def of CONFIG_KEYS) {
-    let value: unknown = def.default;
+    let value: string | number | boolean | null = def.default;
     if (def.key in file) value = parseValue(def, file[def.key], 'config file member');
     const fromEnv = env[def.env];
     if (fromEnv !== undefined) value = parseValue(def, fromEnv, 'environment variable');
-    if (def.key in overrides) value = (overrides as Record<string, unknown>)[def.key];
+    if (def.key in overrides) value = overrides[def.key] ?? null;
     out[def.key] = value;
   }
   if (out.baseUrl === null) out.baseUrl = `http://127.0.0.1:${out.port}`;
-  checkOperationsKeys(out);
-  return out as unknown as Config;
+  // Every key of the table is set above, each parsed to its type (parseValue) or its default.
+  const config = out as Config;
+  checkOperationsKeys(config);
+  return config;
 }
 
 /** Value checks of the operations keys (metrics, proxy), naming the key. */
 function checkOperationsValue(key: string, text: string, where: string): void {
-  if (key === 'metrics' && !['open', 'token', 'off'].includes(text)) throw new ConfigError(`${where} must be one of open, token, off, got ${JSON.stringify(text)}`);
   if (key === 'adminTokenSha256' && !/^[0-9a-fA-F]{64}$/.test(text)) throw new ConfigError(`${where} must be 64 hex digits (a SHA-256)`);
   if (key === 'metricsTokenSha256' && !/^[0-9a-fA-F]{64}$/.test(text)) throw new ConfigError(`${where} must be 64 hex digits (a SHA-256)`);
   if (key === 'trustProxy') {
@@ -164,9 +118,9 @@ function checkOperationsValue(key: string, text: string, where: string): void {
 }
 
 /** Checks between keys, naming the key that is missing. */
-function checkOperationsKeys(out: Record<string, unknown>): void {
+function checkOperationsKeys(out: Config): void {
   if (out.metrics === 'token' && out.metricsTokenSha256 === null) throw new ConfigError('STEWARD_METRICS_TOKEN_SHA256 is required when STEWARD_METRICS is token');
   if ((out.tlsCert === null) !== (out.tlsKey === null)) throw new ConfigError(`${out.tlsCert === null ? 'STEWARD_TLS_CERT' : 'STEWARD_TLS_KEY'} is required when ${out.tlsCert === null ? 'STEWARD_TLS_KEY' : 'STEWARD_TLS_CERT'} is set`);
-  if ((out.keyActivationDelay as number) < 10) throw new ConfigError('STEWARD_KEY_ACTIVATION_DELAY must be at least 10 seconds');
-  if ((out.lockoutMaxSeconds as number) < (out.lockoutSeconds as number)) throw new ConfigError('STEWARD_LOCKOUT_MAX_SECONDS must not be less than STEWARD_LOCKOUT_SECONDS');
+  if (out.keyActivationDelay < 10) throw new ConfigError('STEWARD_KEY_ACTIVATION_DELAY must be at least 10 seconds');
+  if (out.lockoutMaxSeconds < out.lockoutSeconds) throw new ConfigError('STEWARD_LOCKOUT_MAX_SECONDS must not be less than STEWARD_LOCKOUT_SECONDS');
 }

@@ -5,7 +5,6 @@
  * (an ES256 and an RS256 key in force); each check has a time bound so a probe never hangs.
  */
 import type { FastifyInstance } from 'fastify';
-import { operationsOf } from '@steward/store';
 import type { Deps } from '../deps.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { HealthSchema } from '../wire/metadata.ts';
@@ -54,8 +53,7 @@ export async function readiness(deps: Deps): Promise<Array<{ name: string; statu
   let pending: string[];
   try {
     // One statement both reaches the database and reads its migrations.
-    const ops = operationsOf(deps.store);
-    pending = ops ? await bounded(ops.pendingMigrations()) : (await bounded(deps.store.ping()), []);
+    pending = await bounded(deps.operations.pendingMigrations());
     checks.push({ name: 'database', status: 'UP' });
   } catch {
     return [{ name: 'database', status: 'DOWN' }, { name: 'migrations', status: 'UNKNOWN' }, { name: 'signing-keys', status: 'UNKNOWN' }];

@@ -7,7 +7,6 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { operationsOf } from '@steward/store';
 import type { Deps } from '../deps.ts';
 import { GRANTS } from '../endpoints/grants/index.ts';
 import { Form } from './form.ts';
@@ -116,8 +115,7 @@ export function installMetrics(app: FastifyInstance, deps: Deps): Metrics | null
     help: 'Unexpired user sessions (owner API and browser sign-ins), all realms.',
     registers: [registry],
     async collect() {
-      const ops = operationsOf(deps.store);
-      if (ops) this.set(await ops.activeSessions(now()).catch(() => 0));
+      this.set(await deps.operations.activeSessions(now()).catch(() => 0));
     },
   });
   // One query serves both outbox gauges of a scrape.
@@ -152,7 +150,7 @@ export function installMetrics(app: FastifyInstance, deps: Deps): Metrics | null
     labelNames: ['state'],
     registers: [registry],
     collect() {
-      const stats = operationsOf(deps.store)?.poolStats();
+      const stats = deps.operations.poolStats();
       if (!stats) return;
       for (const [state, value] of Object.entries(stats)) this.set({ state }, value);
     },
@@ -162,10 +160,8 @@ export function installMetrics(app: FastifyInstance, deps: Deps): Metrics | null
     help: 'Fsyncs of the SQLite write-ahead log made so that a commit removing access survives a power loss (always 0 on PostgreSQL, where every commit is durable).',
     registers: [registry],
     collect() {
-      const syncs = operationsOf(deps.store)?.durableSyncs();
-      if (syncs === undefined) return;
       this.reset();
-      this.inc(syncs);
+      this.inc(deps.operations.durableSyncs());
     },
   });
 

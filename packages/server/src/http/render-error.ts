@@ -80,7 +80,7 @@ export function renderError(err: unknown, request: FastifyRequest, reply: Fastif
   const status = STATUS[error.code];
   answered.set(request, error.code);
   if (error.code === 'server_error') request.log.error({ err }, 'unexpected error');
-  else request.log.debug({ code: error.code, detail: error.detail }, 'request refused');
+  else request.log.debug({ code: error.code }, 'request refused');
   reply.code(status).header('cache-control', 'no-store').header('pragma', 'no-cache');
   const { retryAfter, ...extras } = error.extras;
   if (retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));

@@ -10,7 +10,7 @@
  *   in its own savepoint, so one failing (a duplicate id) leaves the others' writes intact, and each
  *   caller is answered only after the commit that holds its writes.
  */
-import type { GrantRecords, GrantStore, OutboxDelivery, StewardEvent, Store, Ticket } from '@steward/core';
+import type { GrantRecords, GrantStore, OutboxDelivery, StewardEvent, StoreOperations, Ticket } from '@steward/core';
 import { sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
 import { conflict, isUniqueViolation } from '../codec.ts';
 import { gateOf } from '../connect.ts';
@@ -23,7 +23,7 @@ import { consumeTicket, KyselyTicketStore, toRow as ticketRow } from './tickets.
 import { KyselyTokenStore, toRow as tokenRow } from './tokens.ts';
 import { grantResourceRows, upsertGrantResources } from './grant-resources.ts';
 
-type Dialect = Store['dialect'];
+type Dialect = StoreOperations['dialect'];
 
 export class KyselyGrantStore implements GrantStore {
   readonly #db: Kysely<Database>;

@@ -1,45 +1,19 @@
 /**
  * @module stores/operations
- * What operators watch, beyond the core's ports: pending migrations (readiness), connection pool use,
- * live sessions and durable syncs (metrics), and how access-removing writes survive a power loss. Each
- * is one cheap statement or no I/O at all.
+ * The operations port (ports/store/operations) on Kysely: pending migrations, pool use, live sessions,
+ * planner statistics and durability of the store's database.
  */
 import type { Kysely } from 'kysely';
 import { gateOf } from '../connect.ts';
 import { sql } from 'kysely';
 import { MIGRATION_TABLE, migrationProvider } from '../migrations/index.ts';
 import type { Database } from '../schema.ts';
-import { durabilityOf, type DurabilityReport } from '../durability.ts';
+import { durabilityOf } from '../durability.ts';
+import type { PoolStats, StoreOperations } from '@steward/core';
 
-/** PostgreSQL connection pool use; SQLite has one connection and reports none. */
-export interface PoolStats {
-  /** Most connections the pool opens. */
-  max: number;
-  /** Connections open now. */
-  total: number;
-  /** Open connections not in use. */
-  idle: number;
-  /** Queries waiting for a connection. */
-  waiting: number;
-}
-
-export interface StoreOperations {
-  /** Names of this version's migrations the database has not applied (all of them when it has none); throws when the database does not answer. */
-  pendingMigrations(): Promise<string[]>;
-  /** Null on SQLite. */
-  poolStats(): PoolStats | null;
-  /** Sessions (owner API and browser) unexpired at `now`, in every realm. */
-  activeSessions(now: number): Promise<number>;
-  /** WAL fsyncs made for commits that removed access since the store opened (SQLite file only; no I/O). */
-  /** Refreshes the query planner's statistics where the database does not itself (SQLite: `PRAGMA optimize`, bounded). */
-  optimize(): Promise<void>;
-  durableSyncs(): number;
-  /** How access-removing writes survive a power loss (durability); one `SHOW` on PostgreSQL. */
-  durability(): Promise<DurabilityReport>;
-}
-
-export function storeOperations(db: Kysely<Database>, poolStats: () => PoolStats | null): StoreOperations {
+export function storeOperations(db: Kysely<Database>, dialect: StoreOperations['dialect'], poolStats: () => PoolStats | null): StoreOperations {
   return {
+    dialect,
     async pendingMigrations() {
       const known = Object.keys(await migrationProvider.getMigrations());
       let applied: Set<string>;

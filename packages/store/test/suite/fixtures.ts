@@ -18,6 +18,7 @@ import type {
 /** A StoreHandle as the suite receives it from a dialect's factory. */
 export interface StoreHandle {
   store: Store;
+  dialect: 'sqlite' | 'postgres';
   cleanup(): Promise<void>;
   /** Opens another, independent Store (its own connections) on the same database, for cross-instance races. */
   openAnother?(): Promise<Store>;

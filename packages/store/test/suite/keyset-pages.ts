@@ -1,6 +1,6 @@
 /**
  * @module test/suite/keyset-pages
- * The paged lists of the owner-facing APIs (ports/pages): every order of an owner's resources, both
+ * The paged lists of the owner-facing APIs (ports/store/pages): every order of an owner's resources, both
  * directions, pages through each match exactly once in the order the core computes the key in (names
  * missing, types missing, ties in every column); filters and bounded counts; policies by id and by
  * name; the resources naming a subject; access requests newest first, by owner and by requester.

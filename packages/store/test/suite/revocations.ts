@@ -133,7 +133,7 @@ export function revocationTests(handle: () => StoreHandle): void {
       const h = handle();
       // Two pools on PostgreSQL; on SQLite one store (two in one process would wait on each other's
       // write lock synchronously while a transaction pauses).
-      const stores = h.store.dialect === 'postgres' && h.openAnother ? [h.store, await h.openAnother()] : [h.store];
+      const stores = h.dialect === 'postgres' && h.openAnother ? [h.store, await h.openAnother()] : [h.store];
       try {
         const start = await s().revocations.last();
         const tokens = Array.from({ length: 40 }, () => rpt('v8', ['photoz']));

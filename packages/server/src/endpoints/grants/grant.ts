@@ -14,10 +14,16 @@ export interface GrantContext {
   reply: FastifyReply;
 }
 
+/**
+ * A grant's success body: a JSON object (a token or RPT response, or Keycloak's `response_mode=decision`),
+ * or a JSON array (Keycloak's `response_mode=permissions`).
+ */
+export type GrantResponse = Record<string, unknown> | readonly object[];
+
 export interface Grant {
   grantType: GrantType;
   /** Parameters of this grant that must not be repeated. */
   parameters: readonly string[];
   /** Returns the success body (200); throws a StewardError otherwise. */
-  handle(ctx: GrantContext): Promise<Record<string, unknown>>;
+  handle(ctx: GrantContext): Promise<GrantResponse>;
 }

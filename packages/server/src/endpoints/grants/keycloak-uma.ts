@@ -8,7 +8,7 @@
 import { clientParty, decodePushedClaims, fail, isPublicClient, parsePermissions, partyFromAccessToken, splitScope, umaTicketlessGrant, type RequestingParty, type TicketlessResponseMode } from '@steward/core';
 import { bearerToken } from '../../http/bearer.ts';
 import type { Form } from '../../http/form.ts';
-import type { GrantContext } from './grant.ts';
+import type { GrantContext, GrantResponse } from './grant.ts';
 
 /** The ticketless grant's single-valued parameters (`permission` may repeat). */
 export const KEYCLOAK_UMA_PARAMETERS = [
@@ -67,7 +67,7 @@ async function partyOf(ctx: GrantContext): Promise<RequestingParty | null> {
   return clientParty(client);
 }
 
-export async function ticketlessGrant(ctx: GrantContext): Promise<Record<string, unknown>> {
+export async function ticketlessGrant(ctx: GrantContext): Promise<GrantResponse> {
   const { deps, realm, client, form } = ctx;
   const audience = form.get('audience');
   if (audience === undefined) throw fail('invalid_request', 'audience (the resource server\'s client id) is required without a ticket');
@@ -99,7 +99,7 @@ export async function ticketlessGrant(ctx: GrantContext): Promise<Record<string,
     resourceFormat: format === 'uri' ? 'uri' : 'id',
     matchingUri,
   });
-  if (result.mode === 'permissions') return result.permissions as unknown as Record<string, unknown>;
+  if (result.mode === 'permissions') return result.permissions;
   if (result.mode === 'decision') return { result: true };
   return { access_token: result.accessToken, token_type: 'Bearer', expires_in: result.expiresIn, upgraded: false };
 }

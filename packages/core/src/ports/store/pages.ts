@@ -1,5 +1,5 @@
 /**
- * @module ports/pages
+ * @module ports/store/pages
  * Keyset paging of the owner-facing lists. A page holds the rows strictly after `after` (the sort key
  * of the previous page's last row) in the list's order, at most `limit` of them; the stores serve each
  * order from an index, so a page costs the same wherever it starts. Sort keys are compared as the
