@@ -21,6 +21,7 @@ export * from './services/issue-tokens.ts';
 export * from './services/opaque-tokens.ts';
 export * from './services/verify-token.ts';
 export * from './services/authenticate-user.ts';
+export * from './services/authenticate-client.ts';
 export * from './services/login-lockout.ts';
 export * from './services/owner-policies.ts';
 export * from './services/resources.ts';

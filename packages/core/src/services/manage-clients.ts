@@ -50,7 +50,7 @@ export function clientView(c: Client): ClientView {
   return {
     clientId: c.clientId,
     name: c.name,
-    confidential: c.secretHash !== null,
+    confidential: !isPublicClient(c),
     grantTypes: c.grantTypes,
     redirectUris: c.redirectUris,
     claimsRedirectUris: c.claimsRedirectUris,
