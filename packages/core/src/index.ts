@@ -90,6 +90,7 @@ export * from './services/resource-types.ts';
 export * from './services/manage-users.ts';
 export * from './services/manage-clients.ts';
 export * from './services/manage-realms.ts';
+export * from './services/create-realm.ts';
 export * from './services/rotate-keys.ts';
 export * from './services/purge.ts';
 export * from './services/realm-export.ts';
