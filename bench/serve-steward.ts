@@ -4,8 +4,8 @@
  * `bench` realm (ES256, the default, or `BENCH_ALG=RS256`) holding a resource server, a requesting party's client, an owner and a
  * requesting party. Prints "ready <port>" when listening. bench:scale starts it too, with BENCH_NO_PURGE=1.
  */
-import { UMA_GRANT_TYPE } from '@steward/core';
-import { addClient, addUser, createRealm, loadConfig, startSteward } from '@steward/server';
+import { createClient, createUser, UMA_GRANT_TYPE } from '@steward/core';
+import { createRealm, loadConfig, startSteward } from '@steward/server';
 
 const port = Number(process.argv[2] ?? 3001);
 // A database URL (postgres://…) or an SQLite file.
@@ -19,10 +19,10 @@ const steward = await startSteward(config);
 const deps = steward.deps;
 if (!(await deps.store.realms.get('bench'))) {
   await createRealm(deps, { id: 'bench', settings: { signingAlg } });
-  await addUser(deps, 'bench', { username: 'owner', password: 'owner-password' });
-  await addUser(deps, 'bench', { username: 'party', password: 'party-password' });
-  await addClient(deps, 'bench', { clientId: 'rs', secret: 'rs-secret-rs-secret-rs-secret', grantTypes: ['client_credentials', 'password'] });
-  await addClient(deps, 'bench', { clientId: 'app', secret: 'app-secret-app-secret-app-secret', grantTypes: [UMA_GRANT_TYPE, 'password'], rptRefreshTokens: true });
+  await createUser(deps, 'bench', { username: 'owner', password: 'owner-password' });
+  await createUser(deps, 'bench', { username: 'party', password: 'party-password' });
+  await createClient(deps, 'bench', { clientId: 'rs', grantTypes: ['client_credentials', 'password'] }, { secret: 'rs-secret-rs-secret-rs-secret' });
+  await createClient(deps, 'bench', { clientId: 'app', grantTypes: [UMA_GRANT_TYPE, 'password'], rptRefreshTokens: true }, { secret: 'app-secret-app-secret-app-secret' });
 }
 process.stdout.write(`ready ${port}\n`);
 process.on('SIGTERM', () => void steward.close().then(() => process.exit(0)));

@@ -1,7 +1,7 @@
 /** The authorization endpoint's refusals: error pages (never a redirect), error redirects, CSRF, escaping, headers. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { addClient } from '@steward/server';
+import { addClient } from '../helpers/seed.ts';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { DEMO, postForm, request, type Reply } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';

@@ -3,7 +3,7 @@ import { opaqueKey } from '@steward/core';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
-import { addClient } from '@steward/server';
+import { addClient } from '../helpers/seed.ts';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { basic, DEMO, postForm, type Reply } from '../helpers/http.ts';
 import { startTestSteward, TestClock, type TestSteward } from '../helpers/steward.ts';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { CompactSign, generateKeyPair } from 'jose';
-import { addClient, addUser, createRealm } from '@steward/server';
+import { addClient, addUser, createRealm } from '../helpers/seed.ts';
 import { basic, DEMO, postForm, toReply, type Reply } from '../helpers/http.ts';
 import type { TestSteward } from '../helpers/steward.ts';
 

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { addClient } from '@steward/server';
+import { addClient } from '../helpers/seed.ts';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { basic, DEMO, postForm } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';

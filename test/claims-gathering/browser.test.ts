@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { UMA_GRANT_TYPE } from '@steward/core';
-import { addClient } from '@steward/server';
+import { addClient } from '../helpers/seed.ts';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { launchBrowser, chromiumPath, type Browser } from '../helpers/browser.ts';
 import { DEMO } from '../helpers/http.ts';

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addGroupMember, createGroup } from '@steward/core';
-import { addUser } from '@steward/server';
+import { addUser } from '../helpers/seed.ts';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { bearer, request } from '../helpers/http.ts';
 import { startTestSteward, TestClock, type TestSteward } from '../helpers/steward.ts';

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { chromiumPath, launchBrowser, type Browser } from '../helpers/browser.ts';
-import { addUser } from '@steward/server';
+import { addUser } from '../helpers/seed.ts';
 import { DEMO, request } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
 import { policyUrl, session, signIn as ownerSession } from '../owner-policies/fixture.ts';

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { addUser } from '@steward/server';
+import { addUser } from '../helpers/seed.ts';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';
 import { assertError, rptPermissions, UmaWorld } from '../uma-grant/fixture.ts';

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { issueIdToken, publishConfiguration } from '@steward/core';
-import { addClient } from '@steward/server';
+import { addClient } from '../helpers/seed.ts';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { DEMO } from '../helpers/http.ts';
 import { BASIC_RS, call, keycloakWorld, payload, share, UMA, userToken, type Answer, type KeycloakWorld } from './fixture.ts';

@@ -24,7 +24,7 @@ import { dialects } from '../../packages/store/test/databases.ts';
 import { basic, DEMO, postForm } from '../helpers/http.ts';
 import { freePort, startTestSteward, type TestSteward } from '../helpers/steward.ts';
 import { UMA_GRANT_TYPE } from '@steward/core';
-import { addClient, addUser, createRealm } from '@steward/server';
+import { addClient, addUser, createRealm } from '../helpers/seed.ts';
 import { playNotesStory, type ReadResult } from '../../examples/notes-api/test/story.ts';
 import { alicePat, aliceSharesWithBob, bobId, registerResource } from '../../packages/rs/test/steward-world.ts';
 

@@ -1,7 +1,7 @@
 /** client_credentials grant and the token endpoint's client authentication and request checks, on both stores. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { addClient } from '@steward/server';
+import { addClient } from '../helpers/seed.ts';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { basic, DEMO, postForm, request } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';

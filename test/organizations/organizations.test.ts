@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { UMA_GRANT_TYPE } from '@steward/core';
-import { addClient } from '@steward/server';
+import { addClient } from '../helpers/seed.ts';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { basic, bearer, postForm, request } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';

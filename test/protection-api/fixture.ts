@@ -4,7 +4,7 @@
  * (photoz-rs for alice or bob, scope uma_protection).
  */
 import assert from 'node:assert/strict';
-import { addClient } from '@steward/server';
+import { addClient } from '../helpers/seed.ts';
 import { basic, bearer, DEMO, postForm, request, type Reply } from '../helpers/http.ts';
 import type { TestSteward } from '../helpers/steward.ts';
 

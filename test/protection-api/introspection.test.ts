@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { issueAccessToken, issueOpaque, issueRpt, type GrantedPermission } from '@steward/core';
-import { addClient, createRealm } from '@steward/server';
+import { addClient, createRealm } from '../helpers/seed.ts';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { basic, bearer, DEMO, postForm, request } from '../helpers/http.ts';
 import { startTestSteward, TestClock, type TestSteward } from '../helpers/steward.ts';

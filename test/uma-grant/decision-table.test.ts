@@ -9,7 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { addGroupMember, createGroup, createOrganization, issueAccessToken, UMA_GRANT_TYPE, type Policy, type PolicyPermission } from '@steward/core';
-import { addClient } from '@steward/server';
+import { addClient } from '../helpers/seed.ts';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { basic, bearer, DEMO, postForm, type Reply } from '../helpers/http.ts';
 import { startTestSteward, type TestSteward } from '../helpers/steward.ts';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { issueAccessToken, issueIdToken, type PolicyPermission, type TokenRecord, opaqueKey } from '@steward/core';
 import { basic, bearer, DEMO, postForm, request, type Reply } from '../helpers/http.ts';
-import { addClient, addUser, createRealm } from '@steward/server';
+import { addClient, addUser, createRealm } from '../helpers/seed.ts';
 import type { TestSteward } from '../helpers/steward.ts';
 
 export const UMA = 'urn:ietf:params:oauth:grant-type:uma-ticket';

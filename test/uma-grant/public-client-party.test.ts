@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { UMA_GRANT_TYPE, type Organization } from '@steward/core';
-import { addClient } from '@steward/server';
+import { addClient } from '../helpers/seed.ts';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { DEMO, postForm, request } from '../helpers/http.ts';
 import { policyUrl, session, signIn } from '../owner-policies/fixture.ts';

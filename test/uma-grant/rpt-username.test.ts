@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { UMA_GRANT_TYPE } from '@steward/core';
-import { addClient } from '@steward/server';
+import { addClient } from '../helpers/seed.ts';
 import { createUmaEnforcer } from '../../packages/rs/src/index.ts';
 import { dialects } from '../../packages/store/test/databases.ts';
 import { basic, DEMO, postForm } from '../helpers/http.ts';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { openStore } from '@steward/store';
 import { ConfigError, type Config } from './config/load.ts';
 import { digest, passwords, random, systemClock } from './crypto/node-crypto.ts';
-import { KeyRing } from './crypto/keys.ts';
+import { joseKeyGenerator, KeyRing } from './crypto/keys.ts';
 import type { Deps } from './deps.ts';
 import { buildApp } from './app.ts';
 import { startPeriodicPurge } from './periodic-purge.ts';
@@ -57,7 +57,7 @@ export async function createSteward(config: Config, options: { clock?: Clock; lo
   const issuer = (realm: string) => `${config.baseUrl}/realms/${realm}`;
   const keys = new KeyRing(store, clock, issuer);
   const lockout = { threshold: config.lockoutThreshold, userThreshold: config.lockoutUserThreshold, seconds: config.lockoutSeconds, maxSeconds: config.lockoutMaxSeconds, resetSeconds: config.lockoutResetSeconds };
-  const deps: Deps = { config, store, operations: store.operations, clock, random, digest, passwords, signer: keys, keys, issuer, lockout };
+  const deps: Deps = { config, store, operations: store.operations, clock, random, digest, passwords, signer: keys, keyGenerator: joseKeyGenerator(random), keys, issuer, lockout };
   try {
     const pending = config.migrateOnStart ? [] : await store.operations.pendingMigrations();
     if (pending.length > 0) {

@@ -1,6 +1,6 @@
 /**
  * @module ports/crypto
- * Randomness, digests, password hashing and token signing, injected so the core stays free of I/O and
+ * Randomness, digests, password hashing, key generation and token signing, injected so the core stays free of I/O and
  * deterministic in tests.
  */
 import type { SigningAlg } from '../model/realm.ts';
@@ -22,6 +22,18 @@ export interface Digest {
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;
+}
+
+/** A new signing key pair (JWKs carrying `kid` and `alg`; the public one `use: "sig"`). */
+export interface KeyPair {
+  kid: string;
+  privateJwk: Record<string, unknown>;
+  publicJwk: Record<string, unknown>;
+}
+
+export interface KeyGenerator {
+  /** A fresh key pair for `alg` with a new unique `kid`: realm creation, import and key rotation. */
+  generate(alg: SigningAlg): Promise<KeyPair>;
 }
 
 export interface Clock {

@@ -50,7 +50,7 @@ export function clientView(c: Client): ClientView {
   return {
     clientId: c.clientId,
     name: c.name,
-    confidential: c.secretHash !== null,
+    confidential: !isPublicClient(c),
     grantTypes: c.grantTypes,
     redirectUris: c.redirectUris,
     claimsRedirectUris: c.claimsRedirectUris,
@@ -110,13 +110,22 @@ export function checkNewClient(input: NewClient): Omit<Client, 'realm' | 'secret
   };
 }
 
+/** The shortest and longest secret a caller may choose for a client (`createClient`'s `secret` option). */
+const MIN_CHOSEN_SECRET = 16;
+const MAX_CHOSEN_SECRET = 255;
+
 /**
  * Adds a client. A confidential client gets a generated secret, returned here once and stored only as
- * its SHA-256. `conflict` when the client id exists.
+ * its SHA-256, unless the code calling chooses it (`options.secret`: the demo realm's published
+ * secrets; never from a request). `conflict` when the client id exists.
  */
-export async function createClient(ports: Ports, realm: string, input: NewClient): Promise<{ client: ClientView; secret: string | null }> {
+export async function createClient(ports: Ports, realm: string, input: NewClient, options: { secret?: string } = {}): Promise<{ client: ClientView; secret: string | null }> {
   const fields = checkNewClient(input);
-  const secret = input.public ? null : ports.random.token();
+  const chosen = options.secret;
+  if (chosen !== undefined && (input.public || chosen.length < MIN_CHOSEN_SECRET || chosen.length > MAX_CHOSEN_SECRET)) {
+    throw fail('invalid_request', `a chosen client secret must be ${MIN_CHOSEN_SECRET}–${MAX_CHOSEN_SECRET} characters, for a confidential client`);
+  }
+  const secret = input.public ? null : (chosen ?? ports.random.token());
   const client: Client = { realm, ...fields, secretHash: secret === null ? null : ports.digest.sha256(secret), disabled: false, createdAt: ports.clock.now() };
   await ports.store.clients.create(client);
   return { client: clientView(client), secret };

@@ -1,5 +1,5 @@
 /** @module services/ports — everything a core service may touch, passed explicitly. */
-import type { Clock, Digest, PasswordHasher, Random, Signer } from '../ports/crypto.ts';
+import type { Clock, Digest, KeyGenerator, PasswordHasher, Random, Signer } from '../ports/crypto.ts';
 import type { Store } from '../ports/store.ts';
 import type { LockoutPolicy } from './login-lockout.ts';
 
@@ -10,6 +10,7 @@ export interface Ports {
   digest: Digest;
   passwords: PasswordHasher;
   signer: Signer;
+  keyGenerator: KeyGenerator;
   /** `{baseUrl}/realms/{realm}`. */
   issuer(realm: string): string;
   /** Progressive lockout after failed passwords; none when absent. */

@@ -7,9 +7,8 @@
  */
 import { fail } from '../errors.ts';
 import { isPublicClient, type Client } from '../model/client.ts';
-import type { SigningKey } from '../model/key.ts';
 import { CLIENT_SUBJECT_PREFIX, type Policy } from '../model/policy.ts';
-import { DEFAULT_REALM_SETTINGS, REALM_ID_PATTERN, type Realm, type RealmSettings, type SigningAlg } from '../model/realm.ts';
+import { DEFAULT_REALM_SETTINGS, REALM_ID_PATTERN, type Realm, type RealmSettings } from '../model/realm.ts';
 import { readRealmSettingsPatch } from '../model/realm-settings.ts';
 import type { Resource } from '../model/resource.ts';
 import type { User } from '../model/user.ts';
@@ -17,6 +16,7 @@ import { checkNewClient } from './manage-clients.ts';
 import { checkNewUser } from './manage-users.ts';
 import { publicClientSubjectProblem } from './policy-subjects.ts';
 import { readExtras, writeExtras, type RealmExtras } from './realm-document-extras.ts';
+import { newSigningKey } from './rotate-keys.ts';
 import { GROUP_SUBJECT_PREFIX } from '../model/group.ts';
 import { ORG_SUBJECT_PREFIX } from '../model/organization.ts';
 import { REALM_EXPORT_FORMAT, REALM_EXPORT_VERSION } from './realm-export.ts';
@@ -157,17 +157,12 @@ export function readRealmDocument(doc: unknown): { realm: Realm; users: User[]; 
   return { realm, users, clients, resources, policies, extras };
 }
 
-export interface ImportOptions {
-  /** Makes a new key pair for the realm (the server's JOSE code). */
-  generate(realm: string, alg: SigningAlg): Promise<SigningKey>;
-}
-
 /** Checks `doc` and writes the realm in one transaction; returns what was written, counted. */
-export async function importRealm(ports: Ports, doc: unknown, options: ImportOptions): Promise<{ realm: string; users: number; clients: number; resources: number; policies: number; groups: number; organizations: number }> {
+export async function importRealm(ports: Ports, doc: unknown): Promise<{ realm: string; users: number; clients: number; resources: number; policies: number; groups: number; organizations: number }> {
   const data = readRealmDocument(doc);
   if (await ports.store.realms.get(data.realm.id)) throw fail('conflict', `Realm ${data.realm.id} already exists`);
   const now = ports.clock.now();
-  const keys = [await options.generate(data.realm.id, 'ES256'), await options.generate(data.realm.id, 'RS256')].map((k) => ({ ...k, createdAt: now, activeFrom: now, retiredAt: null }));
+  const keys = [await newSigningKey(ports, data.realm.id, 'ES256', now, now), await newSigningKey(ports, data.realm.id, 'RS256', now, now)];
   await ports.store.transaction(async (tx) => {
     await tx.realms.create(data.realm);
     for (const key of keys) await tx.keys.insert(key);

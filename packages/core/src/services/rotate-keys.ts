@@ -54,9 +54,12 @@ export async function listKeys(ports: Ports, realm: string): Promise<KeyView[]> 
   return keyViews(await ports.store.keys.listAll(realm), ports.clock.now());
 }
 
+/** A new key of the realm for `alg` (the KeyGenerator port): published from `now`, signing from `activeFrom`. */
+export async function newSigningKey(ports: Pick<Ports, 'keyGenerator'>, realm: string, alg: SigningAlg, now: number, activeFrom: number): Promise<SigningKey> {
+  return { ...(await ports.keyGenerator.generate(alg)), realm, alg, createdAt: now, activeFrom, retiredAt: null };
+}
+
 export interface RotateOptions {
-  /** Makes a new key pair for the realm (the server's JOSE code); its times are set here. */
-  generate(realm: string, alg: SigningAlg): Promise<SigningKey>;
   /** Seconds between publication and first signature. */
   activationDelay: number;
   /** Algorithms to rotate; default both. */
@@ -73,7 +76,7 @@ export async function rotateKeys(ports: Ports, realmId: string, options: RotateO
   const activeFrom = now + options.activationDelay;
   const retireAt = activeFrom + longestJwtLifetime(realm) + RETIREMENT_MARGIN;
   const fresh: SigningKey[] = [];
-  for (const alg of algs) fresh.push({ ...(await options.generate(realm.id, alg)), realm: realm.id, alg, createdAt: now, activeFrom, retiredAt: null });
+  for (const alg of algs) fresh.push(await newSigningKey(ports, realm.id, alg, now, activeFrom));
   await ports.store.transaction(async (tx) => {
     for (const old of await tx.keys.list(realm.id, now)) {
       if (algs.includes(old.alg)) await tx.keys.retire(realm.id, old.kid, retireAt);

@@ -6,7 +6,7 @@
 import { migrationStatus, openStore, type OpenedStore } from '@steward/store';
 import { fail } from '@steward/core';
 import { loadConfig, type Config } from '../config/load.ts';
-import { KeyRing } from '../crypto/keys.ts';
+import { joseKeyGenerator, KeyRing } from '../crypto/keys.ts';
 import { digest, passwords, random, systemClock } from '../crypto/node-crypto.ts';
 import type { Deps } from '../deps.ts';
 import { CommandError, type CliIo } from './io.ts';
@@ -34,7 +34,7 @@ export async function openConfiguredStore(config: Config): Promise<OpenedStore> 
 export function depsFor(config: Config, store: OpenedStore): Deps {
   const issuer = (realm: string) => `${config.baseUrl}/realms/${realm}`;
   const keys = new KeyRing(store, systemClock, issuer);
-  return { config, store, operations: store.operations, clock: systemClock, random, digest, passwords, signer: keys, keys, issuer };
+  return { config, store, operations: store.operations, clock: systemClock, random, digest, passwords, signer: keys, keyGenerator: joseKeyGenerator(random), keys, issuer };
 }
 
 /** Runs `fn` with the configured deps and closes the store afterwards, whatever happens. */

@@ -1,7 +1,6 @@
 /** @module cli/realm — `steward realm create|list|update|delete|export|import`. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { exportRealm, importRealm, isStewardError, readRealmSettings, type RealmSettings } from '@steward/core';
-import { generateSigningKey } from '../crypto/keys.ts';
 import { createRealm } from '../realms/create-realm.ts';
 import { changeRealm, removeRealm } from '../realms/change-realm.ts';
 import { withDeps } from './context.ts';
@@ -132,7 +131,7 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   } catch (e) {
     throw new CommandError(`${file} is not JSON: ${(e as Error).message}`);
   }
-  const result = await withDeps(io, (deps) => importRealm(deps, doc, { generate: (r, alg) => generateSigningKey(r, alg, deps.random, deps.clock.now()) }));
+  const result = await withDeps(io, (deps) => importRealm(deps, doc));
   if (values.json) printJson(io, result);
   else io.stdout(`Imported realm ${result.realm}: ${result.users} users, ${result.clients} clients, ${result.resources} resources, ${result.policies} policies.\n`);
   return EXIT_OK;

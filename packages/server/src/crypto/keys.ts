@@ -6,7 +6,7 @@
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { derToRaw, rawToDer } from './ecdsa-signature.ts';
 import { exportJWK, generateKeyPair } from 'jose';
-import { MAX_TOKEN_LENGTH, type Clock, type Random, type Signer, type SigningAlg, type SigningKey, type Store } from '@steward/core';
+import { MAX_TOKEN_LENGTH, type Clock, type KeyGenerator, type KeyPair, type Random, type Signer, type SigningAlg, type SigningKey, type Store } from '@steward/core';
 
 /**
  * Signing and verification use Node's synchronous crypto with KeyObjects: for ES256 this is several
@@ -32,12 +32,15 @@ function b64json(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-export async function generateSigningKey(realm: string, alg: SigningAlg, random: Random, now: number): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
-  const kid = random.uuid();
-  const pub = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
-  const priv = { ...(await exportJWK(privateKey)), kid, alg };
-  return { realm, kid, alg, privateJwk: priv, publicJwk: pub, createdAt: now, activeFrom: now, retiredAt: null };
+/** The core's KeyGenerator port on jose: ES256 (P-256) or RS256 (2048 bits) key pairs, `kid` a fresh UUID. */
+export function joseKeyGenerator(random: Random): KeyGenerator {
+  return {
+    async generate(alg: SigningAlg): Promise<KeyPair> {
+      const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
+      const kid = random.uuid();
+      return { kid, privateJwk: { ...(await exportJWK(privateKey)), kid, alg }, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
+    },
+  };
 }
 
 /** Whether a key is still published (and verifies) at `now`: not retired, or retiring later. */

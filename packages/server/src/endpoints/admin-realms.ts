@@ -11,7 +11,6 @@ import { exportRealm, fail, importRealm, readRealmSettings, type Realm } from '@
 import type { Deps } from '../deps.ts';
 import { ADMIN_AUTH_ERRORS, adminAuth, adminRealm } from '../http/admin-auth.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
-import { generateSigningKey } from '../crypto/keys.ts';
 import { createRealm } from '../realms/create-realm.ts';
 import { changeRealm, removeRealm } from '../realms/change-realm.ts';
 import { AdminRealmSchema, NewRealmSchema, RealmChangesSchema, readNewRealm, readRealmChanges } from '../wire/admin.ts';
@@ -98,7 +97,7 @@ export function adminRealmRoutes(app: FastifyInstance, deps: Deps): void {
     return reply.code(201).header('location', `/admin/realms/${realm.id}`).send(view(realm));
   });
   app.post('/admin/realms/import', { onRequest, config: { docs: IMPORT } }, async (request, reply) => {
-    const result = await importRealm(deps, request.body, { generate: (r, alg) => generateSigningKey(r, alg, deps.random, deps.clock.now()) });
+    const result = await importRealm(deps, request.body);
     return reply.code(201).send(result);
   });
   app.get<{ Params: { realm: string } }>('/admin/realms/:realm', { onRequest, config: { docs: GET } }, async (request) => view(await adminRealm(deps, request.params.realm)));

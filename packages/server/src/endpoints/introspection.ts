@@ -66,7 +66,7 @@ export function introspectionRoutes(app: FastifyInstance, deps: Deps): void {
       const realm = await loadRealm(deps, request.params.realm);
       const posted = request.body instanceof Form ? request.body : new Form('');
       if (authenticatesAsClient(request, posted)) {
-        const client = await authenticateClient(deps, realm, request, reply, posted);
+        const { client } = await authenticateClient(deps, realm, request, reply, posted);
         if (isPublicClient(client)) throw fail('invalid_client', 'Public clients may not introspect tokens');
         return { realm, caller: client.clientId };
       }

@@ -29,7 +29,8 @@ export function revocationRoutes(app: FastifyInstance, deps: Deps): void {
     async (request: FastifyRequest<{ Params: { realm: string } }>, reply: FastifyReply) => {
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       const realm = await loadRealm(deps, request.params.realm);
-      return { realm, client: await authenticateClient(deps, realm, request, reply, request.body instanceof Form ? request.body : new Form('')) };
+      const { client } = await authenticateClient(deps, realm, request, reply, request.body instanceof Form ? request.body : new Form(''));
+      return { realm, client };
     },
     { inBody: (request) => formMayCarryCredentials(request.headers['content-type']) },
   );

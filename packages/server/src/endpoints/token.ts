@@ -44,10 +44,10 @@ export function tokenRoutes(app: FastifyInstance, deps: Deps): void {
     const grant = GRANTS.get(grantType);
     if (!grant) throw fail('unsupported_grant_type', `Unsupported grant_type ${grantType.slice(0, 100)}`);
     form.rejectDuplicates(['client_id', 'client_secret', 'scope', ...grant.parameters]);
-    const client = await authenticateClient(deps, realm, request, reply, form);
+    const { client, party } = await authenticateClient(deps, realm, request, reply, form);
     await limitClient(deps, realm.id, client.clientId);
     if (!client.grantTypes.includes(grant.grantType)) throw fail('unauthorized_client', `Client is not allowed the ${grantType} grant`);
-    return grant.handle({ deps, realm, client, form, request, reply });
+    return grant.handle({ deps, realm, client, ...(party ? { party } : {}), form, request, reply });
   });
   refuseOtherMethods(app, deps, { url: '/realms/:realm/protocol/openid-connect/token', name: 'token endpoint', code: 'invalid_request', tag: 'OAuth and UMA tokens', operationId: 'tokenOtherMethods' });
 }

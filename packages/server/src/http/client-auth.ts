@@ -1,14 +1,13 @@
 /**
  * @module http/client-auth
- * Client authentication at the token, revocation and introspection endpoints: `client_secret_basic`
- * and `client_secret_post` (RFC 6749 §2.3.1), public clients by `client_id` alone. Basic together with
- * the same `client_id`/`client_secret` in the body is accepted (Keycloak's clients send both); different
- * values are `invalid_client`. For the UMA grant only, a public client may be identified by a user's
- * bearer access token issued to it (Keycloak style: keycloak-js, keycloak-connect's public mode).
+ * Client authentication at the token, revocation and introspection endpoints: reads `client_secret_basic`
+ * and `client_secret_post` credentials (RFC 6749 §2.3.1), a bare `client_id`, or, for the UMA grant
+ * only, a user's bearer access token; the core (services/authenticate-client) checks them. Basic together
+ * with the same `client_id`/`client_secret` in the body is accepted (Keycloak's clients send both);
+ * different values are `invalid_client`.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { acceptsSecret, fail, isPublicClient, partyFromAccessToken, type Client, type Realm, StewardError, UMA_GRANT_TYPE } from '@steward/core';
+import { authenticateBearerClient, authenticateClientSecret, fail, type Caller, type Digest, type Realm, StewardError, UMA_GRANT_TYPE } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { bearerToken } from './bearer.ts';
 import type { Form } from './form.ts';
@@ -28,7 +27,7 @@ function decodeBasicPart(s: string): string {
 }
 
 /** Reads the credentials a request presents, without checking them. */
-export function readClientCredentials(request: FastifyRequest, form: Form): ClientCredentials | null {
+export function readClientCredentials(request: FastifyRequest, form: Form, digest: Digest): ClientCredentials | null {
   const header = request.headers.authorization;
   const postId = form.get('client_id');
   const postSecret = form.get('client_secret');
@@ -40,7 +39,7 @@ export function readClientCredentials(request: FastifyRequest, form: Form): Clie
     const secret = decodeBasicPart(decoded.slice(colon + 1));
     // The body may repeat the Basic credentials (Keycloak's clients do); it may not contradict them.
     if (postId !== undefined && postId !== clientId) throw fail('invalid_client', 'client_id does not match the Basic credentials');
-    if (postSecret !== undefined && !sameSecret(postSecret, secret)) throw fail('invalid_client', 'client_secret does not match the Basic credentials');
+    if (postSecret !== undefined && !sameSecret(postSecret, secret, digest)) throw fail('invalid_client', 'client_secret does not match the Basic credentials');
     return { clientId, secret, method: 'client_secret_basic' };
   }
   if (postId === undefined) return null;
@@ -49,27 +48,18 @@ export function readClientCredentials(request: FastifyRequest, form: Form): Clie
 }
 
 /**
- * The authenticated client. Confidential clients must present their secret; a public client is
- * identified by `client_id`. Failures are `invalid_client` (401, with a Basic challenge when the
- * client used the Authorization header).
+ * The authenticated client (services/authenticate-client) and, for a public client identified by its
+ * user's bearer token at the UMA grant, that user as the requesting party: grants reuse it rather than
+ * resolve the token again. Failures are `invalid_client` (401, with a Basic challenge when the client
+ * used the Authorization header).
  */
-export async function authenticateClient(deps: Deps, realm: Realm, request: FastifyRequest, reply: FastifyReply, form: Form): Promise<Client> {
+export async function authenticateClient(deps: Deps, realm: Realm, request: FastifyRequest, reply: FastifyReply, form: Form): Promise<Caller> {
   try {
     const bearer = umaBearer(request, form);
-    if (bearer !== null) return await clientOfBearer(deps, realm, bearer, form);
-    const creds = readClientCredentials(request, form);
+    if (bearer !== null) return await authenticateBearerClient(deps, realm.id, bearer, form.get('client_id'));
+    const creds = readClientCredentials(request, form, deps.digest);
     if (!creds) throw fail('invalid_client', 'Client authentication is required');
-    const client = creds.clientId.length <= 255 ? await deps.store.clients.get(realm.id, creds.clientId) : null;
-    if (!client || client.disabled) throw fail('invalid_client', 'Client authentication failed');
-    if (client.secretHash === null) {
-      if (creds.secret !== null) throw fail('invalid_client', 'Client authentication failed');
-      return client;
-    }
-    // The secret it replaced is accepted until the end of its grace period (`steward client rotate-secret`).
-    if (creds.secret === null || !acceptsSecret(client, deps.digest.sha256(creds.secret), deps.clock, deps.digest)) {
-      throw fail('invalid_client', 'Client authentication failed');
-    }
-    return client;
+    return await authenticateClientSecret(deps, realm.id, creds);
   } catch (e) {
     if (e instanceof StewardError && e.code === 'invalid_client' && request.headers.authorization) {
       reply.header('www-authenticate', `Basic realm="${realm.id}"`);
@@ -79,9 +69,8 @@ export async function authenticateClient(deps: Deps, realm: Realm, request: Fast
 }
 
 /** Equal strings, compared in constant time over their SHA-256 (lengths may differ). */
-function sameSecret(a: string, b: string): boolean {
-  const hash = (v: string) => createHash('sha256').update(v).digest();
-  return timingSafeEqual(hash(a), hash(b));
+function sameSecret(a: string, b: string, digest: Digest): boolean {
+  return digest.equal(digest.sha256(a), digest.sha256(b));
 }
 
 /** The bearer token of a UMA grant request that sends no client secret, else null. */
@@ -89,21 +78,4 @@ function umaBearer(request: FastifyRequest, form: Form): string | null {
   if (form.get('grant_type') !== UMA_GRANT_TYPE || form.get('client_secret') !== undefined) return null;
   const token = bearerToken(request);
   return token === null || !/^bearer /i.test(request.headers.authorization ?? '') ? null : token;
-}
-
-/**
- * The public client a user's bearer access token was issued to (its `azp`). A confidential client must
- * authenticate itself; a `client_id` parameter must name the same client.
- */
-async function clientOfBearer(deps: Deps, realm: Realm, token: string, form: Form): Promise<Client> {
-  let client: Client;
-  try {
-    client = (await partyFromAccessToken(deps, realm.id, token)).client;
-  } catch {
-    throw fail('invalid_client', 'Invalid bearer token');
-  }
-  if (!isPublicClient(client)) throw fail('invalid_client', 'A confidential client must authenticate itself; a bearer token identifies a public client only');
-  const postId = form.get('client_id');
-  if (postId !== undefined && postId !== client.clientId) throw fail('invalid_client', 'client_id does not match the client of the bearer token');
-  return client;
 }

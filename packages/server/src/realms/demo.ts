@@ -3,9 +3,9 @@
  * The `demo` realm of the README's walk-through, created on first start of an empty database unless
  * `STEWARD_DEMO=0`. Passwords and secrets are the published demo values: never use it in production.
  */
-import { publishConfiguration, StewardError, UMA_GRANT_TYPE, type ConfigurationInput } from '@steward/core';
+import { createClient, createUser, publishConfiguration, StewardError, UMA_GRANT_TYPE, type ConfigurationInput } from '@steward/core';
 import type { Deps } from '../deps.ts';
-import { addClient, addUser, createRealm } from './create-realm.ts';
+import { createRealm } from './create-realm.ts';
 
 export const DEMO_PASSWORD = 'Ch4ng31t';
 
@@ -38,34 +38,33 @@ export async function seedDemoRealm(deps: Deps): Promise<void> {
     settings: { signingAlg: 'RS256', accessRequests: true },
   });
   for (const username of ['alice', 'bob', 'chris', 'dave']) {
-    await addUser(deps, 'demo', { username, password: DEMO_PASSWORD, email: `${username}@example.com` });
+    await createUser(deps, 'demo', { username, password: DEMO_PASSWORD, email: `${username}@example.com` });
   }
-  await addUser(deps, 'demo', { username: 'amAdmin', password: DEMO_PASSWORD, admin: true });
+  await createUser(deps, 'demo', { username: 'amAdmin', password: DEMO_PASSWORD, admin: true });
   const base = deps.config.baseUrl;
-  await addClient(deps, 'demo', {
+  await createClient(deps, 'demo', {
     clientId: 'photoz-rs',
-    secret: 'photoz-rs-secret',
     name: 'Photoz resource server',
     // The UMA grant too: keycloak-connect's policy enforcer asks for its callers' permissions (ticketless).
     grantTypes: ['authorization_code', 'client_credentials', 'password', 'refresh_token', UMA_GRANT_TYPE],
     redirectUris: [`${base}/demo/rs/callback`, 'http://127.0.0.1:3000/callback'],
-  });
+  }, { secret: 'photoz-rs-secret' });
   // A public single-page client, as keycloak-js runs it: identified at the UMA grant by its user's token.
-  await addClient(deps, 'demo', {
+  await createClient(deps, 'demo', {
     clientId: 'photoz-spa',
+    public: true,
     name: 'Photoz single-page app',
     grantTypes: [UMA_GRANT_TYPE, 'authorization_code', 'refresh_token'],
     redirectUris: [`${base}/demo/spa/`, 'http://127.0.0.1:3002/'],
   });
-  await addClient(deps, 'demo', {
+  await createClient(deps, 'demo', {
     clientId: 'photoz-client',
-    secret: 'photoz-client-secret',
     name: 'Photoz client',
     grantTypes: [UMA_GRANT_TYPE, 'authorization_code', 'password', 'refresh_token'],
     redirectUris: [`${base}/demo/client/callback`, 'http://127.0.0.1:3001/callback'],
     claimsRedirectUris: [`${base}/demo/client/claims-callback`, 'http://127.0.0.1:3001/claims-callback'],
     umaScopes: ['download'],
-  });
+  }, { secret: 'photoz-client-secret' });
 }
 
 /** Publishes photoz-rs's configuration ({@link DEMO_RS_CONFIGURATION}) in the demo realm (creates or replaces it). */

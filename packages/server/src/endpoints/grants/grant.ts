@@ -1,6 +1,6 @@
 /** @module endpoints/grants/grant — what a grant module provides to the token endpoint's registry. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Client, GrantType, Realm } from '@steward/core';
+import type { Client, GrantType, Realm, RequestingParty } from '@steward/core';
 import type { Deps } from '../../deps.ts';
 import type { Form } from '../../http/form.ts';
 
@@ -9,6 +9,8 @@ export interface GrantContext {
   realm: Realm;
   /** The authenticated client (already checked to be allowed this grant type). */
   client: Client;
+  /** The user whose bearer access token identified the (public) client, at the UMA grant (http/client-auth); else absent. */
+  party?: RequestingParty;
   form: Form;
   request: FastifyRequest;
   reply: FastifyReply;

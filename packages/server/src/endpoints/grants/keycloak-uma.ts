@@ -6,7 +6,6 @@
  * an RPT response. See docs/keycloak.md.
  */
 import { clientParty, decodePushedClaims, fail, isPublicClient, parsePermissions, partyFromAccessToken, splitScope, umaTicketlessGrant, type RequestingParty, type TicketlessResponseMode } from '@steward/core';
-import { bearerToken } from '../../http/bearer.ts';
 import type { Form } from '../../http/form.ts';
 import type { GrantContext, GrantResponse } from './grant.ts';
 
@@ -49,14 +48,14 @@ function limit(form: Form): number | undefined {
 
 /** Who asks: a public client's bearer user, else the subject token's subject, else the client (confidential only: null for a public one). */
 async function partyOf(ctx: GrantContext): Promise<RequestingParty | null> {
-  const { deps, realm, client, form, request } = ctx;
+  const { deps, realm, client, party, form } = ctx;
   const subjectToken = form.get('subject_token');
   const type = form.get('subject_token_type');
   if (type !== undefined && type !== ACCESS_TOKEN_TYPE) throw fail('invalid_request', `subject_token_type must be ${ACCESS_TOKEN_TYPE}`);
-  const bearer = isPublicClient(client) && /^bearer /i.test(request.headers.authorization ?? '') ? bearerToken(request) : null;
-  if (bearer) {
+  // A public client identified by its user's bearer token (http/client-auth): that user asks.
+  if (party) {
     if (subjectToken !== undefined) throw fail('invalid_request', 'Send the user\'s token once: as the bearer token or as subject_token');
-    return (await partyFromAccessToken(deps, realm.id, bearer, client)).party;
+    return party;
   }
   if (subjectToken !== undefined) {
     // A public client cannot vouch for a token it merely holds: it presents its user's token as bearer.

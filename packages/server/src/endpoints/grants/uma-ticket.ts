@@ -4,8 +4,7 @@
  * renders the RPT response (§3.3.5). Refusals are thrown and rendered by http/render-error. Without a
  * `ticket`, Keycloak's ticketless form of the grant (grants/keycloak-uma.ts).
  */
-import { fail, isPublicClient, partyFromAccessToken, UMA_GRANT_TYPE, umaGrant } from '@steward/core';
-import { bearerToken } from '../../http/bearer.ts';
+import { fail, UMA_GRANT_TYPE, umaGrant } from '@steward/core';
 import type { Grant } from './grant.ts';
 import { KEYCLOAK_UMA_PARAMETERS, ticketlessGrant } from './keycloak-uma.ts';
 
@@ -20,13 +19,11 @@ export const umaTicketGrant: Grant = {
   grantType: UMA_GRANT_TYPE,
   parameters: ['ticket', 'rpt', 'pct', 'claim_token', 'claim_token_format', 'scope', ...KEYCLOAK_UMA_PARAMETERS],
   async handle(ctx) {
-    const { deps, realm, client, form, request } = ctx;
+    const { deps, realm, client, party, form } = ctx;
     if (form.get('ticket') === undefined && (form.get('audience') !== undefined || form.all('permission').length > 0 || form.get('response_mode') !== undefined)) {
       return ticketlessGrant(ctx);
     }
-    // A public client identified by its user's bearer token (Keycloak style): that user asks.
-    const token = isPublicClient(client) && /^bearer /i.test(request.headers.authorization ?? '') ? bearerToken(request) : null;
-    const party = token ? (await partyFromAccessToken(deps, realm.id, token, client)).party : undefined;
+    // A public client identified by its user's bearer token (Keycloak style): that user asks (`party`, resolved with the client).
     const result = await umaGrant(deps, {
       realm,
       client,
