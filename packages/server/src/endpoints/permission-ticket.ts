@@ -7,12 +7,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { createPermissionTicket, deletePermissionTicket, fail, MAX_TICKET_COUNT, queryPermissionTickets, updatePermissionTicket, type PermissionTicketQuery } from '@steward/core';
+import { createPermissionTicket, deletePermissionTicket, fail, isJsonObject, MAX_TICKET_COUNT, queryPermissionTickets, updatePermissionTicket, type PermissionTicketQuery } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { authenticateFirst } from '../http/authenticate-first.ts';
 import { keycloakPaging } from '../http/keycloak-paging.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
-import { checkString, isJsonObject, jsonBody } from '../wire/resource.ts';
+import { checkString, jsonBody } from '../wire/resource.ts';
 import { ownerCallerOf } from './uma-policy.ts';
 
 const URL_PATH = '/realms/:realm/authz/protection/permission/ticket';

@@ -12,6 +12,7 @@ import {
   deleteUmaPolicy,
   fail,
   hasScope,
+  isJsonObject,
   OWNER_API_SCOPE,
   queryUmaPolicies,
   readUmaPolicy,
@@ -26,7 +27,7 @@ import { requireBearer } from '../http/bearer.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { UmaPolicyInputSchema, UmaPolicySchema } from '../wire/keycloak.ts';
-import { isJsonObject, jsonBody } from '../wire/resource.ts';
+import { jsonBody } from '../wire/resource.ts';
 
 const ERRORS = ['invalid_request', 'invalid_token', 'insufficient_scope', 'not_found'] as const;
 const COLLECTION = '/realms/:realm/authz/protection/uma-policy';

@@ -4,11 +4,11 @@
  * passes silently) and the schemas of the API reference.
  */
 import Type from 'typebox';
-import { CLIENT_CHANGE_FIELDS, DEFAULT_SECRET_GRACE, fail, MAX_SECRET_GRACE, MIN_PASSWORD_LENGTH, REALM_SETTING_NAMES, type ClientChanges, type NewClient, type NewUser, type RealmChanges, type RealmSettings } from '@steward/core';
+import { CLIENT_CHANGE_FIELDS, DEFAULT_SECRET_GRACE, fail, isJsonObject, MAX_SECRET_GRACE, MIN_PASSWORD_LENGTH, REALM_SETTING_NAMES, type ClientChanges, type NewClient, type NewUser, type RealmChanges, type RealmSettings } from '@steward/core';
 
 /** The body as an object whose members are all among `allowed`; `invalid_request` otherwise. */
 export function strictObject(body: unknown, allowed: readonly string[], what: string): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw fail('invalid_request', `The body must be a JSON object (${what})`);
+  if (!isJsonObject(body)) throw fail('invalid_request', `The body must be a JSON object (${what})`);
   for (const k of Object.keys(body)) {
     if (!allowed.includes(k)) throw fail('invalid_request', `Unknown member '${k.slice(0, 64)}' (${what} has ${allowed.join(', ')})`);
   }
@@ -56,7 +56,7 @@ export function readNewRealm(body: unknown): { id: string; displayName?: string;
   const o = strictObject(body, REALM_MEMBERS, 'a realm');
   if (typeof o.id !== 'string') throw fail('invalid_request', 'id is required');
   if (o.displayName !== undefined && (typeof o.displayName !== 'string' || o.displayName.length === 0 || o.displayName.length > 255)) throw fail('invalid_request', 'displayName must be 1–255 characters');
-  if (o.settings !== undefined && (typeof o.settings !== 'object' || o.settings === null || Array.isArray(o.settings))) throw fail('invalid_request', 'settings must be an object');
+  if (o.settings !== undefined && !isJsonObject(o.settings)) throw fail('invalid_request', 'settings must be an object');
   return o as { id: string; displayName?: string; settings?: Partial<RealmSettings> };
 }
 

@@ -5,8 +5,7 @@
  */
 import Type from 'typebox';
 import { pagedResultSchema } from './paging.ts';
-import { fail, MAX_BULK_ANSWERS, type AccessRequestView, type BulkAnswer } from '@steward/core';
-import { isJsonObject } from './resource.ts';
+import { fail, isJsonObject, MAX_BULK_ANSWERS, type AccessRequestView, type BulkAnswer } from '@steward/core';
 
 export const AccessRequestSchema = Type.Object(
   {

@@ -6,7 +6,7 @@
  * "types": {name: {"scopes": [...]}}}`.
  */
 import Type from 'typebox';
-import { fail, type ConfigurationInput, type Group, type Organization, type ResourceServerConfig, type ResourceType, type ScopeDefinition } from '@steward/core';
+import { fail, isJsonObject, type ConfigurationInput, type Group, type Organization, type ResourceServerConfig, type ResourceType, type ScopeDefinition } from '@steward/core';
 import { strictObject } from './admin.ts';
 
 const MAX_ENTRIES = 256;
@@ -18,7 +18,7 @@ function text(member: string, value: unknown, max = MAX_TEXT): string {
 }
 
 function entries(member: string, value: unknown): Array<[string, unknown]> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('invalid_request', `${member} must be an object`);
+  if (!isJsonObject(value)) throw fail('invalid_request', `${member} must be an object`);
   const list = Object.entries(value);
   if (list.length > MAX_ENTRIES) throw fail('invalid_request', `${member} may have at most ${MAX_ENTRIES} members`);
   return list;
