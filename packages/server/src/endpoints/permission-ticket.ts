@@ -11,6 +11,7 @@ import { createPermissionTicket, deletePermissionTicket, fail, isJsonObject, MAX
 import type { Deps } from '../deps.ts';
 import { authenticateFirst } from '../http/authenticate-first.ts';
 import { keycloakPaging } from '../http/keycloak-paging.ts';
+import { queryFlag, queryValue } from '../http/query.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { checkString, jsonBody } from '../wire/resource.ts';
 import { ownerCallerOf } from './uma-policy.ts';
@@ -100,29 +101,16 @@ const DOCS = {
 
 type RealmParams = { Params: { realm: string } };
 
-function single(query: Record<string, unknown>, member: string): string | undefined {
-  const value = query[member];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw fail('invalid_request', `Query parameter ${member} is repeated`);
-  return value;
-}
-
-function flag(value: string | undefined, member: string): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (value !== 'true' && value !== 'false') throw fail('invalid_request', `${member} must be true or false`);
-  return value === 'true';
-}
-
 function queryOf(query: Record<string, unknown>, paged: boolean): PermissionTicketQuery {
   const q: PermissionTicketQuery = {
-    returnNames: flag(single(query, 'returnNames'), 'returnNames') ?? false,
-    first: paged ? keycloakPaging(single(query, 'first'), 'first', 0, 0, 1_000_000) : 0,
-    max: paged ? keycloakPaging(single(query, 'max'), 'max', 100, 1, 1000) : MAX_TICKET_COUNT,
+    returnNames: queryFlag(query, 'returnNames') ?? false,
+    first: paged ? keycloakPaging(queryValue(query, 'first'), 'first', 0, 0, 1_000_000) : 0,
+    max: paged ? keycloakPaging(queryValue(query, 'max'), 'max', 100, 1, 1000) : MAX_TICKET_COUNT,
   };
-  const granted = flag(single(query, 'granted'), 'granted');
+  const granted = queryFlag(query, 'granted');
   if (granted !== undefined) q.granted = granted;
   for (const [member, key] of [['resourceId', 'resourceId'], ['requester', 'requester'], ['owner', 'owner'], ['scopeId', 'scope']] as const) {
-    const value = single(query, member);
+    const value = queryValue(query, member);
     if (value !== undefined) q[key] = value;
   }
   return q;
