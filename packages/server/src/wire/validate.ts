@@ -77,7 +77,7 @@ function problem(error: SchemaError, schema: Json, value: unknown): string {
   if (keyword === 'minItems' || keyword === 'maxItems') return `must have ${bounds(schema.minItems, schema.maxItems)} items`;
   if (keyword === 'minProperties' || keyword === 'maxProperties') return `must have ${bounds(schema.minProperties, schema.maxProperties)} members`;
   if (keyword === 'minimum' || keyword === 'maximum') return `must be ${bounds(schema.minimum, schema.maximum)}`;
-  if (keyword === 'pattern') return schema.pattern === NO_NUL ? 'must not contain NUL characters' : `must match ${String(schema.pattern)}`;
+  if (keyword === 'pattern') return schema.pattern === NO_NUL ? 'must not contain NUL characters' : `'${shown(value, 64)}' is not allowed (it must match ${String(schema.pattern)})`;
   if (keyword === 'const') return `must be ${JSON.stringify(schema.const)}`;
   const allowed = literals(schema);
   if (allowed) return `must be one of ${allowed.join(', ')}, not '${shown(value, 64)}'`;
