@@ -27,11 +27,15 @@ export function isValidatedSchema(schema: object): boolean {
   return validated.has(schema);
 }
 
+/** The parts of a JSON pointer (RFC 6901 §4): `/a~1b/0` → `a/b`, `0`. */
+function pointerParts(pointer: string): string[] {
+  return pointer.split('/').slice(1).map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
 /** `/scopes/0/name` as `scopes[0].name`. */
 function memberOf(instancePath: string): string {
   let out = '';
-  for (const raw of instancePath.split('/').slice(1)) {
-    const part = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+  for (const part of pointerParts(instancePath)) {
     out += /^(0|[1-9][0-9]*)$/.test(part) ? `[${part}]` : `${out ? '.' : ''}${shown(part, 64)}`;
   }
   return out;
@@ -40,7 +44,7 @@ function memberOf(instancePath: string): string {
 /** The subschema a JSON pointer (`#/properties/a/items`) names. */
 function at(schema: object, pointer: string): Json {
   let node: unknown = schema;
-  for (const part of pointer.replace(/^#\/?/, '').split('/').filter((p) => p !== '')) node = (node as Json)[part.replaceAll('~1', '/').replaceAll('~0', '~')];
+  for (const part of pointerParts(pointer.replace(/^#/, ''))) node = (node as Json)[part];
   return (node ?? {}) as Json;
 }
 
@@ -50,6 +54,11 @@ const TYPE_NAMES: Record<string, string> = { string: 'a string', boolean: 'true 
 function bounds(min: unknown, max: unknown): string {
   if (typeof min === 'number' && typeof max === 'number') return `${min}–${max}`;
   return typeof min === 'number' ? `at least ${min}` : `at most ${String(max)}`;
+}
+
+/** `at least 1 item`, `1–256 items`. */
+function counted(range: string, noun: string): string {
+  return range.endsWith(' 1') ? `${range} ${noun}` : `${range} ${noun}s`;
 }
 
 /** The values a union of literals allows, or null when it is not one. */
@@ -63,7 +72,7 @@ function literals(schema: Json): string[] | null {
 /** The member of `body` at a JSON pointer (`/events/0`). */
 function valueAt(body: unknown, instancePath: string): unknown {
   let node = body;
-  for (const part of instancePath.split('/').slice(1)) node = isJsonObject(node) || Array.isArray(node) ? (node as Json)[part.replaceAll('~1', '/').replaceAll('~0', '~')] : undefined;
+  for (const part of pointerParts(instancePath)) node = isJsonObject(node) || Array.isArray(node) ? (node as Json)[part] : undefined;
   return node;
 }
 
@@ -74,8 +83,8 @@ function problem(error: SchemaError, schema: Json, value: unknown): string {
   const { keyword, params } = error;
   if (keyword === 'type') return `must be ${TYPE_NAMES[String(params.type)] ?? String(params.type)}`;
   if (keyword === 'minLength' || keyword === 'maxLength') return `must be ${bounds(schema.minLength, schema.maxLength)} characters`;
-  if (keyword === 'minItems' || keyword === 'maxItems') return `must have ${bounds(schema.minItems, schema.maxItems)} items`;
-  if (keyword === 'minProperties' || keyword === 'maxProperties') return `must have ${bounds(schema.minProperties, schema.maxProperties)} members`;
+  if (keyword === 'minItems' || keyword === 'maxItems') return `must have ${counted(bounds(schema.minItems, schema.maxItems), 'item')}`;
+  if (keyword === 'minProperties' || keyword === 'maxProperties') return `must have ${counted(bounds(schema.minProperties, schema.maxProperties), 'member')}`;
   if (keyword === 'minimum' || keyword === 'maximum') return `must be ${bounds(schema.minimum, schema.maximum)}`;
   if (keyword === 'pattern') return schema.pattern === NO_NUL ? 'must not contain NUL characters' : `'${shown(value, 64)}' is not allowed (it must match ${String(schema.pattern)})`;
   if (keyword === 'const') return `must be ${JSON.stringify(schema.const)}`;
