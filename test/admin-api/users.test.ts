@@ -144,7 +144,7 @@ for (const dialect of dialects) {
         [{ password: 'short' }, /password must be 8.1024 characters/],
         [{ password: 'x'.repeat(1025) }, /password must be/],
         [{}, /password is required/],
-        [{ password: 12345678 }, /password is required/],
+        [{ password: 12345678 }, /^password must be a string$/],
         [{ password: 'long-enough-1', username: 'other' }, /Unknown member 'username'/],
         ['"long-enough-1"', /object/],
       ];

@@ -137,7 +137,7 @@ for (const dialect of dialects) {
 
     it('bad input: names like user names, bad characters, duplicates, unknown users and groups', async () => {
       assertOAuthError(await admin(s, 'POST', '/admin/realms/demo/groups', { name: 'bob' }), 400, 'invalid_request', /Group name 'bob' is the username of a user of this realm/);
-      assertOAuthError(await admin(s, 'POST', '/admin/realms/demo/groups', { name: 'bob@example.com' }), 400, 'invalid_request', /Group name 'bob@example.com' is not allowed/);
+      assertOAuthError(await admin(s, 'POST', '/admin/realms/demo/groups', { name: 'bob@example.com' }), 400, 'invalid_request', /^name 'bob@example.com' is not allowed/);
       assertOAuthError(await admin(s, 'POST', '/admin/realms/demo/groups', { name: 'x:y' }), 400, 'invalid_request', /is not allowed/);
       assertOAuthError(await admin(s, 'POST', '/admin/realms/demo/groups', { name: 'Team' }), 400, 'invalid_request', /is not allowed/);
       assertOAuthError(await admin(s, 'POST', '/admin/realms/demo/groups', { visible: true }), 400, 'invalid_request', /name is required/);

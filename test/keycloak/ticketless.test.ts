@@ -55,6 +55,8 @@ for (const dialect of dialects) {
       const res = await enforcerAsk(w, w.bob, [`${w.album}#view`, `${w.album}#edit`], []);
       assert.equal(res.status, 200, res.body);
       assert.equal(res.json.token_type, 'Bearer');
+      // As Keycloak's authorization response: `upgraded` always, false (docs/api.md, RptResponse).
+      assert.equal(res.json.upgraded, false);
       const rpt = payload(res.json.access_token);
       assert.equal(rpt.typ, 'Bearer');
       assert.equal(rpt.iss, w.s.issuer);

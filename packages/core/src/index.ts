@@ -1,5 +1,6 @@
 /** @module @steward/core — the domain: model, ports, decisions and services. No I/O, no framework. */
 export * from './errors.ts';
+export * from './model/json.ts';
 export * from './model/realm.ts';
 export * from './model/realm-settings.ts';
 export * from './model/user.ts';

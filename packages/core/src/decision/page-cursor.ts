@@ -6,6 +6,7 @@
  * order is `invalid_request`, never an error of the store.
  */
 import { fail } from '../errors.ts';
+import { isJsonObject } from '../model/json.ts';
 import type { SortKey, SortValue } from '../ports/store/pages.ts';
 
 /** Longest cookie accepted. */
@@ -44,7 +45,7 @@ export function decodeCursor(cookie: string, list: string, kinds: ReadonlyArray<
   } catch {
     invalid(parameter);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) invalid(parameter);
+  if (!isJsonObject(parsed)) invalid(parameter);
   const { l, k } = parsed as { l?: unknown; k?: unknown };
   if (l !== list || !Array.isArray(k) || k.length !== kinds.length) invalid(parameter);
   const key = k as unknown[];

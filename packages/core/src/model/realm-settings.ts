@@ -5,6 +5,7 @@
  * import) and the settings section of docs/configuration.md (tools/gen-config-docs) all read it.
  */
 import { fail } from '../errors.ts';
+import { isJsonObject } from './json.ts';
 import type { RealmSettings, SigningAlg } from './realm.ts';
 
 export type RealmSettingSpec =
@@ -42,7 +43,7 @@ export const REALM_SETTING_NAMES = Object.keys(REALM_SETTINGS) as Array<keyof Re
  * against its row of the table. `invalid_request` names the setting (prefixed with `where`).
  */
 export function readRealmSettingsPatch(value: unknown, where = 'settings'): Partial<RealmSettings> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('invalid_request', `${where}: must be an object`);
+  if (!isJsonObject(value)) throw fail('invalid_request', `${where}: must be an object`);
   const out: Record<string, unknown> = {};
   for (const [name, v] of Object.entries(value)) {
     if (!Object.hasOwn(REALM_SETTINGS, name)) throw fail('invalid_request', `${where}: unknown member '${name.slice(0, 64)}' (settings are ${REALM_SETTING_NAMES.join(', ')})`);

@@ -6,6 +6,7 @@
  * policy reads it), and the `[{rsid, rsname, scopes}]` answer.
  */
 import { fail } from '../errors.ts';
+import { isJsonObject } from '../model/json.ts';
 
 /** The one pushed-claims format the ticketless grant accepts (Keycloak's name for it). */
 export const KEYCLOAK_CLAIMS_FORMAT = 'urn:ietf:params:oauth:token-type:jwt';
@@ -65,7 +66,7 @@ export function decodePushedClaims(token: string, format: string | undefined): P
   } catch {
     throw fail('invalid_request', 'Invalid claims: claim_token is not base64 JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw fail('invalid_request', 'Invalid claims: claim_token must encode a JSON object');
+  if (!isJsonObject(parsed)) throw fail('invalid_request', 'Invalid claims: claim_token must encode a JSON object');
   const claims: PushedClaims = {};
   for (const [name, value] of Object.entries(parsed)) {
     const values = Array.isArray(value) ? value : [value];

@@ -6,6 +6,7 @@
  * written in one transaction, so a refused document leaves the database as it was. The realm must not exist yet (`conflict`).
  */
 import { fail } from '../errors.ts';
+import { isJsonObject } from '../model/json.ts';
 import { isPublicClient, type Client } from '../model/client.ts';
 import { CLIENT_SUBJECT_PREFIX, type Policy } from '../model/policy.ts';
 import { DEFAULT_REALM_SETTINGS, REALM_ID_PATTERN, type Realm, type RealmSettings } from '../model/realm.ts';
@@ -29,7 +30,7 @@ function bad(where: string, problem: string): never {
 }
 
 function object(value: unknown, where: string, members: readonly string[], optional: readonly string[] = []): Obj {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) bad(where, 'must be an object');
+  if (!isJsonObject(value)) bad(where, 'must be an object');
   for (const k of Object.keys(value)) if (!members.includes(k) && !optional.includes(k)) bad(where, `unknown member '${k.slice(0, 64)}'`);
   for (const k of members) if (!(k in value)) bad(where, `member ${k} is missing`);
   return value as Obj;

@@ -8,12 +8,22 @@
 import { fail } from '../errors.ts';
 import type { GrantedPermission } from '../model/permission.ts';
 import type { Policy } from '../model/policy.ts';
+import type { Realm } from '../model/realm.ts';
 import type { Resource } from '../model/resource.ts';
 import type { StewardEvent } from '../model/event.ts';
 import { difference, union } from '../decision/scopes.ts';
 import { newEvent } from './new-event.ts';
 import type { Ports } from './ports.ts';
 import { publishEvents } from './publish-events.ts';
+
+/**
+ * Whether a refusal records access requests: never where the realm records none; else as the client's
+ * `submit_request` says. Absent, the ticketed grant records (UMA Grant §3.3.6, `request_submitted`)
+ * and the ticketless grant does not: an enforcer asks on every request (docs/keycloak.md).
+ */
+export function submitsAccessRequests(realm: Realm, submitRequest: boolean | undefined, ticketless: boolean): boolean {
+  return realm.settings.accessRequests && (submitRequest ?? !ticketless);
+}
 
 export interface AccessRequestSubmission {
   realm: string;

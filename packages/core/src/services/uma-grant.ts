@@ -20,7 +20,7 @@ import { withMemberships } from './party-subjects.ts';
 import { loadEvaluation } from './policy-sharing.ts';
 import type { Ports } from './ports.ts';
 import { presentedRpt, recheckOldRpt } from './rpt-upgrade.ts';
-import { submitAccessRequests } from './submit-access-requests.ts';
+import { submitAccessRequests, submitsAccessRequests } from './submit-access-requests.ts';
 import { grantDeniedEvents, rptIssuedEvents } from './grant-events.ts';
 import { publication, publishEvents } from './publish-events.ts';
 import type { Policy } from '../model/policy.ts';
@@ -40,7 +40,7 @@ export interface UmaGrantRequest {
   scope?: string | undefined;
   /** The requesting party already identified by the caller (a public client's bearer user token, Keycloak style). */
   party?: RequestingParty | undefined;
-  /** Keycloak's `submit_request=false`: refuse with `request_denied` rather than record an access request. */
+  /** Keycloak's `submit_request`: `false` refuses with `request_denied` rather than record an access request; absent, the realm decides. */
   submitRequest?: boolean | undefined;
 }
 
@@ -152,7 +152,7 @@ async function assess(ports: Ports, req: UmaGrantRequest, ticket: Ticket): Promi
     party,
     clientRegistered: client.umaScopes,
     clientRequested,
-    accessRequests: realm.settings.accessRequests && req.submitRequest !== false,
+    accessRequests: submitsAccessRequests(realm, req.submitRequest, false),
     context,
   });
 

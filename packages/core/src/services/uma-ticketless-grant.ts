@@ -23,7 +23,7 @@ import { withMemberships } from './party-subjects.ts';
 import { loadEvaluation } from './policy-sharing.ts';
 import type { Ports } from './ports.ts';
 import { publishEvents } from './publish-events.ts';
-import { submitAccessRequests } from './submit-access-requests.ts';
+import { submitAccessRequests, submitsAccessRequests } from './submit-access-requests.ts';
 
 export type TicketlessResponseMode = 'permissions' | 'decision' | 'token';
 
@@ -45,8 +45,8 @@ export interface TicketlessGrantRequest {
   includeResourceName: boolean;
   /** Keep at most this many permissions in the answer. */
   limit?: number;
-  /** Record an access request for the owner when refused (only where the realm records them). */
-  submitRequest: boolean;
+  /** Keycloak's `submit_request`: record an access request for the owner when refused (only where the realm records them); absent, false. */
+  submitRequest?: boolean | undefined;
   /** `uri`: each `permission` names a resource by one of its `uris` (patterns too with `matchingUri`). */
   resourceFormat?: 'id' | 'uri';
   matchingUri?: boolean;
@@ -87,7 +87,7 @@ export async function umaTicketlessGrant(ports: Ports, input: TicketlessGrantReq
   // Fail-closed where the client reads the answer as a yes/no for everything it asked.
   const complete = missing.every(({ w, absent }) => (w.explicit ? absent.length === 0 : (granted.get(w.resource.id) ?? []).length > 0));
   if (!anyGranted || (req.mode !== 'token' && !complete)) {
-    const recorded = req.submitRequest && realm.settings.accessRequests ? await recordRequests(ports, req, missing, policies) : false;
+    const recorded = submitsAccessRequests(realm, req.submitRequest, true) ? await recordRequests(ports, req, missing, policies) : false;
     throw fail('access_denied', recorded ? 'request_submitted' : 'not_authorized');
   }
 

@@ -98,7 +98,6 @@ export function fakeStore(): { store: Store; fakes: Fakes } {
   const stores = Object.fromEntries([...Object.entries(fakes), ...absent].map(([name, fake]) => [name, partial(name, fake)]));
   const store: Store = partial<Store>('store', {
     ...stores,
-    dialect: 'sqlite',
     transaction: (fn) => atomically(() => fn(store)),
     ping: async () => undefined,
     close: async () => undefined,

@@ -4,6 +4,7 @@
  * every value and fails with a message that names the exact key.
  */
 import { readFileSync } from 'node:fs';
+import { isJsonObject } from '@steward/core';
 import { CONFIG_KEYS, type ConfigKey, type ConfigValues } from './defaults.ts';
 
 /**
@@ -86,7 +87,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     } catch (e) {
       throw new ConfigError(`environment variable STEWARD_CONFIG: cannot read JSON from ${configFile}: ${(e as Error).message}`);
     }
-    if (typeof file !== 'object' || file === null || Array.isArray(file)) throw new ConfigError(`config file ${configFile} must hold a JSON object`);
+    if (!isJsonObject(file)) throw new ConfigError(`config file ${configFile} must hold a JSON object`);
     const keys = new Set<string>(CONFIG_KEYS.map((k) => k.key));
     for (const k of Object.keys(file)) if (!keys.has(k) || k === 'configFile') throw new ConfigError(`config file member ${k} is unknown`);
   }

@@ -6,7 +6,7 @@
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { derToRaw, rawToDer } from './ecdsa-signature.ts';
 import { exportJWK, generateKeyPair } from 'jose';
-import { MAX_TOKEN_LENGTH, type Clock, type KeyGenerator, type KeyPair, type Random, type Signer, type SigningAlg, type SigningKey, type Store } from '@steward/core';
+import { isJsonObject, MAX_TOKEN_LENGTH, type Clock, type KeyGenerator, type KeyPair, type Random, type Signer, type SigningAlg, type SigningKey, type Store } from '@steward/core';
 
 /**
  * Signing and verification use Node's synchronous crypto with KeyObjects: for ES256 this is several
@@ -194,7 +194,7 @@ export class KeyRing implements Signer {
       const ok = verifyJws(key.record.alg, Buffer.from(`${h}.${p}`), key.publicKey, Buffer.from(sig, 'base64url'));
       if (!ok) return null;
       const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as unknown;
-      if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return null;
+      if (!isJsonObject(claims)) return null;
       const record = claims as Record<string, unknown>;
       if (record.iss !== this.#issuer(realm)) return null;
       return record;

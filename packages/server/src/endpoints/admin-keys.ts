@@ -5,12 +5,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { fail, listKeys, type SigningAlg } from '@steward/core';
+import { listKeys } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { ADMIN_AUTH_ERRORS, adminAuth, adminRealm } from '../http/admin-auth.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { rotateRealmKeys } from '../realms/rotate-keys.ts';
-import { AdminKeySchema, KeysRotatedSchema, RotateBodySchema, strictObject } from '../wire/admin.ts';
+import { AdminKeySchema, KeysRotatedSchema, readKeyRotation, RotateBodySchema } from '../wire/admin.ts';
 
 const base = { tags: ['Admin API'], auth: 'admin' } as const;
 const LIST: RouteDocs = {
@@ -40,14 +40,7 @@ export function adminKeyRoutes(app: FastifyInstance, deps: Deps): void {
   });
   app.post<{ Params: { realm: string } }>('/admin/realms/:realm/keys/rotate', { onRequest, config: { docs: ROTATE } }, async (request) => {
     const realm = await adminRealm(deps, request.params.realm);
-    let algs: SigningAlg[] | undefined;
-    if (request.body !== undefined && request.body !== null) {
-      const body = strictObject(request.body, ['alg'], 'a rotation');
-      if (body.alg !== undefined) {
-        if (body.alg !== 'ES256' && body.alg !== 'RS256') throw fail('invalid_request', 'alg must be ES256 or RS256');
-        algs = [body.alg];
-      }
-    }
-    return rotateRealmKeys(deps, realm.id, algs);
+    const { alg } = readKeyRotation(request.body);
+    return rotateRealmKeys(deps, realm.id, alg === undefined ? undefined : [alg]);
   });
 }

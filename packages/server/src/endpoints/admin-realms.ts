@@ -7,9 +7,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { exportRealm, fail, importRealm, readRealmSettings, type Realm } from '@steward/core';
+import { exportRealm, importRealm, readRealmSettings, type Realm } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { ADMIN_AUTH_ERRORS, adminAuth, adminRealm } from '../http/admin-auth.ts';
+import { queryFlag } from '../http/query.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { createRealm } from '../realms/create-realm.ts';
 import { changeRealm, removeRealm } from '../realms/change-realm.ts';
@@ -105,11 +106,10 @@ export function adminRealmRoutes(app: FastifyInstance, deps: Deps): void {
     const realm = await adminRealm(deps, request.params.realm);
     return view(await changeRealm(deps, realm.id, readRealmChanges(request.body)));
   });
-  app.delete<{ Params: { realm: string }; Querystring: { force?: string } }>('/admin/realms/:realm', { onRequest, config: { docs: DELETE } }, async (request, reply) => {
-    const force = request.query.force;
-    if (force !== undefined && force !== 'true' && force !== 'false') throw fail('invalid_request', 'force must be true or false');
+  app.delete<{ Params: { realm: string }; Querystring: Record<string, unknown> }>('/admin/realms/:realm', { onRequest, config: { docs: DELETE } }, async (request, reply) => {
+    const force = queryFlag(request.query, 'force') ?? false;
     const realm = await adminRealm(deps, request.params.realm);
-    await removeRealm(deps, realm.id, force === 'true');
+    await removeRealm(deps, realm.id, force);
     return reply.code(204).send();
   });
   app.get<{ Params: { realm: string } }>('/admin/realms/:realm/export', { onRequest, config: { docs: EXPORT } }, async (request, reply) => {

@@ -7,12 +7,14 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { createPermissionTicket, deletePermissionTicket, fail, MAX_TICKET_COUNT, queryPermissionTickets, updatePermissionTicket, type PermissionTicketQuery } from '@steward/core';
+import { createPermissionTicket, deletePermissionTicket, MAX_TICKET_COUNT, queryPermissionTickets, updatePermissionTicket, type PermissionTicketQuery } from '@steward/core';
 import type { Deps } from '../deps.ts';
 import { authenticateFirst } from '../http/authenticate-first.ts';
 import { keycloakPaging } from '../http/keycloak-paging.ts';
+import { queryFlag, queryValue } from '../http/query.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
-import { checkString, isJsonObject, jsonBody } from '../wire/resource.ts';
+import { NewTicketSchema, readNewTicket, readTicketUpdate, TicketUpdateSchema } from '../wire/permission-ticket.ts';
+import { jsonBody } from '../wire/resource.ts';
 import { ownerCallerOf } from './uma-policy.ts';
 
 const URL_PATH = '/realms/:realm/authz/protection/permission/ticket';
@@ -53,7 +55,7 @@ const DOCS = {
     tags: ['Protection API'],
     operationId: 'createPermissionTicket',
     auth: 'bearer',
-    body: { contentType: 'application/json', schema: Type.Object({ resource: Type.String(), requester: Type.Optional(Type.String()), requesterName: Type.Optional(Type.String()), scope: Type.Optional(Type.String()), scopeName: Type.Optional(Type.String()), granted: Type.Boolean() }) },
+    body: { contentType: 'application/json', schema: NewTicketSchema },
     responses: { '200': { description: 'The ticket.', schema: TicketSchema } },
     errors: ERRORS,
   },
@@ -82,7 +84,7 @@ const DOCS = {
     tags: ['Protection API'],
     operationId: 'updatePermissionTicket',
     auth: 'bearer',
-    body: { contentType: 'application/json', schema: Type.Object({ id: Type.String(), granted: Type.Boolean() }) },
+    body: { contentType: 'application/json', schema: TicketUpdateSchema },
     responses: { '204': { description: 'Done. Empty body.' } },
     errors: ERRORS,
   },
@@ -100,37 +102,19 @@ const DOCS = {
 
 type RealmParams = { Params: { realm: string } };
 
-function single(query: Record<string, unknown>, member: string): string | undefined {
-  const value = query[member];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw fail('invalid_request', `Query parameter ${member} is repeated`);
-  return value;
-}
-
-function flag(value: string | undefined, member: string): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (value !== 'true' && value !== 'false') throw fail('invalid_request', `${member} must be true or false`);
-  return value === 'true';
-}
-
 function queryOf(query: Record<string, unknown>, paged: boolean): PermissionTicketQuery {
   const q: PermissionTicketQuery = {
-    returnNames: flag(single(query, 'returnNames'), 'returnNames') ?? false,
-    first: paged ? keycloakPaging(single(query, 'first'), 'first', 0, 0, 1_000_000) : 0,
-    max: paged ? keycloakPaging(single(query, 'max'), 'max', 100, 1, 1000) : MAX_TICKET_COUNT,
+    returnNames: queryFlag(query, 'returnNames') ?? false,
+    first: paged ? keycloakPaging(queryValue(query, 'first'), 'first', 0, 0, 1_000_000) : 0,
+    max: paged ? keycloakPaging(queryValue(query, 'max'), 'max', 100, 1, 1000) : MAX_TICKET_COUNT,
   };
-  const granted = flag(single(query, 'granted'), 'granted');
+  const granted = queryFlag(query, 'granted');
   if (granted !== undefined) q.granted = granted;
   for (const [member, key] of [['resourceId', 'resourceId'], ['requester', 'requester'], ['owner', 'owner'], ['scopeId', 'scope']] as const) {
-    const value = single(query, member);
+    const value = queryValue(query, member);
     if (value !== undefined) q[key] = value;
   }
   return q;
-}
-
-function optional(body: Record<string, unknown>, member: string): string | undefined {
-  const value = body[member];
-  return value === undefined || value === null ? undefined : checkString(member, value, 256, false);
 }
 
 export function permissionTicketRoutes(app: FastifyInstance, deps: Deps): void {
@@ -139,17 +123,7 @@ export function permissionTicketRoutes(app: FastifyInstance, deps: Deps): void {
   const { onRequest } = owner;
   app.post<RealmParams>(URL_PATH, { onRequest, config: { docs: DOCS.create } }, async function createTicket(request, reply) {
     const caller = await owner.callerOf(request, reply);
-    const body = jsonBody(request.headers['content-type'], request.body);
-    if (!isJsonObject(body)) throw fail('invalid_request', 'The ticket must be a JSON object');
-    const resource = optional(body, 'resource');
-    const requester = optional(body, 'requester');
-    const requesterName = optional(body, 'requesterName');
-    const scope = optional(body, 'scopeName') ?? optional(body, 'scope');
-    if (resource === undefined) throw fail('invalid_request', 'resource is required');
-    if ((requester === undefined) === (requesterName === undefined)) throw fail('invalid_request', 'Send one of requester and requesterName');
-    if (scope === undefined) throw fail('invalid_request', 'scope or scopeName is required');
-    if (typeof body.granted !== 'boolean') throw fail('invalid_request', 'granted must be true or false');
-    return createPermissionTicket(deps, caller, { resource, requester: (requester ?? requesterName)!, byName: requesterName !== undefined, scope, granted: body.granted });
+    return createPermissionTicket(deps, caller, readNewTicket(jsonBody(request.headers['content-type'], request.body)));
   });
 
   app.get<RealmParams & { Querystring: Record<string, unknown> }>(URL_PATH, { onRequest, config: { docs: DOCS.query } }, async function queryTickets(request, reply) {
@@ -164,12 +138,8 @@ export function permissionTicketRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.put<RealmParams>(URL_PATH, { onRequest, config: { docs: DOCS.update } }, async function updateTicket(request, reply) {
     const caller = await owner.callerOf(request, reply);
-    const body = jsonBody(request.headers['content-type'], request.body);
-    if (!isJsonObject(body)) throw fail('invalid_request', 'The ticket must be a JSON object');
-    const id = optional(body, 'id');
-    if (id === undefined) throw fail('invalid_request', 'id is required');
-    if (typeof body.granted !== 'boolean') throw fail('invalid_request', 'granted must be true or false');
-    await updatePermissionTicket(deps, caller, id, body.granted);
+    const { id, granted } = readTicketUpdate(jsonBody(request.headers['content-type'], request.body));
+    await updatePermissionTicket(deps, caller, id, granted);
     return reply.code(204).send();
   });
 

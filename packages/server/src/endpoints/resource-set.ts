@@ -11,6 +11,7 @@ import Type from 'typebox';
 import type { Deps } from '../deps.ts';
 import { authenticateFirst } from '../http/authenticate-first.ts';
 import { keycloakPaging } from '../http/keycloak-paging.ts';
+import { queryFlag, queryValue } from '../http/query.ts';
 import { requirePat } from '../http/bearer.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
@@ -175,18 +176,6 @@ export function resourceSetRoutes(app: FastifyInstance, deps: Deps): void {
   app.route<ItemParams>({ method: ['PATCH', 'POST', 'OPTIONS'], url: ITEM, config: { docs: DOCS.otherMethods }, handler: notAllowed(deps, 'GET, PUT, DELETE') });
 }
 
-function queryValue(query: Record<string, unknown>, member: string): string | undefined {
-  const value = query[member];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw fail('invalid_request', `Query parameter ${member} is repeated`);
-  return value;
-}
-
-function queryFlag(query: Record<string, unknown>, member: string): boolean {
-  const value = queryValue(query, member);
-  if (value !== undefined && value !== 'true' && value !== 'false') throw fail('invalid_request', `${member} must be true or false`);
-  return value === 'true';
-}
 
 /** The items after the first `count`. */
 async function* skip<T>(items: AsyncIterable<T>, count: number): AsyncGenerator<T> {
@@ -208,11 +197,11 @@ async function* jsonArray<T>(items: AsyncIterable<T>, toWire: (item: T) => unkno
 /** Keycloak's list filters (all optional; without any, the plain UMA list). One page when `max` is given, else streamed. */
 function listQuery(query: Record<string, unknown>) {
   const paged = queryValue(query, 'max') !== undefined;
-  const filter = { exactName: queryFlag(query, 'exactName'), matchingUri: queryFlag(query, 'matchingUri'), first: keycloakPaging(queryValue(query, 'first'), 'first', 0, 0, 1_000_000), max: keycloakPaging(queryValue(query, 'max'), 'max', Number.MAX_SAFE_INTEGER, 0, 1000) } as Parameters<typeof queryResources>[2];
+  const filter = { exactName: queryFlag(query, 'exactName') ?? false, matchingUri: queryFlag(query, 'matchingUri') ?? false, first: keycloakPaging(queryValue(query, 'first'), 'first', 0, 0, 1_000_000), max: keycloakPaging(queryValue(query, 'max'), 'max', Number.MAX_SAFE_INTEGER, 0, 1000) } as Parameters<typeof queryResources>[2];
   for (const member of ['name', 'uri', 'owner', 'type', 'scope'] as const) {
     const value = queryValue(query, member);
     if (value !== undefined) filter[member] = value;
   }
   if (filter.uri !== undefined && filter.uri.length > MAX_LOOKUP_URI_LENGTH) throw fail('invalid_request', `uri must be at most ${MAX_LOOKUP_URI_LENGTH} characters`);
-  return { filter, deep: queryFlag(query, 'deep'), paged };
+  return { filter, deep: queryFlag(query, 'deep') ?? false, paged };
 }

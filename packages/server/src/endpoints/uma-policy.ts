@@ -12,6 +12,7 @@ import {
   deleteUmaPolicy,
   fail,
   hasScope,
+  isJsonObject,
   OWNER_API_SCOPE,
   queryUmaPolicies,
   readUmaPolicy,
@@ -22,11 +23,12 @@ import {
 import type { Deps } from '../deps.ts';
 import { authenticateFirst } from '../http/authenticate-first.ts';
 import { keycloakPaging } from '../http/keycloak-paging.ts';
+import { queryValue } from '../http/query.ts';
 import { requireBearer } from '../http/bearer.ts';
 import { loadRealm } from '../http/realm.ts';
 import type { RouteDocs } from '../http/route-docs.ts';
 import { UmaPolicyInputSchema, UmaPolicySchema } from '../wire/keycloak.ts';
-import { isJsonObject, jsonBody } from '../wire/resource.ts';
+import { jsonBody } from '../wire/resource.ts';
 
 const ERRORS = ['invalid_request', 'invalid_token', 'insufficient_scope', 'not_found'] as const;
 const COLLECTION = '/realms/:realm/authz/protection/uma-policy';
@@ -152,13 +154,6 @@ export function parseUmaPolicy(body: unknown, id?: string): UmaPolicyInput {
   return input;
 }
 
-function single(query: Record<string, unknown>, member: string): string | undefined {
-  const value = query[member];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw fail('invalid_request', `Query parameter ${member} is repeated`);
-  return value === '' ? undefined : value;
-}
-
 export function umaPolicyRoutes(app: FastifyInstance, deps: Deps): void {
   // The owner's token is checked before the body is read (RFC 6750 §3.1).
   const owner = authenticateFirst((request: FastifyRequest<RealmParams>, reply: FastifyReply) => ownerCallerOf(deps, request, reply));
@@ -171,15 +166,15 @@ export function umaPolicyRoutes(app: FastifyInstance, deps: Deps): void {
   app.get<RealmParams & { Querystring: Record<string, unknown> }>(COLLECTION, { onRequest, config: { docs: DOCS.list } }, async function listPolicies(request, reply) {
     const caller = await owner.callerOf(request, reply);
     const q = request.query;
-    const name = single(q, 'name');
-    const resource = single(q, 'resource');
-    const scope = single(q, 'scope');
+    const name = queryValue(q, 'name');
+    const resource = queryValue(q, 'resource');
+    const scope = queryValue(q, 'scope');
     return queryUmaPolicies(deps, caller, {
       ...(name !== undefined ? { name } : {}),
       ...(resource !== undefined ? { resource } : {}),
       ...(scope !== undefined ? { scope } : {}),
-      first: keycloakPaging(single(q, 'first'), 'first', 0, 0, 1_000_000),
-      max: keycloakPaging(single(q, 'max'), 'max', 100, 1, 1000),
+      first: keycloakPaging(queryValue(q, 'first'), 'first', 0, 0, 1_000_000),
+      max: keycloakPaging(queryValue(q, 'max'), 'max', 100, 1, 1000),
     });
   });
 

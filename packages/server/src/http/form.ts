@@ -5,6 +5,7 @@
  */
 import { fail } from '@steward/core';
 import { declaresUtf8, mediaTypeOf } from './media-type.ts';
+import { flag } from './query.ts';
 
 export class Form {
   readonly #values = new Map<string, string[]>();
@@ -43,6 +44,11 @@ export class Form {
   names(): string[] {
     return [...this.#values.keys()];
   }
+}
+
+/** A boolean parameter of the form (`true` or `false`); undefined when absent. */
+export function formFlag(form: Form, name: string): boolean | undefined {
+  return flag(form.get(name), name);
 }
 
 /** The parsed form of a request, or an `invalid_request` when the body is not a form. */

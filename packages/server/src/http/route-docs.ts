@@ -2,8 +2,8 @@
  * @module http/route-docs
  * Documentation attached to each route as `config.docs`, and the `onRoute` hook that collects every
  * route with its docs. docs/openapi.json and docs/api.md are generated from what this collects, so the
- * reference cannot drift from the route table. Docs never validate anything: the endpoints' own checks
- * produce the exact error codes and messages.
+ * reference cannot drift from the route table. A documented JSON body schema is also the body's
+ * validator (wire/validate.ts compiles it; test/docs/body-validation.test.ts checks every route does).
  */
 import type { FastifyInstance } from 'fastify';
 import type { StewardErrorCode } from '@steward/core';
@@ -80,7 +80,7 @@ export interface RouteDocs {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** API reference entry of this route (documentation only, never validation). */
+    /** API reference entry of this route (its JSON body schema is also the body's validator). */
     docs?: RouteDocs;
   }
 }

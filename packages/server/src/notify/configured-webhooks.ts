@@ -3,7 +3,7 @@
  * `STEWARD_WEBHOOKS`: webhook subscriptions declared in configuration, created or replaced by id at
  * start (so a redeploy with a new URL or secret takes effect), through the same rules as the API.
  */
-import { addWebhook, isStewardError, type WebhookInput } from '@steward/core';
+import { addWebhook, isJsonObject, isStewardError, type WebhookInput } from '@steward/core';
 import type { FastifyBaseLogger } from 'fastify';
 import { ConfigError } from '../config/load.ts';
 import type { Deps } from '../deps.ts';
@@ -20,12 +20,12 @@ export function parseConfiguredWebhooks(text: string | null): Map<string, Webhoo
   } catch (e) {
     throw new ConfigError(`${KEY} must be JSON: ${(e as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${KEY} must be a JSON object from realm id to a list of webhooks`);
+  if (!isJsonObject(value)) throw new ConfigError(`${KEY} must be a JSON object from realm id to a list of webhooks`);
   for (const [realm, list] of Object.entries(value)) {
     if (!Array.isArray(list)) throw new ConfigError(`${KEY}: realm ${realm} must map to a list of webhooks`);
     list.forEach((hook: unknown, i) => {
       const where = `${KEY}: ${realm}[${i}]`;
-      if (typeof hook !== 'object' || hook === null || Array.isArray(hook)) throw new ConfigError(`${where} must be an object`);
+      if (!isJsonObject(hook)) throw new ConfigError(`${where} must be an object`);
       const h = hook as Record<string, unknown>;
       for (const k of Object.keys(h)) if (!['id', 'url', 'secret', 'events', 'enabled'].includes(k)) throw new ConfigError(`${where}: member ${k} is unknown`);
       if (typeof h.id !== 'string') throw new ConfigError(`${where}: id is required (a stable id lets a restart replace it)`);

@@ -1,64 +1,11 @@
 /**
  * @module wire/admin
- * The admin API's bodies: strict readers (an unknown member is an `invalid_request`, so a typo never
- * passes silently) and the schemas of the API reference.
+ * The admin API's bodies: their schemas, which are both the API reference and the validators (an
+ * unknown member is an `invalid_request`, so a typo never passes silently), and their readers.
  */
 import Type from 'typebox';
-import { CLIENT_CHANGE_FIELDS, DEFAULT_SECRET_GRACE, fail, MAX_SECRET_GRACE, MIN_PASSWORD_LENGTH, REALM_SETTING_NAMES, type ClientChanges, type NewClient, type NewUser, type RealmChanges, type RealmSettings } from '@steward/core';
-
-/** The body as an object whose members are all among `allowed`; `invalid_request` otherwise. */
-export function strictObject(body: unknown, allowed: readonly string[], what: string): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw fail('invalid_request', `The body must be a JSON object (${what})`);
-  for (const k of Object.keys(body)) {
-    if (!allowed.includes(k)) throw fail('invalid_request', `Unknown member '${k.slice(0, 64)}' (${what} has ${allowed.join(', ')})`);
-  }
-  return body as Record<string, unknown>;
-}
-
-export const USER_MEMBERS = ['username', 'password', 'email', 'admin'] as const;
-export const CLIENT_MEMBERS = ['clientId', 'name', 'public', 'grantTypes', 'redirectUris', 'claimsRedirectUris', 'umaScopes', 'signingAlg', 'rptRefreshTokens'] as const;
-export const REALM_MEMBERS = ['id', 'displayName', 'settings'] as const;
-
-export function readNewUser(body: unknown): NewUser {
-  return strictObject(body, USER_MEMBERS, 'a user') as unknown as NewUser;
-}
-
-export function readNewClient(body: unknown): NewClient {
-  return strictObject(body, CLIENT_MEMBERS, 'a client') as unknown as NewClient;
-}
-
-/** A PATCH of a client: the members to change, nothing else. */
-export function readClientChanges(body: unknown): ClientChanges {
-  return strictObject(body, CLIENT_CHANGE_FIELDS, 'a client update') as ClientChanges;
-}
-
-/** A secret rotation's body (optional): `{ "graceSeconds": n }`. */
-export function readRotation(body: unknown): { graceSeconds?: number } {
-  if (body === undefined || body === null || body === '') return {};
-  const o = strictObject(body, ['graceSeconds'], 'a secret rotation');
-  if (o.graceSeconds !== undefined && !Number.isSafeInteger(o.graceSeconds)) throw fail('invalid_request', 'graceSeconds must be a whole number of seconds');
-  return o as { graceSeconds?: number };
-}
-
-/** A PATCH of a realm: a new display name and/or some settings. */
-export function readRealmChanges(body: unknown): RealmChanges {
-  return strictObject(body, ['displayName', 'settings'], 'a realm update') as RealmChanges;
-}
-
-/** `{ "password": "…" }`. */
-export function readNewPassword(body: unknown): string {
-  const o = strictObject(body, ['password'], 'a password');
-  if (typeof o.password !== 'string') throw fail('invalid_request', 'password is required');
-  return o.password;
-}
-
-export function readNewRealm(body: unknown): { id: string; displayName?: string; settings?: Partial<RealmSettings> } {
-  const o = strictObject(body, REALM_MEMBERS, 'a realm');
-  if (typeof o.id !== 'string') throw fail('invalid_request', 'id is required');
-  if (o.displayName !== undefined && (typeof o.displayName !== 'string' || o.displayName.length === 0 || o.displayName.length > 255)) throw fail('invalid_request', 'displayName must be 1–255 characters');
-  if (o.settings !== undefined && (typeof o.settings !== 'object' || o.settings === null || Array.isArray(o.settings))) throw fail('invalid_request', 'settings must be an object');
-  return o as { id: string; displayName?: string; settings?: Partial<RealmSettings> };
-}
+import { DEFAULT_SECRET_GRACE, MAX_SECRET_GRACE, MIN_PASSWORD_LENGTH, REALM_SETTING_NAMES, type ClientChanges, type NewClient, type NewUser, type RealmChanges, type RealmSettings } from '@steward/core';
+import { bodyReader } from './validate.ts';
 
 const time = (description: string) => Type.Integer({ description: `${description} (seconds since the epoch).` });
 
@@ -77,7 +24,7 @@ export const AdminUserSchema = Type.Object(
 export const NewUserSchema = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 255, description: 'Unique in the realm; printable, no `:`, no spaces at either end.' }),
-    password: Type.String({ minLength: 8, maxLength: 1024, description: 'Stored as an argon2id hash only.' }),
+    password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 1024, description: 'Stored as an argon2id hash only.' }),
     email: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     admin: Type.Optional(Type.Boolean()),
   },
@@ -212,3 +159,49 @@ export const RotateBodySchema = Type.Object(
 );
 
 export const KeysRotatedSchema = Type.Object({ added: Type.Array(AdminKeySchema), keys: Type.Array(AdminKeySchema) }, { $id: 'KeysRotated', additionalProperties: false });
+
+const newUser = bodyReader(NewUserSchema, { what: 'a user' });
+const newClient = bodyReader(NewClientSchema, { what: 'a client' });
+const clientChanges = bodyReader(ClientChangesSchema, { what: 'a client update' });
+const rotation = bodyReader(SecretRotationSchema, { what: 'a secret rotation', optional: true });
+const newPassword = bodyReader(NewPasswordSchema, { what: 'a password' });
+const newRealm = bodyReader(NewRealmSchema, { what: 'a realm' });
+const realmChanges = bodyReader(RealmChangesSchema, { what: 'a realm update' });
+const keyRotation = bodyReader(RotateBodySchema, { what: 'a key rotation', optional: true });
+
+export function readNewUser(body: unknown): NewUser {
+  return newUser(body);
+}
+
+export function readNewClient(body: unknown): NewClient {
+  return newClient(body);
+}
+
+/** A PATCH of a client: the members to change, nothing else. */
+export function readClientChanges(body: unknown): ClientChanges {
+  return clientChanges(body);
+}
+
+/** A secret rotation's body (optional): `{ "graceSeconds": n }`. */
+export function readRotation(body: unknown): { graceSeconds?: number } {
+  return rotation(body);
+}
+
+/** `{ "password": "…" }`. */
+export function readNewPassword(body: unknown): string {
+  return newPassword(body).password;
+}
+
+export function readNewRealm(body: unknown): { id: string; displayName?: string; settings?: Partial<RealmSettings> } {
+  return newRealm(body);
+}
+
+/** A PATCH of a realm: a new display name and/or some settings. */
+export function readRealmChanges(body: unknown): RealmChanges {
+  return realmChanges(body);
+}
+
+/** A key rotation's body (optional): `{ "alg": "ES256" | "RS256" }`. */
+export function readKeyRotation(body: unknown): { alg?: 'ES256' | 'RS256' } {
+  return keyRotation(body);
+}

@@ -6,8 +6,7 @@
  */
 import Type from 'typebox';
 import { pagedResultSchema } from './paging.ts';
-import { EVENT_TYPES, fail, isStewardError, MAX_ACCESS_REPORTS, type AccessReport, type AuditView } from '@steward/core';
-import { isJsonObject } from './resource.ts';
+import { EVENT_TYPES, fail, isJsonObject, isStewardError, MAX_ACCESS_REPORTS, type AccessReport, type AuditView } from '@steward/core';
 
 export const AuditEntrySchema = Type.Object(
   {

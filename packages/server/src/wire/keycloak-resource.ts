@@ -5,8 +5,8 @@
  * the resource (`displayName`, `uris`, `attributes`, `ownerManagedAccess`) and `owner`, which only the
  * resource server's own PAT may set to another user.
  */
-import { fail, type Resource, type ResourceDescription } from '@steward/core';
-import { checkString, isJsonObject, parseResourceDescription } from './resource.ts';
+import { fail, isJsonObject, type Resource, type ResourceDescription } from '@steward/core';
+import { checkString, parseResourceDescription } from './resource.ts';
 
 const MAX_URIS = 64;
 const MAX_ATTRIBUTES = 64;

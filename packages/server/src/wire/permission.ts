@@ -3,8 +3,8 @@
  * The permission endpoint's request body (Fed Authz §4.1): one `{resource_id, resource_scopes}` object
  * or a non-empty array of them, parsed to the core's `Permission` list.
  */
-import { fail, type Permission } from '@steward/core';
-import { checkScopes, checkString, isJsonObject } from './resource.ts';
+import { fail, isJsonObject, type Permission } from '@steward/core';
+import { checkScopes, checkString } from './resource.ts';
 
 /** Most permissions one request may ask for. */
 export const MAX_PERMISSIONS = 100;

@@ -7,7 +7,7 @@
  * messages clients expect.
  */
 import Type from 'typebox';
-import { fail, shown, type AuthorizationPolicyView, type PolicyConditions, type PolicyInput, type PolicyPermission, type PolicyView } from '@steward/core';
+import { fail, isJsonObject, shown, type AuthorizationPolicyView, type PolicyConditions, type PolicyInput, type PolicyPermission, type PolicyView } from '@steward/core';
 import { pagedResultSchema } from './paging.ts';
 
 /** Bounds that keep one request's work small. */
@@ -38,10 +38,6 @@ export const PolicyRepresentationSchema = Type.Object({
   permissions: Type.Array(PolicyPermissionSchema),
 });
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function bad(message: string): never {
   throw fail('invalid_request', message);
 }
@@ -55,7 +51,7 @@ export function parseConditions(value: unknown): PolicyConditions | undefined {
   if (!Array.isArray(value)) bad(`${prefix} 'conditions' must be an array.`);
   const conditions: PolicyConditions = {};
   for (const c of value) {
-    if (!isObject(c)) bad(`${prefix} Each condition must be a JSON object.`);
+    if (!isJsonObject(c)) bad(`${prefix} Each condition must be a JSON object.`);
     if (c.type === 'Expiration') {
       if (conditions.expiresAt !== undefined) bad(`${prefix} At most one Expiration condition is allowed.`);
       const date = c.expirationDate;
@@ -86,7 +82,7 @@ export function conditionList(conditions: PolicyConditions | undefined): Array<R
 
 function parsePermission(value: unknown): PolicyPermission {
   const prefix = 'Invalid UMA policy permission.';
-  if (!isObject(value)) bad(`${prefix} Each permission must be a JSON object.`);
+  if (!isJsonObject(value)) bad(`${prefix} Each permission must be a JSON object.`);
   const { subject, scopes } = value;
   if (subject === undefined || subject === null) bad(`${prefix} Missing required attribute, 'subject'.`);
   if (typeof subject !== 'string') bad(`${prefix} Required attribute, 'subject', must be a String.`);
@@ -114,7 +110,7 @@ function parsePermission(value: unknown): PolicyPermission {
  */
 export function parsePolicyBody(body: unknown): PolicyInput {
   const prefix = 'Invalid UMA policy.';
-  if (!isObject(body)) bad(`${prefix} The body must be a JSON object.`);
+  if (!isJsonObject(body)) bad(`${prefix} The body must be a JSON object.`);
   const { policyId, permissions } = body;
   if (policyId === undefined || policyId === null) bad(`${prefix} Missing required attribute, 'policyId'.`);
   if (typeof policyId !== 'string') bad(`${prefix} Required attribute, 'policyId', must be a String.`);
@@ -178,18 +174,18 @@ export const AuthorizationPolicyListSchema = pagedResultSchema('AuthorizationPol
 /** Checks a PUT body on an authorization policy: its subject, granted scopes and conditions. */
 export function parseAuthorizationPolicyBody(body: unknown): { subject: string; scopes: string[]; conditions: PolicyConditions | undefined } {
   const prefix = 'Invalid policy.';
-  if (!isObject(body)) bad(`${prefix} The body must be a JSON object.`);
+  if (!isJsonObject(body)) bad(`${prefix} The body must be a JSON object.`);
   const { actionValues, subject, condition } = body;
-  if (!isObject(subject) || subject.type !== 'Uma' || typeof subject.claimValue !== 'string' || subject.claimValue === '') {
+  if (!isJsonObject(subject) || subject.type !== 'Uma' || typeof subject.claimValue !== 'string' || subject.claimValue === '') {
     bad(`${prefix} 'subject' must be {"type": "Uma", "claimValue": "<subject>"}.`);
   }
-  if (!isObject(actionValues) || !Object.values(actionValues).every((v) => typeof v === 'boolean')) bad(`${prefix} 'actionValues' must map scopes to true or false.`);
+  if (!isJsonObject(actionValues) || !Object.values(actionValues).every((v) => typeof v === 'boolean')) bad(`${prefix} 'actionValues' must map scopes to true or false.`);
   const scopes = Object.keys(actionValues).filter((k) => actionValues[k] === true);
   if (scopes.length === 0) bad(`${prefix} 'actionValues' must set at least one scope to true.`);
   const permission = parsePermission({ subject: subject.claimValue, scopes });
   let conditions: PolicyConditions | undefined;
   if (condition !== undefined && condition !== null) {
-    if (!isObject(condition)) bad(`${prefix} 'condition' must be a JSON object.`);
+    if (!isJsonObject(condition)) bad(`${prefix} 'condition' must be a JSON object.`);
     if (condition.type === 'AND') conditions = parseConditions(condition.conditions);
     else conditions = parseConditions([condition]);
   }

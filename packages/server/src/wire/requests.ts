@@ -5,8 +5,8 @@
  */
 import Type from 'typebox';
 import { pagedResultSchema } from './paging.ts';
-import { fail, MAX_BULK_ANSWERS, type AccessRequestView, type BulkAnswer } from '@steward/core';
-import { isJsonObject } from './resource.ts';
+import { bodyReader, NO_NUL } from './validate.ts';
+import { MAX_BULK_ANSWERS, type AccessRequestView, type BulkAnswer } from '@steward/core';
 
 export const AccessRequestSchema = Type.Object(
   {
@@ -37,7 +37,11 @@ export const BulkAnswerSchema = Type.Object(
 );
 
 export const ApproveBodySchema = Type.Object(
-  { scopes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { minItems: 1, maxItems: 256, description: 'Approve only these of the requested scopes; all when left out.' })) },
+  {
+    scopes: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 256, pattern: NO_NUL }), { maxItems: 256, description: 'Approve only these of the requested scopes (at least one); all when left out.' }),
+    ),
+  },
   { $id: 'ApproveBody', description: 'Optional; other members are ignored.' },
 );
 
@@ -63,14 +67,9 @@ export function bulkAnswerToWire(answer: BulkAnswer, views: AccessRequestView[])
   return { result: views.map(accessRequestToWire), failed: answer.failed.map((f) => ({ _id: f.id, code: f.code, message: f.message })), more: answer.more };
 }
 
+const approval = bodyReader(ApproveBodySchema, { what: 'an approval', optional: true });
+
 /** The scopes of an approve body; undefined when there is no body or no `scopes`. */
 export function parseApproveScopes(body: unknown): string[] | undefined {
-  if (body === undefined || body === null || body === '') return undefined;
-  if (!isJsonObject(body)) throw fail('invalid_request', 'The body must be a JSON object.');
-  const scopes = body.scopes;
-  if (scopes === undefined) return undefined;
-  if (!Array.isArray(scopes) || scopes.length > 256 || scopes.some((s) => typeof s !== 'string' || s.length === 0 || s.length > 256 || s.includes('\u0000'))) {
-    throw fail('invalid_request', 'scopes must be an array of at most 256 non-empty strings.');
-  }
-  return scopes as string[];
+  return approval(body).scopes;
 }

@@ -4,7 +4,7 @@
  * `ResourceDescription` out, and back. Unknown members are ignored, except the internationalized
  * `name#<lang>` and `description#<lang>` (RFC 7591 §2.2), which are kept verbatim.
  */
-import { fail, type Resource, type ResourceDescription } from '@steward/core';
+import { fail, isJsonObject, type Resource, type ResourceDescription } from '@steward/core';
 
 const MAX_SCOPES = 256;
 const MAX_SCOPE_LENGTH = 256;
@@ -19,11 +19,6 @@ export function jsonBody(contentType: string | undefined, body: unknown): unknow
     throw fail('invalid_request', 'Expected an application/json body');
   }
   return body;
-}
-
-/** A JSON object (not an array, not null). */
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Checks one string member: a string, at most `max` characters, no NUL. */

@@ -7,47 +7,25 @@
  */
 import Type from 'typebox';
 import { fail, type ConfigurationInput, type Group, type Organization, type ResourceServerConfig, type ResourceType, type ScopeDefinition } from '@steward/core';
-import { strictObject } from './admin.ts';
+import { bodyReader, NO_NUL } from './validate.ts';
 
 const MAX_ENTRIES = 256;
-const MAX_TEXT = 1024;
 
-function text(member: string, value: unknown, max = MAX_TEXT): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > max || value.includes('\u0000')) throw fail('invalid_request', `${member} must be a string of 1 to ${max} characters`);
-  return value;
-}
-
-function entries(member: string, value: unknown): Array<[string, unknown]> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('invalid_request', `${member} must be an object`);
-  const list = Object.entries(value);
-  if (list.length > MAX_ENTRIES) throw fail('invalid_request', `${member} may have at most ${MAX_ENTRIES} members`);
-  return list;
-}
-
-/** Reads a configuration body: `scopes` (required) and `types` (optional). */
+/** Reads a configuration body: `scopes` (required) and `types` (optional); icon URIs absolute http(s). */
 export function readConfiguration(body: unknown): ConfigurationInput {
-  const o = strictObject(body, ['scopes', 'types'], 'a resource server configuration');
-  if (o.scopes === undefined) throw fail('invalid_request', 'scopes is required (an object of scope name → {description})');
+  const input = configuration(body);
   const scopes: Record<string, ScopeDefinition> = {};
-  for (const [name, def] of entries('scopes', o.scopes)) {
-    const d = strictObject(def, ['description', 'icon_uri'], `scope ${name.slice(0, 64)}`);
-    const scope: ScopeDefinition = { description: text(`scopes.${name.slice(0, 64)}.description`, d.description) };
-    if (d.icon_uri !== undefined) {
-      const uri = URL.parse(text(`scopes.${name.slice(0, 64)}.icon_uri`, d.icon_uri, 2048));
+  for (const [name, def] of Object.entries(input.scopes)) {
+    const scope: ScopeDefinition = { description: def.description };
+    if (def.icon_uri !== undefined) {
+      const uri = URL.parse(def.icon_uri);
       if (!uri || (uri.protocol !== 'https:' && uri.protocol !== 'http:')) throw fail('invalid_request', `scopes.${name.slice(0, 64)}.icon_uri must be an absolute http or https URI`);
-      scope.iconUri = d.icon_uri as string;
+      scope.iconUri = def.icon_uri;
     }
     scopes[name] = scope;
   }
   const types: Record<string, ResourceType> = {};
-  for (const [name, def] of o.types === undefined ? [] : entries('types', o.types)) {
-    const t = strictObject(def, ['scopes', 'description'], `type ${name.slice(0, 64)}`);
-    const list = t.scopes ?? [];
-    if (!Array.isArray(list) || !list.every((s) => typeof s === 'string')) throw fail('invalid_request', `types.${name.slice(0, 64)}.scopes must be an array of scope names`);
-    const type: ResourceType = { scopes: [...(list as string[])] };
-    if (t.description !== undefined) type.description = text(`types.${name.slice(0, 64)}.description`, t.description);
-    types[name] = type;
-  }
+  for (const [name, def] of Object.entries(input.types ?? {})) types[name] = def.description === undefined ? { scopes: [...(def.scopes ?? [])] } : { scopes: [...(def.scopes ?? [])], description: def.description };
   return { scopes, types };
 }
 
@@ -61,32 +39,15 @@ export function configurationToWire(config: ResourceServerConfig): Record<string
 }
 
 export function readNewGroup(body: unknown): { name: string; visible?: boolean } {
-  const o = strictObject(body, ['name', 'visible'], 'a group');
-  if (typeof o.name !== 'string') throw fail('invalid_request', 'name is required (a string)');
-  if (o.visible !== undefined && typeof o.visible !== 'boolean') throw fail('invalid_request', 'visible must be true or false');
-  return o.visible === undefined ? { name: o.name } : { name: o.name, visible: o.visible };
+  return newGroup(body);
 }
 
 export function groupToWire(group: Group): Record<string, unknown> {
   return { id: group.id, name: group.name, subject: `group:${group.name}`, visible: group.visible, createdAt: group.createdAt };
 }
 
-function idList(member: string, value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length > MAX_ENTRIES || !value.every((v) => typeof v === 'string')) throw fail('invalid_request', `${member} must be an array of ids`);
-  return value as string[];
-}
-
 export function readNewOrganization(body: unknown): { id: string; name?: string; admins?: string[]; clients?: string[] } {
-  const o = strictObject(body, ['id', 'name', 'admins', 'clients'], 'an organization');
-  if (typeof o.id !== 'string') throw fail('invalid_request', 'id is required (a string)');
-  const result: { id: string; name?: string; admins?: string[]; clients?: string[] } = { id: o.id };
-  if (o.name !== undefined) result.name = text('name', o.name, 255);
-  const admins = idList('admins', o.admins);
-  const clients = idList('clients', o.clients);
-  if (admins) result.admins = admins;
-  if (clients) result.clients = clients;
-  return result;
+  return newOrganization(body);
 }
 
 export function organizationToWire(org: Organization): Record<string, unknown> {
@@ -94,13 +55,24 @@ export function organizationToWire(org: Organization): Record<string, unknown> {
 }
 
 const names = Type.Array(Type.String());
+const text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, pattern: NO_NUL, ...(description ? { description } : {}) });
 
 export const ConfigurationSchema = Type.Object(
   {
-    scopes: Type.Record(Type.String(), Type.Object({ description: Type.String(), icon_uri: Type.Optional(Type.String({ description: 'Absolute http or https URI.' })) }), { description: 'Scope name → what it lets one do.' }),
-    types: Type.Optional(Type.Record(Type.String(), Type.Object({ scopes: names, description: Type.Optional(Type.String()) }), { description: 'Resource type → its template scopes (each a defined scope).' })),
+    scopes: Type.Record(
+      Type.String(),
+      Type.Object({ description: text(1024), icon_uri: Type.Optional(text(2048, 'Absolute http or https URI.')) }, { additionalProperties: false }),
+      { maxProperties: MAX_ENTRIES, description: 'Scope name → what it lets one do.' },
+    ),
+    types: Type.Optional(
+      Type.Record(
+        Type.String(),
+        Type.Object({ scopes: Type.Optional(Type.Array(Type.String(), { maxItems: MAX_ENTRIES, description: 'Default: none.' })), description: Type.Optional(text(1024)) }, { additionalProperties: false }),
+        { maxProperties: MAX_ENTRIES, description: 'Resource type → its template scopes (each a defined scope).' },
+      ),
+    ),
   },
-  { $id: 'ResourceServerConfiguration', description: 'A resource server\'s public configuration (ForgeRock\'s UMA scope model). Private scopes never appear in it.' },
+  { $id: 'ResourceServerConfiguration', additionalProperties: false, description: 'A resource server\'s public configuration (ForgeRock\'s UMA scope model). Private scopes never appear in it.' },
 );
 
 export const ScopeCategoriesSchema = Type.Object(
@@ -126,7 +98,7 @@ export const GroupSchema = Type.Object(
 
 export const NewGroupSchema = Type.Object(
   { name: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'Not the username of a user of the realm.' }), visible: Type.Optional(Type.Boolean({ default: false })) },
-  { $id: 'NewGroup' },
+  { $id: 'NewGroup', additionalProperties: false },
 );
 
 export const OrganizationSchema = Type.Object(
@@ -137,9 +109,13 @@ export const OrganizationSchema = Type.Object(
 export const NewOrganizationSchema = Type.Object(
   {
     id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }),
-    name: Type.Optional(Type.String()),
-    admins: Type.Optional(Type.Array(Type.String(), { description: 'User ids of its administrators.' })),
-    clients: Type.Optional(Type.Array(Type.String(), { description: 'Client ids acting for it (one organization per client).' })),
+    name: Type.Optional(text(255)),
+    admins: Type.Optional(Type.Array(Type.String(), { maxItems: MAX_ENTRIES, description: 'User ids of its administrators.' })),
+    clients: Type.Optional(Type.Array(Type.String(), { maxItems: MAX_ENTRIES, description: 'Client ids acting for it (one organization per client).' })),
   },
-  { $id: 'NewOrganization' },
+  { $id: 'NewOrganization', additionalProperties: false },
 );
+
+const configuration = bodyReader(ConfigurationSchema, { what: 'a resource server configuration' });
+const newGroup = bodyReader(NewGroupSchema, { what: 'a group' });
+const newOrganization = bodyReader(NewOrganizationSchema, { what: 'an organization' });

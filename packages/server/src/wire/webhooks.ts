@@ -6,11 +6,11 @@
  */
 import Type from 'typebox';
 import { WEBHOOK_EVENTS, type OutboxDelivery, type Webhook, type WebhookInput, type WebhookView } from '@steward/core';
-import { strictObject } from './admin.ts';
+import { bodyReader } from './validate.ts';
 
+/** A webhook to add (POST) or replace (PUT, where the path names it); the service checks the values. */
 export function readWebhook(body: unknown, id?: string): WebhookInput {
-  const o = strictObject(body, ['id', 'url', 'secret', 'events', 'enabled'], 'a webhook');
-  const input = { ...o } as unknown as WebhookInput;
+  const input: WebhookInput = { ...newWebhook(body) };
   if (id !== undefined) input.id = id;
   return input;
 }
@@ -63,7 +63,7 @@ export const NewWebhookSchema = Type.Object(
     events: Type.Optional({ ...events, description: 'Default: all of them.' }),
     enabled: Type.Optional(Type.Boolean({ default: true })),
   },
-  { $id: 'NewWebhook' },
+  { $id: 'NewWebhook', additionalProperties: false },
 );
 
 export const DeliverySchema = Type.Object(
@@ -81,3 +81,5 @@ export const DeliverySchema = Type.Object(
   },
   { $id: 'Delivery' },
 );
+
+const newWebhook = bodyReader(NewWebhookSchema, { what: 'a webhook' });

@@ -6,7 +6,7 @@
  * an RPT response. See docs/keycloak.md.
  */
 import { clientParty, decodePushedClaims, fail, isPublicClient, parsePermissions, partyFromAccessToken, splitScope, umaTicketlessGrant, type RequestingParty, type TicketlessResponseMode } from '@steward/core';
-import type { Form } from '../../http/form.ts';
+import { formFlag, type Form } from '../../http/form.ts';
 import type { GrantContext, GrantResponse } from './grant.ts';
 
 /** The ticketless grant's single-valued parameters (`permission` may repeat). */
@@ -24,13 +24,6 @@ export const KEYCLOAK_UMA_PARAMETERS = [
 
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 const MAX_LIMIT = 1000;
-
-function flag(form: Form, name: string, fallback: boolean): boolean {
-  const value = form.get(name);
-  if (value === undefined) return fallback;
-  if (value !== 'true' && value !== 'false') throw fail('invalid_request', `${name} must be true or false`);
-  return value === 'true';
-}
 
 function responseMode(form: Form): TicketlessResponseMode {
   const value = form.get('response_mode');
@@ -72,7 +65,7 @@ export async function ticketlessGrant(ctx: GrantContext): Promise<GrantResponse>
   if (audience === undefined) throw fail('invalid_request', 'audience (the resource server\'s client id) is required without a ticket');
   const format = form.get('permission_resource_format');
   if (format !== undefined && format !== 'id' && format !== 'uri') throw fail('invalid_request', 'permission_resource_format must be id or uri');
-  const matchingUri = flag(form, 'permission_resource_matching_uri', false);
+  const matchingUri = formFlag(form, 'permission_resource_matching_uri') ?? false;
   const permissions = parsePermissions(form.all('permission'));
   const claimToken = form.get('claim_token');
   if (claimToken === undefined && form.get('claim_token_format') !== undefined) throw fail('invalid_request', 'claim_token_format without claim_token');
@@ -80,8 +73,7 @@ export async function ticketlessGrant(ctx: GrantContext): Promise<GrantResponse>
   // Pushed claims are checked for form (Keycloak's enforcer sends them), then set aside: nothing reads or repeats them.
   if (claimToken !== undefined) decodePushedClaims(claimToken, form.get('claim_token_format'));
   const mode = responseMode(form);
-  const includeResourceName = flag(form, 'response_include_resource_name', true);
-  const submitRequest = flag(form, 'submit_request', false);
+  const includeResourceName = formFlag(form, 'response_include_resource_name') ?? true;
   const max = limit(form);
   const party = await partyOf(ctx);
   const result = await umaTicketlessGrant(deps, {
@@ -94,7 +86,7 @@ export async function ticketlessGrant(ctx: GrantContext): Promise<GrantResponse>
     mode,
     includeResourceName,
     ...(max !== undefined ? { limit: max } : {}),
-    submitRequest,
+    submitRequest: formFlag(form, 'submit_request'),
     resourceFormat: format === 'uri' ? 'uri' : 'id',
     matchingUri,
   });

@@ -4,16 +4,10 @@
  * renders the RPT response (§3.3.5). Refusals are thrown and rendered by http/render-error. Without a
  * `ticket`, Keycloak's ticketless form of the grant (grants/keycloak-uma.ts).
  */
-import { fail, UMA_GRANT_TYPE, umaGrant } from '@steward/core';
+import { UMA_GRANT_TYPE, umaGrant } from '@steward/core';
+import { formFlag } from '../../http/form.ts';
 import type { Grant } from './grant.ts';
 import { KEYCLOAK_UMA_PARAMETERS, ticketlessGrant } from './keycloak-uma.ts';
-
-/** Keycloak's `submit_request` (`true` or `false`; absent: the realm decides). */
-function submitRequestOf(value: string | undefined): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (value !== 'true' && value !== 'false') throw fail('invalid_request', 'submit_request must be true or false');
-  return value === 'true';
-}
 
 export const umaTicketGrant: Grant = {
   grantType: UMA_GRANT_TYPE,
@@ -34,7 +28,7 @@ export const umaTicketGrant: Grant = {
       claimTokenFormat: form.get('claim_token_format'),
       scope: form.get('scope'),
       party,
-      submitRequest: submitRequestOf(form.get('submit_request')),
+      submitRequest: formFlag(form, 'submit_request'),
     });
     // Never `scope`: per-resource scopes are opaque to the client (UMA Grant §3.3.5).
     const body: Record<string, unknown> = { access_token: result.accessToken, token_type: 'Bearer', expires_in: result.expiresIn };
