@@ -5,8 +5,9 @@
  * and saving the result. Concurrent refreshes for one owner share one request: the AS rotates refresh
  * tokens, and a second request with the old one would be a replay.
  */
-import { describeAnswer, UmaEnforcerError } from './errors.ts';
-import { asObject, basicAuth, callAs, isServerTrouble, unusable } from './http.ts';
+import { UmaEnforcerError } from './errors.ts';
+import { asObject } from './http.ts';
+import { tokenRequest } from './pat.ts';
 import { checkedCall, sharedDiscovery } from './resources.ts';
 
 /** An owner's tokens as the app keeps them. */
@@ -85,19 +86,12 @@ export function createPatStore(options: UmaPatStoreOptions): UmaPatStore {
     const { token_endpoint } = await sharedDiscovery(options.issuer, fetchImpl, timeoutMs);
     if (!token_endpoint) throw new UmaEnforcerError('discovery_invalid', `discovery of ${options.issuer}: no token_endpoint, so no PAT can be refreshed`);
     const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken! });
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-    if (options.clientSecret) headers.authorization = basicAuth(options.clientId, options.clientSecret);
-    else form.set('client_id', options.clientId);
-    const res = await callAs(fetchImpl, token_endpoint, { method: 'POST', headers, body: form.toString() }, timeoutMs);
-    const json = asObject(res.json);
-    if (res.status === 401 || (res.status === 400 && json?.error === 'invalid_client')) {
-      throw new UmaEnforcerError('invalid_client', `the token endpoint ${token_endpoint} refused the client credentials of ${JSON.stringify(options.clientId)} (${describeAnswer(res.status, res.json)}): check clientId and clientSecret`);
-    }
-    if (res.status >= 400 && !isServerTrouble(res.status)) {
-      throw new UmaEnforcerError('pat_refresh_refused', `the token endpoint ${token_endpoint} refused the refresh token of owner ${JSON.stringify(owner)} (${describeAnswer(res.status, res.json)}): it expired or was revoked; the owner must connect again`);
-    }
-    const fresh = res.status === 200 ? ownerTokensOf(res.json, now()) : null;
-    if (!fresh) throw unusable(`PAT refresh at ${token_endpoint}`, res);
+    const fresh = await tokenRequest(fetchImpl, token_endpoint, form, { clientId: options.clientId, clientSecret: options.clientSecret }, timeoutMs, {
+      code: 'pat_refresh_refused',
+      what: 'PAT refresh',
+      refused: `refused the refresh token of owner ${JSON.stringify(owner)}`,
+      fix: 'it expired or was revoked; the owner must connect again',
+    }, (json) => ownerTokensOf(json, now()));
     // RFC 6749 §6: the AS may keep the refresh token; then the old one stays good.
     fresh.refreshToken ??= tokens.refreshToken!;
     await options.save(owner, fresh);

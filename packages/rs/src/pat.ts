@@ -36,22 +36,13 @@ export function clientCredentialsPat(
   const obtain = async (): Promise<Cached> => {
     const { token_endpoint } = await discovery();
     if (!token_endpoint) throw new UmaEnforcerError('discovery_invalid', 'discovery: no token_endpoint, so no PAT by client_credentials: give the pat option instead');
-    const body = new URLSearchParams({ grant_type: 'client_credentials', scope: 'uma_protection' });
-    const res = await callAs(fetchImpl, token_endpoint, {
-      method: 'POST',
-      headers: { authorization: basicAuth(clientId, clientSecret), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: body.toString(),
-    }, timeoutMs);
-    const json = asObject(res.json);
-    if (res.status === 401 || (res.status === 400 && json?.error === 'invalid_client')) {
-      throw new UmaEnforcerError('invalid_client', `the token endpoint ${token_endpoint} refused the client credentials of ${JSON.stringify(clientId)} (${describeAnswer(res.status, res.json)}): check clientId and clientSecret`);
-    }
-    if (res.status >= 400 && !isServerTrouble(res.status)) {
-      throw new UmaEnforcerError('pat_request_refused', `the token endpoint ${token_endpoint} refused a PAT (client_credentials, scope uma_protection) to ${JSON.stringify(clientId)} (${describeAnswer(res.status, res.json)}): the client must be a resource server allowed the client_credentials grant and the uma_protection scope`);
-    }
-    const token = json?.access_token;
-    if (res.status !== 200 || typeof token !== 'string' || token === '') throw unusable(`PAT request at ${token_endpoint}`, res);
-    return { token, refreshAt: refreshAt(json?.expires_in) };
+    const form = new URLSearchParams({ grant_type: 'client_credentials', scope: 'uma_protection' });
+    return tokenRequest(fetchImpl, token_endpoint, form, { clientId, clientSecret }, timeoutMs, {
+      code: 'pat_request_refused',
+      what: 'PAT request',
+      refused: `refused a PAT (client_credentials, scope uma_protection) to ${JSON.stringify(clientId)}`,
+      fix: 'the client must be a resource server allowed the client_credentials grant and the uma_protection scope',
+    }, (json) => (typeof json.access_token === 'string' && json.access_token !== '' ? { token: json.access_token, refreshAt: refreshAt(json.expires_in) } : null));
   };
   return async (ctx) => {
     if (cached && ctx.refused === cached.token) cached = null;
@@ -85,4 +76,46 @@ export function suppliedPat(supplier: (ctx: UmaPatContext) => string | Promise<s
     }
     return token;
   };
+}
+
+/** How a token request's refusal (a 4xx other than a client authentication failure) is told. */
+export interface TokenRefusal {
+  code: 'pat_request_refused' | 'pat_refresh_refused';
+  /** Names the call in an unusable-answer error (`PAT request`, `PAT refresh`). */
+  what: string;
+  /** What the endpoint refused, after "the token endpoint … ". */
+  refused: string;
+  /** What the developer should do. */
+  fix: string;
+}
+
+/**
+ * One call to the token endpoint (RFC 6749 §3.2) with the client's credentials (Basic with a secret,
+ * else `client_id` in the form): the JSON answer of a 200, or the kit's error — `invalid_client` for a
+ * client authentication failure, `refusal.code` for another 4xx, an unusable answer when the answer
+ * is not a 200 whose JSON `read` accepts.
+ */
+export async function tokenRequest<T>(
+  fetchImpl: typeof fetch,
+  tokenEndpoint: string,
+  form: URLSearchParams,
+  client: { clientId: string; clientSecret?: string | undefined },
+  timeoutMs: number,
+  refusal: TokenRefusal,
+  read: (json: Record<string, unknown>) => T | null,
+): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (client.clientSecret) headers.authorization = basicAuth(client.clientId, client.clientSecret);
+  else form.set('client_id', client.clientId);
+  const res = await callAs(fetchImpl, tokenEndpoint, { method: 'POST', headers, body: form.toString() }, timeoutMs);
+  const json = asObject(res.json);
+  if (res.status === 401 || (res.status === 400 && json?.error === 'invalid_client')) {
+    throw new UmaEnforcerError('invalid_client', `the token endpoint ${tokenEndpoint} refused the client credentials of ${JSON.stringify(client.clientId)} (${describeAnswer(res.status, res.json)}): check clientId and clientSecret`);
+  }
+  if (res.status >= 400 && !isServerTrouble(res.status)) {
+    throw new UmaEnforcerError(refusal.code, `the token endpoint ${tokenEndpoint} ${refusal.refused} (${describeAnswer(res.status, res.json)}): ${refusal.fix}`);
+  }
+  const value = res.status === 200 && json ? read(json) : null;
+  if (value === null) throw unusable(`${refusal.what} at ${tokenEndpoint}`, res);
+  return value;
 }
